@@ -1,0 +1,100 @@
+#include "kernel_wrap.h"
+
+#include <vector>
+
+#include "addon_data.h"
+#include "conversions.h"
+#include "sim_handle.h"
+#include "sim_wrap.h"
+
+namespace spikesweep {
+
+Napi::Function KernelWrap::Define(Napi::Env env) {
+  return DefineClass(env, "Kernel",
+                     {
+                         InstanceAccessor<&KernelWrap::Path>("path"),
+                         InstanceAccessor<&KernelWrap::AbiVersion>("abiVersion"),
+                         InstanceAccessor<&KernelWrap::StructureHash>("structureHash"),
+                         InstanceMethod<&KernelWrap::Create>("create"),
+                     });
+}
+
+Napi::Object KernelWrap::New(Napi::Env env, std::shared_ptr<KernelLibrary> library) {
+  std::shared_ptr<KernelLibrary> carrier = std::move(library);
+  return DataOf(env).kernelConstructor.New({Napi::External<std::shared_ptr<KernelLibrary>>::New(env, &carrier)});
+}
+
+KernelWrap::KernelWrap(const Napi::CallbackInfo &info) : Napi::ObjectWrap<KernelWrap>(info) {
+  if (info.Length() != 1 || !info[0].IsExternal()) {
+    throw Napi::TypeError::New(info.Env(), "Kernel objects are made by loadKernel(), not constructed directly");
+  }
+  library_ = *info[0].As<Napi::External<std::shared_ptr<KernelLibrary>>>().Data();
+}
+
+Napi::Value KernelWrap::Path(const Napi::CallbackInfo &info) { return Napi::String::New(info.Env(), library_->path); }
+
+Napi::Value KernelWrap::AbiVersion(const Napi::CallbackInfo &info) {
+  return Napi::Number::New(info.Env(), library_->abiVersion);
+}
+
+Napi::Value KernelWrap::StructureHash(const Napi::CallbackInfo &info) {
+  return Napi::String::New(info.Env(), library_->structureHash);
+}
+
+// create(seed: bigint, threads: number, values: Float64Array, inputs: Record<string, TypedArray>) → Sim
+Napi::Value KernelWrap::Create(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  bool lossless = false;
+  uint64_t seed = info[0].As<Napi::BigInt>().Uint64Value(&lossless);
+  if (!lossless) throw Napi::RangeError::New(env, "kernel.create: seed must be a bigint in [0, 2^64)");
+  int32_t threads = info[1].As<Napi::Number>().Int32Value();
+  Napi::Float64Array values = info[2].As<Napi::Float64Array>();
+  Napi::Object inputsObject = info[3].As<Napi::Object>();
+
+  // Names and views live until ss_create returns (it must copy what it keeps).
+  Napi::Array names = inputsObject.GetPropertyNames();
+  std::vector<std::string> inputNames(names.Length());
+  std::vector<ss_input> inputs(names.Length());
+  for (uint32_t i = 0; i < names.Length(); ++i) {
+    inputNames[i] = names.Get(i).ToString().Utf8Value();
+    Napi::Value value = inputsObject.Get(inputNames[i]);
+    int32_t dtype;
+    if (!value.IsTypedArray() || !DtypeOfTypedArray(value.As<Napi::TypedArray>().TypedArrayType(), dtype)) {
+      throw Napi::TypeError::New(env, "kernel.create: input '" + inputNames[i] +
+                                          "' must be a Float64Array, Float32Array, Int32Array, BigInt64Array, "
+                                          "Uint16Array or Uint8Array");
+    }
+    TypedArrayView view = ViewOf(value.As<Napi::TypedArray>());
+    inputs[i] = ss_input{nullptr, dtype, static_cast<int64_t>(view.length), view.data};
+  }
+  for (size_t i = 0; i < inputs.size(); ++i) inputs[i].name = inputNames[i].c_str();
+
+  ss_create_args args{};
+  args.seed = seed;
+  args.num_threads = threads;
+  args.values = values.ElementLength() > 0 ? values.Data() : nullptr;
+  args.num_values = static_cast<int64_t>(values.ElementLength());
+  args.inputs = inputs.empty() ? nullptr : inputs.data();
+  args.num_inputs = static_cast<int64_t>(inputs.size());
+
+  char err[2048];
+  err[0] = '\0';
+  ss_sim *sim = library_->create(&args, err, sizeof err);
+  err[sizeof err - 1] = '\0';
+  if (sim == nullptr) {
+    throw Napi::Error::New(env, "kernel.create failed (" + library_->path + "): " +
+                                    (err[0] != '\0' ? std::string(err) : "ss_create returned NULL without a message"));
+  }
+  return SimWrap::New(env, std::make_shared<SimHandle>(library_, sim));
+}
+
+Napi::Value LoadKernel(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(env, "loadKernel(path): path must be a string");
+  std::string error;
+  std::shared_ptr<KernelLibrary> library = LoadKernelLibrary(info[0].As<Napi::String>().Utf8Value(), error);
+  if (!library) throw Napi::Error::New(env, error);
+  return KernelWrap::New(env, std::move(library));
+}
+
+}  // namespace spikesweep
