@@ -287,6 +287,18 @@ describe('file lifecycle', () => {
     assert.ok(left.every((name) => name.startsWith('.spikes.parquet.') && name.endsWith('.tmp')), `found ${left}`);
   });
 
+  test('a folder that does not exist fails the writer, not the process', async () => {
+    const writer = await openSpikeWriter(join(dir, 'missing', 'spikes.parquet'), { runId: 'r', dt: DT });
+    await assert.rejects(
+      (async () => {
+        await writer.write(spikes('exc', 0, 10, 1));
+        await writer.close();
+      })(),
+      /Parquet writer for .*missing.* failed/,
+    );
+    await writer.abort();
+  });
+
   test('mismatched columns are refused', async () => {
     const writer = await openSpikeWriter(join(dir, 'bad.parquet'), { runId: 'r', dt: DT });
     await assert.rejects(

@@ -26,14 +26,16 @@ export class ParquetSink {
   private waiters: Array<() => void> = [];
   private readonly finished: Promise<number>;
 
+  private readonly tempPath: string;
+
   constructor(
     readonly path: string,
     columns: SinkColumn[],
-    private readonly tempPath = tempPathFor(path),
   ) {
+    this.tempPath = tempPathFor(path);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    const data: SinkWorkerData = { path: tempPath, columns, signal: this.signal, port: port2 };
+    const data: SinkWorkerData = { path: this.tempPath, columns, signal: this.signal, port: port2 };
     this.worker = startSinkWorker({ workerData: data, transferList: [port2] });
     // A writer that is never closed must not keep the process alive; pending calls re-ref it.
     this.worker.unref();
@@ -44,8 +46,8 @@ export class ParquetSink {
         else this.fail(new Error(`Parquet writer for ${path} failed: ${message.message}`), reject);
         this.wake();
       });
-      // After 'done' the thread exits normally; rejecting an already-resolved promise is a no-op.
       this.worker.on('error', (error) => this.fail(error, reject));
+      // After 'done' the thread exits normally; rejecting an already-resolved promise is a no-op.
       this.worker.on('exit', (code) => this.fail(new Error(`Parquet writer thread exited (${code})`), reject));
     });
     this.finished.catch(() => {}); // observed by write/close/abort; never an unhandled rejection
