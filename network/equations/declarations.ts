@@ -58,7 +58,7 @@ function readFlags(flags: Flag[], ctx: FlagContext, issues: IssueCollector): Fla
       if (!e) continue;
       if (f.name === 'init') {
         const v = numberValue(e);
-        if (v === null) issues.report(e.span, f.name, `init must be a number expression (e.g. init = -60.0)`);
+        if (v === null) issues.report(f.value[0].span, f.name, `init must be a number expression (e.g. init = -60.0)`);
         else out.init = v;
       } else out[f.name as 'min' | 'max'] = e;
       continue;
@@ -102,7 +102,7 @@ export function readParameters(text: string, kind: ModelKind, seen: Set<string>,
     const flags = readFlags(st.flags, { kind, what: 'parameter', defaultMethod: 'explicit' }, issues);
     if (!e || !declare(name.text, name.span, kind, seen, issues)) continue;
     const value = numberValue(e);
-    if (value === null) issues.report(e.span, name.text, `parameter '${name.text}' must be a number expression (numbers and arithmetic only)`);
+    if (value === null) issues.report(st.tokens[2].span, name.text, `parameter '${name.text}' must be a number expression (numbers and arithmetic only)`);
     out.push({ name: name.text, value: value ?? 0, shared: flags.shared, type: flags.type, span: name.span });
   }
   return out;
