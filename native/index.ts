@@ -161,13 +161,17 @@ export interface NativeSim {
   setThreads(threads: number): void;
   currentStep(): number;
   setCurrentStep(step: number): void;
-  /** stopMode: 0 none, 1 any, 2 all (enum ss_stop_mode). progressEvery 0 ⇒ no progress. */
+  /**
+   * stopMode: 0 none, 1 any, 2 all (enum ss_stop_mode). progressEvery 0 ⇒ no progress.
+   * startCancelled sets the cancel flag before the run starts (an already aborted signal).
+   */
   run(
     steps: number,
     progressEvery: number,
     stopMode: 0 | 1 | 2,
     stopPopulations: Int32Array | null,
     onProgress: ((stepsDone: number) => void) | null,
+    startCancelled: boolean,
   ): Promise<RunResult>;
   cancel(): void;
   /** kind: 0 spikes, 1 state (enum ss_monitor_kind). */
@@ -405,11 +409,11 @@ export class Sim {
       stopPopulations = Int32Array.from(populations);
     }
 
-    const promise = this.#native.run(steps, progressEvery, stopMode, stopPopulations, onProgress);
-    if (signal === null) return promise;
+    const aborted = signal !== null && signal.aborted;
+    const promise = this.#native.run(steps, progressEvery, stopMode, stopPopulations, onProgress, aborted);
+    if (signal === null || aborted) return promise;
     const abort = (): void => this.#native.cancel();
-    if (signal.aborted) abort();
-    else signal.addEventListener('abort', abort, { once: true });
+    signal.addEventListener('abort', abort, { once: true });
     return promise.finally(() => signal.removeEventListener('abort', abort));
   }
 

@@ -166,7 +166,8 @@ Napi::Value SimWrap::SetCurrentStep(const Napi::CallbackInfo &info) {
   return env.Undefined();
 }
 
-// run(steps, progressEvery, stopMode, stopPopulations: Int32Array | null, onProgress: Function | null) → Promise
+// run(steps, progressEvery, stopMode, stopPopulations: Int32Array | null, onProgress: Function | null,
+//     startCancelled: boolean) → Promise
 Napi::Value SimWrap::Run(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   if (!handle_) throw Napi::Error::New(env, "sim.run: the sim has been destroyed");
@@ -183,7 +184,12 @@ Napi::Value SimWrap::Run(const Napi::CallbackInfo &info) {
   }
   Napi::Function onProgress = info[4].IsFunction() ? info[4].As<Napi::Function>() : Napi::Function();
 
-  handle_->ClearCancel();
+  // The flag is set before the worker is queued: an already aborted signal must run no step.
+  if (info[5].ToBoolean().Value()) {
+    handle_->RequestCancel();
+  } else {
+    handle_->ClearCancel();
+  }
   auto *worker = new RunWorker(env, handle_, std::move(options), Value(), onProgress);
   Napi::Promise promise = worker->Promise();
   handle_->running = true;
