@@ -1,0 +1,147 @@
+// The C interface of spikesweep_abi.h, implemented once over SimBase. A generated library
+// includes this last, after defining generated::create() and generated::structure_hash.
+#pragma once
+#include <cstdio>
+#include <exception>
+#include <new>
+
+#include "sim.hpp"
+
+namespace generated {
+ss::SimBase *create(const ss_create_args *args);
+extern const char *const structure_hash;
+}  // namespace generated
+
+struct ss_sim {
+  ss::SimBase *impl;
+};
+
+namespace ss {
+inline void write_error(char *err, int64_t errlen, const char *message) {
+  if (err && errlen > 0) std::snprintf(err, size_t(errlen), "%s", message);
+}
+}  // namespace ss
+
+extern "C" {
+
+__attribute__((visibility("default"))) uint32_t ss_abi_version(void) { return SS_ABI_VERSION; }
+__attribute__((visibility("default"))) const char *ss_structure_hash(void) { return generated::structure_hash; }
+
+__attribute__((visibility("default"))) ss_sim *ss_create(const ss_create_args *args, char *err, int64_t errlen) {
+  try {
+    return new ss_sim{generated::create(args)};
+  } catch (const std::bad_alloc &) {
+    ss::write_error(err, errlen, "out of memory while building the network");
+  } catch (const std::exception &e) {
+    ss::write_error(err, errlen, e.what());
+  }
+  return nullptr;
+}
+
+__attribute__((visibility("default"))) void ss_destroy(ss_sim *sim) {
+  if (!sim) return;
+  delete sim->impl;
+  delete sim;
+}
+
+__attribute__((visibility("default"))) int64_t ss_array_count(const ss_sim *sim) { return sim->impl->store.count(); }
+
+__attribute__((visibility("default"))) int32_t ss_array_at(ss_sim *sim, int64_t index, ss_array *out) {
+  return sim->impl->store.at(index, out) ? 0 : -1;
+}
+
+__attribute__((visibility("default"))) int32_t ss_set_threads(ss_sim *sim, int32_t n) {
+  sim->impl->set_threads(n);
+  return 0;
+}
+
+__attribute__((visibility("default"))) int64_t ss_current_step(const ss_sim *sim) { return sim->impl->step; }
+__attribute__((visibility("default"))) void ss_set_current_step(ss_sim *sim, int64_t step) { sim->impl->step = step; }
+
+__attribute__((visibility("default"))) int32_t ss_run(ss_sim *sim, const ss_run_args *args, ss_run_result *result,
+                                                     char *err, int64_t errlen) {
+  ss::SimBase &s = *sim->impl;
+  *result = ss_run_result{0, 0, 0};
+  try {
+    for (int64_t k = 0; k < args->steps; ++k) {
+      if (args->cancel && *args->cancel) {
+        result->cancelled = 1;
+        break;
+      }
+      s.step_once();
+      s.record();
+      ++s.step;
+      ++result->steps_done;
+      if (args->progress && args->progress_every > 0 && result->steps_done % args->progress_every == 0)
+        args->progress(args->user, result->steps_done);
+      if (args->stop_mode != SS_STOP_NONE && args->num_stop_populations > 0) {
+        bool any = false, all = true;
+        for (int32_t i = 0; i < args->num_stop_populations; ++i) {
+          const bool holds = s.stop_condition(args->stop_populations[i], args->stop_mode);
+          any = any || holds;
+          all = all && holds;
+        }
+        if (args->stop_mode == SS_STOP_ANY ? any : all) {
+          result->stopped = 1;
+          break;
+        }
+      }
+    }
+  } catch (const std::exception &e) {
+    ss::write_error(err, errlen, e.what());
+    return -1;
+  }
+  return 0;
+}
+
+__attribute__((visibility("default"))) int32_t ss_monitor_add(ss_sim *sim, const ss_monitor_desc *desc, char *err,
+                                                             int64_t errlen) {
+  ss::SimBase &s = *sim->impl;
+  ss::Monitor m;
+  m.kind = desc->kind;
+  m.period = desc->period_steps > 0 ? desc->period_steps : 1;
+  m.start = desc->start_step;
+  if (desc->kind == SS_MONITOR_SPIKES) {
+    if (desc->population < 0 || size_t(desc->population) >= s.populations.size()) {
+      ss::write_error(err, errlen, "spike monitor: no such population");
+      return -1;
+    }
+    m.population = desc->population;
+    if (desc->indices) {
+      m.selected.assign(size_t(s.populations[size_t(desc->population)].size), 0);
+      for (int64_t k = 0; k < desc->num_indices; ++k) m.selected[size_t(desc->indices[k])] = 1;
+    }
+  } else {
+    if (!desc->array || !s.store.find(desc->array, &m.source)) {
+      ss::write_error(err, errlen, "state monitor: no such array");
+      return -1;
+    }
+    if (desc->indices) {
+      m.indices.assign(desc->indices, desc->indices + desc->num_indices);
+    } else {
+      m.indices.resize(size_t(m.source.length));
+      for (int64_t k = 0; k < m.source.length; ++k) m.indices[size_t(k)] = int32_t(k);
+    }
+    for (int32_t i : m.indices)
+      if (i < 0 || i >= m.source.length) {
+        ss::write_error(err, errlen, "state monitor: index outside the array");
+        return -1;
+      }
+  }
+  s.monitors.push_back(std::move(m));
+  return int32_t(s.monitors.size() - 1);
+}
+
+__attribute__((visibility("default"))) int32_t ss_monitor_set_active(ss_sim *sim, int32_t monitor, int32_t active) {
+  if (monitor < 0 || size_t(monitor) >= sim->impl->monitors.size()) return -1;
+  sim->impl->monitors[size_t(monitor)].active = active != 0;
+  return 0;
+}
+
+__attribute__((visibility("default"))) int32_t ss_monitor_take(ss_sim *sim, int32_t monitor, ss_monitor_data *out) {
+  if (monitor < 0 || size_t(monitor) >= sim->impl->monitors.size()) return -1;
+  sim->impl->monitors[size_t(monitor)].take(out);
+  return 0;
+}
+
+}  // extern "C"

@@ -1,0 +1,140 @@
+// Resolves every population's neuron model and every projection's synapse model (built-in name,
+// a model declared under `neurons:`/`synapses:`, or an inline description), parses them, and checks
+// what only the network can know: values and monitors naming declared things, pre./post. names
+// existing in the connected neuron models.
+import { EquationErrors, parseNeuron, parseSynapse } from '../equations/index.js';
+import type { Expr, NeuronModel, SynapseModel } from '../equations/index.js';
+import { builtinNeurons } from '../models/neurons.js';
+import { builtinSynapses } from '../models/synapses.js';
+import type { SpecIssue } from '../spec/errors.js';
+import type { NetworkSpec, NeuronDescription, SynapseDescription } from '../spec/schema.js';
+
+export const SPIKE_SOURCE = 'SpikeSourceArray';
+
+export interface StopCondition {
+  condition: Expr;
+  mode: 'any' | 'all';
+}
+
+export interface ResolvedModels {
+  neurons: (NeuronModel | null)[]; // null: SpikeSourceArray population
+  synapses: SynapseModel[];
+  stops: (StopCondition | null)[];
+  issues: SpecIssue[];
+}
+
+export function neuronNames(model: NeuronModel | null): string[] {
+  if (!model) return [];
+  return [...model.parameters.map((p) => p.name), ...model.variables.map((v) => v.name), ...model.conductances];
+}
+
+export function synapseNames(model: SynapseModel): string[] {
+  return [...model.parameters.map((p) => p.name), ...model.variables.map((v) => v.name)];
+}
+
+export function resolveModels(spec: NetworkSpec): ResolvedModels {
+  const issues: SpecIssue[] = [];
+  const constants = Object.keys(spec.constants);
+  const parsed = new Map<string, NeuronModel | SynapseModel | null>();
+
+  function parseWith<T>(key: string, path: (string | number)[], parse: () => T): T | null {
+    if (parsed.has(key)) return parsed.get(key) as T | null;
+    let model: T | null = null;
+    try {
+      model = parse();
+    } catch (e) {
+      if (!(e instanceof EquationErrors)) throw e;
+      for (const line of e.message.split('\n').slice(1)) issues.push({ path, message: line.trim() });
+    }
+    parsed.set(key, model as never);
+    return model;
+  }
+
+  const stops: (StopCondition | null)[] = spec.populations.map(() => null);
+  // ANNarchy's stop_condition: "<condition> [: any | all]", evaluated over the neuron's own names.
+  function parseStop(text: string, desc: NeuronDescription, path: (string | number)[]): StopCondition | null {
+    const match = /^(.*?)(?::\s*(any|all)\s*)?$/s.exec(text)!;
+    try {
+      const model = parseNeuron({ ...desc, spike: match[1], reset: undefined, refractory: undefined }, { constants });
+      return { condition: model.spike!, mode: (match[2] as 'any' | 'all' | undefined) ?? 'all' };
+    } catch (e) {
+      if (!(e instanceof EquationErrors)) throw e;
+      for (const line of e.message.split('\n').slice(1)) issues.push({ path, message: line.trim().replace(/spike line/g, 'stopCondition line') });
+      return null;
+    }
+  }
+
+  const neurons = spec.populations.map((p, i) => {
+    const path = ['populations', i, 'neuron'];
+    if (p.neuron === SPIKE_SOURCE) {
+      if (!p.spikeTimes) issues.push({ path: ['populations', i, 'spikeTimes'], message: 'a SpikeSourceArray population needs spikeTimes (one list per neuron, in ms)' });
+      return null;
+    }
+    const found = lookup<NeuronDescription>(p.neuron, spec.neurons, builtinNeurons, path, issues, 'neuron');
+    if (!found) return null;
+    const [key, desc, where] = found;
+    const name = typeof p.neuron === 'string' ? p.neuron : p.name;
+    const model = parseWith(key, where, () => parseNeuron({ name, ...desc }, { constants })) as NeuronModel | null;
+    if (model && p.stopCondition !== undefined) stops[i] = parseStop(p.stopCondition, { ...desc, name }, ['populations', i, 'stopCondition']);
+    return model;
+  });
+
+  const synapses = spec.projections.map((proj, i) => {
+    const path = ['projections', i, 'synapse'];
+    const found = lookup<SynapseDescription>(proj.synapse, spec.synapses, builtinSynapses, path, issues, 'synapse');
+    if (!found) return null;
+    const [key, desc, where] = found;
+    return parseWith(key, where, () => parseSynapse({ name: typeof proj.synapse === 'string' ? proj.synapse : proj.name, ...desc }, { constants })) as SynapseModel | null;
+  });
+
+  const index = new Map(spec.populations.map((p, i) => [p.name, i]));
+  spec.populations.forEach((p, i) => {
+    const model = neurons[i];
+    if (!model) return;
+    const names = neuronNames(model);
+    for (const key of Object.keys(p.values))
+      if (!names.includes(key) && key !== 'refractory')
+        issues.push({ path: ['populations', i, 'values', key], message: `'${key}' is not a parameter or variable of neuron '${model.name}' (declared: ${names.join(', ')})` });
+  });
+  spec.projections.forEach((proj, i) => {
+    const model = synapses[i];
+    if (!model) return;
+    const pre = neurons[index.get(proj.pre) ?? -1];
+    const post = neurons[index.get(proj.post) ?? -1];
+    for (const name of model.preRefs)
+      if (!neuronNames(pre ?? null).includes(name))
+        issues.push({ path: ['projections', i, 'synapse'], message: `synapse '${model.name}' uses pre.${name}, but population '${proj.pre}' has no '${name}'` });
+    for (const name of model.postRefs)
+      if (!neuronNames(post ?? null).includes(name))
+        issues.push({ path: ['projections', i, 'synapse'], message: `synapse '${model.name}' uses post.${name}, but population '${proj.post}' has no '${name}'` });
+    const names = synapseNames(model);
+    for (const key of Object.keys(proj.values))
+      if (!names.includes(key))
+        issues.push({ path: ['projections', i, 'values', key], message: `'${key}' is not a parameter or variable of synapse '${model.name}' (declared: ${names.join(', ')})` });
+  });
+  spec.monitors.forEach((m, i) => {
+    const popIndex = index.get(m.target);
+    const projIndex = spec.projections.findIndex((p) => p.name === m.target);
+    const names = popIndex !== undefined ? ['spike', ...neuronNames(neurons[popIndex])] : projIndex >= 0 && synapses[projIndex] ? synapseNames(synapses[projIndex]!) : null;
+    if (!names) return;
+    for (const [k, v] of m.variables.entries())
+      if (!names.includes(v)) issues.push({ path: ['monitors', i, 'variables', k], message: `'${m.target}' has no variable '${v}' (recordable: ${names.join(', ')})` });
+  });
+  return { neurons, synapses: synapses as SynapseModel[], stops, issues };
+}
+
+function lookup<D>(
+  ref: string | D,
+  declared: Record<string, D>,
+  builtins: Readonly<Record<string, D>>,
+  path: (string | number)[],
+  issues: SpecIssue[],
+  what: string,
+): [string, D, (string | number)[]] | null {
+  if (typeof ref !== 'string') return [JSON.stringify(ref), ref, path];
+  if (declared[ref]) return [`declared:${ref}`, declared[ref], [`${what}s`, ref]];
+  if (builtins[ref]) return [`builtin:${ref}`, builtins[ref], path];
+  const known = [...Object.keys(declared), ...Object.keys(builtins), ...(what === 'neuron' ? [SPIKE_SOURCE] : [])];
+  issues.push({ path, message: `unknown ${what} model '${ref}' (known: ${known.join(', ')})` });
+  return null;
+}

@@ -1,0 +1,70 @@
+// Cross-field checks the schema cannot express: unique names, references, sizes, delays ≥ dt,
+// connector arguments that fit the populations, then the neuron and synapse models themselves.
+import type { SpecIssue } from './errors.js';
+import { distributionRange, isDistribution } from './distributions.js';
+import type { NetworkSpec, PopulationSpec } from './schema.js';
+import { resolveModels } from '../build/models.js';
+
+export function populationSize(p: PopulationSpec): number {
+  return Array.isArray(p.geometry) ? p.geometry.reduce((a, b) => a * b, 1) : p.geometry;
+}
+
+export function checkNetworkSpec(spec: NetworkSpec): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const sizes = new Map<string, number>();
+  const objects = new Set<string>();
+  spec.populations.forEach((p, i) => {
+    if (objects.has(p.name)) issues.push({ path: ['populations', i, 'name'], message: `duplicate name '${p.name}'` });
+    objects.add(p.name);
+    sizes.set(p.name, populationSize(p));
+    if (p.spikeTimes && p.spikeTimes.length !== populationSize(p))
+      issues.push({ path: ['populations', i, 'spikeTimes'], message: `expected one list of spike times per neuron (${populationSize(p)}), got ${p.spikeTimes.length}` });
+    for (const [key, value] of Object.entries(p.values))
+      if (Array.isArray(value) && value.length !== populationSize(p))
+        issues.push({ path: ['populations', i, 'values', key], message: `expected ${populationSize(p)} values (one per neuron), got ${value.length}` });
+  });
+  spec.projections.forEach((proj, i) => {
+    const at = (...rest: (string | number)[]) => ['projections', i, ...rest];
+    if (objects.has(proj.name)) issues.push({ path: at('name'), message: `duplicate name '${proj.name}'` });
+    objects.add(proj.name);
+    const nPre = sizes.get(proj.pre);
+    const nPost = sizes.get(proj.post);
+    if (nPre === undefined) issues.push({ path: at('pre'), message: `unknown population '${proj.pre}' (declared: ${[...sizes.keys()].join(', ')})` });
+    if (nPost === undefined) issues.push({ path: at('post'), message: `unknown population '${proj.post}' (declared: ${[...sizes.keys()].join(', ')})` });
+    const c = proj.connector;
+    const delays = c.delays;
+    if (typeof delays === 'number' && delays < spec.dt * (1 - 1e-9))
+      issues.push({ path: at('connector', 'delays'), message: `delay ${delays} ms is shorter than dt = ${spec.dt} ms` });
+    if (Array.isArray(delays) && delays.some((d) => d < spec.dt * (1 - 1e-9)))
+      issues.push({ path: at('connector', 'delays'), message: `every delay must be ≥ dt = ${spec.dt} ms` });
+    if (isDistribution(delays)) {
+      const [lo, hi] = distributionRange(delays);
+      if (lo < spec.dt * (1 - 1e-9)) issues.push({ path: at('connector', 'delays'), message: `delays drawn from this distribution can be shorter than dt = ${spec.dt} ms; give it min ≥ ${spec.dt}` });
+      if (!Number.isFinite(hi)) issues.push({ path: at('connector', 'delays'), message: 'a delay distribution needs a finite max bound' });
+    }
+    if (nPre === undefined || nPost === undefined) return;
+    if (c.type === 'oneToOne' && nPre !== nPost)
+      issues.push({ path: at('connector'), message: `oneToOne needs populations of equal size (${proj.pre}: ${nPre}, ${proj.post}: ${nPost})` });
+    const self = proj.pre === proj.post && !('allowSelfConnections' in c && c.allowSelfConnections) ? 1 : 0;
+    if (c.type === 'fixedNumberPre' && c.number > nPre - self)
+      issues.push({ path: at('connector', 'number'), message: `${c.number} presynaptic neurons requested but '${proj.pre}' has ${nPre - self} candidates` });
+    if (c.type === 'fixedNumberPost' && c.number > nPost - self)
+      issues.push({ path: at('connector', 'number'), message: `${c.number} postsynaptic neurons requested but '${proj.post}' has ${nPost - self} candidates` });
+    if (c.type === 'fromSparse') {
+      const n = c.pre.length;
+      if (c.post.length !== n) issues.push({ path: at('connector', 'post'), message: `expected ${n} entries like pre, got ${c.post.length}` });
+      if (Array.isArray(c.weights) && c.weights.length !== n) issues.push({ path: at('connector', 'weights'), message: `expected ${n} weights, got ${c.weights.length}` });
+      if (Array.isArray(c.delays) && c.delays.length !== n) issues.push({ path: at('connector', 'delays'), message: `expected ${n} delays, got ${c.delays.length}` });
+      c.pre.forEach((v, k) => v >= nPre && issues.push({ path: at('connector', 'pre', k), message: `neuron ${v} is outside '${proj.pre}' (size ${nPre})` }));
+      c.post.forEach((v, k) => v >= nPost && issues.push({ path: at('connector', 'post', k), message: `neuron ${v} is outside '${proj.post}' (size ${nPost})` }));
+    }
+  });
+  spec.monitors.forEach((m, i) => {
+    if (!objects.has(m.target)) issues.push({ path: ['monitors', i, 'target'], message: `unknown population or projection '${m.target}'` });
+    const size = sizes.get(m.target);
+    m.indices?.forEach((v, k) => size !== undefined && v >= size &&
+      issues.push({ path: ['monitors', i, 'indices', k], message: `neuron ${v} is outside '${m.target}' (size ${size})` }));
+  });
+  if (issues.length > 0) return issues;
+  return resolveModels(spec).issues;
+}

@@ -1,0 +1,77 @@
+// YAML/JSON → NetworkSpec. Errors name the file, the field path and the line, so a user can go
+// straight to the mistake.
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import type { ZodError } from 'zod';
+import { SpecError, type SpecIssue } from './errors.js';
+import { NetworkSpecSchema, type NetworkSpec, type NetworkSpecInput } from './schema.js';
+import { checkNetworkSpec } from './check.js';
+
+// Maps a field path to its line and column in the YAML text.
+export type Locator = (path: (string | number)[]) => { line: number; column: number } | undefined;
+
+export function parseNetworkSpecText(text: string, file: string): NetworkSpec {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new SpecError(file, doc.errors.map((e) => {
+      const pos = lineCounter.linePos(e.pos[0]);
+      return { path: [], message: `YAML syntax: ${e.message.split('\n')[0]}`, line: pos.line, column: pos.col };
+    }));
+  }
+  const locate: Locator = (path) => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n), true);
+      if (isNode(node) && node.range) {
+        const pos = lineCounter.linePos(node.range[0]);
+        return { line: pos.line, column: pos.col };
+      }
+    }
+    return undefined;
+  };
+  const raw = doc.toJS();
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new SpecError(file, [{ path: [], message: 'expected a mapping with populations, projections, monitors …', line: 1, column: 1 }]);
+  }
+  return validateNetworkSpec(raw as NetworkSpecInput, file, locate);
+}
+
+export function loadNetworkSpec(path: string): NetworkSpec {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new SpecError(path, [{ path: [], message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
+  }
+  return parseNetworkSpecText(text, path);
+}
+
+// Schema validation then cross-checks (names, sizes, probabilities, delays, models).
+export function validateNetworkSpec(input: NetworkSpecInput, file: string, locate: Locator = () => undefined): NetworkSpec {
+  const parsed = NetworkSpecSchema.safeParse(input);
+  const withLines = (issues: SpecIssue[]) => issues.map((i) => ({ ...locate(i.path), ...i }));
+  if (!parsed.success) throw new SpecError(file, withLines(zodIssues(parsed.error)));
+  const issues = checkNetworkSpec(parsed.data);
+  if (issues.length > 0) throw new SpecError(file, withLines(issues));
+  return parsed.data;
+}
+
+function zodIssues(error: ZodError): SpecIssue[] {
+  return error.issues.map((i) => ({
+    path: i.path.filter((p): p is string | number => typeof p !== 'symbol'),
+    message: describeZodIssue(i),
+  }));
+}
+
+function describeZodIssue(issue: ZodError['issues'][number]): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+  if (issue.code === 'invalid_union') {
+    // The most specific message a branch gave (e.g. a malformed "Normal(…)"), else what fits here.
+    const custom = issue.errors.flat().find((i) => i.code === 'custom');
+    if (custom) return custom.message;
+    if ('discriminator' in issue) return `unknown type — ${issue.message}`;
+    return 'expected a number, a list of numbers, or a distribution such as Uniform(-60, -50) / Normal(0, 1)';
+  }
+  if (issue.code === 'invalid_type') return `expected ${issue.expected}`;
+  return issue.message;
+}
