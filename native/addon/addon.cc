@@ -13,6 +13,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Napi::Function sim = SimWrap::Define(env);
   data->kernelConstructor = Napi::Persistent(kernel);
   data->simConstructor = Napi::Persistent(sim);
+  data->token = Napi::Persistent(Napi::Object::New(env));
   env.SetInstanceData<AddonData>(data);
 
   exports.Set("loadKernel", Napi::Function::New<LoadKernel>(env, "loadKernel"));

@@ -20,15 +20,19 @@ Napi::Function KernelWrap::Define(Napi::Env env) {
 }
 
 Napi::Object KernelWrap::New(Napi::Env env, std::shared_ptr<KernelLibrary> library) {
-  std::shared_ptr<KernelLibrary> carrier = std::move(library);
-  return DataOf(env).kernelConstructor.New({Napi::External<std::shared_ptr<KernelLibrary>>::New(env, &carrier)});
+  AddonData &data = DataOf(env);
+  data.pendingKernel = std::move(library);
+  Napi::Object kernel = data.kernelConstructor.New({data.token.Value()});
+  data.pendingKernel.reset();  // normally moved out by the constructor already
+  return kernel;
 }
 
 KernelWrap::KernelWrap(const Napi::CallbackInfo &info) : Napi::ObjectWrap<KernelWrap>(info) {
-  if (info.Length() != 1 || !info[0].IsExternal()) {
+  AddonData &data = DataOf(info.Env());
+  if (info.Length() != 1 || !info[0].StrictEquals(data.token.Value()) || !data.pendingKernel) {
     throw Napi::TypeError::New(info.Env(), "Kernel objects are made by loadKernel(), not constructed directly");
   }
-  library_ = *info[0].As<Napi::External<std::shared_ptr<KernelLibrary>>>().Data();
+  library_ = std::move(data.pendingKernel);
 }
 
 Napi::Value KernelWrap::Path(const Napi::CallbackInfo &info) { return Napi::String::New(info.Env(), library_->path); }

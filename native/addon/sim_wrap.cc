@@ -30,16 +30,19 @@ Napi::Function SimWrap::Define(Napi::Env env) {
 }
 
 Napi::Object SimWrap::New(Napi::Env env, std::shared_ptr<SimHandle> handle) {
-  // The constructor takes the handle through an External so JS cannot forge a Sim.
-  std::shared_ptr<SimHandle> carrier = std::move(handle);
-  return DataOf(env).simConstructor.New({Napi::External<std::shared_ptr<SimHandle>>::New(env, &carrier)});
+  AddonData &data = DataOf(env);
+  data.pendingSim = std::move(handle);
+  Napi::Object sim = data.simConstructor.New({data.token.Value()});
+  data.pendingSim.reset();  // normally moved out by the constructor already
+  return sim;
 }
 
 SimWrap::SimWrap(const Napi::CallbackInfo &info) : Napi::ObjectWrap<SimWrap>(info) {
-  if (info.Length() != 1 || !info[0].IsExternal()) {
+  AddonData &data = DataOf(info.Env());
+  if (info.Length() != 1 || !info[0].StrictEquals(data.token.Value()) || !data.pendingSim) {
     throw Napi::TypeError::New(info.Env(), "Sim objects are made by kernel.create(), not constructed directly");
   }
-  handle_ = *info[0].As<Napi::External<std::shared_ptr<SimHandle>>>().Data();
+  handle_ = std::move(data.pendingSim);
 }
 
 SimHandle &SimWrap::Live(Napi::Env env, const char *what) {
