@@ -74,7 +74,7 @@ export function resolveModels(spec: NetworkSpec): ResolvedModels {
     if (!found) return null;
     const [key, desc, where] = found;
     const name = typeof p.neuron === 'string' ? p.neuron : p.name;
-    const model = parseWith(key, where, () => parseNeuron({ name, ...desc }, { constants })) as NeuronModel | null;
+    const model = parseWith(`${key}:${spec.config.method}`, where, () => parseNeuron({ name, ...desc, method: desc.method ?? spec.config.method }, { constants })) as NeuronModel | null;
     if (model && p.stopCondition !== undefined) stops[i] = parseStop(p.stopCondition, { ...desc, name }, ['populations', i, 'stopCondition']);
     return model;
   });
@@ -84,7 +84,7 @@ export function resolveModels(spec: NetworkSpec): ResolvedModels {
     const found = lookup<SynapseDescription>(proj.synapse, spec.synapses, builtinSynapses, path, issues, 'synapse');
     if (!found) return null;
     const [key, desc, where] = found;
-    return parseWith(key, where, () => parseSynapse({ name: typeof proj.synapse === 'string' ? proj.synapse : proj.name, ...desc }, { constants })) as SynapseModel | null;
+    return parseWith(`${key}:${spec.config.method}`, where, () => parseSynapse({ name: typeof proj.synapse === "string" ? proj.synapse : proj.name, ...desc, method: desc.method ?? spec.config.method }, { constants })) as SynapseModel | null;
   });
 
   const index = new Map(spec.populations.map((p, i) => [p.name, i]));

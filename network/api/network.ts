@@ -1,0 +1,368 @@
+// Network: the ANNarchy-5-style model API (camelCase). It accumulates a NetworkSpec — the same
+// object a YAML file produces — compiles it through the shared pipeline, and drives the native
+// simulation: values set after compile go straight into the running simulation.
+import { randomInt } from 'node:crypto';
+import type { RunResult, Sim, SimTypedArray } from '../../native/index.js';
+import { compileNetwork, createSimulation, type CompiledNetwork } from '../compile.js';
+import type { CompileOptions } from '../compiler/cache.js';
+import { neuronNames, synapseNames } from '../build/models.js';
+import { parseNeuron, parseSynapse } from '../equations/index.js';
+import { builtinNeurons } from '../models/neurons.js';
+import { builtinSynapses } from '../models/synapses.js';
+import { isDistribution } from '../spec/distributions.js';
+import { validateNetworkSpec } from '../spec/load.js';
+import { populationSize } from '../spec/check.js';
+import type { MonitorSpec, NetworkConfig, NetworkSpec, NeuronDescription, PopulationSpec, ProjectionSpec, SynapseDescription } from '../spec/schema.js';
+import { Monitor, type MonitorOwner } from './monitor.js';
+import { Population, PopulationView, type PopulationOwner, type PopulationValue } from './population.js';
+import { Projection, type ProjectionOwner } from './projection.js';
+
+export interface CompileReport {
+  structureHash: string;
+  cacheHit: boolean;
+  library: string;
+  codegenMs: number;
+  compileMs: number;
+  buildMs: number;
+}
+
+export interface SimulateOptions {
+  onProgress?: (simulatedMs: number) => void;
+  signal?: AbortSignal;
+}
+
+export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
+  private readonly spec: NetworkSpec;
+  private readonly pops = new Map<string, Population>();
+  private readonly projs = new Map<string, Projection>();
+  private readonly mons: Monitor[] = [];
+  private compiled: CompiledNetwork | null = null;
+  private sim: Sim | null = null;
+  /** Values changed before the first step: the simulation is rebuilt from the spec before use. */
+  private stale = false;
+  private stepped = false;
+  private initialState = new Map<string, SimTypedArray>();
+  private nativeMonitors = new Map<Monitor, { variable: string; id: number }[]>();
+
+  constructor(opts: { dt?: number; seed?: number; name?: string } = {}) {
+    this.spec = {
+      name: opts.name ?? 'network', dt: opts.dt ?? 0.1, seed: opts.seed ?? randomInt(2 ** 31),
+      constants: {}, neurons: {}, synapses: {}, populations: [], projections: [], monitors: [],
+      config: { numThreads: 1, precision: 'double', method: 'explicit' },
+    };
+  }
+
+  /** A network from a validated spec (e.g. loaded from YAML). */
+  static fromSpec(spec: NetworkSpec): Network {
+    const net = new Network({ dt: spec.dt, seed: spec.seed, name: spec.name });
+    Object.assign(net.spec, structuredClone({ ...spec, populations: [], projections: [], monitors: [] }));
+    for (const p of structuredClone(spec.populations)) net.addPopulation(p);
+    for (const p of structuredClone(spec.projections)) net.addProjection(p);
+    for (const m of structuredClone(spec.monitors)) net.addMonitor(m);
+    return net;
+  }
+
+  get dt(): number { return this.spec.dt; }
+  get seed(): number { return this.spec.seed!; }
+  /** Current time in ms. */
+  get t(): number { return (this.sim?.currentStep ?? 0) * this.spec.dt; }
+  get currentStep(): number { return this.sim?.currentStep ?? 0; }
+  get compiledStructureHash(): string | null { return this.compiled?.ir.structureHash ?? null; }
+
+  private structural(what: string): void {
+    if (this.compiled) throw new Error(`${what}: the network is already compiled; structure (populations, projections, connectors, precision) is fixed after compile — build a new Network`);
+  }
+
+  private addPopulation(spec: PopulationSpec): Population {
+    if (this.pops.has(spec.name) || this.projs.has(spec.name)) throw new Error(`create: the name '${spec.name}' is already used`);
+    const pop = new Population(this, spec, populationSize(spec));
+    this.spec.populations.push(spec);
+    this.pops.set(spec.name, pop);
+    return pop;
+  }
+
+  private addProjection(spec: ProjectionSpec): Projection {
+    if (this.pops.has(spec.name) || this.projs.has(spec.name)) throw new Error(`connect: the name '${spec.name}' is already used`);
+    const proj = new Projection(this, spec);
+    this.spec.projections.push(spec);
+    this.projs.set(spec.name, proj);
+    return proj;
+  }
+
+  private addMonitor(spec: MonitorSpec): Monitor {
+    const m = new Monitor(this, spec, this.spec.dt);
+    this.spec.monitors.push(spec);
+    this.mons.push(m);
+    if (this.sim) this.stale = true;
+    return m;
+  }
+
+  create(geometry: number | number[], neuron: string | NeuronDescription, opts: { name?: string; stopCondition?: string; spikeTimes?: number[][] } = {}): Population {
+    this.structural('create');
+    return this.addPopulation({
+      name: opts.name ?? `pop${this.spec.populations.length}`, geometry, neuron, values: {},
+      ...(opts.stopCondition !== undefined ? { stopCondition: opts.stopCondition } : {}),
+      ...(opts.spikeTimes !== undefined ? { spikeTimes: opts.spikeTimes } : {}),
+    });
+  }
+
+  connect(opts: { pre: Population | string; post: Population | string; target: string; synapse?: string | SynapseDescription; name?: string }): Projection {
+    this.structural('connect');
+    const name = (p: Population | string) => (typeof p === 'string' ? p : p.name);
+    return this.addProjection({
+      name: opts.name ?? `proj${this.spec.projections.length}`, pre: name(opts.pre), post: name(opts.post), target: opts.target,
+      synapse: opts.synapse ?? 'static', connector: { type: 'allToAll', weights: 1, allowSelfConnections: false }, values: {}, learning: true,
+    });
+  }
+
+  monitor(obj: Population | PopulationView | Projection, variables: string | string[], opts: { period?: number; start?: number; name?: string } = {}): Monitor {
+    const target = obj instanceof PopulationView ? obj.population.name : obj.name;
+    return this.addMonitor({
+      ...(opts.name !== undefined ? { name: opts.name } : {}), target,
+      ...(obj instanceof PopulationView ? { indices: [...obj.indices] } : {}),
+      variables: Array.isArray(variables) ? variables : [variables],
+      ...(opts.period !== undefined ? { period: opts.period } : {}), start: opts.start ?? 0,
+    });
+  }
+
+  /** A global constant equations may use by name; settable at any time. */
+  constant(name: string, value: number): { readonly name: string; value: number } {
+    if (!(name in this.spec.constants)) this.structural('constant');
+    this.spec.constants[name] = value;
+    if (this.sim) this.sim.setArray(`const.${name}`, value);
+    return this.getConstant(name);
+  }
+
+  getConstant(name: string): { readonly name: string; value: number } {
+    if (!(name in this.spec.constants)) throw new Error(`no constant '${name}' (declared: ${Object.keys(this.spec.constants).join(', ') || 'none'})`);
+    const net = this;
+    return {
+      name,
+      get value() { return net.spec.constants[name]; },
+      set value(v: number) { net.constant(name, v); },
+    };
+  }
+
+  config(opts: Partial<NetworkConfig>): void {
+    if (opts.precision !== undefined || opts.method !== undefined) this.structural('config');
+    Object.assign(this.spec.config, opts);
+    if (opts.numThreads !== undefined) this.sim?.setThreads(opts.numThreads);
+  }
+
+  getPopulation(name: string): Population { return lookup(this.pops, name, 'population'); }
+  getProjection(name: string): Projection { return lookup(this.projs, name, 'projection'); }
+  getMonitor(name: string): Monitor {
+    const m = this.mons.find((x) => x.name === name);
+    if (!m) throw new Error(`no monitor '${name}' (declared: ${this.mons.map((x) => x.name).join(', ') || 'none'})`);
+    return m;
+  }
+  get populations(): Population[] { return [...this.pops.values()]; }
+  get projections(): Projection[] { return [...this.projs.values()]; }
+  get monitors(): Monitor[] { return [...this.mons]; }
+  get constants(): { name: string; value: number }[] { return Object.entries(this.spec.constants).map(([name, value]) => ({ name, value })); }
+
+  /** The validated NetworkSpec of this network (what a YAML file would hold). */
+  toSpec(): NetworkSpec {
+    return validateNetworkSpec(structuredClone(this.spec), `network '${this.spec.name}'`);
+  }
+
+  async compile(opts: { directory?: string; clean?: boolean; compilerFlags?: string[] } = {}): Promise<CompileReport> {
+    const spec = this.toSpec();
+    const options: CompileOptions = { directory: opts.directory, clean: opts.clean, flags: opts.compilerFlags ?? spec.compilerFlags };
+    this.compiled = await compileNetwork(spec, options);
+    const started = performance.now();
+    this.rebuild();
+    return {
+      structureHash: this.compiled.ir.structureHash, cacheHit: this.compiled.cacheHit, library: this.compiled.library,
+      codegenMs: this.compiled.timings.codegenMs, compileMs: this.compiled.timings.compileMs, buildMs: performance.now() - started,
+    };
+  }
+
+  private rebuild(): void {
+    this.sim?.destroy();
+    const spec = this.toSpec();
+    const sim = createSimulation(this.compiled!, spec, { seed: spec.seed!, threads: spec.config.numThreads });
+    this.sim = sim;
+    this.initialState = new Map(sim.arrays().filter((a) => a.state || a.settable).map((a) => [a.name, sim.getArray(a.name)]));
+    this.nativeMonitors = new Map(this.mons.map((m) => [m, this.attach(sim, m)]));
+    this.stale = false;
+    this.stepped = false;
+  }
+
+  private attach(sim: Sim, m: Monitor): { variable: string; id: number }[] {
+    const pop = this.spec.populations.findIndex((p) => p.name === m.spec.target);
+    const startStep = Math.round(m.spec.start / this.spec.dt);
+    const periodSteps = Math.max(1, Math.round((m.spec.period ?? this.spec.dt) / this.spec.dt));
+    return m.spec.variables.map((variable) => ({
+      variable,
+      id: variable === 'spike'
+        ? sim.addMonitor({ kind: 'spikes', population: pop, startStep })
+        : sim.addMonitor({ kind: 'state', array: `${m.spec.target}.${variable}`, indices: m.spec.indices ? Int32Array.from(m.spec.indices) : null, periodSteps, startStep }),
+    }));
+  }
+
+  private running(): Sim {
+    if (!this.compiled) throw new Error('the network is not compiled yet: call compile() first');
+    if (!this.sim || this.stale) this.rebuild();
+    return this.sim!;
+  }
+
+  async simulate(durationMs: number, opts: SimulateOptions = {}): Promise<RunResult> {
+    return this.run(durationMs, opts);
+  }
+
+  async step(): Promise<RunResult> {
+    return this.run(this.spec.dt, {});
+  }
+
+  /** Simulates until the populations' stop conditions hold (all of them for 'and', any for 'or') or maxDurationMs passes; returns the simulated time in ms. */
+  async simulateUntil(maxDurationMs: number, populations: Population[], mode: 'and' | 'or' = 'and', opts: SimulateOptions = {}): Promise<number> {
+    const missing = populations.filter((p) => p.spec.stopCondition === undefined);
+    if (missing.length) throw new Error(`simulateUntil: population${missing.length > 1 ? 's' : ''} ${missing.map((p) => `'${p.name}'`).join(', ')} ha${missing.length > 1 ? 've' : 's'} no stopCondition (give one in create())`);
+    const result = await this.run(maxDurationMs, opts, { mode: mode === 'and' ? 'all' : 'any', populations: populations.map((p) => this.populations.indexOf(p)) });
+    return result.stepsDone * this.spec.dt;
+  }
+
+  private async run(durationMs: number, opts: SimulateOptions, stop?: { mode: 'any' | 'all'; populations: number[] }): Promise<RunResult> {
+    if (!(durationMs >= 0 && Number.isFinite(durationMs))) throw new RangeError(`duration must be a finite number of ms ≥ 0, got ${durationMs}`);
+    const sim = this.running();
+    this.stepped = true;
+    const onProgress = opts.onProgress;
+    return sim.run({
+      steps: Math.round(durationMs / this.spec.dt),
+      ...(onProgress ? { onProgress: (steps: number) => onProgress(steps * this.spec.dt) } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(stop ? { stop } : {}),
+    });
+  }
+
+  /** Back to the state right after compile: variables of populations (and projections), time 0, monitors emptied. */
+  reset(opts: { populations?: boolean; projections?: boolean; monitors?: boolean } = {}): void {
+    const { populations = true, projections = false, monitors = true } = opts;
+    const sim = this.running();
+    const owners = [...(populations ? this.spec.populations.map((p) => p.name) : []), ...(projections ? this.spec.projections.map((p) => p.name) : [])];
+    for (const [name, data] of this.initialState)
+      if (owners.some((o) => name.startsWith(`${o}.`))) sim.setArray(name, data, { force: true });
+    sim.setCurrentStep(0);
+    if (monitors) for (const m of this.mons) { this.drainMonitor(m); m.buffers.clear(); }
+  }
+
+  enableLearning(projections: Projection[] = this.projections): void { for (const p of projections) this.setLearning(p, true); }
+  disableLearning(projections: Projection[] = this.projections): void { for (const p of projections) this.setLearning(p, false); }
+
+  destroy(): void {
+    this.sim?.destroy();
+    this.sim = null;
+  }
+
+  // ---- PopulationOwner ----
+  attributesOf(pop: Population): string[] {
+    const neuron = pop.spec.neuron;
+    if (neuron === 'SpikeSourceArray') return [];
+    const desc = typeof neuron === 'string' ? this.spec.neurons[neuron] ?? builtinNeurons[neuron] : neuron;
+    if (!desc) throw new Error(`population '${pop.name}': unknown neuron model '${neuron}'`);
+    const model = parseNeuron({ name: pop.name, ...desc }, { constants: Object.keys(this.spec.constants) });
+    return [...neuronNames(model), ...(model.refractory?.kind === 'number' ? ['refractory'] : [])];
+  }
+
+  readPopulation(pop: Population, name: string): number | Float64Array {
+    if (!this.attributesOf(pop).includes(name)) throw new Error(`population '${pop.name}' has no '${name}' (attributes: ${this.attributesOf(pop).join(', ')})`);
+    if (!this.compiled) {
+      const given = pop.spec.values[name];
+      if (given === undefined) throw new Error(`population '${pop.name}': '${name}' gets its value at compile — call compile() first to read it`);
+      if (isDistribution(given)) throw new Error(`population '${pop.name}': '${name}' is drawn from a distribution at compile — call compile() first to read it`);
+      return Array.isArray(given) ? Float64Array.from(given) : given;
+    }
+    const data = this.running().getArray(`${pop.name}.${name}`);
+    return data.length === 1 && pop.size !== 1 ? Number(data[0]) : Float64Array.from(data as Float64Array);
+  }
+
+  writePopulation(pop: Population, name: string, value: PopulationValue, indices: Int32Array | null): void {
+    const attrs = this.attributesOf(pop);
+    if (!attrs.includes(name)) throw new Error(`population '${pop.name}' has no '${name}' (attributes: ${attrs.join(', ')})`);
+    const values = pop.spec.values;
+    const toSpec = !this.sim || !this.stepped;
+    if (isDistribution(value)) {
+      if (!toSpec) throw new Error(`population '${pop.name}': a distribution can be assigned to '${name}' before the first simulate(); afterwards assign numbers or arrays`);
+      if (indices) throw new Error(`population '${pop.name}': assign a distribution to the whole population, not a view`);
+      values[name] = value;
+    } else if (toSpec) {
+      const array = typeof value === 'number' ? null : [...value];
+      if (array && array.length !== (indices?.length ?? pop.size)) throw new Error(`population '${pop.name}': '${name}' needs ${indices?.length ?? pop.size} values, got ${array.length}`);
+      if (!indices) values[name] = array ?? (value as number);
+      else {
+        const base = this.compiled ? this.readPopulation(pop, name) : values[name];
+        if (base === undefined || isDistribution(base)) throw new Error(`population '${pop.name}': set '${name}' for the whole population (or compile) before setting it on a view`);
+        const full = typeof base === 'number' ? new Array<number>(pop.size).fill(base) : [...base];
+        indices.forEach((r, k) => { full[r] = array ? array[k] : (value as number); });
+        values[name] = full;
+      }
+      if (this.sim) this.stale = true;
+    } else {
+      const sim = this.sim!;
+      const array = `${pop.name}.${name}`;
+      if (!indices) sim.setArray(array, typeof value === 'number' ? value : Float64Array.from(value));
+      else {
+        const current = Float64Array.from(sim.getArray(array) as Float64Array);
+        if (current.length === 1) throw new Error(`population '${pop.name}': '${name}' is shared by the whole population; set it on the population`);
+        indices.forEach((r, k) => { current[r] = typeof value === 'number' ? value : value[k]; });
+        sim.setArray(array, current);
+      }
+    }
+  }
+
+  // ---- ProjectionOwner ----
+  private synapseAttributes(proj: Projection): string[] {
+    const synapse = proj.spec.synapse;
+    const desc = typeof synapse === 'string' ? this.spec.synapses[synapse] ?? builtinSynapses[synapse] : synapse;
+    if (!desc) throw new Error(`projection '${proj.name}': unknown synapse model '${synapse}'`);
+    return synapseNames(parseSynapse({ name: proj.name, ...desc }, { constants: Object.keys(this.spec.constants) }));
+  }
+
+  readProjection(proj: Projection, name: string): number | Float64Array {
+    if (!this.synapseAttributes(proj).includes(name)) throw new Error(`projection '${proj.name}' has no '${name}' (attributes: ${this.synapseAttributes(proj).join(', ')})`);
+    const data = this.running().getArray(`${proj.name}.${name}`);
+    return data.length === 1 ? Number(data[0]) : Float64Array.from(data as Float64Array);
+  }
+
+  writeProjection(proj: Projection, name: string, value: number | Float64Array | number[]): void {
+    if (!this.synapseAttributes(proj).includes(name)) throw new Error(`projection '${proj.name}' has no '${name}' (attributes: ${this.synapseAttributes(proj).join(', ')})`);
+    if (!this.compiled && name !== 'w' && typeof value === 'number') { proj.spec.values[name] = value; return; }
+    this.running().setArray(`${proj.name}.${name}`, typeof value === 'number' ? value : Float64Array.from(value));
+  }
+
+  setLearning(proj: Projection, on: boolean): void {
+    proj.spec.learning = on;
+    this.sim?.setArray(`${proj.name}.learning`, on ? 1 : 0);
+  }
+
+  connectorChanged(_proj: Projection): void {
+    this.structural('connector');
+  }
+
+  // ---- MonitorOwner ----
+  drainMonitor(m: Monitor): void {
+    if (!this.sim) return;
+    const view = m.spec.indices ? new Set(m.spec.indices) : null;
+    for (const { variable, id } of this.nativeMonitors.get(m) ?? []) {
+      const data = this.sim.takeMonitor(id);
+      if (data.kind === 'state') m.append(variable, data.steps, data.values, data.width);
+      else if (!view) m.append(variable, data.steps, data.neurons, 1);
+      else {
+        const keep = [...data.neurons.keys()].filter((k) => view.has(data.neurons[k]));
+        m.append(variable, BigInt64Array.from(keep, (k) => data.steps[k]), Int32Array.from(keep, (k) => data.neurons[k]), 1);
+      }
+    }
+  }
+
+  setMonitorActive(m: Monitor, active: boolean): void {
+    if (!this.sim) throw new Error(`monitor '${m.name}': compile the network first`);
+    for (const { id } of this.nativeMonitors.get(m) ?? []) this.sim.setMonitorActive(id, active);
+  }
+}
+
+function lookup<T>(map: Map<string, T>, name: string, what: string): T {
+  const found = map.get(name);
+  if (!found) throw new Error(`no ${what} '${name}' (declared: ${[...map.keys()].join(', ') || 'none'})`);
+  return found;
+}
