@@ -22,6 +22,11 @@ import type { PopulationReport, RunReport, RunSimulationOptions } from './types.
 import { describeVersions } from './versions.js';
 
 const DEFAULT_WINDOW_STEPS = 1000;
+
+/** A random 32-bit seed from the OS's cryptographic generator. */
+export function drawSeed(): number {
+  return randomBytes(4).readUInt32LE(0);
+}
 const ms = (x: number) => Math.round(x * 100) / 100;
 
 function resolveInputs(opts: RunSimulationOptions) {
@@ -33,13 +38,13 @@ function resolveInputs(opts: RunSimulationOptions) {
   if (!Number.isFinite(durationMs) || durationMs <= 0) throw bad(['duration'], `duration must be a positive number of ms, got ${durationMs}`);
   const totalSteps = Math.round(durationMs / spec.dt);
   if (totalSteps < 1) throw bad(['duration'], `duration ${durationMs} ms is shorter than dt = ${spec.dt} ms`);
-  const seed = opts.seed ?? spec.seed ?? randomBytes(4).readUInt32LE(0);
+  const seed = opts.seed ?? spec.seed ?? drawSeed();
   if (!Number.isSafeInteger(seed) || seed < 0) throw bad(['seed'], `seed must be a non-negative integer, got ${seed}`);
   const threads = opts.threads ?? spec.config.numThreads;
   if (!Number.isSafeInteger(threads) || threads < 1) throw bad(['config', 'numThreads'], `threads must be a positive integer, got ${threads}`);
   const windowSteps = opts.windowSteps ?? DEFAULT_WINDOW_STEPS;
   if (!Number.isSafeInteger(windowSteps) || windowSteps < 1) throw new RangeError(`windowSteps must be a positive integer, got ${windowSteps}`);
-  return { file, totalSteps, seed, seedDrawn: opts.seed === undefined && spec.seed === undefined, threads, windowSteps, runId: opts.runId ?? `${spec.name}-${seed}` };
+  return { file, totalSteps, seed, seedDrawn: opts.seedDrawn === true || (opts.seed === undefined && spec.seed === undefined), threads, windowSteps, runId: opts.runId ?? `${spec.name}-${seed}` };
 }
 
 export async function runSimulation(opts: RunSimulationOptions): Promise<RunReport> {

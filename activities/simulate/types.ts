@@ -11,6 +11,8 @@ export interface RunSimulationOptions {
   durationMs?: number;
   /** Defaults to spec.seed, else a random 32-bit seed drawn with crypto (recorded in the report). */
   seed?: number;
+  /** Set when the caller drew `seed` at random itself (the CLI, to name the output folder); recorded. */
+  seedDrawn?: boolean;
   /** Defaults to spec.config.numThreads. */
   threads?: number;
   /** Folder for spikes.parquet, state.parquet and manifest.json (created when missing). */

@@ -1,0 +1,49 @@
+// `spikesweep run <spec>`: load the spec, run it in-process with runSimulation, then print either
+// one JSON report on stdout (--json) or a progress bar (stderr, on a terminal) and a summary.
+import { resolve } from 'node:path';
+import { drawSeed, runSimulation, type RunReport } from '../../activities/simulate/index.js';
+import { loadNetworkSpec } from '../../network/spec/load.js';
+import { classifyError } from '../errors.js';
+import { createCliLogger } from '../logger.js';
+import type { RunCliOptions } from '../options.js';
+import { startProgressBar, type ProgressBar } from '../progress.js';
+import { formatSummary } from '../summary.js';
+
+export async function runCommand(specFile: string, options: RunCliOptions): Promise<number> {
+  const logger = await createCliLogger();
+  const controller = new AbortController();
+  const onSigint = () => {
+    logger.warn('interrupted: stopping the simulation at the next step');
+    controller.abort();
+  };
+  process.once('SIGINT', onSigint);
+  let bar: ProgressBar | undefined;
+  try {
+    const spec = loadNetworkSpec(specFile);
+    const seedDrawn = options.seed === undefined && spec.seed === undefined;
+    const seed = options.seed ?? spec.seed ?? drawSeed();
+    const outDir = options.out ?? resolve('out', `${spec.name}-${seed}`);
+    if (!options.json && process.stderr.isTTY) bar = startProgressBar();
+    const report: RunReport = await runSimulation({
+      spec, specFile, seed, seedDrawn, outDir,
+      durationMs: options.duration,
+      threads: options.threads,
+      compile: { directory: options.cacheDir, clean: options.clean },
+      onProgress: bar && ((done, total) => bar!.update(done, total)),
+      signal: controller.signal,
+      logger,
+    });
+    bar?.stop();
+    process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : formatSummary(report, specFile));
+    return 0;
+  } catch (error) {
+    bar?.stop();
+    const c = classifyError(error, specFile);
+    if (c.kind === 'internal' || c.kind === 'compile') logger.debug({ err: error }, 'run failed');
+    process.stderr.write(`spikesweep: ${c.message}\n`);
+    if (options.json) process.stdout.write(`${JSON.stringify({ error: { kind: c.kind, message: c.message } })}\n`);
+    return c.exitCode;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}

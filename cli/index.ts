@@ -1,0 +1,65 @@
+// The spikesweep command: an option table over the programmatic APIs. Each command's
+// implementation is imported only when that command runs, so `--help` stays fast.
+import { Command, CommanderError, Option } from 'commander';
+import { spikesweepVersion } from '../activities/simulate/versions.js';
+import { classifyError } from './errors.js';
+import { RUN_OPTIONS, type OptionDef, type RunCliOptions } from './options.js';
+
+export interface CliHandlers {
+  run(specFile: string, options: RunCliOptions): Promise<number>;
+}
+
+const defaultHandlers: CliHandlers = {
+  async run(specFile, options) {
+    const { runCommand } = await import('./commands/run.js');
+    return runCommand(specFile, options);
+  },
+};
+
+function addOptions(command: Command, table: Record<string, OptionDef>): Command {
+  for (const def of Object.values(table)) {
+    const option = new Option(def.flags, def.description);
+    if (def.parse) option.argParser(def.parse);
+    command.addOption(option);
+  }
+  return command;
+}
+
+/** The commander program; `handlers` lets tests parse arguments without running anything. */
+export function buildProgram(handlers: CliHandlers = defaultHandlers): { program: Command; exitCode: () => number } {
+  let exitCode = 0;
+  const program = new Command('spikesweep')
+    .description('Spiking neural network simulations at sweep scale')
+    .version(spikesweepVersion)
+    .exitOverride()
+    .showSuggestionAfterError();
+  const run = program.command('run')
+    .description('run one simulation of a network spec (YAML/JSON) and write spikes.parquet, state.parquet, manifest.json')
+    .argument('<spec>', 'network spec file (.yaml, .yml or .json)')
+    .action(async (spec: string, options: RunCliOptions) => {
+      exitCode = await handlers.run(spec, options);
+    });
+  addOptions(run, RUN_OPTIONS);
+  return { program, exitCode: () => exitCode };
+}
+
+/** Runs the CLI; resolves with the process exit code. */
+export async function main(argv: string[] = process.argv): Promise<number> {
+  const json = argv.includes('--json');
+  const { program, exitCode } = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return exitCode();
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return 0; // --help, --version
+      // Commander has already printed its message on stderr.
+      if (json) process.stdout.write(`${JSON.stringify({ error: { kind: 'usage', message: error.message.replace(/^error: /, '') } })}\n`);
+      return 2;
+    }
+    const c = classifyError(error);
+    process.stderr.write(`spikesweep: ${c.message}\n`);
+    if (json) process.stdout.write(`${JSON.stringify({ error: { kind: c.kind, message: c.message } })}\n`);
+    return c.exitCode;
+  }
+}

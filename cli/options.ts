@@ -1,0 +1,46 @@
+// The CLI's option tables: each command's options, typed against the options object its action
+// receives, with the parsers that reject bad values (exit code 2) before any work starts.
+import { InvalidArgumentError } from 'commander';
+
+export interface OptionDef {
+  flags: string;
+  description: string;
+  parse?: (value: string) => unknown;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number of ms, got '${value}'`);
+  return n;
+}
+
+function integer(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}, got '${value}'`);
+    }
+    return n;
+  };
+}
+
+/** What `spikesweep run` hands its action (commander camel-cases --cache-dir to cacheDir). */
+export interface RunCliOptions {
+  duration?: number;
+  seed?: number;
+  threads?: number;
+  out?: string;
+  json?: boolean;
+  cacheDir?: string;
+  clean?: boolean;
+}
+
+export const RUN_OPTIONS = {
+  duration: { flags: '--duration <ms>', description: "simulated time in ms (default: the spec's duration)", parse: positiveNumber },
+  seed: { flags: '--seed <n>', description: "random seed (default: the spec's seed, else a random one, recorded)", parse: integer(0, Number.MAX_SAFE_INTEGER) },
+  threads: { flags: '--threads <n>', description: 'CPU threads (default: config.numThreads of the spec)', parse: integer(1, 4096) },
+  out: { flags: '--out <dir>', description: 'output folder (default: out/<spec name>-<seed>)' },
+  json: { flags: '--json', description: 'print the run report as one JSON object on stdout (logs stay on stderr)' },
+  cacheDir: { flags: '--cache-dir <dir>', description: 'compiled kernel cache (default: $SPIKESWEEP_CACHE_DIR or ~/.cache/spikesweep/kernels)' },
+  clean: { flags: '--clean', description: 'recompile the kernel even when it is cached' },
+} satisfies { [K in keyof Required<RunCliOptions>]: OptionDef };
