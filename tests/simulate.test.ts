@@ -1,0 +1,184 @@
+// activities/simulate: real compiler, real addon, files read back with DuckDB. A 200-neuron CUBA
+// (fixed in-degree 80, the scaling rule of DESIGN.md) run for 200 ms.
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { runSimulation, type RunReport, type RunSimulationOptions } from '../activities/simulate/index.js';
+import { SpecError } from '../network/spec/errors.js';
+import { validateNetworkSpec } from '../network/spec/load.js';
+import type { NetworkSpec, NetworkSpecInput } from '../network/spec/schema.js';
+
+function cuba(overrides: Partial<NetworkSpecInput> = {}, El = -49): NetworkSpec {
+  const p = 0.4; // 80 / 200
+  const proj = (name: string, pre: string, post: string, target: string, weights: number) =>
+    ({ name, pre, post, target, connector: { type: 'fixedProbability' as const, probability: p, weights } });
+  return validateNetworkSpec({
+    name: 'cuba200', dt: 0.1, seed: 7, duration: 200,
+    neurons: {
+      lif: {
+        parameters: 'El = -49.0 : population\nVr = -60.0 : population\nVt = -50.0 : population\ntau_m = 20.0 : population\ntau_e = 5.0 : population\ntau_i = 10.0 : population',
+        equations: 'tau_m * dv/dt = (El - v) + g_exc + g_inh : init = -60.0\ntau_e * dg_exc/dt = -g_exc\ntau_i * dg_inh/dt = -g_inh',
+        spike: 'v > Vt', reset: 'v = Vr', refractory: 5.0,
+      },
+    },
+    populations: [
+      { name: 'exc', geometry: 160, neuron: 'lif', values: { v: 'Uniform(-60, -50)', El } },
+      { name: 'inh', geometry: 40, neuron: 'lif', values: { v: 'Uniform(-60, -50)', El } },
+    ],
+    projections: [
+      proj('exc_exc', 'exc', 'exc', 'exc', 1.62), proj('exc_inh', 'exc', 'inh', 'exc', 1.62),
+      proj('inh_exc', 'inh', 'exc', 'inh', -9), proj('inh_inh', 'inh', 'inh', 'inh', -9),
+    ],
+    monitors: [{ target: 'exc', variables: ['spike'] }, { target: 'inh', variables: ['spike'] }],
+    ...overrides,
+  }, 'cuba200.inline');
+}
+
+let dir: string;
+let cache: string;
+let connection: DuckDBConnection;
+let runs = 0;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'spikesweep-simulate-'));
+  cache = join(dir, 'cache');
+  connection = await (await DuckDBInstance.create(':memory:')).connect();
+});
+after(async () => {
+  connection.closeSync();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function run(spec: NetworkSpec, opts: Partial<RunSimulationOptions> = {}): Promise<RunReport> {
+  return runSimulation({ spec, outDir: join(dir, `run${runs++}`), compile: { directory: cache }, ...opts });
+}
+
+async function query(sql: string): Promise<Record<string, unknown>[]> {
+  return (await connection.runAndReadAll(sql)).getRowObjectsJS();
+}
+
+const q = (path: string) => `'${path.replaceAll("'", "''")}'`;
+
+async function hashFile(path: string): Promise<string> {
+  const rows = await query(`SELECT population, neuron, t_ms FROM read_parquet(${q(path)}) ORDER BY t_ms, population, neuron`);
+  const hash = createHash('sha256');
+  for (const r of rows) {
+    const tail = Buffer.alloc(12);
+    tail.writeInt32LE(r.neuron as number, 0);
+    tail.writeDoubleLE(r.t_ms as number, 4);
+    hash.update(Buffer.concat([Buffer.from(r.population as string, 'utf8'), Buffer.of(0), tail]));
+  }
+  return hash.digest('hex');
+}
+
+describe('runSimulation', () => {
+  let first: RunReport;
+
+  test('first run: compiles, reports, writes spikes.parquet and manifest.json that agree', async () => {
+    first = await run(cuba());
+    assert.equal(first.compileCacheHit, false);
+    assert.equal(first.seed, 7);
+    assert.equal(first.threads, 1);
+    assert.equal(first.simulatedMs, 200);
+    assert.equal(first.runId, 'cuba200-7');
+    assert.match(first.structureHash, /^[0-9a-f]+$/);
+    assert.match(first.spikesSha256, /^[0-9a-f]{64}$/);
+    for (const key of ['codegen', 'compile', 'build', 'simulate', 'write'] as const) {
+      assert.equal(typeof first.timings[key], 'number');
+      assert.ok(first.timings[key] >= 0, key);
+    }
+    assert.deepEqual(Object.keys(first.populations), ['exc', 'inh']);
+    assert.equal(first.populations.exc.size, 160);
+    assert.equal(first.populations.inh.size, 40);
+    assert.ok(first.populations.exc.spikes! > 0, 'exc fires');
+    const rate = first.populations.exc.meanRateHz!;
+    assert.ok(Math.abs(rate - first.populations.exc.spikes! / (160 * 0.2)) < 1e-9);
+    assert.equal(first.outputs.state, undefined);
+
+    const counts = await query(`SELECT population, count(*)::INTEGER AS n, min(run_id) AS run_id FROM read_parquet(${q(first.outputs.spikes)}) GROUP BY population ORDER BY population`);
+    assert.deepEqual(counts, [
+      { population: 'exc', n: first.populations.exc.spikes, run_id: 'cuba200-7' },
+      { population: 'inh', n: first.populations.inh.spikes, run_id: 'cuba200-7' },
+    ]);
+    assert.equal(await hashFile(first.outputs.spikes), first.spikesSha256);
+
+    const manifest = JSON.parse(await readFile(first.outputs.manifest, 'utf8'));
+    assert.deepEqual(manifest.report, first);
+    assert.equal(manifest.spec.name, 'cuba200');
+    assert.equal(manifest.versions.node, process.version);
+    assert.equal(typeof manifest.versions.spikesweep, 'string');
+    assert.equal(typeof manifest.host.cpuModel, 'string');
+    assert.match(manifest.kernel.cacheKey, /^[0-9a-f]+$/);
+    // Only the published files: no temp files left beside them.
+    assert.deepEqual((await readdir(join(first.outputs.manifest, '..'))).sort(), ['manifest.json', 'spikes.parquet']);
+  });
+
+  test('same seed ⇒ same hash; 2 threads ⇒ same hash; another seed ⇒ another hash', async () => {
+    const again = await run(cuba());
+    assert.equal(again.compileCacheHit, true);
+    assert.equal(again.spikesSha256, first.spikesSha256);
+    const threaded = await run(cuba(), { threads: 2 });
+    assert.equal(threaded.threads, 2);
+    assert.equal(threaded.spikesSha256, first.spikesSha256);
+    assert.deepEqual(threaded.populations, first.populations);
+    const other = await run(cuba(), { seed: 8 });
+    assert.equal(other.seed, 8);
+    assert.notEqual(other.spikesSha256, first.spikesSha256);
+  });
+
+  test('a parameter value change reuses the kernel and changes the dynamics', async () => {
+    const changed = await run(cuba({}, -55));
+    assert.equal(changed.compileCacheHit, true);
+    assert.equal(changed.structureHash, first.structureHash);
+    assert.notEqual(changed.populations.exc.spikes, first.populations.exc.spikes);
+  });
+
+  test('state monitors write state.parquet: samples × neurons rows per variable', async () => {
+    const spec = cuba({
+      monitors: [
+        { target: 'exc', variables: ['spike', 'v', 'g_exc'], indices: [0, 5, 9], period: 1 },
+        { target: 'inh', variables: ['v'], start: 100, period: 0.5 },
+      ],
+    });
+    const report = await run(spec, { durationMs: 100.0 + 100 });
+    assert.ok(report.outputs.state);
+    // exc: 200 samples (every 10 steps over 2000) × 3 neurons × 2 variables; inh: 200 samples from 100 ms × 40.
+    const rows = await query(`SELECT population, variable, count(*)::INTEGER AS n, count(DISTINCT t_ms)::INTEGER AS samples, min(t_ms) AS first
+      FROM read_parquet(${q(report.outputs.state!)}) GROUP BY ALL ORDER BY population, variable`);
+    assert.deepEqual(rows, [
+      { population: 'exc', variable: 'g_exc', n: 600, samples: 200, first: 0 },
+      { population: 'exc', variable: 'v', n: 600, samples: 200, first: 0 },
+      { population: 'inh', variable: 'v', n: 8000, samples: 200, first: 100 },
+    ]);
+    const neurons = await query(`SELECT DISTINCT neuron FROM read_parquet(${q(report.outputs.state!)}) WHERE population = 'exc' ORDER BY neuron`);
+    assert.deepEqual(neurons.map((r) => r.neuron), [0, 5, 9]);
+    // Spikes of exc are restricted to the monitor's indices; inh spikes are not recorded.
+    assert.equal(report.populations.inh.spikes, null);
+    assert.equal(report.populations.inh.meanRateHz, null);
+    const spikeNeurons = await query(`SELECT DISTINCT neuron FROM read_parquet(${q(report.outputs.spikes)}) ORDER BY neuron`);
+    assert.ok(spikeNeurons.every((r) => [0, 5, 9].includes(r.neuron as number)));
+  });
+
+  test('no duration anywhere ⇒ SpecError naming the field', async () => {
+    const spec = cuba();
+    delete spec.duration;
+    await assert.rejects(run(spec), (e: unknown) => e instanceof SpecError && /duration/.test(e.message));
+  });
+
+  test('an aborted run rejects and leaves no Parquet file behind', async () => {
+    const controller = new AbortController();
+    const outDir = join(dir, 'aborted');
+    await assert.rejects(
+      runSimulation({
+        spec: cuba(), outDir, compile: { directory: cache }, durationMs: 2000, windowSteps: 100, signal: controller.signal,
+        onProgress: (done) => { if (done >= 50) controller.abort(); },
+      }),
+      (e: unknown) => e instanceof Error && e.name === 'AbortError',
+    );
+    assert.deepEqual(await readdir(outDir), []);
+  });
+});
