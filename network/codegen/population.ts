@@ -6,6 +6,7 @@ import { integrate, type Expr, type NeuronModel, type Statement, type UpdateStep
 import type { NetworkIR, PopulationIR } from '../build/ir.js';
 import { constMember, popMember, quote } from './cpp.js';
 import { context, emitConditionCpp, emitCpp, emitStatementCpp, randomDraws, randomSites } from './expressions.js';
+import { isInvariantExpr, ReciprocalHoister } from './invariants.js';
 
 export interface CodeParts {
   members: string[];
@@ -58,8 +59,8 @@ function assignedNames(model: NeuronModel, plan: UpdateStep[], reset: Statement[
 export function emitPopulation(pop: PopulationIR, ir: NetworkIR): CodeParts {
   if (!pop.model) return emitSpikeSource(pop);
   const model = pop.model;
-  const plan = integrate(model.variables, { modelKind: 'neuron', model: model.name }).steps;
-  const assigned = assignedNames(model, plan, model.reset);
+  const rawPlan = integrate(model.variables, { modelKind: 'neuron', model: model.name }).steps;
+  const assigned = assignedNames(model, rawPlan, model.reset);
   const shared = new Set(pop.attrs.filter((a) => a.shared).map((a) => a.name));
   const local = (name: string) => `l_${name}`;
   const hoisted = [...shared].filter((n) => !assigned.has(n));
@@ -74,13 +75,24 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR): CodeParts {
     sum: (target: string) => `${local(`sum_${target}`)}[i]`,
   };
   const ctx = context(names);
+  const invariant = (n: string) => n === 'dt' || hoisted.includes(n) || (ir.constants.includes(n) && !pop.attrs.some((a) => a.name === n));
+  const hoister = new ReciprocalHoister((e) => isInvariantExpr(e, invariant));
+  const plan = rawPlan.map((step) => ({ ...step, value: hoister.rewrite(step.value) }));
   const arrays = [...new Set([...pop.attrs.map((a) => a.name), ...pop.conductances, ...pop.sums.map((t) => `sum_${t}`)])];
   const pointerLocals = arrays.filter((n) => !hoisted.includes(n)).map((n) => `real *__restrict ${local(n)} = ${popMember(pop, n)};`);
   const valueLocals = [
+    // Members read through `this` would be reloaded after every byte store (char may alias them),
+    // which stops vectorisation: kernels read them once.
+    'const double dt = this->dt;',
+    'const uint64_t seed = this->seed; (void)seed;',
     ...hoisted.map((n) => `const real ${local(n)} = ${popMember(pop, n)}[0];`),
     ...constantLocals(ir),
+    ...hoister.reciprocals.map((r) => `const real ${r.name} = real(1) / (${emitCpp(r.divisor, ctx)});`),
+    `int32_t *__restrict l__refractory_left = ${popMember(pop, '_refractory_left')};`,
+    `int64_t *__restrict l__last_spike = ${popMember(pop, '_last_spike')};`,
+    `uint8_t *__restrict l__fire = populations[${pop.index}].fire.data();`,
   ];
-  const refr = `${popMember(pop, '_refractory_left')}`;
+  const refr = local('_refractory_left');
   const hasRefractory = model.refractory !== undefined;
   const frozen = (name: string) => hasRefractory && !name.startsWith('g_');
 
@@ -97,23 +109,33 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR): CodeParts {
       return frozen(step.variable) ? `${target} = _active ? real(${value}) : ${target};` : `${target} = ${value};`;
     }),
     ...(hasRefractory ? [`${refr}[i] -= _active ? 0 : 1;`] : []),
+    ...(model.spike ? [`l__fire[i] = ${hasRefractory ? `(${refr}[i] <= 0) & ` : ''}(${emitConditionCpp(model.spike, ctx)});`] : []),
   ];
   const refractorySteps = !hasRefractory ? '' : pop.refractory
     ? `int32_t(std::llround(double(${popMember(pop, 'refractory')}[i]) / dt))`
     : `int32_t(std::llround(double(${emitCpp(model.refractory!, ctx)}) / dt))`;
   const implicit = pop.conductances.filter((g) => !model.variables.some((v) => v.name === g));
-  const spikeLoop = [
-    ...(model.spike ? [
-      `if (${hasRefractory ? `${refr}[i] <= 0 && ` : ''}(${emitConditionCpp(model.spike, ctx)})) {`,
-      ...model.reset.map((r) => `  ${emitStatementCpp(r, ctx)}`),
-      ...(hasRefractory ? [`  ${refr}[i] = ${refractorySteps};`] : []),
-      `  ${popMember(pop, '_last_spike')}[i] = s;`,
-      '  out.push_back(int32_t(i));',
-      '}',
-    ] : []),
-    // Conductances the model does not integrate hold one step of input (ANNarchy resets them).
-    ...implicit.map((g) => `${local(g)}[i] = 0;`),
-  ];
+  // Draws are counter-based, so re-drawing a site here gives the value the update loop used.
+  const resetDraws = randomDraws(randomSites(model.reset.map((r) => r.value)), ctx, pop.randomStream, 'i');
+  // The spike condition is evaluated in the vectorised update loop into a byte per neuron; spikes
+  // are rare, so the scan below skips eight silent neurons per word.
+  const spikeLoop = model.spike ? [
+    'for (int64_t i0 = b; i0 < e; i0 += 8) {',
+    '  uint64_t word;',
+    '  std::memcpy(&word, l__fire + i0, 8);',
+    '  if (word == 0) continue;',
+    '  for (int64_t i = i0; i < std::min<int64_t>(i0 + 8, e); ++i) {',
+    '    if (!l__fire[i]) continue;',
+    ...resetDraws.map((l) => `    ${l}`),
+    ...model.reset.map((r) => `    ${emitStatementCpp(r, ctx)}`),
+    ...(hasRefractory ? [`    ${refr}[i] = ${refractorySteps};`] : []),
+    `    ${local('_last_spike')}[i] = s;`,
+    '    out.push_back(int32_t(i));',
+    '  }',
+    '}',
+  ] : [];
+  // Conductances the model does not integrate hold one step of input (ANNarchy resets them).
+  const clearInputs = implicit.length ? ['for (int64_t i = b; i < e; ++i) {', ...implicit.map((g) => `  ${local(g)}[i] = 0;`), '}'] : [];
   const stop = pop.stop ? emitConditionCpp(pop.stop.condition, ctx) : null;
   const methods = [
     `void update_p${pop.index}(int64_t s) {`,
@@ -123,9 +145,7 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR): CodeParts {
     '    for (int64_t i = b; i < e; ++i) {',
     ...update.map((l) => `      ${l}`),
     '    }',
-    '    for (int64_t i = b; i < e; ++i) {',
-    ...spikeLoop.map((l) => `      ${l}`),
-    '    }',
+    ...[...spikeLoop, ...clearInputs].map((l) => `    ${l}`),
     '  });',
     '}',
     ...(stop ? [

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,9 +26,11 @@ struct Population {
   std::vector<int32_t> spiked;                    // this step's spikes, ascending
   std::vector<std::vector<int32_t>> thread_spikes;  // per-thread spikes of contiguous ranges
   std::vector<std::vector<int32_t>> history;      // spikes of the last `history.size()` steps
+  std::vector<uint8_t> fire;                      // scratch: spike condition per neuron this step
 
   void init(int64_t n, int history_depth, int threads) {
     size = n;
+    fire.assign(size_t(n) + 8, 0);  // padded for word-wise scans
     history.assign(size_t(std::max(history_depth, 1)), {});
     thread_spikes.assign(size_t(std::max(threads, 1)), {});
   }
