@@ -7,7 +7,7 @@
 // Everything runs in this process. Temporal activities will run it in a child process, because
 // create() and long native runs would block heartbeats (see DESIGN.md).
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { Sim } from '../../native/index.js';
@@ -15,7 +15,7 @@ import { compileNetwork, createSimulation } from '../../network/compile.js';
 import { SpecError } from '../../network/spec/errors.js';
 import {
   SpikeHasher, describeHost, openSpikeWriter, openStateWriter, writeManifest,
-  type SpikeWriter, type StateWriter,
+  type SpikeWriter, type StateWriter, type WriteResult,
 } from '../output/index.js';
 import { attachMonitors, planMonitors, takeSpikeBatch, takeStateBatch, type MonitorPlan } from './monitors.js';
 import type { PopulationReport, RunReport, RunSimulationOptions } from './types.js';
@@ -64,9 +64,25 @@ export async function runSimulation(opts: RunSimulationOptions): Promise<RunRepo
   let sim: Sim | undefined;
   let spikeWriter: SpikeWriter | undefined;
   let stateWriter: StateWriter | undefined;
+  let writersTaken = false;
+  let published = false;
   const timings = { codegen: compiled.timings.codegenMs, compile: compiled.timings.compileMs, build: 0, simulate: 0, write: 0 };
+  // The writers start their worker threads (and DuckDB) while the sim is built on this thread;
+  // "write" counts only the time spent waiting for them afterwards.
+  let t = performance.now();
+  await mkdir(outDir, { recursive: true });
+  const wantsState = spec.monitors.some((m) => m.variables.some((v) => v !== 'spike'));
+  const opening = Promise.allSettled([
+    openSpikeWriter(paths.spikes, { runId, dt: spec.dt }),
+    wantsState ? openStateWriter(paths.state, { runId, dt: spec.dt }) : undefined,
+  ]);
+  const opened = async (): Promise<[SpikeWriter | undefined, StateWriter | undefined]> => {
+    const [a, b] = await opening;
+    return [a.status === 'fulfilled' ? a.value : undefined, b.status === 'fulfilled' ? b.value : undefined];
+  };
+  timings.write += performance.now() - t;
   try {
-    let t = performance.now();
+    t = performance.now();
     sim = createSimulation(compiled, spec, { seed, threads });
     const arrays = new Map(sim.arrays().map((a) => [a.name, a.length]));
     const plan: MonitorPlan = planMonitors(spec, compiled.ir, arrays, file);
@@ -75,11 +91,11 @@ export async function runSimulation(opts: RunSimulationOptions): Promise<RunRepo
     log.debug({ spikeMonitors: plan.spikes.length, stateMonitors: plan.states.length }, 'sim built');
 
     t = performance.now();
-    await mkdir(outDir, { recursive: true });
-    [spikeWriter, stateWriter] = await Promise.all([
-      openSpikeWriter(paths.spikes, { runId, dt: spec.dt }),
-      plan.states.length > 0 ? openStateWriter(paths.state, { runId, dt: spec.dt }) : undefined,
-    ]);
+    [spikeWriter, stateWriter] = await opened();
+    writersTaken = true;
+    const failed = (await opening).find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    const spikes = spikeWriter!;
     const hasher = new SpikeHasher({ dt: spec.dt });
     timings.write += performance.now() - t;
 
@@ -101,7 +117,7 @@ export async function runSimulation(opts: RunSimulationOptions): Promise<RunRepo
       t = performance.now();
       const batches = plan.spikes.map((s) => takeSpikeBatch(sim!, s));
       hasher.update(batches);
-      for (const b of batches) if (b.neurons.length > 0) await spikeWriter.write(b);
+      for (const b of batches) if (b.neurons.length > 0) await spikes.write(b);
       for (const s of plan.states) await stateWriter!.write(takeStateBatch(sim, s));
       timings.write += performance.now() - t;
       opts.onProgress?.(done * spec.dt, totalMs);
@@ -110,8 +126,12 @@ export async function runSimulation(opts: RunSimulationOptions): Promise<RunRepo
 
     t = performance.now();
     const spikesSha256 = hasher.digest();
-    const [spikeFile, stateFile] = await Promise.all([spikeWriter.close(), stateWriter?.close()]);
-    spikeWriter = stateWriter = undefined; // published: nothing left to abort
+    const closing = await Promise.allSettled([spikes.close(), stateWriter?.close()]);
+    spikeWriter = stateWriter = undefined; // closed (published or cleaned up): nothing left to abort
+    published = true;
+    const closeFailed = closing.find((r) => r.status === 'rejected');
+    if (closeFailed) throw (closeFailed as PromiseRejectedResult).reason;
+    const [spikeFile, stateFile] = closing.map((r) => (r as PromiseFulfilledResult<WriteResult | undefined>).value);
     const report: RunReport = {
       runId, seed, threads,
       simulatedMs: totalMs,
@@ -136,7 +156,12 @@ export async function runSimulation(opts: RunSimulationOptions): Promise<RunRepo
     log.info({ runId, spikesSha256, timings: report.timings }, 'run finished');
     return report;
   } catch (error) {
+    // Failed before the writers were taken over: wait for them to open, then abort them.
+    if (!writersTaken) [spikeWriter, stateWriter] = await opened();
     await Promise.all([spikeWriter?.abort(), stateWriter?.abort()].map((p) => p?.catch((e) => log.warn({ err: e }, 'aborting a writer failed'))));
+    // A run that fails after its files were published (a close or the manifest failed) takes
+    // them back: the manifest is the mark of a finished run, and no file outlives a failed one.
+    if (published) await Promise.all([paths.spikes, paths.state, paths.manifest].map((p) => rm(p, { force: true })));
     throw error;
   } finally {
     sim?.destroy();
