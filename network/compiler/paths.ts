@@ -17,6 +17,7 @@ function findPackageRoot(): string {
 
 export const packageRoot = findPackageRoot();
 export const runtimeIncludeDirs = [join(packageRoot, 'native', 'runtime'), join(packageRoot, 'native', 'include')];
+export const runtimeSourceDir = join(packageRoot, 'native', 'runtime', 'spikesweep');
 
 // Compiled kernels are shared by every run on this machine unless told otherwise.
 export function defaultCacheDir(): string {

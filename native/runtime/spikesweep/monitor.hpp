@@ -20,45 +20,10 @@ struct Monitor {
   std::vector<int32_t> neurons, taken_neurons;
   std::vector<double> values, taken_values;
 
-  void record_spikes(int64_t step, const std::vector<int32_t> &spiked) {
-    if (!active || step < start) return;
-    for (int32_t i : spiked) {
-      if (!selected.empty() && !selected[size_t(i)]) continue;
-      steps.push_back(step);
-      neurons.push_back(i);
-    }
-  }
-
-  void record_state(int64_t step) {
-    if (!active || step < start || (step - start) % period != 0) return;
-    steps.push_back(step);
-    for (int32_t i : indices) values.push_back(element(size_t(i)));
-  }
-
-  double element(size_t i) const {
-    switch (source.dtype) {
-      case SS_F64: return static_cast<const double *>(source.data)[i];
-      case SS_F32: return static_cast<const float *>(source.data)[i];
-      case SS_I32: return static_cast<const int32_t *>(source.data)[i];
-      case SS_I64: return double(static_cast<const int64_t *>(source.data)[i]);
-      case SS_U16: return static_cast<const uint16_t *>(source.data)[i];
-      default: return static_cast<const uint8_t *>(source.data)[i];
-    }
-  }
-
-  void take(ss_monitor_data *out) {
-    taken_steps.swap(steps);
-    taken_neurons.swap(neurons);
-    taken_values.swap(values);
-    steps.clear();
-    neurons.clear();
-    values.clear();
-    out->rows = int64_t(taken_steps.size());
-    out->steps = taken_steps.data();
-    out->neurons = kind == SS_MONITOR_SPIKES ? taken_neurons.data() : nullptr;
-    out->values = kind == SS_MONITOR_STATE ? taken_values.data() : nullptr;
-    out->width = kind == SS_MONITOR_STATE ? int64_t(indices.size()) : 0;
-  }
+  void record_spikes(int64_t step, const std::vector<int32_t> &spiked);
+  void record_state(int64_t step);
+  double element(size_t i) const;
+  void take(ss_monitor_data *out);
 };
 
 }  // namespace ss

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstring>
 #include <cstdint>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -18,8 +20,6 @@
 #include "store.hpp"
 
 namespace ss {
-
-using real = SS_REAL;
 
 struct Population {
   int64_t size = 0;
@@ -100,11 +100,7 @@ template <class T> void fill_from(T *out, int64_t n, const Dist &d, uint64_t see
 }
 
 // Finds a named input handed to ss_create; null when absent.
-inline const ss_input *find_input(const ss_create_args *a, const char *name) {
-  for (int64_t k = 0; k < a->num_inputs; ++k)
-    if (std::string(a->inputs[k].name) == name) return &a->inputs[k];
-  return nullptr;
-}
+const ss_input *find_input(const ss_create_args *a, const char *name);
 
 // Delays in ms → whole steps (≥ 1; the spec checker refuses delays shorter than dt).
 inline int64_t delay_steps(double ms, double dt) { return std::max<int64_t>(1, std::llround(ms / dt)); }
@@ -115,23 +111,7 @@ struct PostIndex {
   std::vector<int64_t> syn;   // synapse of each entry
   std::vector<int32_t> pre;   // presynaptic neuron of each entry
 };
-inline PostIndex post_index(const int64_t *row_ptr, const int32_t *col, int64_t n_pre, int64_t n_post) {
-  PostIndex x;
-  x.ptr.assign(size_t(n_post + 1), 0);
-  const int64_t n = row_ptr[n_pre];
-  for (int64_t k = 0; k < n; ++k) ++x.ptr[size_t(col[k]) + 1];
-  for (int64_t j = 0; j < n_post; ++j) x.ptr[size_t(j + 1)] += x.ptr[size_t(j)];
-  x.syn.resize(size_t(n));
-  x.pre.resize(size_t(n));
-  std::vector<int64_t> next(x.ptr.begin(), x.ptr.end() - 1);
-  for (int64_t i = 0; i < n_pre; ++i)
-    for (int64_t k = row_ptr[i]; k < row_ptr[i + 1]; ++k) {
-      const int64_t at = next[size_t(col[k])]++;
-      x.syn[size_t(at)] = k;
-      x.pre[size_t(at)] = int32_t(i);
-    }
-  return x;
-}
+PostIndex post_index(const int64_t *row_ptr, const int32_t *col, int64_t n_pre, int64_t n_post);
 
 struct SimBase {
   uint64_t seed = 0;

@@ -1,6 +1,6 @@
-// The C interface of spikesweep_abi.h, implemented once over SimBase. A generated library
-// includes this last, after defining generated::create() and generated::structure_hash.
-#pragma once
+// The C interface of spikesweep_abi.h, implemented once over SimBase and compiled once per
+// compiler and flags; each kernel library links it and defines generated::create() and
+// generated::structure_hash.
 #include <cstdio>
 #include <exception>
 #include <new>
@@ -17,7 +17,7 @@ struct ss_sim {
 };
 
 namespace ss {
-inline void write_error(char *err, int64_t errlen, const char *message) {
+void write_error(char *err, int64_t errlen, const char *message) {
   if (err && errlen > 0) std::snprintf(err, size_t(errlen), "%s", message);
 }
 }  // namespace ss
