@@ -12,6 +12,8 @@ export interface CompiledNetwork {
   ir: NetworkIR;
   kernel: Kernel;
   library: string;
+  /** Compile-cache key of the library. */
+  key: string;
   cacheHit: boolean;
   timings: { codegenMs: number; compileMs: number };
 }
@@ -23,7 +25,7 @@ export async function compileNetwork(spec: NetworkSpec, opts: CompileOptions = {
   const codegenMs = performance.now() - started;
   const compiled = await compileKernel(source, { ...opts, flags: opts.flags ?? spec.compilerFlags });
   const kernel = loadKernel(compiled.library);
-  return { ir, kernel, library: compiled.library, cacheHit: compiled.cacheHit, timings: { codegenMs, compileMs: compiled.compileMs } };
+  return { ir, kernel, library: compiled.library, key: compiled.key, cacheHit: compiled.cacheHit, timings: { codegenMs, compileMs: compiled.compileMs } };
 }
 
 // Builds connectivity and initial state natively, then writes the per-neuron arrays the spec gives.

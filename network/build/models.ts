@@ -2,7 +2,7 @@
 // a model declared under `neurons:`/`synapses:`, or an inline description), parses them, and checks
 // what only the network can know: values and monitors naming declared things, pre./post. names
 // existing in the connected neuron models.
-import { EquationErrors, parseNeuron, parseSynapse } from '../equations/index.js';
+import { EquationErrors, formatIssue, parseNeuron, parseSynapse } from '../equations/index.js';
 import type { Expr, NeuronModel, SynapseModel } from '../equations/index.js';
 import { builtinNeurons } from '../models/neurons.js';
 import { builtinSynapses } from '../models/synapses.js';
@@ -44,7 +44,7 @@ export function resolveModels(spec: NetworkSpec): ResolvedModels {
       model = parse();
     } catch (e) {
       if (!(e instanceof EquationErrors)) throw e;
-      for (const line of e.message.split('\n').slice(1)) issues.push({ path, message: line.trim() });
+      for (const i of e.issues) issues.push({ path: [...path, i.field], fieldLine: i.line, message: formatIssue(i) });
     }
     parsed.set(key, model as never);
     return model;
@@ -59,7 +59,7 @@ export function resolveModels(spec: NetworkSpec): ResolvedModels {
       return { condition: model.spike!, mode: (match[2] as 'any' | 'all' | undefined) ?? 'all' };
     } catch (e) {
       if (!(e instanceof EquationErrors)) throw e;
-      for (const line of e.message.split('\n').slice(1)) issues.push({ path, message: line.trim().replace(/spike line/g, 'stopCondition line') });
+      for (const i of e.issues) issues.push({ path, message: formatIssue(i).replace(/spike line/g, 'stopCondition line') });
       return null;
     }
   }

@@ -5,6 +5,8 @@ export interface SpecIssue {
   message: string;
   line?: number;
   column?: number;
+  /** For problems inside a multi-line text field (equations): the line within that field. */
+  fieldLine?: number;
 }
 
 export class SpecError extends Error {

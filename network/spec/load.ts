@@ -1,14 +1,15 @@
 // YAML/JSON → NetworkSpec. Errors name the file, the field path and the line, so a user can go
 // straight to the mistake.
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { LineCounter, parseDocument, isNode, isScalar } from 'yaml';
 import type { ZodError } from 'zod';
 import { SpecError, type SpecIssue } from './errors.js';
 import { NetworkSpecSchema, type NetworkSpec, type NetworkSpecInput } from './schema.js';
 import { checkNetworkSpec } from './check.js';
 
-// Maps a field path to its line and column in the YAML text.
-export type Locator = (path: (string | number)[]) => { line: number; column: number } | undefined;
+// Maps a field path (and, inside a text field such as equations, a line of that text) to its
+// line and column in the YAML text.
+export type Locator = (path: (string | number)[], fieldLine?: number) => { line: number; column: number } | undefined;
 
 export function parseNetworkSpecText(text: string, file: string): NetworkSpec {
   const lineCounter = new LineCounter();
@@ -19,12 +20,15 @@ export function parseNetworkSpecText(text: string, file: string): NetworkSpec {
       return { path: [], message: `YAML syntax: ${e.message.split('\n')[0]}`, line: pos.line, column: pos.col };
     }));
   }
-  const locate: Locator = (path) => {
+  const locate: Locator = (path, fieldLine) => {
     for (let n = path.length; n >= 0; n--) {
       const node = doc.getIn(path.slice(0, n), true);
       if (isNode(node) && node.range) {
         const pos = lineCounter.linePos(node.range[0]);
-        return { line: pos.line, column: pos.col };
+        if (fieldLine === undefined || n < path.length) return { line: pos.line, column: pos.col };
+        // A block scalar (|) starts on the line after its indicator; a plain or quoted one on it.
+        const block = isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED');
+        return { line: pos.line + fieldLine - (block ? 0 : 1), column: 1 };
       }
     }
     return undefined;
@@ -49,7 +53,7 @@ export function loadNetworkSpec(path: string): NetworkSpec {
 // Schema validation then cross-checks (names, sizes, probabilities, delays, models).
 export function validateNetworkSpec(input: NetworkSpecInput, file: string, locate: Locator = () => undefined): NetworkSpec {
   const parsed = NetworkSpecSchema.safeParse(input);
-  const withLines = (issues: SpecIssue[]) => issues.map((i) => ({ ...locate(i.path), ...i }));
+  const withLines = (issues: SpecIssue[]) => issues.map((i) => ({ ...locate(i.path, i.fieldLine), ...i }));
   if (!parsed.success) throw new SpecError(file, withLines(zodIssues(parsed.error)));
   const issues = checkNetworkSpec(parsed.data);
   if (issues.length > 0) throw new SpecError(file, withLines(issues));
