@@ -5,17 +5,25 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Network, loadNetworkSpec, Izhikevich } from '../network/index.js';
 
-async function meanRate(file: string, seed: number, threads = 1): Promise<{ rate: number; neurons: Int32Array; times: Float64Array }> {
-  const spec = loadNetworkSpec(file);
+// Runs a reference network for `ms` (optionally scaled to N neurons with fixed in-degree 80, the
+// scaling rule of DESIGN.md) and returns its spikes with neuron ids numbered across populations.
+async function meanRate(file: string, seed: number, threads = 1, opts: { neurons?: number; ms?: number } = {}): Promise<{ rate: number; neurons: Int32Array; times: Float64Array }> {
+  let spec = loadNetworkSpec(file);
+  const n = opts.neurons ?? 4000;
+  if (opts.neurons) spec = {
+    ...spec,
+    populations: spec.populations.map((p) => ({ ...p, geometry: p.name === 'exc' ? n * 0.8 : n * 0.2 })),
+    projections: spec.projections.map((j) => ({ ...j, connector: { ...j.connector, probability: 80 / n } as typeof j.connector })),
+  };
   const net = Network.fromSpec({ ...spec, seed, config: { ...spec.config, numThreads: threads } });
   await net.compile();
-  await net.simulate(1000);
+  await net.simulate(opts.ms ?? 1000);
   const parts = net.monitors.map((m) => m.get('spike'));
   const offset = [0, net.getPopulation('exc').size];
   const neurons = Int32Array.from(parts.flatMap((p, k) => [...p.neurons].map((n) => n + offset[k])));
   const times = Float64Array.from(parts.flatMap((p) => [...p.times]));
   net.destroy();
-  return { rate: neurons.length / 4000, neurons, times };
+  return { rate: neurons.length / n / ((opts.ms ?? 1000) / 1000), neurons, times };
 }
 
 test('CUBA fires at 5.61 Hz ± 15 % (mean of 3 seeds, 1 s)', async () => {
@@ -33,12 +41,14 @@ test('COBA fires at 20.48 Hz ± 10 % (mean of 3 seeds, 1 s)', async () => {
 });
 
 test('the same seed gives identical spikes on 1 and 2 threads; another seed differs', async () => {
-  const one = await meanRate('examples/coba.yaml', 7, 1);
-  const two = await meanRate('examples/coba.yaml', 7, 2);
+  // 50,000 neurons: populations this large are split across threads (smaller ones run on one).
+  const big = { neurons: 50_000, ms: 200 };
+  const one = await meanRate('examples/coba.yaml', 7, 1, big);
+  const two = await meanRate('examples/coba.yaml', 7, 2, big);
   assert.ok(one.neurons.length > 1000);
   assert.deepEqual(two.neurons, one.neurons);
   assert.deepEqual(two.times, one.times);
-  const other = await meanRate('examples/coba.yaml', 8, 1);
+  const other = await meanRate('examples/coba.yaml', 8, 1, big);
   assert.notDeepEqual(other.neurons, one.neurons);
 });
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { python } from './helpers/python.js';
 import {
   SpikeHasher,
   describeHost,
@@ -67,8 +68,8 @@ function hashRows(rows: Array<{ population: string; neuron: number; t_ms: number
   return hash.digest('hex');
 }
 
-const pyarrow = spawnSync('python3', ['-c', 'import pyarrow'], { encoding: 'utf8' });
-const pyarrowSkip = pyarrow.status === 0 ? false : `pyarrow is not importable by python3: ${pyarrow.stderr || pyarrow.error}`;
+const pyarrow = spawnSync(python, ['-c', 'import pyarrow'], { encoding: 'utf8' });
+const pyarrowSkip = pyarrow.status === 0 ? false : `pyarrow is not importable by ${python}: ${pyarrow.stderr || pyarrow.error}`;
 
 describe('spike writer', () => {
   const path = () => join(dir, 'spikes.parquet');
@@ -154,7 +155,7 @@ h = hashlib.sha256()
 for p, n, ms in zip(*(t.column(c).to_pylist() for c in ("population", "neuron", "t_ms"))):
     h.update(p.encode() + b"\\0" + struct.pack("<id", n, ms))
 print(t.num_rows, pc.sum(t.column("neuron")).as_py(), h.hexdigest(), str(t.schema.field("neuron").type))`;
-    const run = spawnSync('python3', ['-c', script, path()], { encoding: 'utf8' });
+    const run = spawnSync(python, ['-c', script, path()], { encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(run.stdout.trim().split(' '), [String(expected.rows), String(expected.neuronSum), streamed, 'int32']);
   });

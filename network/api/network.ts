@@ -2,7 +2,7 @@
 // object a YAML file produces — compiles it through the shared pipeline, and drives the native
 // simulation: values set after compile go straight into the running simulation.
 import { randomInt } from 'node:crypto';
-import type { RunResult, Sim, SimTypedArray } from '../../native/index.js';
+import type { ArrayInfo, RunResult, Sim, SimTypedArray } from '../../native/index.js';
 import { compileNetwork, createSimulation, type CompiledNetwork } from '../compile.js';
 import type { CompileOptions } from '../compiler/cache.js';
 import { neuronNames, synapseNames } from '../build/models.js';
@@ -249,6 +249,11 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
 
   enableLearning(projections: Projection[] = this.projections): void { for (const p of projections) this.setLearning(p, true); }
   disableLearning(projections: Projection[] = this.projections): void { for (const p of projections) this.setLearning(p, false); }
+
+  /** Every array the running simulation holds (name, type, length), e.g. to account for memory. */
+  arrays(): ArrayInfo[] {
+    return this.running().arrays();
+  }
 
   destroy(): void {
     this.sim?.destroy();

@@ -54,11 +54,14 @@ inline void thread_range(int64_t n, int t, int T, int64_t &begin, int64_t &end) 
   end = n * (t + 1) / T;
 }
 
+// Below this many elements a step's work (~1 ns per neuron) is cheaper than waking threads for
+// it (a parallel region costs microseconds): such populations run on the calling thread.
+constexpr int64_t kParallelMinimum = 32768;
+
 // Runs body(begin, end, spikes_out) over contiguous neuron ranges, one per thread, then gathers
-// the spikes in neuron order. Small populations run on the calling thread; the partition never
-// changes results, only who computes them.
+// the spikes in neuron order. The partition never changes results, only who computes them.
 template <class Body> void update_population(Population &P, int64_t step, int threads, Body body) {
-  if (threads <= 1 || P.size < 2048) {
+  if (threads <= 1 || P.size < kParallelMinimum) {
     P.thread_spikes[0].clear();
     body(int64_t(0), P.size, P.thread_spikes[0]);
     P.gather(step, 1);
@@ -81,7 +84,7 @@ template <class Body> void update_population(Population &P, int64_t step, int th
 
 // Runs body(begin, end) over contiguous ranges of [0, n) in parallel (independent elements only).
 template <class Body> void parallel_ranges(int64_t n, int threads, Body body) {
-  if (threads <= 1 || n < 4096) {
+  if (threads <= 1 || n < kParallelMinimum) {
     body(int64_t(0), n);
     return;
   }

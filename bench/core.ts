@@ -1,0 +1,89 @@
+// Benchmark of the simulation core (issue 2): the CUBA and COBA reference networks (4000 neurons,
+// 1 s, 1 and 2 threads) and CUBA along a fixed-in-degree series (p = 80/N, N = 4k, 32k, 256k).
+// Prints one JSON document with phase timings per case and writes it to bench/results/core.json.
+// Run: npm run bench            (SPIKESWEEP_BENCH_SIZES=4000,32000 to shorten the series)
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Network, Normal, Uniform, type Distribution } from '../network/index.js';
+
+type Model = 'CUBA' | 'COBA';
+
+const NEURONS = {
+  CUBA: {
+    parameters: 'El = -49.0 : population\nVr = -60.0 : population\nVt = -50.0 : population\ntau_m = 20.0 : population\ntau_e = 5.0 : population\ntau_i = 10.0 : population',
+    equations: 'tau_m * dv/dt = (El - v) + g_exc + g_inh : init = -60.0\ntau_e * dg_exc/dt = -g_exc\ntau_i * dg_inh/dt = -g_inh',
+    spike: 'v > Vt', reset: 'v = Vr', refractory: 5.0,
+  },
+  COBA: {
+    parameters: 'El = -60.0 : population\nVr = -60.0 : population\nErev_exc = 0.0 : population\nErev_inh = -80.0 : population\nVt = -50.0 : population\ntau = 20.0 : population\ntau_exc = 5.0 : population\ntau_inh = 10.0 : population\nI = 20.0 : population',
+    equations: 'tau * dv/dt = (El - v) + g_exc * (Erev_exc - v) + g_inh * (Erev_inh - v) + I\ntau_exc * dg_exc/dt = -g_exc\ntau_inh * dg_inh/dt = -g_inh',
+    spike: 'v > Vt', reset: 'v = Vr', refractory: 5.0,
+  },
+};
+
+// The reference networks of DESIGN.md at N neurons (80 % excitatory) with connection probability p.
+function network(model: Model, n: number, p: number, threads: number): Network {
+  const net = new Network({ dt: 0.1, seed: 1234, name: `${model}-${n}` });
+  net.config({ numThreads: threads });
+  const init: Record<string, Distribution> = model === 'CUBA' ? { v: Uniform(-60, -50) } : { v: Normal(-55, 5), g_exc: Normal(4, 1.5), g_inh: Normal(20, 12) };
+  const exc = net.create(Math.round(n * 0.8), NEURONS[model], { name: 'exc' }).set(init);
+  const inh = net.create(n - exc.size, NEURONS[model], { name: 'inh' }).set(init);
+  const [we, wi] = model === 'CUBA' ? [1.62, -9] : [0.6, 6.7];
+  for (const [pre, target, w] of [[exc, 'exc', we], [inh, 'inh', wi]] as const)
+    for (const post of [exc, inh]) net.connect({ pre, post, target, name: `${pre.name}_${post.name}` }).fixedProbability(p, w);
+  net.monitor(exc, 'spike');
+  net.monitor(inh, 'spike');
+  return net;
+}
+
+interface Case {
+  model: Model;
+  neurons: number;
+  threads: number;
+  synapses: number;
+  bytesPerSynapse: number;
+  meanRateHz: number;
+  timings: { codegenMs: number; compileMs: number; cacheHit: boolean; buildMs: number; simulateMs: number };
+}
+
+async function measure(model: Model, n: number, p: number, threads: number, cacheDir: string): Promise<Case> {
+  const net = network(model, n, p, threads);
+  const compiled = await net.compile({ directory: cacheDir });
+  const started = performance.now();
+  await net.simulate(1000);
+  const simulateMs = performance.now() - started;
+  const spikes = net.monitors.reduce((s, m) => s + m.get('spike').neurons.length, 0);
+  const arrays = net.arrays();
+  const projections = net.projections.map((j) => j.name);
+  const synapses = arrays.filter((a) => a.name.endsWith('._col')).reduce((s, a) => s + a.length, 0);
+  const width = { f64: 8, f32: 4, i32: 4, i64: 8, u16: 2, u8: 1 } as const;
+  const projectionBytes = arrays.filter((a) => projections.some((j) => a.name.startsWith(`${j}.`))).reduce((s, a) => s + a.length * width[a.dtype], 0);
+  net.destroy();
+  return {
+    model, neurons: n, threads, synapses, bytesPerSynapse: projectionBytes / synapses, meanRateHz: spikes / n,
+    timings: { codegenMs: compiled.codegenMs, compileMs: compiled.compileMs, cacheHit: compiled.cacheHit, buildMs: compiled.buildMs, simulateMs },
+  };
+}
+
+const sizes = (process.env.SPIKESWEEP_BENCH_SIZES ?? '4000,32000,256000').split(',').map(Number);
+const cacheDir = mkdtempSync(join(tmpdir(), 'spikesweep-bench-'));
+const cases: Case[] = [];
+const log = (c: Case) => { cases.push(c); console.error(`${c.model} N=${c.neurons} threads=${c.threads}: simulate ${c.timings.simulateMs.toFixed(1)} ms, compile ${c.timings.compileMs.toFixed(0)} ms${c.timings.cacheHit ? ' (cache hit)' : ''}, ${c.meanRateHz.toFixed(2)} Hz`); };
+try {
+  // Compile figures: the first network also builds the runtime object and header (once per
+  // toolchain); the second is a new structure with them cached; the rest hit the kernel cache.
+  for (const model of ['CUBA', 'COBA'] as const) for (const threads of [1, 2]) log(await measure(model, 4000, 0.02, threads, cacheDir));
+  for (const n of sizes) for (const threads of [1, 2]) log(await measure('CUBA', n, 80 / n, threads, cacheDir));
+} finally {
+  rmSync(cacheDir, { recursive: true, force: true });
+}
+
+const report = {
+  machine: { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() },
+  note: 'simulate = wall time of net.simulate(1000) for 1 s of biological time at dt = 0.1 ms; compile = code generation excluded, g++ included.',
+  cases,
+};
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/core.json', JSON.stringify(report, null, 2) + '\n');
+console.log(JSON.stringify(report, null, 2));

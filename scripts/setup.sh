@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the tools spikesweep needs beyond npm packages, once, into ignored caches:
+#   - a C++ compiler and CMake (networks are compiled to native code; the addon is built by cmake-js)
+#   - a Python environment with pyarrow under .cache/python (tests read Parquet back with a second reader)
+# Safe to run repeatedly; it only does work that is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
+command -v cmake >/dev/null 2>&1 || need_apt+=(cmake)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-venv)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing ${need_apt[*]} with apt-get" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "setup: missing ${need_apt[*]}; install them with your package manager" >&2
+    exit 1
+  fi
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  py=.cache/python/bin/python
+  if ! { [ -x "$py" ] && "$py" -c 'import pyarrow' 2>/dev/null; }; then
+    echo "setup: creating .cache/python with pyarrow" >&2
+    rm -rf .cache/python
+    python3 -m venv .cache/python
+    "$py" -m pip install -q --disable-pip-version-check pyarrow
+  fi
+fi
