@@ -67,7 +67,7 @@ export function generateNetworkSource(ir: NetworkIR): string {
     ...indent(pops.flatMap((p) => p.create), 1),
     ...indent(projs.flatMap((p) => p.create), 1),
     `  S->populations.resize(${ir.populations.length});`,
-    ...ir.populations.map((p) => `  S->populations[${p.index}].init(${p.size}, int(${depth(p.index)}), S->threads);`),
+    ...ir.populations.map((p) => `  S->populations[${p.index}].init(S->store, ${quote(p.name)}, ${p.size}, ${depth(p.index)}, S->threads);`),
     '  return S.release();',
     '}',
     '}  // namespace generated',

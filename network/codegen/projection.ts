@@ -181,7 +181,7 @@ function deliver(x: Shape, ctx: ReturnType<typeof context>): string[] {
   }
   return [
     `void deliver_j${proj.index}(int64_t s) {`,
-    `  const std::vector<int32_t> &spikes = populations[${pre.index}].emitted(s, ${m('_delay')});`,
+    `  const ss::Spikes spikes = populations[${pre.index}].emitted(s, ${m('_delay')});`,
     '  if (spikes.empty()) return;',
     '  const double t = double(s) * dt; (void)t;',
     `  const bool learning = ${m('learning')}[0] != 0; (void)learning;`,
@@ -244,7 +244,7 @@ function postEvents(x: Shape, ctx: ReturnType<typeof context>): string[] {
   if (!x.hasPostIndex) return [];
   return [
     `void post_j${proj.index}(int64_t s) {`,
-    `  const std::vector<int32_t> &spikes = populations[${post.index}].spiked;`,
+    `  const ss::Spikes spikes = populations[${post.index}].spiked;`,
     '  if (spikes.empty()) return;',
     '  const double t = double(s) * dt; (void)t;',
     `  const bool learning = ${m('learning')}[0] != 0; (void)learning;`,

@@ -59,10 +59,7 @@ __attribute__((visibility("default"))) int64_t ss_current_step(const ss_sim *sim
 // Moving the clock discards spikes in flight: their delivery times belonged to the old timeline.
 __attribute__((visibility("default"))) void ss_set_current_step(ss_sim *sim, int64_t step) {
   sim->impl->step = step;
-  for (auto &p : sim->impl->populations) {
-    p.spiked.clear();
-    for (auto &h : p.history) h.clear();
-  }
+  for (auto &p : sim->impl->populations) p.clear_history();
 }
 
 __attribute__((visibility("default"))) int32_t ss_run(ss_sim *sim, const ss_run_args *args, ss_run_result *result,

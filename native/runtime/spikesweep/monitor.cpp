@@ -3,9 +3,10 @@
 
 namespace ss {
 
-void Monitor::record_spikes(int64_t step, const std::vector<int32_t> &spiked) {
+void Monitor::record_spikes(int64_t step, const int32_t *spiked, int64_t count) {
   if (!active || step < start) return;
-  for (int32_t i : spiked) {
+  for (int64_t k = 0; k < count; ++k) {
+    const int32_t i = spiked[k];
     if (!selected.empty() && !selected[size_t(i)]) continue;
     steps.push_back(step);
     neurons.push_back(i);

@@ -20,7 +20,7 @@ struct Monitor {
   std::vector<int32_t> neurons, taken_neurons;
   std::vector<double> values, taken_values;
 
-  void record_spikes(int64_t step, const std::vector<int32_t> &spiked);
+  void record_spikes(int64_t step, const int32_t *spiked, int64_t count);
   void record_state(int64_t step);
   double element(size_t i) const;
   void take(ss_monitor_data *out);

@@ -21,30 +21,53 @@
 
 namespace ss {
 
+// A read-only list of spiking neurons (ascending).
+struct Spikes {
+  const int32_t *data = nullptr;
+  int64_t count = 0;
+  const int32_t *begin() const { return data; }
+  const int32_t *end() const { return data + count; }
+  bool empty() const { return count == 0; }
+};
+
 struct Population {
   int64_t size = 0;
-  std::vector<int32_t> spiked;                    // this step's spikes, ascending
+  int64_t depth = 1;          // steps of spike history kept (the longest outgoing delay)
+  int32_t *history = nullptr; // depth × size: spikes of step s in row s % depth (store array, part of a checkpoint)
+  int32_t *history_count = nullptr;  // depth: spikes in each row
+  Spikes spiked;              // this step's spikes, valid after the population's update
   std::vector<std::vector<int32_t>> thread_spikes;  // per-thread spikes of contiguous ranges
-  std::vector<std::vector<int32_t>> history;      // spikes of the last `history.size()` steps
-  std::vector<uint8_t> fire;                      // scratch: spike condition per neuron this step
+  std::vector<uint8_t> fire;  // scratch: spike condition per neuron this step
 
-  void init(int64_t n, int history_depth, int threads) {
+  void init(Store &store, const std::string &name, int64_t n, int64_t history_depth, int threads) {
     size = n;
+    depth = std::max<int64_t>(history_depth, 1);
+    history = store.add<int32_t>(name + "._spike_history", depth * n, SS_ARRAY_STATE);
+    history_count = store.add<int32_t>(name + "._spike_history_count", depth, SS_ARRAY_STATE);
     fire.assign(size_t(n) + 8, 0);  // padded for word-wise scans
-    history.assign(size_t(std::max(history_depth, 1)), {});
     thread_spikes.assign(size_t(std::max(threads, 1)), {});
   }
-  // Spikes emitted `delay` steps before `step` (delay ≥ 1, ≤ history depth).
-  const std::vector<int32_t> &emitted(int64_t step, int64_t delay) const {
-    static const std::vector<int32_t> none;
+  // Spikes emitted `delay` steps before `step` (1 ≤ delay ≤ depth).
+  Spikes emitted(int64_t step, int64_t delay) const {
     const int64_t when = step - delay;
-    return when < 0 ? none : history[size_t(when % int64_t(history.size()))];
+    if (when < 0) return {};
+    const int64_t row = when % depth;
+    return {history + row * size, history_count[row]};
   }
   // Concatenating per-thread ranges in thread order keeps spikes ascending for any thread count.
   void gather(int64_t step, int used_threads) {
-    spiked.clear();
-    for (int t = 0; t < used_threads; ++t) spiked.insert(spiked.end(), thread_spikes[size_t(t)].begin(), thread_spikes[size_t(t)].end());
-    history[size_t(step % int64_t(history.size()))] = spiked;
+    const int64_t row = step % depth;
+    int32_t *out = history + row * size;
+    int64_t n = 0;
+    for (int t = 0; t < used_threads; ++t)
+      for (int32_t i : thread_spikes[size_t(t)]) out[n++] = i;
+    history_count[row] = int32_t(n);
+    spiked = {out, n};
+  }
+  // Forgets spikes in flight (the clock was moved).
+  void clear_history() {
+    std::fill(history_count, history_count + depth, 0);
+    spiked = {};
   }
 };
 
@@ -137,7 +160,7 @@ struct SimBase {
   void record() {
     for (auto &m : monitors) {
       if (m.kind == SS_MONITOR_SPIKES)
-        m.record_spikes(step, populations[size_t(m.population)].spiked);
+        m.record_spikes(step, populations[size_t(m.population)].spiked.data, populations[size_t(m.population)].spiked.count);
       else
         m.record_state(step);
     }
