@@ -125,20 +125,22 @@ export const HodgkinHuxley: NeuronDescription = {
     v_thresh = -20.0 : population
     I = 0.0
   `,
+  // Rate functions of u = v - VT: a function body may only use its arguments, so VT is applied
+  // at the call site (the functions used to read VT directly, which the parser rightly refuses).
   functions: `
-    alpha_m(v) = 0.32 * (13.0 - v + VT) / (exp((13.0 - v + VT) / 4.0) - 1.0)
-    beta_m(v) = 0.28 * (v - VT - 40.0) / (exp((v - VT - 40.0) / 5.0) - 1.0)
-    alpha_h(v) = 0.128 * exp((17.0 - v + VT) / 18.0)
-    beta_h(v) = 4.0 / (1.0 + exp((40.0 - v + VT) / 5.0))
-    alpha_n(v) = 0.032 * (15.0 - v + VT) / (exp((15.0 - v + VT) / 5.0) - 1.0)
-    beta_n(v) = 0.5 * exp((10.0 - v + VT) / 40.0)
+    alpha_m(u) = 0.32 * (13.0 - u) / (exp((13.0 - u) / 4.0) - 1.0)
+    beta_m(u) = 0.28 * (u - 40.0) / (exp((u - 40.0) / 5.0) - 1.0)
+    alpha_h(u) = 0.128 * exp((17.0 - u) / 18.0)
+    beta_h(u) = 4.0 / (1.0 + exp((40.0 - u) / 5.0))
+    alpha_n(u) = 0.032 * (15.0 - u) / (exp((15.0 - u) / 5.0) - 1.0)
+    beta_n(u) = 0.5 * exp((10.0 - u) / 40.0)
   `,
   equations: `
     prev_v = v : init = -60.0
     C * dv/dt = gL * (EL - v) - gNa * m^3 * h * (v - ENa) - gK * n^4 * (v - EK) + g_exc * (E_exc - v) + g_inh * (E_inh - v) + I : init = -60.0, midpoint
-    dm/dt = alpha_m(v) * (1.0 - m) - beta_m(v) * m : init = 0.0, midpoint
-    dh/dt = alpha_h(v) * (1.0 - h) - beta_h(v) * h : init = 1.0, midpoint
-    dn/dt = alpha_n(v) * (1.0 - n) - beta_n(v) * n : init = 0.0, midpoint
+    dm/dt = alpha_m(v - VT) * (1.0 - m) - beta_m(v - VT) * m : init = 0.0, midpoint
+    dh/dt = alpha_h(v - VT) * (1.0 - h) - beta_h(v - VT) * h : init = 1.0, midpoint
+    dn/dt = alpha_n(v - VT) * (1.0 - n) - beta_n(v - VT) * n : init = 0.0, midpoint
     tau_e * dg_exc/dt = -g_exc
     tau_i * dg_inh/dt = -g_inh
   `,
