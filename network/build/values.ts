@@ -64,6 +64,9 @@ export function buildRuntimeValues(spec: NetworkSpec, ir: NetworkIR): RuntimeVal
     }
     put(proj.weightSlot, Array.isArray(c.weights) ? 0 : c.weights);
     put(proj.delaySlot, c.delays === undefined || Array.isArray(c.delays) ? spec.dt : c.delays);
+    // The compiled library creates '<projection>.learning' as 1; a projection whose learning was
+    // switched off before compile (disableLearning(), or `learning: false` in YAML) must start off.
+    if (!s.learning) arrays.push({ name: `${proj.name}.learning`, data: Float64Array.of(0) });
     for (const a of proj.attrs) {
       const declared = proj.model.parameters.find((x) => x.name === a.name);
       const fallback = declared ? declared.value : proj.model.variables.find((x) => x.name === a.name)!.init;
