@@ -93,7 +93,18 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
     const m = new Monitor(this, spec, this.spec.dt);
     this.spec.monitors.push(spec);
     this.mons.push(m);
-    if (this.sim) this.stale = true;
+    // A monitor added to a running simulation is attached to it: rebuilding from the spec (as
+    // this used to do) silently threw away the simulated state and set the time back to 0.
+    if (this.sim && !this.stale) {
+      try {
+        this.toSpec(); // a clear spec error for unknown targets or variables
+        this.nativeMonitors.set(m, this.attach(this.sim, m));
+      } catch (e) {
+        this.spec.monitors.pop();
+        this.mons.pop();
+        throw e;
+      }
+    }
     return m;
   }
 
@@ -291,6 +302,9 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
       if (!toSpec) throw new Error(`population '${pop.name}': a distribution can be assigned to '${name}' before the first simulate(); afterwards assign numbers or arrays`);
       if (indices) throw new Error(`population '${pop.name}': assign a distribution to the whole population, not a view`);
       values[name] = value;
+      // Drawn when the simulation is (re)built: without this a distribution set between compile()
+      // and the first simulate() was ignored.
+      if (this.sim) this.stale = true;
     } else if (toSpec) {
       const array = typeof value === 'number' ? null : [...value];
       if (array && array.length !== (indices?.length ?? pop.size)) throw new Error(`population '${pop.name}': '${name}' needs ${indices?.length ?? pop.size} values, got ${array.length}`);
