@@ -226,11 +226,14 @@ describe('SpikeSourceArray', () => {
     assert.deepEqual(got, ['5:2', '10:0', '20:1', '30:2', '40:0']);
   });
 
-  test('a one-neuron source fires exactly at its times', async () => {
+  test('a one-neuron source fires exactly at its times, and again after reset()', async () => {
     const n = net({ name: 'ssa1' });
     const src = n.create(1, 'SpikeSourceArray', { name: 'src', spikeTimes: [[2.5, 0.3, 1.0]] });
     const m = n.monitor(src, 'spike');
     await n.compile();
+    await n.simulate(4);
+    assert.deepEqual([...m.get('spike').times].map((t) => Math.round(t / DT)), [3, 10, 25]);
+    n.reset();
     await n.simulate(4);
     assert.deepEqual([...m.get('spike').times].map((t) => Math.round(t / DT)), [3, 10, 25]);
   });
@@ -347,6 +350,24 @@ describe('monitors', () => {
     assert.equal(st.width, 2);
     assert.deepEqual([...(st.indices ?? [])], [1, 4]);
     assert.equal(st.values.length, 200);
+  });
+
+  test('a monitor added after simulate() records from then on and keeps the simulated state', async () => {
+    const m = net({ name: 'late_monitor' });
+    const r = m.create(2, { equations: 'dv/dt = 1.0 : init = 0.0' }, { name: 'r' });
+    await m.compile();
+    await m.simulate(10);
+    const late = m.monitor(r, 'v', { name: 'late' });
+    assert.equal(m.t, 10);
+    assert.ok(Math.abs((r.get('v') as Float64Array)[0] - 10) < 1e-9, 'state kept');
+    await m.simulate(5);
+    assert.ok(Math.abs(m.t - 15) < 1e-9, `t = ${m.t}`);
+    const rec = late.get('v');
+    assert.equal(rec.times.length, 50);
+    assert.ok(Math.abs(rec.times[0] - 10) < 1e-9 && Math.abs(rec.values[0] - 10.1) < 1e-9, `first sample ${rec.times[0]} ms, v ${rec.values[0]}`);
+    assert.throws(() => m.monitor(r, 'nope'), /no variable 'nope'/);
+    await m.simulate(1); // the refused monitor left nothing behind
+    assert.equal(late.get('v').times.length, 10);
   });
 
   test('pause and resume leave a gap', async () => {
@@ -495,6 +516,18 @@ describe('set and get', () => {
     p.slice(3, 5).set({ v: -70 });
     const after = p.get('v') as Float64Array;
     assert.deepEqual([...after], [before[0], before[1], before[2], -70, -70, before[5]]);
+  });
+
+  test('a distribution set between compile() and the first simulate() is drawn', async () => {
+    const m = net({ name: 'late_dist' });
+    const q = m.create(50, 'LIF_CUBA', { name: 'q' });
+    await m.compile();
+    q.set({ v: Uniform(-60, -55) });
+    const v = q.get('v') as Float64Array;
+    for (const x of v) assert.ok(x >= -60 && x <= -55);
+    assert.ok(new Set(v).size > 40, 'values drawn per neuron');
+    await m.simulate(1);
+    assert.ok(new Set(q.get('v') as Float64Array).size > 40, 'the simulation started from the drawn values');
   });
 
   test('a shared parameter set after simulate takes effect', async () => {
