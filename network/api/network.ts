@@ -252,8 +252,12 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
     const { populations = true, projections = false, monitors = true } = opts;
     const sim = this.running();
     const owners = [...(populations ? this.spec.populations.map((p) => p.name) : []), ...(projections ? this.spec.projections.map((p) => p.name) : [])];
+    // Spikes in flight on per-synapse delays sit in the projection's '_ring'; they go with the
+    // populations' spike history (which holds those of uniform delays), or a reset network would
+    // still receive spikes emitted before the reset.
+    const inFlight = (name: string) => populations && this.spec.projections.some((p) => name === `${p.name}._ring`);
     for (const [name, data] of this.initialState)
-      if (owners.some((o) => name.startsWith(`${o}.`))) sim.setArray(name, data, { force: true });
+      if (owners.some((o) => name.startsWith(`${o}.`)) || inFlight(name)) sim.setArray(name, data, { force: true });
     sim.setCurrentStep(0);
     if (monitors) for (const m of this.mons) { this.drainMonitor(m); m.buffers.clear(); }
   }
