@@ -212,6 +212,27 @@ describe('delays', () => {
   });
 });
 
+describe('reset and spikes in flight', () => {
+  test('reset() drops spikes still travelling on uniform and on per-synapse delays alike', async () => {
+    const n = net({ name: 'reset_delays' });
+    const src = n.create(1, 'SpikeSourceArray', { name: 'src', spikeTimes: [[1.0]] });
+    const a = n.create(1, 'LIF_CUBA', { name: 'a' });
+    const b = n.create(1, 'LIF_CUBA', { name: 'b' });
+    n.connect({ pre: src, post: a, target: 'exc', name: 'ja' }).allToAll(1, 3.0);
+    n.connect({ pre: src, post: b, target: 'exc', name: 'jb' }).allToAll(1, Uniform(3.0, 3.0));
+    const ma = n.monitor(a, 'g_exc');
+    const mb = n.monitor(b, 'g_exc');
+    await n.compile();
+    await n.simulate(2); // the spike (step 10) is on its way, due at step 40
+    n.reset();
+    await n.simulate(6);
+    const arrivals = (r: { times: Float64Array; values: Float64Array }) =>
+      [...r.values.keys()].filter((k) => r.values[k] > 0 && (k === 0 || r.values[k] > r.values[k - 1] * 1.001)).map((k) => Math.round(r.times[k] / DT));
+    assert.deepEqual(arrivals(ma.get('g_exc')), [40]);
+    assert.deepEqual(arrivals(mb.get('g_exc')), [40]);
+  });
+});
+
 describe('SpikeSourceArray', () => {
   test('each neuron fires at its own spike times only', {
     todo: 'codegen/population.ts emitSpikeSource: _cursor starts at 0 instead of _times_ptr[i], so neuron i also fires at the times of neurons 0..i-1',
