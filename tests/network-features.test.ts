@@ -234,9 +234,7 @@ describe('reset and spikes in flight', () => {
 });
 
 describe('SpikeSourceArray', () => {
-  test('each neuron fires at its own spike times only', {
-    todo: 'codegen/population.ts emitSpikeSource: _cursor starts at 0 instead of _times_ptr[i], so neuron i also fires at the times of neurons 0..i-1',
-  }, async () => {
+  test('each neuron fires at its own spike times only', async () => {
     const n = net({ name: 'ssa' });
     const src = n.create(3, 'SpikeSourceArray', { name: 'src', spikeTimes: [[1.0, 4.0], [2.0], [0.5, 3.0]] });
     const m = n.monitor(src, 'spike');
@@ -418,9 +416,7 @@ describe('simulateUntil and reset', () => {
     return { n, p };
   }
 
-  test("a population's ': any' holds as soon as one neuron satisfies it (default 'and' across populations)", {
-    todo: "codegen/network.ts stop_condition passes the run's and/or mode (SS_STOP_ANY) to stop_pN instead of the population's own ': any'/': all' (pop.stop.mode)",
-  }, async () => {
+  test("a population's ': any' holds as soon as one neuron satisfies it (default 'and' across populations)", async () => {
     const { n, p } = await anyNetwork();
     const t = await n.simulateUntil(100, [p]);
     assert.ok(Math.abs(t - 20 * Math.log(13 / 8)) < 0.3, `stopped at ${t} ms, expected about ${20 * Math.log(13 / 8)}`);

@@ -203,6 +203,8 @@ function emitSpikeSource(pop: PopulationIR): CodeParts {
       `  S->${m('_times_ptr')} = S->store.adopt<int64_t>(${quote(`${pop.name}._times_ptr`)}, std::move(ptr), 0);`,
       `  S->${m('_times')} = S->store.adopt<int64_t>(${quote(`${pop.name}._times`)}, std::move(steps), 0);`,
       `  S->${m('_cursor')} = S->store.add<int64_t>(${quote(`${pop.name}._cursor`)}, ${pop.size}, SS_ARRAY_STATE);`,
+      // Each neuron walks its own slice of the time list.
+      `  std::copy(S->${m('_times_ptr')}, S->${m('_times_ptr')} + ${pop.size}, S->${m('_cursor')});`,
       `}`,
     ],
     methods: [
