@@ -63,7 +63,7 @@ function create(x: Shape): string[] {
   const sparseWeights = proj.connector === 'fromSparse' && proj.weights === 'synapse';
   return [
     '{',
-    `  ss::RuleArgs ra{${pre.size}, ${post.size}, ${pre.index === post.index}, ${proj.allowSelf}, a->seed, ${proj.streams.connect}u, S->threads};`,
+    `  ss::RuleArgs ra{${pre.size}, ${post.size}, ${pre.index === post.index}, ${proj.allowSelf}, a->seed, ${proj.streams.connect}u};`,
     `  ss::Csr csr = ${rule};`,
     '  const int64_t n = int64_t(csr.col.size());',
     `  S->${m('w')} = S->store.add<real>(${name('w')}, ${proj.weights === 'shared' ? '1' : 'n'}, SS_ARRAY_STATE | SS_ARRAY_SETTABLE${proj.weights === 'synapse' ? ' | SS_ARRAY_SYNAPTIC' : ''});`,
@@ -225,7 +225,7 @@ function synapseEquations(x: Shape, ctx: ReturnType<typeof context>): string[] {
     `void equations_j${proj.index}(int64_t s) {`,
     `  if (${m('learning')}[0] == 0) return;`,
     '  const double t = double(s) * dt; (void)t;',
-    `  ss::parallel_ranges(${pre.size}, threads, [&](int64_t b, int64_t e) {`,
+    `  ss::parallel_ranges(${pre.size}, [&](int64_t b, int64_t e) {`,
     ...constantLocals(x.ir).map((l) => `    ${l}`),
     '    for (int64_t i = b; i < e; ++i) {',
     `      for (int64_t k = ${m('_row_ptr')}[i]; k < ${m('_row_ptr')}[i + 1]; ++k) {`,

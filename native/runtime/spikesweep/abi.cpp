@@ -62,33 +62,61 @@ __attribute__((visibility("default"))) void ss_set_current_step(ss_sim *sim, int
   for (auto &p : sim->impl->populations) p.clear_history();
 }
 
+namespace ss {
+// One step's bookkeeping after the model advanced: record, advance the clock, report progress,
+// evaluate stop conditions. Returns whether the run must stop here.
+static bool finish_step(SimBase &s, const ss_run_args *args, ss_run_result *result) {
+  s.record();
+  ++s.step;
+  ++result->steps_done;
+  if (args->progress && args->progress_every > 0 && result->steps_done % args->progress_every == 0)
+    args->progress(args->user, result->steps_done);
+  if (args->stop_mode == SS_STOP_NONE || args->num_stop_populations <= 0) return false;
+  bool any = false, all = true;
+  for (int32_t i = 0; i < args->num_stop_populations; ++i) {
+    const bool holds = s.stop_condition(args->stop_populations[i], args->stop_mode);
+    any = any || holds;
+    all = all && holds;
+  }
+  result->stopped = (args->stop_mode == SS_STOP_ANY ? any : all) ? 1 : 0;
+  return result->stopped != 0;
+}
+
+static bool cancelled(const ss_run_args *args, ss_run_result *result) {
+  if (args->cancel && *args->cancel) result->cancelled = 1;
+  return result->cancelled != 0;
+}
+}  // namespace ss
+
 __attribute__((visibility("default"))) int32_t ss_run(ss_sim *sim, const ss_run_args *args, ss_run_result *result,
                                                      char *err, int64_t errlen) {
   ss::SimBase &s = *sim->impl;
   *result = ss_run_result{0, 0, 0};
   try {
-    for (int64_t k = 0; k < args->steps; ++k) {
-      if (args->cancel && *args->cancel) {
-        result->cancelled = 1;
-        break;
+    if (s.threads <= 1 || !s.worth_a_team()) {
+      for (int64_t k = 0; k < args->steps && !ss::cancelled(args, result); ++k) {
+        s.step_once();
+        if (ss::finish_step(s, args, result)) break;
       }
-      s.step_once();
-      s.record();
-      ++s.step;
-      ++result->steps_done;
-      if (args->progress && args->progress_every > 0 && result->steps_done % args->progress_every == 0)
-        args->progress(args->user, result->steps_done);
-      if (args->stop_mode != SS_STOP_NONE && args->num_stop_populations > 0) {
-        bool any = false, all = true;
-        for (int32_t i = 0; i < args->num_stop_populations; ++i) {
-          const bool holds = s.stop_condition(args->stop_populations[i], args->stop_mode);
-          any = any || holds;
-          all = all && holds;
-        }
-        if (args->stop_mode == SS_STOP_ANY ? any : all) {
-          result->stopped = 1;
-          break;
-        }
+      return 0;
+    }
+    // One team for the whole run. Each decision is written by one thread (single, whose barrier
+    // publishes it) into alternating slots: a thread can be at most one barrier ahead of another,
+    // so it never overwrites a slot someone has yet to read.
+    bool stop[2] = {false, false};
+#pragma omp parallel num_threads(s.threads)
+    {
+      int slot = 0;
+      for (int64_t k = 0; k < args->steps; ++k) {
+#pragma omp single
+        stop[slot] = ss::cancelled(args, result);
+        if (stop[slot]) break;
+        slot ^= 1;
+        s.step_once();
+#pragma omp single
+        stop[slot] = ss::finish_step(s, args, result);
+        if (stop[slot]) break;
+        slot ^= 1;
       }
     }
   } catch (const std::exception &e) {

@@ -20,7 +20,6 @@ template <class RowFn> Csr csr_from_rows(const RuleArgs &a, RowFn fill) {
   c.n_post = a.n_post;
   c.row_ptr.assign(size_t(a.n_pre + 1), 0);
   std::vector<int32_t> scratch;
-#pragma omp parallel for schedule(static) num_threads(a.threads) private(scratch)
   for (int64_t i = 0; i < a.n_pre; ++i) {
     scratch.clear();
     fill(i, scratch);
@@ -28,7 +27,6 @@ template <class RowFn> Csr csr_from_rows(const RuleArgs &a, RowFn fill) {
   }
   for (int64_t i = 0; i < a.n_pre; ++i) c.row_ptr[size_t(i + 1)] += c.row_ptr[size_t(i)];
   c.col.resize(size_t(c.row_ptr.back()));
-#pragma omp parallel for schedule(static) num_threads(a.threads) private(scratch)
   for (int64_t i = 0; i < a.n_pre; ++i) {
     scratch.clear();
     fill(i, scratch);

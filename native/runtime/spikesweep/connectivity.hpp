@@ -1,5 +1,7 @@
 // Connectivity rules built natively as CSR (rows = presynaptic neurons, columns ascending).
-// Each row draws from its own Philox counters, so the result is the same for any thread count.
+// Each row draws from its own Philox counters, so rows could be built in any order. They are built
+// on the calling thread: building runs on the JS thread, and an OpenMP team there would leave a
+// second idle thread pool next to the run's team, which makes libgomp stop spinning at barriers.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -19,7 +21,6 @@ struct RuleArgs {
   bool allow_self;             // allowed when same_population
   uint64_t seed;
   uint32_t stream;
-  int threads;
 };
 
 Csr all_to_all(const RuleArgs &a);

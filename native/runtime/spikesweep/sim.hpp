@@ -77,46 +77,56 @@ inline void thread_range(int64_t n, int t, int T, int64_t &begin, int64_t &end) 
   end = n * (t + 1) / T;
 }
 
-// Below this many elements a step's work (~1 ns per neuron) is cheaper than waking threads for
-// it (a parallel region costs microseconds): such populations run on the calling thread.
+// Below this many elements a step's work (~1 ns per neuron) is cheaper than sharing it between
+// threads (a barrier costs about a microsecond): smaller populations run on one thread.
 constexpr int64_t kParallelMinimum = 32768;
 
-// Runs body(begin, end, spikes_out) over contiguous neuron ranges, one per thread, then gathers
-// the spikes in neuron order. The partition never changes results, only who computes them.
-template <class Body> void update_population(Population &P, int64_t step, int threads, Body body) {
-  if (threads <= 1 || P.size < kParallelMinimum) {
-    P.thread_spikes[0].clear();
-    body(int64_t(0), P.size, P.thread_spikes[0]);
-    P.gather(step, 1);
+// Multi-threaded runs keep one OpenMP team alive for the whole run (ss_run): waking threads
+// for every population and step costs tens of microseconds on a VM and erased any speed-up.
+// Kernels are called by every thread of the team; these helpers split work or elect one thread.
+
+// Runs fn on one thread of the team (or directly when not in a team); everyone waits for it.
+template <class Fn> void one_thread(Fn fn) {
+  if (!omp_in_parallel()) {
+    fn();
     return;
   }
-  int used = 1;
-#pragma omp parallel num_threads(threads)
-  {
-    const int T = omp_get_num_threads(), t = omp_get_thread_num();
 #pragma omp single
-    used = T;
-    int64_t begin, end;
-    thread_range(P.size, t, T, begin, end);
-    std::vector<int32_t> &out = P.thread_spikes[size_t(t)];
-    out.clear();
-    body(begin, end, out);
-  }
-  P.gather(step, used);
+  fn();
 }
 
-// Runs body(begin, end) over contiguous ranges of [0, n) in parallel (independent elements only).
-template <class Body> void parallel_ranges(int64_t n, int threads, Body body) {
-  if (threads <= 1 || n < kParallelMinimum) {
-    body(int64_t(0), n);
+// Runs body(begin, end, spikes_out) over contiguous neuron ranges, one per thread of the team,
+// then gathers the spikes in neuron order. The partition never changes results, only who
+// computes them.
+template <class Body> void update_population(Population &P, int64_t step, Body body) {
+  if (!omp_in_parallel() || P.size < kParallelMinimum) {
+    one_thread([&] {
+      P.thread_spikes[0].clear();
+      body(int64_t(0), P.size, P.thread_spikes[0]);
+      P.gather(step, 1);
+    });
     return;
   }
-#pragma omp parallel num_threads(threads)
-  {
-    int64_t begin, end;
-    thread_range(n, omp_get_thread_num(), omp_get_num_threads(), begin, end);
-    body(begin, end);
+  const int T = omp_get_num_threads(), t = omp_get_thread_num();
+  int64_t begin, end;
+  thread_range(P.size, t, T, begin, end);
+  std::vector<int32_t> &out = P.thread_spikes[size_t(t)];
+  out.clear();
+  body(begin, end, out);
+#pragma omp barrier
+  one_thread([&] { P.gather(step, T); });
+}
+
+// Runs body(begin, end) over contiguous ranges of [0, n) across the team (independent elements).
+template <class Body> void parallel_ranges(int64_t n, Body body) {
+  if (!omp_in_parallel() || n < kParallelMinimum) {
+    one_thread([&] { body(int64_t(0), n); });
+    return;
   }
+  int64_t begin, end;
+  thread_range(n, omp_get_thread_num(), omp_get_num_threads(), begin, end);
+  body(begin, end);
+#pragma omp barrier
 }
 
 // Initial values of one attribute: one element per neuron/synapse (or one shared), each drawn
@@ -149,7 +159,14 @@ struct SimBase {
 
   virtual ~SimBase() = default;
   // Advances the model by one step (spike delivery, neuron and synapse updates, post events).
+  // Called by every thread of the run's team; serial phases run on one of them (one_thread).
   virtual void step_once() = 0;
+  // Whether any population is large enough to share between threads.
+  bool worth_a_team() const {
+    for (const auto &p : populations)
+      if (p.size >= kParallelMinimum) return true;
+    return false;
+  }
   // Whether the stop condition of population p holds for any (mode ANY) or all (mode ALL) neurons.
   virtual bool stop_condition(int32_t population, int32_t mode) = 0;
   virtual void set_threads(int n) {
