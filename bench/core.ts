@@ -5,37 +5,11 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Network, Normal, Uniform, type Distribution } from '../network/index.js';
+import { cobaNetwork } from '../examples/coba.js';
+import { cubaNetwork } from '../examples/cuba.js';
 
 type Model = 'CUBA' | 'COBA';
-
-const NEURONS = {
-  CUBA: {
-    parameters: 'El = -49.0 : population\nVr = -60.0 : population\nVt = -50.0 : population\ntau_m = 20.0 : population\ntau_e = 5.0 : population\ntau_i = 10.0 : population',
-    equations: 'tau_m * dv/dt = (El - v) + g_exc + g_inh : init = -60.0\ntau_e * dg_exc/dt = -g_exc\ntau_i * dg_inh/dt = -g_inh',
-    spike: 'v > Vt', reset: 'v = Vr', refractory: 5.0,
-  },
-  COBA: {
-    parameters: 'El = -60.0 : population\nVr = -60.0 : population\nErev_exc = 0.0 : population\nErev_inh = -80.0 : population\nVt = -50.0 : population\ntau = 20.0 : population\ntau_exc = 5.0 : population\ntau_inh = 10.0 : population\nI = 20.0 : population',
-    equations: 'tau * dv/dt = (El - v) + g_exc * (Erev_exc - v) + g_inh * (Erev_inh - v) + I\ntau_exc * dg_exc/dt = -g_exc\ntau_inh * dg_inh/dt = -g_inh',
-    spike: 'v > Vt', reset: 'v = Vr', refractory: 5.0,
-  },
-};
-
-// The reference networks of DESIGN.md at N neurons (80 % excitatory) with connection probability p.
-function network(model: Model, n: number, p: number, threads: number): Network {
-  const net = new Network({ dt: 0.1, seed: 1234, name: `${model}-${n}` });
-  net.config({ numThreads: threads });
-  const init: Record<string, Distribution> = model === 'CUBA' ? { v: Uniform(-60, -50) } : { v: Normal(-55, 5), g_exc: Normal(4, 1.5), g_inh: Normal(20, 12) };
-  const exc = net.create(Math.round(n * 0.8), NEURONS[model], { name: 'exc' }).set(init);
-  const inh = net.create(n - exc.size, NEURONS[model], { name: 'inh' }).set(init);
-  const [we, wi] = model === 'CUBA' ? [1.62, -9] : [0.6, 6.7];
-  for (const [pre, target, w] of [[exc, 'exc', we], [inh, 'inh', wi]] as const)
-    for (const post of [exc, inh]) net.connect({ pre, post, target, name: `${pre.name}_${post.name}` }).fixedProbability(p, w);
-  net.monitor(exc, 'spike');
-  net.monitor(inh, 'spike');
-  return net;
-}
+const NETWORKS = { CUBA: cubaNetwork, COBA: cobaNetwork };
 
 interface Case {
   model: Model;
@@ -48,7 +22,7 @@ interface Case {
 }
 
 async function measure(model: Model, n: number, p: number, threads: number, cacheDir: string): Promise<Case> {
-  const net = network(model, n, p, threads);
+  const net = NETWORKS[model]({ seed: 1234, neurons: n, probability: p, threads });
   const compiled = await net.compile({ directory: cacheDir });
   const started = performance.now();
   await net.simulate(1000);
