@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the tools spikesweep needs beyond npm packages, once, into ignored caches:
 #   - a C++ compiler and CMake (networks are compiled to native code; the addon is built by cmake-js)
-#   - a Python environment with pyarrow under .cache/python (tests read Parquet back with a second reader)
+#   - a Python environment with pyarrow and numpy under .cache/python (tests read Parquet and .npy
+#     files back with other readers)
 # Safe to run repeatedly; it only does work that is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,10 +23,10 @@ fi
 
 if [ "${1:-}" = "--test" ]; then
   py=.cache/python/bin/python
-  if ! { [ -x "$py" ] && "$py" -c 'import pyarrow' 2>/dev/null; }; then
-    echo "setup: creating .cache/python with pyarrow" >&2
+  if ! { [ -x "$py" ] && "$py" -c 'import pyarrow, numpy' 2>/dev/null; }; then
+    echo "setup: creating .cache/python with pyarrow and numpy" >&2
     rm -rf .cache/python
     python3 -m venv .cache/python
-    "$py" -m pip install -q --disable-pip-version-check pyarrow
+    "$py" -m pip install -q --disable-pip-version-check pyarrow numpy
   fi
 fi

@@ -37,15 +37,21 @@ export class Monitor {
     return this.spec.variables;
   }
 
-  /** Starts (or restarts) recording; the monitor records from creation by default. */
+  /** Whether it is recording (monitors record from creation unless paused). */
+  active = true;
+
   start(): void {
-    this.owner.setMonitorActive(this, true);
+    this.setActive(true);
   }
   pause(): void {
-    this.owner.setMonitorActive(this, false);
+    this.setActive(false);
   }
   resume(): void {
-    this.owner.setMonitorActive(this, true);
+    this.setActive(true);
+  }
+  private setActive(active: boolean): void {
+    this.owner.setMonitorActive(this, active);
+    this.active = active;
   }
 
   get(variable: 'spike', opts?: { keep?: boolean }): SpikeRecord;

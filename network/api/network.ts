@@ -2,13 +2,14 @@
 // object a YAML file produces — compiles it through the shared pipeline, and drives the native
 // simulation: values set after compile go straight into the running simulation.
 import { randomInt } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ArrayInfo, RunResult, Sim, SimTypedArray } from '../../native/index.js';
 import { compileNetwork, createSimulation, type CompiledNetwork } from '../compile.js';
 import type { CompileOptions } from '../compiler/cache.js';
-import { neuronNames, synapseNames } from '../build/models.js';
-import { parseNeuron, parseSynapse } from '../equations/index.js';
-import { builtinNeurons } from '../models/neurons.js';
-import { builtinSynapses } from '../models/synapses.js';
+import { CODEGEN_VERSION } from '../build/ir.js';
+import { applyState, captureState, CheckpointError, decodeNpy, encodeNpy, readCheckpoint, writeCheckpoint, type SimState } from '../state/index.js';
+import { populationAttributes, projectionAttributes } from './attributes.js';
 import { isDistribution } from '../spec/distributions.js';
 import { validateNetworkSpec } from '../spec/load.js';
 import { populationSize } from '../spec/check.js';
@@ -270,19 +271,92 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
     return this.running().arrays();
   }
 
+  /** A copy of one of those arrays, by name ("exc.v", "exc_exc.w", "exc._refractory_left", …). */
+  getArray(name: string): SimTypedArray {
+    return this.running().getArray(name);
+  }
+
   destroy(): void {
     this.sim?.destroy();
     this.sim = null;
   }
 
+  // ---- State: checkpoints (files), named snapshots (memory), save/load of values (.npy) ----
+
+  /** Writes everything needed to continue this simulation exactly (see network/state/). */
+  async checkpoint(path: string): Promise<{ bytes: number; step: number }> {
+    const sim = this.running();
+    const state = captureState(sim);
+    const context = { spec: this.toSpec(), monitorsActive: this.mons.map((m) => m.active) };
+    const { bytes } = await writeCheckpoint(path, state, { codegenVersion: CODEGEN_VERSION, structureHash: this.compiled!.ir.structureHash, seed: this.seed, dt: this.dt, context });
+    return { bytes, step: state.step };
+  }
+
+  /** A network continuing from a checkpoint file: same spec, compiled (cached), state restored. */
+  static async restore(path: string, opts: { directory?: string } = {}): Promise<Network> {
+    const { header, state } = await readCheckpoint(path, { codegenVersion: CODEGEN_VERSION });
+    const context = header.context as { spec: NetworkSpec; monitorsActive: boolean[] };
+    const net = Network.fromSpec(context.spec);
+    await net.compile(opts);
+    if (net.compiledStructureHash !== header.structureHash)
+      throw new CheckpointError(path, `its network compiles to structure ${net.compiledStructureHash}, not ${header.structureHash}`);
+    net.applySnapshot(state);
+    net.mons.forEach((m, k) => { if (context.monitorsActive[k] === false) m.pause(); });
+    return net;
+  }
+
+  /** Continues this compiled network from a checkpoint of the same structure. */
+  async restoreCheckpoint(path: string): Promise<void> {
+    const { state } = await readCheckpoint(path, { codegenVersion: CODEGEN_VERSION, structureHash: this.running() && this.compiled!.ir.structureHash });
+    this.applySnapshot(state);
+  }
+
+  private readonly snapshots = new Map<string, SimState>();
+
+  /** Keeps the current state in memory under a name (Brian2's store). */
+  store(name = 'default'): void {
+    this.snapshots.set(name, captureState(this.running()));
+  }
+
+  /** Goes back to a state kept by store(name) (Brian2's restore). */
+  restore(name = 'default'): void {
+    const state = this.snapshots.get(name);
+    if (!state) throw new Error(`no stored state '${name}' (stored: ${[...this.snapshots.keys()].join(', ') || 'none'})`);
+    this.applySnapshot(state);
+  }
+
+  private applySnapshot(state: SimState): void {
+    applyState(this.running(), state);
+    this.stepped = true;
+  }
+
+  /** ANNarchy's save: every parameter and variable as NumPy .npy files plus index.json in `directory`. */
+  async save(directory: string): Promise<void> {
+    const sim = this.running();
+    await mkdir(directory, { recursive: true });
+    const saved = sim.arrays().filter((a) => a.settable && !a.name.split('.').pop()!.startsWith('_'));
+    for (const a of saved) await writeFile(join(directory, `${a.name}.npy`), encodeNpy(a.dtype, sim.getArray(a.name)));
+    const index = { format: 'spikesweep-values', version: 1, network: this.spec.name, structureHash: this.compiled!.ir.structureHash, tMs: this.t, arrays: saved.map((a) => ({ name: a.name, file: `${a.name}.npy`, dtype: a.dtype, length: a.length })) };
+    await writeFile(join(directory, 'index.json'), JSON.stringify(index, null, 2) + '\n');
+  }
+
+  /** ANNarchy's load: sets the values saved by save() (names and lengths must match this network). */
+  async load(directory: string): Promise<void> {
+    const sim = this.running();
+    const index = JSON.parse(await readFile(join(directory, 'index.json'), 'utf8')) as { arrays: { name: string; file: string }[] };
+    const present = new Map(sim.arrays().map((a) => [a.name, a]));
+    for (const entry of index.arrays) {
+      const target = present.get(entry.name);
+      if (!target?.settable) throw new Error(`load: '${entry.name}' is not a parameter or variable of this network`);
+      const { data } = decodeNpy(await readFile(join(directory, entry.file)), join(directory, entry.file));
+      if (data.length !== target.length) throw new Error(`load: '${entry.name}' has ${data.length} values, this network needs ${target.length}`);
+      sim.setArray(entry.name, data);
+    }
+  }
+
   // ---- PopulationOwner ----
   attributesOf(pop: Population): string[] {
-    const neuron = pop.spec.neuron;
-    if (neuron === 'SpikeSourceArray') return [];
-    const desc = typeof neuron === 'string' ? this.spec.neurons[neuron] ?? builtinNeurons[neuron] : neuron;
-    if (!desc) throw new Error(`population '${pop.name}': unknown neuron model '${neuron}'`);
-    const model = parseNeuron({ name: pop.name, ...desc }, { constants: Object.keys(this.spec.constants) });
-    return [...neuronNames(model), ...(model.refractory?.kind === 'number' ? ['refractory'] : [])];
+    return populationAttributes(this.spec, pop.spec);
   }
 
   readPopulation(pop: Population, name: string): number | Float64Array {
@@ -336,10 +410,7 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
 
   // ---- ProjectionOwner ----
   private synapseAttributes(proj: Projection): string[] {
-    const synapse = proj.spec.synapse;
-    const desc = typeof synapse === 'string' ? this.spec.synapses[synapse] ?? builtinSynapses[synapse] : synapse;
-    if (!desc) throw new Error(`projection '${proj.name}': unknown synapse model '${synapse}'`);
-    return synapseNames(parseSynapse({ name: proj.name, ...desc }, { constants: Object.keys(this.spec.constants) }));
+    return projectionAttributes(this.spec, proj.spec);
   }
 
   readProjection(proj: Projection, name: string): number | Float64Array {
