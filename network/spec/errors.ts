@@ -13,18 +13,20 @@ export class SpecError extends Error {
   constructor(
     readonly file: string,
     readonly issues: SpecIssue[],
+    /** What the file is, for the headline ('network spec', 'experiment', 'parameter tree'). */
+    readonly what = 'network spec',
   ) {
-    super(SpecError.format(file, issues));
+    super(SpecError.format(file, issues, what));
     this.name = 'SpecError';
   }
 
-  static format(file: string, issues: SpecIssue[]): string {
+  static format(file: string, issues: SpecIssue[], what = 'network spec'): string {
     const lines = issues.map((i) => {
       const where = i.line !== undefined ? `${file}:${i.line}:${i.column ?? 1}` : file;
       const field = i.path.length ? ` ${formatPath(i.path)}:` : '';
       return `  ${where}${field} ${i.message}`;
     });
-    return `invalid network spec (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`;
+    return `invalid ${what} (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`;
   }
 }
 

@@ -1,39 +1,16 @@
 // YAML/JSON → NetworkSpec. Errors name the file, the field path and the line, so a user can go
 // straight to the mistake.
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode, isScalar } from 'yaml';
 import type { ZodError } from 'zod';
 import { SpecError, type SpecIssue } from './errors.js';
 import { NetworkSpecSchema, type NetworkSpec, type NetworkSpecInput } from './schema.js';
 import { checkNetworkSpec } from './check.js';
+import { parseYamlText, type Locator } from './yaml.js';
 
-// Maps a field path (and, inside a text field such as equations, a line of that text) to its
-// line and column in the YAML text.
-export type Locator = (path: (string | number)[], fieldLine?: number) => { line: number; column: number } | undefined;
+export type { Locator } from './yaml.js';
 
 export function parseNetworkSpecText(text: string, file: string): NetworkSpec {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new SpecError(file, doc.errors.map((e) => {
-      const pos = lineCounter.linePos(e.pos[0]);
-      return { path: [], message: `YAML syntax: ${e.message.split('\n')[0]}`, line: pos.line, column: pos.col };
-    }));
-  }
-  const locate: Locator = (path, fieldLine) => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true);
-      if (isNode(node) && node.range) {
-        const pos = lineCounter.linePos(node.range[0]);
-        if (fieldLine === undefined || n < path.length) return { line: pos.line, column: pos.col };
-        // A block scalar (|) starts on the line after its indicator; a plain or quoted one on it.
-        const block = isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED');
-        return { line: pos.line + fieldLine - (block ? 0 : 1), column: 1 };
-      }
-    }
-    return undefined;
-  };
-  const raw = doc.toJS();
+  const { data: raw, locate } = parseYamlText(text, file);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new SpecError(file, [{ path: [], message: 'expected a mapping with populations, projections, monitors …', line: 1, column: 1 }]);
   }
