@@ -3,16 +3,21 @@
 import { Command, CommanderError, Option } from 'commander';
 import { spikesweepVersion } from '../activities/simulate/versions.js';
 import { classifyError } from './errors.js';
-import { RUN_OPTIONS, type OptionDef, type RunCliOptions } from './options.js';
+import { RUN_OPTIONS, TREE_OPTIONS, type OptionDef, type RunCliOptions, type TreeCliOptions } from './options.js';
 
 export interface CliHandlers {
   run(specFile: string, options: RunCliOptions): Promise<number>;
+  tree(file: string, options: TreeCliOptions): Promise<number>;
 }
 
 const defaultHandlers: CliHandlers = {
   async run(specFile, options) {
     const { runCommand } = await import('./commands/run.js');
     return runCommand(specFile, options);
+  },
+  async tree(file, options) {
+    const { treeCommand } = await import('./commands/tree.js');
+    return treeCommand(file, options);
   },
 };
 
@@ -40,6 +45,13 @@ export function buildProgram(handlers: CliHandlers = defaultHandlers): { program
       exitCode = await handlers.run(spec, options);
     });
   addOptions(run, RUN_OPTIONS);
+  const tree = program.command('tree')
+    .description('print the resolved parameter trees of an experiment (or of any YAML parameter tree): every node with its inherited params')
+    .argument('<file>', 'experiment or parameter tree file (.yaml, .yml or .json)')
+    .action(async (file: string, options: TreeCliOptions) => {
+      exitCode = await handlers.tree(file, options);
+    });
+  addOptions(tree, TREE_OPTIONS);
   return { program, exitCode: () => exitCode };
 }
 

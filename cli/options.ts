@@ -44,3 +44,14 @@ export const RUN_OPTIONS = {
   cacheDir: { flags: '--cache-dir <dir>', description: 'compiled kernel cache (default: $SPIKESWEEP_CACHE_DIR or ~/.cache/spikesweep/kernels)' },
   clean: { flags: '--clean', description: 'recompile the kernel even when it is cached' },
 } satisfies { [K in keyof Required<RunCliOptions>]: OptionDef };
+
+/** What `spikesweep tree` hands its action. */
+export interface TreeCliOptions {
+  json?: boolean;
+  node?: string;
+}
+
+export const TREE_OPTIONS = {
+  json: { flags: '--json', description: 'print JSON instead of YAML' },
+  node: { flags: '--node <path>', description: "print only this node, a dotted path such as layers.exc (a leaf's full params)" },
+} satisfies { [K in keyof Required<TreeCliOptions>]: OptionDef };

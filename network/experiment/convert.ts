@@ -203,7 +203,7 @@ export function convertExperiment(raw: Record<string, unknown>, file: string, lo
     }
     if (!ok) return;
     const name = it.name ?? (defaultCount.get(defaultName(it))! > 1 ? `${defaultName(it)}_${String(it.model)}` : defaultName(it));
-    const about = `connection ${formatTreePath(it.path)} (${String(it.pre)} → ${String(it.post)}, ${cm.name})`;
+    const about = `${formatTreePath(it.path)}: ${String(it.pre)} → ${String(it.post)}, ${cm.name}`;
     // The connection's own params override its model's, as a child node would.
     const p: Params = { ...cm.params, ...it.params };
     const from = (key: string): TreePath => (key in it.params ? [...it.path, 'params', key] : at(cm, key));

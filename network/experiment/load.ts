@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { SpecError, type SpecIssue } from '../spec/errors.js';
 import { validateNetworkSpec } from '../spec/load.js';
-import type { NetworkSpec, NetworkSpecInput } from '../spec/schema.js';
+import { NetworkSpecSchema, type NetworkSpec, type NetworkSpecInput } from '../spec/schema.js';
 import { parseYamlText, type Locator } from '../spec/yaml.js';
 import { convertExperiment, isExperimentObject, type Experiment } from './convert.js';
 import { buildProtocol, type Phase, type PhaseSource } from './protocol.js';
@@ -81,7 +81,11 @@ export function protocolFromList(raw: unknown, network: NetworkSpec, issues: Spe
  * written out) and its `protocol:` list. Loading it gives back deep-equal { network, protocol }.
  */
 export function experimentToYaml(experiment: Experiment): string {
-  const doc: Record<string, unknown> = { ...experiment.network };
+  // The schema's field order, so writing a loaded file again gives the same text.
+  const doc: Record<string, unknown> = {};
+  const network = experiment.network as Record<string, unknown>;
+  for (const key of [...Object.keys(NetworkSpecSchema.shape), ...Object.keys(network)])
+    if (!(key in doc) && network[key] !== undefined) doc[key] = network[key];
   if (experiment.protocol) doc.protocol = experiment.protocol.map(phaseToYamlObject);
   return `# Resolved by spikesweep: a network spec with its protocol (no inheritance left).\n${stringify(doc, { lineWidth: 0 })}`;
 }

@@ -152,5 +152,26 @@ export function describe(value: unknown): string {
 
 /** Issues → one SpecError, each issue with its line when the locator knows it. */
 export function locatedError(file: string, issues: SpecIssue[], locate: Locator | undefined, what: string): SpecError {
-  return new SpecError(file, issues.map((i) => (i.line === undefined && locate ? { ...locate(i.path, i.fieldLine), ...i } : i)), what);
+  return new SpecError(file, mergeIssues(issues).map((i) => (i.line === undefined && locate ? { ...locate(i.path, i.fieldLine), ...i } : i)), what);
+}
+
+/**
+ * One issue per place and problem: an inherited value that is wrong for several items (each
+ * message ending in "(<item>)") is reported once, naming the items: "… (a; b; c)".
+ */
+export function mergeIssues(issues: SpecIssue[]): SpecIssue[] {
+  const groups = new Map<string, { issue: SpecIssue; base: string; abouts: string[] }>();
+  for (const issue of issues) {
+    const m = /^(.*?)\s\(([^()]*)\)$/s.exec(issue.message);
+    const base = m ? m[1] : issue.message;
+    const key = `${JSON.stringify(issue.path)}\u0000${issue.fieldLine ?? ''}\u0000${base}`;
+    const group = groups.get(key);
+    if (!group) groups.set(key, { issue, base, abouts: m ? [m[2]] : [] });
+    else if (m && !group.abouts.includes(m[2])) group.abouts.push(m[2]);
+  }
+  return [...groups.values()].map(({ issue, base, abouts }) => {
+    if (abouts.length <= 1) return issue;
+    const shown = abouts.length > 4 ? [...abouts.slice(0, 3), `${abouts.length - 3} more`] : abouts;
+    return { ...issue, message: `${base} (${shown.join('; ')})` };
+  });
 }
