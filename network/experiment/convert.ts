@@ -100,6 +100,7 @@ export function convertExperiment(raw: Record<string, unknown>, file: string, lo
   const declaredSynapses = isMapping(models.synapses) ? models.synapses : {};
   const knownNeuron = (name: string) => name in declaredNeurons || name in builtinNeurons || name === SPIKE_SOURCE;
   const knownSynapse = (name: string) => name in declaredSynapses || name in builtinSynapses;
+  const quoted = (v: unknown) => (typeof v === 'string' ? `'${v}'` : describe(v));
   const listOf = (m: Map<string, unknown>) => [...m.keys()].join(', ') || 'none';
 
   // Neuron models: `model` plus values.
@@ -124,6 +125,7 @@ export function convertExperiment(raw: Record<string, unknown>, file: string, lo
     const p = leaf.params;
     const base: (string | number)[] = ['populations', i];
     note(base, leaf.path, leaf, `layer '${leaf.name}'`);
+    note([...base, 'name'], leaf.path, leaf, `layer '${leaf.name}'`);
     const pop: Record<string, unknown> = { name: leaf.name };
     if (p.n !== undefined && p.geometry !== undefined) bad(own(leaf, 'geometry') ? at(leaf, 'geometry') : at(leaf, 'n'), `layer '${leaf.name}': give n or geometry, not both`);
     const sizeKey = p.geometry !== undefined ? 'geometry' : 'n';
@@ -192,7 +194,7 @@ export function convertExperiment(raw: Record<string, unknown>, file: string, lo
     for (const key of ['pre', 'post'] as const) {
       const layer = it[key];
       if (typeof layer !== 'string' || !leaves.layers.has(layer)) {
-        bad(where(key), `${key} must name a layer (${listOf(leaves.layers)}), got ${describe(layer)}`);
+        bad(where(key), `${key} must name a layer (${listOf(leaves.layers)}), got ${quoted(layer)}`);
         ok = false;
       }
     }
@@ -277,6 +279,7 @@ export function convertExperiment(raw: Record<string, unknown>, file: string, lo
     const base: (string | number)[] = ['monitors', i];
     const about = `recorder '${leaf.name}'`;
     note(base, leaf.path, leaf, about);
+    note([...base, 'name'], leaf.path, leaf, about);
     for (const key of extras(leaf, LEAF_FIELDS.recorders)) bad(at(leaf, key), `unknown recorder field '${key}' (expected ${LEAF_FIELDS.recorders.join(', ')})${own(leaf, key) ? '' : ` (${about})`}`);
     const monitor: Record<string, unknown> = { name: leaf.name };
     if ((p.layer === undefined) === (p.projection === undefined)) {
@@ -285,8 +288,8 @@ export function convertExperiment(raw: Record<string, unknown>, file: string, lo
     }
     const key = p.layer !== undefined ? 'layer' : 'projection';
     const target = p[key];
-    if (key === 'layer' && (typeof target !== 'string' || !leaves.layers.has(target))) bad(at(leaf, key), `unknown layer ${describe(target)} (layers: ${listOf(leaves.layers)})${own(leaf, key) ? '' : ` (${about})`}`);
-    if (key === 'projection' && (typeof target !== 'string' || !projectionNames.has(target))) bad(at(leaf, key), `unknown projection ${describe(target)} (connections: ${[...projectionNames].join(', ') || 'none'})${own(leaf, key) ? '' : ` (${about})`}`);
+    if (key === 'layer' && (typeof target !== 'string' || !leaves.layers.has(target))) bad(at(leaf, key), `unknown layer ${quoted(target)} (layers: ${listOf(leaves.layers)})${own(leaf, key) ? '' : ` (${about})`}`);
+    if (key === 'projection' && (typeof target !== 'string' || !projectionNames.has(target))) bad(at(leaf, key), `unknown projection ${quoted(target)} (connections: ${[...projectionNames].join(', ') || 'none'})${own(leaf, key) ? '' : ` (${about})`}`);
     monitor.target = target;
     note([...base, 'target'], at(leaf, key), leaf, about);
     for (const field of ['variables', 'period', 'start', 'indices']) {
