@@ -1,7 +1,9 @@
 // The C interface of spikesweep_abi.h, implemented once over SimBase and compiled once per
 // compiler and flags; each kernel library links it and defines generated::create() and
 // generated::structure_hash.
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <new>
 
@@ -86,15 +88,27 @@ static bool cancelled(const ss_run_args *args, ss_run_result *result) {
   if (args->cancel && *args->cancel) result->cancelled = 1;
   return result->cancelled != 0;
 }
+
+// Test-only fault hook: SPIKESWEEP_FAULT_CRASH_STEP=<n> crashes the process (SIGSEGV) when the
+// simulation reaches step n, so tests can show that a native crash fails one attempt only.
+static int64_t fault_step() {
+  const char *value = std::getenv("SPIKESWEEP_FAULT_CRASH_STEP");
+  return value ? std::atoll(value) : -1;
+}
+static void fault_at(int64_t step, int64_t fault) {
+  if (step == fault) std::raise(SIGSEGV);
+}
 }  // namespace ss
 
 __attribute__((visibility("default"))) int32_t ss_run(ss_sim *sim, const ss_run_args *args, ss_run_result *result,
                                                      char *err, int64_t errlen) {
   ss::SimBase &s = *sim->impl;
   *result = ss_run_result{0, 0, 0};
+  const int64_t fault = ss::fault_step();
   try {
     if (s.threads <= 1 || !s.worth_a_team()) {
       for (int64_t k = 0; k < args->steps && !ss::cancelled(args, result); ++k) {
+        ss::fault_at(s.step, fault);
         s.step_once();
         if (ss::finish_step(s, args, result)) break;
       }
@@ -109,7 +123,10 @@ __attribute__((visibility("default"))) int32_t ss_run(ss_sim *sim, const ss_run_
       int slot = 0;
       for (int64_t k = 0; k < args->steps; ++k) {
 #pragma omp single
-        stop[slot] = ss::cancelled(args, result);
+        {
+          ss::fault_at(s.step, fault);
+          stop[slot] = ss::cancelled(args, result);
+        }
         if (stop[slot]) break;
         slot ^= 1;
         s.step_once();

@@ -1,0 +1,15 @@
+// The activities of a sweep, created with the worker's settings (the SDK's factory pattern).
+import { createFinalizeActivity } from './finalize.js';
+import { createRecordOutcomeActivity, createRunActivity, type RunSettings } from './run.js';
+
+export type { RunSettings } from './run.js';
+
+export function createSweepActivities(settings: RunSettings) {
+  return {
+    runSimulation: createRunActivity(settings),
+    recordRunOutcome: createRecordOutcomeActivity(),
+    finalizeSweep: createFinalizeActivity(),
+  };
+}
+
+export type SweepActivities = ReturnType<typeof createSweepActivities>;

@@ -1,0 +1,94 @@
+// The run activity: one run of a sweep, idempotent and resumable. A committed run returns its
+// recorded summary; an attempt after a failure resumes from the checkpoint its predecessor
+// heartbeated; outputs reach the dataset by rename only after the run finished.
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { applyParameters } from '../../network/spec/paths.js';
+import type { RunHeartbeat, RunInput, RunSummary } from '../../workflows/contract.js';
+import { runChild } from './child.js';
+import { runPaths, type RunPaths } from './layout.js';
+import { readRecord, writeRecord, type RunRecord } from './summary.js';
+
+export interface RunSettings {
+  /** Threads per simulation (overrides the sweep's when set). */
+  threads: number | null;
+  /** Compiled kernel cache shared by the worker's runs. */
+  cacheDir: string | null;
+}
+
+const summaryOf = ({ runIndex, status, attempts, resumedFromMs, spikesSha256, error }: RunRecord): RunSummary =>
+  ({ runIndex, status, attempts, resumedFromMs, spikesSha256, error });
+
+// Test-only fault hook: SPIKESWEEP_FAULT_RUN=<index>[:<step>] makes that run's native code crash.
+function faultEnv(runIndex: number): NodeJS.ProcessEnv {
+  const [run, step = '100'] = (process.env.SPIKESWEEP_FAULT_RUN ?? '').split(':');
+  return run !== '' && Number(run) === runIndex ? { SPIKESWEEP_FAULT_CRASH_STEP: step } : {};
+}
+
+async function commit(paths: RunPaths, outDir: string): Promise<void> {
+  for (const [from, to] of [[join(outDir, 'spikes'), paths.spikes], [join(outDir, 'state'), paths.state], [join(outDir, 'manifest.json'), join(paths.runDir, 'manifest.json')]]) {
+    if (!existsSync(from)) continue;
+    await rm(to, { recursive: true, force: true });
+    await mkdir(dirname(to), { recursive: true });
+    await rename(from, to);
+  }
+}
+
+export function createRunActivity(settings: RunSettings) {
+  return async function runSimulation(input: RunInput): Promise<RunSummary> {
+    const { info } = Context.current();
+    const paths = runPaths(input.output, input.sweepId, input.runIndex);
+    const committed = await readRecord(paths.summary);
+    if (committed) return summaryOf(committed);
+
+    const dt = input.network.dt;
+    const totalSteps = Math.round(input.durationMs / dt);
+    const outDir = join(paths.work, 'out');
+    const previous = info.heartbeatDetails as RunHeartbeat | undefined;
+    const resume = !!previous?.checkpointDir && existsSync(join(outDir, 'progress.json'));
+    const threads = settings.threads ?? input.threads;
+    let args: string[];
+    if (resume) {
+      args = ['run', '--resume', outDir, '--duration', String(input.durationMs), '--json'];
+    } else {
+      let spec;
+      try {
+        spec = applyParameters(input.network, input.params);
+      } catch (e) {
+        throw ApplicationFailure.nonRetryable((e as Error).message, 'InvalidRunInput');
+      }
+      await rm(paths.work, { recursive: true, force: true });
+      await mkdir(paths.work, { recursive: true });
+      const specFile = join(paths.work, 'spec.json');
+      await writeFile(specFile, JSON.stringify({ ...spec, ...(input.protocol ? { protocol: input.protocol } : {}) }, null, 2));
+      args = ['run', specFile, '--duration', String(input.durationMs), '--seed', String(input.seed), '--threads', String(threads),
+        '--checkpoint-every', String(input.checkpointEveryMs), '--out', outDir, '--json'];
+    }
+    if (settings.cacheDir) args.push('--cache-dir', settings.cacheDir);
+    const report = await runChild({
+      args, outDir, totalSteps,
+      env: { ...process.env, SPIKESWEEP_LOG_LEVEL: 'warn', SPIKESWEEP_PARENT_PID: String(process.pid), ...faultEnv(input.runIndex) },
+    });
+    await commit(paths, outDir);
+    const record: RunRecord = {
+      runIndex: input.runIndex, status: 'completed', attempts: info.attempt,
+      resumedFromMs: resume ? (previous?.checkpointStep ?? 0) * dt : 0,
+      spikesSha256: report.spikesSha256, error: null, values: input.values, seed: input.seed,
+      report: { timings: report.timings, populations: report.populations, simulatedMs: report.simulatedMs },
+    };
+    await writeRecord(paths.summary, record);
+    await rm(paths.work, { recursive: true, force: true });
+    return summaryOf(record);
+  };
+}
+
+export function createRecordOutcomeActivity() {
+  return async function recordRunOutcome(args: { sweepId: string; output: string; summary: RunSummary; values: Record<string, number>; seed: number }): Promise<void> {
+    const paths = runPaths(args.output, args.sweepId, args.summary.runIndex);
+    if (await readRecord(paths.summary)) return;
+    await writeRecord(paths.summary, { ...args.summary, values: args.values, seed: args.seed, report: null });
+  };
+}

@@ -1,0 +1,89 @@
+// What the CLI, the workflows, the activities and the worker agree on: task queues, workflow and
+// activity inputs and outputs, signals, queries and updates, search attributes. Plain types and
+// Temporal definitions only — safe to import from the workflow sandbox.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey } from '@temporalio/common';
+import type { NetworkSpec } from '../network/spec/schema.js';
+import type { SweepPlan } from './plan/types.js';
+
+export const TASK_QUEUES = { cpu: 'spikesweep-cpu', gpu: 'spikesweep-gpu' } as const;
+export type QueueKind = keyof typeof TASK_QUEUES;
+
+/** Everything a sweep needs; small (a spec and a plan, never data). */
+export interface SweepInput {
+  sweepId: string;
+  name: string;
+  /** SHA-256 of the canonical sweep definition (network, protocol, plan, duration, recording). */
+  specHash: string;
+  network: NetworkSpec;
+  /** Sessions/phases (network/experiment) or null for one phase of `durationMs`. */
+  protocol: unknown[] | null;
+  durationMs: number;
+  plan: SweepPlan;
+  backend: 'openmp' | 'cuda';
+  threads: number;
+  maxConcurrent: number;
+  /** Dataset root: results land in `<output>/<sweepId>/`. */
+  output: string;
+  checkpointEveryMs: number;
+}
+
+/** One run as the run activity receives it. */
+export interface RunInput {
+  sweepId: string;
+  output: string;
+  runIndex: number;
+  /** Axis/parameter name → value (runs.parquet columns). */
+  values: Record<string, number>;
+  /** Parameter path → value, as the plan drew it (applied to the network). */
+  params: Record<string, number>;
+  seed: number;
+  network: NetworkSpec;
+  protocol: unknown[] | null;
+  durationMs: number;
+  threads: number;
+  checkpointEveryMs: number;
+}
+
+/** What a finished run reports back (the run's rows are on disk, never in history). */
+export interface RunSummary {
+  runIndex: number;
+  status: 'completed' | 'failed' | 'cancelled';
+  attempts: number;
+  /** Simulated time (ms) the last attempt resumed from; 0 when it started from scratch. */
+  resumedFromMs: number;
+  spikesSha256: string | null;
+  error: string | null;
+}
+
+/** What an attempt heartbeats: enough for the next attempt to resume. */
+export interface RunHeartbeat {
+  stepsDone: number;
+  totalSteps: number;
+  /** Output directory holding the latest complete checkpoint (progress.json), or null. */
+  checkpointDir: string | null;
+  checkpointStep: number;
+}
+
+export interface SweepProgress {
+  sweepId: string;
+  status: 'running' | 'cancelling' | 'cancelled' | 'completed' | 'failed';
+  total: number;
+  completed: number;
+  failed: number;
+  running: number;
+}
+
+export const progressQuery = defineQuery<SweepProgress>('progress');
+export const cancelUpdate = defineUpdate<SweepProgress>('cancel');
+export const cancelSignal = defineSignal('cancel');
+/** Batches report finished runs to their sweep in chunks (bounded history). */
+export const runsFinishedSignal = defineSignal<[{ completed: number; failed: number; running: number }]>('runsFinished');
+
+export const searchAttributes = {
+  sweepId: defineSearchAttributeKey('SpikesweepSweepId', 'KEYWORD'),
+  sweepName: defineSearchAttributeKey('SpikesweepSweepName', 'KEYWORD'),
+  status: defineSearchAttributeKey('SpikesweepStatus', 'KEYWORD'),
+  runsDone: defineSearchAttributeKey('SpikesweepRunsDone', 'INT'),
+  runsFailed: defineSearchAttributeKey('SpikesweepRunsFailed', 'INT'),
+} as const;

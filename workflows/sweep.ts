@@ -1,0 +1,91 @@
+// SweepWorkflow: a parameter × seed sweep. Runs are expanded deterministically from the plan
+// (never listed in history), executed by RunBatchWorkflow children one range at a time, and the
+// sweep continues as new when its history grows, so any number of runs fits the history limits.
+// At the end (completed or cancelled) an activity writes runs.parquet and the sweep manifest.
+import {
+  CancellationScope, continueAsNew, executeChild, isCancellation, proxyActivities, setHandler,
+  upsertSearchAttributes, workflowInfo,
+} from '@temporalio/workflow';
+import type { SweepActivities } from '../activities/sweep/index.js';
+import { cancelSignal, cancelUpdate, progressQuery, runsFinishedSignal, searchAttributes, type SweepInput, type SweepProgress } from './contract.js';
+import { runCount } from './plan/expand.js';
+import { RunBatchWorkflow } from './run-batch.js';
+
+/** Runs per child workflow: ~4 events each keeps a batch's history far below 10k events. */
+export const BATCH_RUNS = 500;
+
+const { finalizeSweep } = proxyActivities<SweepActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { maximumAttempts: 5 },
+});
+
+/** Carried across continue-as-new. */
+export interface SweepCarry {
+  nextRun: number;
+  completed: number;
+  failed: number;
+}
+
+export interface SweepResult extends SweepProgress {
+  output: string;
+  runsParquet: string;
+}
+
+export async function SweepWorkflow(input: SweepInput, carry: SweepCarry = { nextRun: 0, completed: 0, failed: 0 }): Promise<SweepResult> {
+  const total = runCount(input.plan);
+  let { nextRun, completed, failed } = carry;
+  let running = 0;
+  let status: SweepProgress['status'] = 'running';
+  const progress = (): SweepProgress => ({ sweepId: input.sweepId, status, total, completed, failed, running });
+  const publish = () => upsertSearchAttributes({
+    [searchAttributes.status.name]: [status], [searchAttributes.runsDone.name]: [completed], [searchAttributes.runsFailed.name]: [failed],
+  });
+
+  const runs = new CancellationScope();
+  let cancelRequested = false;
+  const cancel = () => {
+    cancelRequested = true;
+    status = 'cancelling';
+    runs.cancel();
+  };
+  setHandler(progressQuery, progress);
+  setHandler(runsFinishedSignal, (delta) => {
+    completed += delta.completed;
+    failed += delta.failed;
+    running = delta.running;
+  });
+  setHandler(cancelSignal, cancel);
+  setHandler(cancelUpdate, () => { cancel(); return progress(); });
+
+  try {
+    await runs.run(async () => {
+      while (nextRun < total) {
+        const to = Math.min(total, nextRun + BATCH_RUNS);
+        // Counts arrive by signal while the batch runs; its last signal precedes its completion.
+        await executeChild(RunBatchWorkflow, {
+          workflowId: `${input.sweepId}/runs-${nextRun}-${to}`,
+          args: [{ sweep: input, from: nextRun, to, sweepWorkflowId: workflowInfo().workflowId }],
+        });
+        nextRun = to;
+        running = 0;
+        publish();
+        if (nextRun < total && workflowInfo().continueAsNewSuggested) {
+          await continueAsNew<typeof SweepWorkflow>(input, { nextRun, completed, failed });
+        }
+      }
+    });
+  } catch (err) {
+    if (!isCancellation(err)) {
+      status = 'failed';
+      publish();
+      throw err;
+    }
+  }
+  status = cancelRequested ? 'cancelled' : 'completed';
+  running = 0;
+  publish();
+  const { runsParquet } = await CancellationScope.nonCancellable(() =>
+    finalizeSweep({ sweepId: input.sweepId, output: input.output, name: input.name, specHash: input.specHash, total, status, plan: input.plan }));
+  return { ...progress(), output: `${input.output}/${input.sweepId}`, runsParquet };
+}
