@@ -6,7 +6,8 @@ import { classifyError } from './errors.js';
 import { RUN_OPTIONS, TREE_OPTIONS, type OptionDef, type RunCliOptions, type TreeCliOptions } from './options.js';
 
 export interface CliHandlers {
-  run(specFile: string, options: RunCliOptions): Promise<number>;
+  /** specFile is undefined with --resume. */
+  run(specFile: string | undefined, options: RunCliOptions): Promise<number>;
   tree(file: string, options: TreeCliOptions): Promise<number>;
 }
 
@@ -39,9 +40,14 @@ export function buildProgram(handlers: CliHandlers = defaultHandlers): { program
     .exitOverride()
     .showSuggestionAfterError();
   const run = program.command('run')
-    .description('run one simulation of a network spec (YAML/JSON) and write spikes.parquet, state.parquet, manifest.json')
-    .argument('<spec>', 'network spec file (.yaml, .yml or .json)')
-    .action(async (spec: string, options: RunCliOptions) => {
+    .description('run one simulation of a network spec or experiment (YAML/JSON) and write spikes.parquet, state.parquet, manifest.json; or continue one (--resume)')
+    .argument('[spec]', 'network spec or experiment file (.yaml, .yml or .json); omitted with --resume')
+    .action(async (spec: string | undefined, options: RunCliOptions) => {
+      if (options.resume !== undefined) {
+        const clash = (['seed', 'threads', 'out', 'checkpointEvery'] as const).filter((k) => options[k] !== undefined);
+        if (spec !== undefined) run.error(`error: --resume continues the run in ${options.resume} with its own spec; give no spec file`, { exitCode: 2, code: 'spikesweep.resumeSpec' });
+        if (clash.length) run.error(`error: --resume keeps the run's own ${clash.map((k) => RUN_OPTIONS[k].flags.split(' ')[0]).join(', ')}; leave ${clash.length > 1 ? 'them' : 'it'} out`, { exitCode: 2, code: 'spikesweep.resumeOptions' });
+      } else if (spec === undefined) run.error("error: missing required argument 'spec'", { exitCode: 2, code: 'commander.missingArgument' });
       exitCode = await handlers.run(spec, options);
     });
   addOptions(run, RUN_OPTIONS);

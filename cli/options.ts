@@ -33,6 +33,8 @@ export interface RunCliOptions {
   json?: boolean;
   cacheDir?: string;
   clean?: boolean;
+  checkpointEvery?: number;
+  resume?: string;
 }
 
 export const RUN_OPTIONS = {
@@ -43,6 +45,8 @@ export const RUN_OPTIONS = {
   json: { flags: '--json', description: 'print the run report as one JSON object on stdout (logs stay on stderr)' },
   cacheDir: { flags: '--cache-dir <dir>', description: 'compiled kernel cache (default: $SPIKESWEEP_CACHE_DIR or ~/.cache/spikesweep/kernels)' },
   clean: { flags: '--clean', description: 'recompile the kernel even when it is cached' },
+  checkpointEvery: { flags: '--checkpoint-every <ms>', description: 'write outputs in parts (spikes/part-*.parquet) and a checkpoint every <ms> of simulated time, so the run can be resumed', parse: positiveNumber },
+  resume: { flags: '--resume <dir>', description: 'continue the checkpointed run in <dir> up to --duration (the total, default: the original one); give no spec' },
 } satisfies { [K in keyof Required<RunCliOptions>]: OptionDef };
 
 /** What `spikesweep tree` hands its action. */

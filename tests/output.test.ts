@@ -108,7 +108,7 @@ describe('spike writer', () => {
     const schema = await query(`DESCRIBE SELECT * FROM read_parquet('${path()}')`);
     assert.deepEqual(
       schema.map((c) => [c.column_name, c.column_type]),
-      [['run_id', 'VARCHAR'], ['population', 'VARCHAR'], ['neuron', 'INTEGER'], ['t_ms', 'DOUBLE']],
+      [['run_id', 'VARCHAR'], ['phase', 'VARCHAR'], ['population', 'VARCHAR'], ['neuron', 'INTEGER'], ['t_ms', 'DOUBLE']],
     );
     const codecs = await query(`SELECT DISTINCT compression FROM parquet_metadata('${path()}')`);
     assert.deepEqual(codecs.map((c) => c.compression), ['ZSTD']);
@@ -214,7 +214,7 @@ describe('state writer', () => {
     const schema = await query(`DESCRIBE SELECT * FROM read_parquet('${path}')`);
     assert.deepEqual(
       schema.map((c) => [c.column_name, c.column_type]),
-      [['run_id', 'VARCHAR'], ['population', 'VARCHAR'], ['neuron', 'INTEGER'], ['t_ms', 'DOUBLE'],
+      [['run_id', 'VARCHAR'], ['phase', 'VARCHAR'], ['population', 'VARCHAR'], ['neuron', 'INTEGER'], ['t_ms', 'DOUBLE'],
         ['variable', 'VARCHAR'], ['value', 'DOUBLE']],
     );
     const codecs = await query(`SELECT DISTINCT compression FROM parquet_metadata('${path}')`);
@@ -257,7 +257,7 @@ describe('file lifecycle', () => {
     const [row] = await query(`SELECT count(*)::DOUBLE AS n FROM read_parquet('${path}')`);
     assert.equal(row.n, 0);
     const schema = await query(`DESCRIBE SELECT * FROM read_parquet('${path}')`);
-    assert.deepEqual(schema.map((c) => c.column_name), ['run_id', 'population', 'neuron', 't_ms']);
+    assert.deepEqual(schema.map((c) => c.column_name), ['run_id', 'phase', 'population', 'neuron', 't_ms']);
     assert.deepEqual(await readdir(join(dir, 'empty')), ['spikes.parquet']);
   });
 

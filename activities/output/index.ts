@@ -6,3 +6,4 @@ export type { WriteResult } from './parquet-sink.js';
 export type { RunOptions } from './run-options.js';
 export { SpikeHasher, type SpikeWindowBatch } from './spike-hasher.js';
 export { describeHost, writeManifest, type HostInfo } from './manifest.js';
+export { replaySpikeParts, type ReplayedPart } from './spike-replay.js';

@@ -1,4 +1,5 @@
-// spikes.parquet: run_id VARCHAR, population VARCHAR, neuron INTEGER, t_ms DOUBLE (ZSTD), streamed.
+// spikes.parquet: run_id VARCHAR, phase VARCHAR, population VARCHAR, neuron INTEGER, t_ms DOUBLE (ZSTD),
+// streamed.
 import { ParquetSink, type WriteResult } from './parquet-sink.js';
 import { MESSAGE_ROWS } from './sink-protocol.js';
 import { checkRunOptions, type RunOptions } from './run-options.js';
@@ -8,6 +9,8 @@ export interface SpikeBatch {
   population: string;
   neurons: Int32Array;
   steps: Float64Array;
+  /** The protocol phase these spikes belong to (the `phase` column); default 'main'. */
+  phase?: string;
 }
 
 export interface SpikeWriter {
@@ -19,6 +22,7 @@ export interface SpikeWriter {
 
 const COLUMNS = [
   { name: 'run_id', kind: 'constant' },
+  { name: 'phase', kind: 'constant' },
   { name: 'population', kind: 'constant' },
   { name: 'neuron', kind: 'int32' },
   { name: 't_ms', kind: 'float64' },
@@ -28,7 +32,7 @@ export async function openSpikeWriter(path: string, opts: RunOptions): Promise<S
   const { runId, dt } = checkRunOptions(opts);
   const sink = new ParquetSink(path, [...COLUMNS]);
   return {
-    async write({ population, neurons, steps }) {
+    async write({ population, neurons, steps, phase = 'main' }) {
       if (neurons.length !== steps.length) {
         throw new Error(`spike batch for ${population}: ${neurons.length} neurons but ${steps.length} steps`);
       }
@@ -37,7 +41,7 @@ export async function openSpikeWriter(path: string, opts: RunOptions): Promise<S
         const t = new Float64Array(end - start);
         for (let i = start; i < end; i++) t[i - start] = steps[i] * dt; // exactly step × dt, as the hash uses
         await sink.write({
-          constants: { run_id: runId, population },
+          constants: { run_id: runId, phase, population },
           numbers: { neuron: neurons.slice(start, end), t_ms: t },
           rows: end - start,
         });

@@ -1,4 +1,4 @@
-// state.parquet: run_id, population, neuron INTEGER, t_ms DOUBLE, variable VARCHAR, value DOUBLE
+// state.parquet: run_id, phase, population, neuron INTEGER, t_ms DOUBLE, variable VARCHAR, value DOUBLE
 // (ZSTD), streamed. Monitors record wide (samples × recorded neurons); the file is long format.
 import { ParquetSink, type WriteResult } from './parquet-sink.js';
 import { MESSAGE_ROWS } from './sink-protocol.js';
@@ -11,6 +11,8 @@ export interface StateBatch {
   neurons: Int32Array;
   steps: Float64Array;
   values: Float64Array;
+  /** The protocol phase these samples belong to (the `phase` column); default 'main'. */
+  phase?: string;
 }
 
 export interface StateWriter {
@@ -22,6 +24,7 @@ export interface StateWriter {
 
 const COLUMNS = [
   { name: 'run_id', kind: 'constant' },
+  { name: 'phase', kind: 'constant' },
   { name: 'population', kind: 'constant' },
   { name: 'neuron', kind: 'int32' },
   { name: 't_ms', kind: 'float64' },
@@ -33,7 +36,7 @@ export async function openStateWriter(path: string, opts: RunOptions): Promise<S
   const { runId, dt } = checkRunOptions(opts);
   const sink = new ParquetSink(path, [...COLUMNS]);
   return {
-    async write({ population, variable, neurons, steps, values }) {
+    async write({ population, variable, neurons, steps, values, phase = 'main' }) {
       const width = neurons.length;
       if (values.length !== steps.length * width) {
         throw new Error(`state batch ${population}.${variable}: ${values.length} values, expected ${steps.length}×${width}`);
@@ -52,7 +55,7 @@ export async function openStateWriter(path: string, opts: RunOptions): Promise<S
           t.fill(steps[s] * dt, base, base + width);
         }
         await sink.write({
-          constants: { run_id: runId, population, variable },
+          constants: { run_id: runId, phase, population, variable },
           numbers: { neuron, t_ms: t, value: values.slice(first * width, last * width) },
           rows,
         });

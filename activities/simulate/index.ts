@@ -1,4 +1,4 @@
-// Entry of activities/simulate: one simulation run from a NetworkSpec to Parquet files, a
-// manifest and a RunReport. See README.md.
-export { drawSeed, runSimulation } from './run.js';
-export type { PopulationReport, RunReport, RunSimulationOptions, RunTimings } from './types.js';
+// Entry of activities/simulate: one simulation run from a NetworkSpec (and an optional protocol)
+// to Parquet files, a manifest and a RunReport; checkpointed runs can be resumed. See README.md.
+export { drawSeed, resumeSimulation, runSimulation, ResumeError } from './run.js';
+export type { PopulationReport, ResumeSimulationOptions, RunReport, RunSimulationOptions, RunTimings } from './types.js';

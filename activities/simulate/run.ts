@@ -1,27 +1,46 @@
-// One simulation run, in-process: compile (cached) → build the sim → attach monitors → simulate in
-// windows, draining monitors into the streaming Parquet writers and the spike hasher after each →
-// close the files → manifest.json. No console output; progress by callback; an AbortSignal stops
-// it at the next step boundary. On failure the writers are aborted (no half-written file is left)
-// and the error is re-thrown.
+// One simulation run, in-process: compile (cached) → build the sim → attach monitors → run the
+// phases in windows, draining monitors into the streaming Parquet writers and the spike hasher
+// after each → close the files → manifest.json. No console output; progress by callback; an
+// AbortSignal stops it at the next step boundary. On failure the writers are aborted (no
+// half-written file is left) and the error is re-thrown.
+//
+// Checkpointed runs (checkpointEveryMs) write one part file per interval and, at each interval's
+// end, a checkpoint and progress.json; resumeSimulation continues such a run from its folder and
+// ends with exactly the rows, report and hash of an uninterrupted run (README.md, "Resumable runs").
 //
 // Everything runs in this process. Temporal activities will run it in a child process, because
 // create() and long native runs would block heartbeats (see DESIGN.md).
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { Sim } from '../../native/index.js';
-import { compileNetwork, createSimulation } from '../../network/compile.js';
+import { CODEGEN_VERSION } from '../../network/build/ir.js';
+import { compileNetwork, createSimulation, type CompiledNetwork } from '../../network/compile.js';
+import { DEFAULT_FLAGS } from '../../network/compiler/cache.js';
+import type { Phase } from '../../network/experiment/index.js';
 import { SpecError } from '../../network/spec/errors.js';
-import {
-  SpikeHasher, describeHost, openSpikeWriter, openStateWriter, writeManifest,
-  type SpikeWriter, type StateWriter, type WriteResult,
-} from '../output/index.js';
+import type { NetworkSpec } from '../../network/spec/schema.js';
+import { applyState, captureState, CheckpointError, readCheckpoint, writeCheckpoint, type SimState } from '../../network/state/index.js';
+import { SpikeHasher, describeHost, replaySpikeParts, writeManifest, type WriteResult } from '../output/index.js';
 import { attachMonitors, planMonitors, takeSpikeBatch, takeStateBatch, type MonitorPlan } from './monitors.js';
-import type { PopulationReport, RunReport, RunSimulationOptions } from './types.js';
-import { describeVersions } from './versions.js';
+import {
+  PartWriters, checkpointName, makeLayoutDirs, readProgress, removeFiles, uncommittedFiles, writeProgress,
+  type Layout, type Progress,
+} from './outputs.js';
+import { applyPhaseStart, checkProtocol, phaseAt, planPhases, protocolSteps, type PlannedPhase } from './phases.js';
+import type { PopulationReport, ResumeSimulationOptions, RunReport, RunSimulationOptions } from './types.js';
+import { compilerVersion, describeVersions } from './versions.js';
 
 const DEFAULT_WINDOW_STEPS = 1000;
+
+/** A resume that cannot go on: no progress.json, a part missing or changed, a bad duration… */
+export class ResumeError extends Error {
+  constructor(readonly outDir: string, message: string) {
+    super(`cannot resume ${outDir}: ${message}`);
+    this.name = 'ResumeError';
+  }
+}
 
 /** A random 32-bit seed from the OS's cryptographic generator. */
 export function drawSeed(): number {
@@ -29,150 +48,427 @@ export function drawSeed(): number {
 }
 const ms = (x: number) => Math.round(x * 100) / 100;
 
-function resolveInputs(opts: RunSimulationOptions) {
+interface StageTimings { codegen: number; compile: number; build: number; simulate: number; write: number; checkpoint: number; restore: number }
+const zeroTimings = (): StageTimings => ({ codegen: 0, compile: 0, build: 0, simulate: 0, write: 0, checkpoint: 0, restore: 0 });
+
+interface PartRecord {
+  index: number;
+  fromStep: number;
+  toStep: number;
+  spikes: { path: string; rows: number; bytes: number; sha256: string };
+  state: { path: string; rows: number; bytes: number } | null;
+}
+interface CheckpointRecord { step: number; tMs: number; path: string; bytes: number; writeMs: number }
+interface ResumeRecord { fromStep: number; fromMs: number; at: string; restoreMs: number; replayMs: number }
+
+/** What a checkpoint's `context` holds: everything a resume needs besides the sim's arrays. */
+interface RunContext {
+  kind: 'spikesweep-run';
+  version: 1;
+  spec: NetworkSpec;
+  specFile: string | null;
+  protocol: Phase[] | null;
+  seed: number;
+  seedDrawn: boolean;
+  threads: number;
+  runId: string;
+  windowSteps: number;
+  checkpointEverySteps: number;
+  /** The total the run was asked for when this checkpoint was written. */
+  totalSteps: number;
+  /** Where the protocol stands at the checkpoint (the next step belongs to this phase). */
+  phaseIndex: number;
+  phaseStepsDone: number;
+  spikeCounts: Record<string, number>;
+  parts: PartRecord[];
+  checkpoints: CheckpointRecord[];
+  resumes: ResumeRecord[];
+  /** Stage timings summed over the sessions up to the checkpoint. */
+  timings: StageTimings;
+  startedAt: string;
+}
+
+/** Everything fixed for a run, resolved from the options (fresh run) or a checkpoint (resume). */
+interface Session {
+  spec: NetworkSpec;
+  specFile: string | null;
+  protocol: Phase[] | null;
+  seed: number;
+  seedDrawn: boolean;
+  threads: number;
+  runId: string;
+  windowSteps: number;
+  checkpointEverySteps: number | null;
+  totalSteps: number;
+  outDir: string;
+  compile: { directory?: string; clean?: boolean };
+  onProgress?: (simulatedMs: number, totalMs: number) => void;
+  signal?: AbortSignal;
+  log: Logger;
+}
+
+/** Where a resumed session starts. */
+interface Resumed {
+  context: RunContext;
+  state: SimState;
+  progress: Progress;
+  checkpointRecord: CheckpointRecord;
+  hasher: SpikeHasher;
+  resume: ResumeRecord;
+  compiled: CompiledNetwork;
+  garbage: string[];
+}
+
+function resolveTotalSteps(spec: NetworkSpec, protocol: Phase[] | null, durationMs: number | undefined, file: string): number {
+  const bad = (path: (string | number)[], message: string) => new SpecError(file, [{ path, message }]);
+  const full = protocol ? protocolSteps(protocol, spec.dt) : undefined;
+  const wanted = durationMs ?? (protocol ? full! * spec.dt : spec.duration);
+  if (wanted === undefined) throw bad(['duration'], 'no duration: give one in the spec or as an option (--duration)');
+  if (!Number.isFinite(wanted) || wanted <= 0) throw bad(['duration'], `duration must be a positive number of ms, got ${wanted}`);
+  const totalSteps = Math.round(wanted / spec.dt);
+  if (totalSteps < 1) throw bad(['duration'], `duration ${wanted} ms is shorter than dt = ${spec.dt} ms`);
+  if (full !== undefined && totalSteps > full)
+    throw bad(['duration'], `duration ${wanted} ms is longer than the protocol (${full * spec.dt} ms in ${protocol!.length} phases); a shorter one truncates it`);
+  return totalSteps;
+}
+
+function resolveInputs(opts: RunSimulationOptions): Session {
   const { spec } = opts;
   const file = opts.specFile ?? '<spec>';
   const bad = (path: (string | number)[], message: string) => new SpecError(file, [{ path, message }]);
-  const durationMs = opts.durationMs ?? spec.duration;
-  if (durationMs === undefined) throw bad(['duration'], 'no duration: give one in the spec or as an option (--duration)');
-  if (!Number.isFinite(durationMs) || durationMs <= 0) throw bad(['duration'], `duration must be a positive number of ms, got ${durationMs}`);
-  const totalSteps = Math.round(durationMs / spec.dt);
-  if (totalSteps < 1) throw bad(['duration'], `duration ${durationMs} ms is shorter than dt = ${spec.dt} ms`);
+  const protocol = opts.protocol ?? null;
+  if (protocol && protocol.length === 0) throw bad(['protocol'], 'the protocol has no phases');
+  const totalSteps = resolveTotalSteps(spec, protocol, opts.durationMs, file);
   const seed = opts.seed ?? spec.seed ?? drawSeed();
   if (!Number.isSafeInteger(seed) || seed < 0) throw bad(['seed'], `seed must be a non-negative integer, got ${seed}`);
   const threads = opts.threads ?? spec.config.numThreads;
   if (!Number.isSafeInteger(threads) || threads < 1) throw bad(['config', 'numThreads'], `threads must be a positive integer, got ${threads}`);
   const windowSteps = opts.windowSteps ?? DEFAULT_WINDOW_STEPS;
   if (!Number.isSafeInteger(windowSteps) || windowSteps < 1) throw new RangeError(`windowSteps must be a positive integer, got ${windowSteps}`);
-  return { file, totalSteps, seed, seedDrawn: opts.seedDrawn === true || (opts.seed === undefined && spec.seed === undefined), threads, windowSteps, runId: opts.runId ?? `${spec.name}-${seed}` };
+  let checkpointEverySteps: number | null = null;
+  if (opts.checkpointEveryMs !== undefined) {
+    checkpointEverySteps = Math.round(opts.checkpointEveryMs / spec.dt);
+    if (!Number.isFinite(opts.checkpointEveryMs) || checkpointEverySteps < 1) throw new RangeError(`checkpointEveryMs must be at least dt = ${spec.dt} ms, got ${opts.checkpointEveryMs}`);
+  }
+  return {
+    spec, specFile: opts.specFile ? resolve(opts.specFile) : null, protocol, seed,
+    seedDrawn: opts.seedDrawn === true || (opts.seed === undefined && spec.seed === undefined),
+    threads, runId: opts.runId ?? `${spec.name}-${seed}`, windowSteps, checkpointEverySteps, totalSteps,
+    outDir: resolve(opts.outDir), compile: opts.compile ?? {}, onProgress: opts.onProgress, signal: opts.signal,
+    log: opts.logger ?? pino({ level: 'silent' }),
+  };
 }
 
 export async function runSimulation(opts: RunSimulationOptions): Promise<RunReport> {
-  const log: Logger = opts.logger ?? pino({ level: 'silent' });
-  const { spec, signal } = opts;
-  const { file, totalSteps, seed, seedDrawn, threads, windowSteps, runId } = resolveInputs(opts);
-  const totalMs = totalSteps * spec.dt;
-  signal?.throwIfAborted();
-  log.info({ runId, seed, seedDrawn, threads, steps: totalSteps, dt: spec.dt }, 'run starting');
+  const session = resolveInputs(opts);
+  if (session.checkpointEverySteps !== null) {
+    // A checkpointed run never writes into a folder holding another run's parts.
+    if (await readProgress(session.outDir).catch(() => null))
+      throw new ResumeError(session.outDir, 'it already holds a checkpointed run (progress.json); resume it or choose another output folder');
+    const parts = await readdir(join(session.outDir, 'spikes')).catch(() => [] as string[]);
+    if (parts.length > 0) throw new ResumeError(session.outDir, 'its spikes/ folder is not empty; choose another output folder');
+  }
+  return execute(session, null);
+}
 
-  const compiled = await compileNetwork(spec, opts.compile ?? {});
+/** Continues a checkpointed run in `outDir` from its latest complete checkpoint to `durationMs` (total). */
+export async function resumeSimulation(opts: ResumeSimulationOptions): Promise<RunReport> {
+  const outDir = resolve(opts.outDir);
+  const log = opts.logger ?? pino({ level: 'silent' });
+  const started = performance.now();
+  let progress: Progress | null;
+  try {
+    progress = await readProgress(outDir);
+  } catch (e) {
+    throw new ResumeError(outDir, `progress.json is unreadable (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!progress) throw new ResumeError(outDir, 'no progress.json: only runs started with a checkpoint interval (--checkpoint-every) can be resumed');
+  // Nothing in the folder changes before the checkpoint, the network and every committed part
+  // have been checked: a resume that fails here leaves the folder as it found it.
+  const ckptPath = join(outDir, progress.checkpoint);
+  const { header, state } = await readCheckpoint(ckptPath, { codegenVersion: CODEGEN_VERSION });
+  const context = header.context as RunContext;
+  if (context?.kind !== 'spikesweep-run' || context.version !== 1) throw new CheckpointError(ckptPath, 'it is not a checkpoint of a spikesweep run (no run context)');
+  if (header.step !== progress.step) throw new ResumeError(outDir, `progress.json says step ${progress.step} but ${progress.checkpoint} is at step ${header.step}`);
+  const committed = context.parts.flatMap((p) => [p.spikes.path, ...(p.state ? [p.state.path] : [])]);
+  if (JSON.stringify(committed) !== JSON.stringify(progress.parts)) throw new ResumeError(outDir, 'progress.json and its checkpoint name different parts');
+  for (const f of committed) {
+    try {
+      await stat(join(outDir, f));
+    } catch {
+      throw new ResumeError(outDir, `committed part ${f} is missing`);
+    }
+  }
+  const file = context.specFile ?? '<spec>';
+  const totalSteps = resolveTotalSteps(context.spec, context.protocol, opts.durationMs ?? context.totalSteps * context.spec.dt, file);
+  if (totalSteps < header.step)
+    throw new ResumeError(outDir, `it has already simulated ${header.step * context.spec.dt} ms; the duration (${totalSteps * context.spec.dt} ms) is the total, not the time left`);
+
+  const compiled = await compileNetwork(context.spec, opts.compile ?? {});
+  if (compiled.ir.structureHash !== header.structureHash)
+    throw new CheckpointError(ckptPath, `its network compiles to structure ${compiled.ir.structureHash}, not ${header.structureHash}`);
+
+  // The hash so far: Node cannot save a SHA-256 state, so the committed parts are read back in
+  // order and hashed again; each part must still have the digest recorded when it was committed.
+  const replayStarted = performance.now();
+  const hasher = new SpikeHasher({ dt: context.spec.dt });
+  const replayed = await replaySpikeParts(hasher, context.parts.map((p) => join(outDir, p.spikes.path)), context.spec.dt);
+  replayed.forEach((r, k) => {
+    const want = context.parts[k].spikes;
+    if (r.rows !== want.rows || r.sha256 !== want.sha256) throw new ResumeError(outDir, `committed part ${want.path} has changed since it was written (${r.rows} rows, expected ${want.rows})`);
+  });
+  const replayMs = performance.now() - replayStarted;
+  const garbage = await uncommittedFiles(outDir, progress);
+  const ckptStat = await stat(ckptPath);
+  const record: CheckpointRecord = (progress as Progress & { latest?: CheckpointRecord }).latest ?? { step: header.step, tMs: header.step * context.spec.dt, path: progress.checkpoint, bytes: ckptStat.size, writeMs: 0 };
+  log.info({ outDir, step: header.step, garbage }, 'resuming');
+  const session: Session = {
+    spec: context.spec, specFile: context.specFile, protocol: context.protocol, seed: context.seed, seedDrawn: context.seedDrawn,
+    threads: context.threads, runId: context.runId, windowSteps: context.windowSteps, checkpointEverySteps: context.checkpointEverySteps,
+    totalSteps, outDir, compile: opts.compile ?? {}, onProgress: opts.onProgress, signal: opts.signal, log,
+  };
+  const resume: ResumeRecord = { fromStep: header.step, fromMs: header.step * context.spec.dt, at: new Date().toISOString(), restoreMs: 0, replayMs: ms(replayMs) };
+  resume.restoreMs = ms(performance.now() - started - replayMs); // completed once the sim holds the state
+  return execute(session, { context, state, progress, checkpointRecord: record, hasher, resume, compiled, garbage });
+}
+
+async function execute(s: Session, resumed: Resumed | null): Promise<RunReport> {
+  const { spec, signal, log } = s;
+  const dt = spec.dt;
+  const file = s.specFile ?? '<spec>';
+  const totalMs = s.totalSteps * dt;
+  const layout: Layout = s.checkpointEverySteps === null ? 'single' : 'parts';
+  signal?.throwIfAborted();
+  log.info({ runId: s.runId, seed: s.seed, seedDrawn: s.seedDrawn, threads: s.threads, steps: s.totalSteps, dt, layout, resumeFrom: resumed?.state.step }, 'run starting');
+
+  const sessionStarted = performance.now();
+  const compiled = resumed?.compiled ?? await compileNetwork(spec, s.compile);
   log.info({ library: compiled.library, cacheHit: compiled.cacheHit, ...compiled.timings }, 'kernel ready');
   signal?.throwIfAborted();
 
-  const outDir = resolve(opts.outDir);
-  const paths = { spikes: resolve(outDir, 'spikes.parquet'), state: resolve(outDir, 'state.parquet'), manifest: resolve(outDir, 'manifest.json') };
+  const outDir = s.outDir;
+  const manifestPath = join(outDir, 'manifest.json');
+  const wantsState = spec.monitors.some((m) => m.variables.some((v) => v !== 'spike'));
+  const before = resumed?.context.timings ?? zeroTimings();
+  const timings: StageTimings = { ...zeroTimings(), codegen: compiled.timings.codegenMs, compile: compiled.timings.compileMs };
+  const parts: PartRecord[] = [...(resumed?.context.parts ?? [])];
+  const checkpoints: CheckpointRecord[] = resumed ? [...resumed.context.checkpoints, resumed.checkpointRecord] : [];
+  const resumes: ResumeRecord[] = resumed ? [...resumed.context.resumes, resumed.resume] : [];
+  let startStep = resumed?.state.step ?? 0;
+  let lastCheckpoint: string | null = resumed?.progress.checkpoint ?? null;
+
   let sim: Sim | undefined;
-  let spikeWriter: SpikeWriter | undefined;
-  let stateWriter: StateWriter | undefined;
-  let writersTaken = false;
-  let published = false;
-  const timings = { codegen: compiled.timings.codegenMs, compile: compiled.timings.compileMs, build: 0, simulate: 0, write: 0 };
-  // The writers start their worker threads (and DuckDB) while the sim is built on this thread;
-  // "write" counts only the time spent waiting for them afterwards.
+  let writers: PartWriters | undefined;
+  let singlePublished = false;
+  let manifestWritten = false;
   let t = performance.now();
   await mkdir(outDir, { recursive: true });
-  const wantsState = spec.monitors.some((m) => m.variables.some((v) => v !== 'spike'));
-  const opening = Promise.allSettled([
-    openSpikeWriter(paths.spikes, { runId, dt: spec.dt }),
-    wantsState ? openStateWriter(paths.state, { runId, dt: spec.dt }) : undefined,
-  ]);
-  const opened = async (): Promise<[SpikeWriter | undefined, StateWriter | undefined]> => {
-    const [a, b] = await opening;
-    return [a.status === 'fulfilled' ? a.value : undefined, b.status === 'fulfilled' ? b.value : undefined];
-  };
+  if (resumed) await removeFiles(outDir, resumed.garbage);
+  if (layout === 'parts') await makeLayoutDirs(outDir, wantsState);
+  const writerOpts = { runId: s.runId, dt };
+  // The writers start their worker threads (and DuckDB) while the sim is built on this thread.
+  if (startStep < s.totalSteps || layout === 'single') writers = new PartWriters(outDir, layout, parts.length, wantsState, writerOpts);
   timings.write += performance.now() - t;
   try {
     t = performance.now();
-    sim = createSimulation(compiled, spec, { seed, threads });
+    sim = createSimulation(compiled, spec, { seed: s.seed, threads: s.threads });
     const arrays = new Map(sim.arrays().map((a) => [a.name, a.length]));
     const plan: MonitorPlan = planMonitors(spec, compiled.ir, arrays, file);
+    if (s.protocol) checkProtocol(s.protocol, spec, arrays, file);
     attachMonitors(sim, plan);
-    timings.build = performance.now() - t;
+    // The state at build, for phases that reset (a resumed run rebuilds the same one from the seed).
+    const initial = s.protocol?.some((p) => p.reset !== false) ? captureState(sim) : null;
+    if (resumed) {
+      applyState(sim, resumed.state);
+      for (const p of plan.spikes) p.spikes = resumed.context.spikeCounts[p.population] ?? 0;
+      resumed.resume.restoreMs = ms(resumed.resume.restoreMs + performance.now() - t);
+      timings.restore += performance.now() - t;
+    } else timings.build = performance.now() - t;
     log.debug({ spikeMonitors: plan.spikes.length, stateMonitors: plan.states.length }, 'sim built');
 
-    t = performance.now();
-    [spikeWriter, stateWriter] = await opened();
-    writersTaken = true;
-    const failed = (await opening).find((r) => r.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
-    const spikes = spikeWriter!;
-    const hasher = new SpikeHasher({ dt: spec.dt });
-    timings.write += performance.now() - t;
+    const phases = planPhases(s.protocol, s.totalSteps, dt);
+    const hasher = resumed?.hasher ?? new SpikeHasher({ dt });
+    let partHasher = new SpikeHasher({ dt });
+    let partStart = startStep;
+    if (writers) {
+      t = performance.now();
+      await writers.writers();
+      timings.write += performance.now() - t;
+    }
 
-    for (let done = 0; done < totalSteps; ) {
-      const steps = Math.min(windowSteps, totalSteps - done);
+    const commit = async (step: number) => {
+      // 1. the interval's part files, each renamed into place by its writer
+      t = performance.now();
+      const closed = await writers!.close();
+      const files = writers!.files;
+      writers = undefined;
+      parts.push({
+        index: parts.length, fromStep: partStart, toStep: step,
+        spikes: { path: files.spikes, rows: closed.spikes.rows, bytes: closed.spikes.bytes, sha256: partHasher.digest() },
+        state: closed.state && files.state ? { path: files.state, rows: closed.state.rows, bytes: closed.state.bytes } : null,
+      });
+      timings.write += performance.now() - t;
+      // 2. the checkpoint (its context names those parts)
+      t = performance.now();
+      const phase = phaseAt(phases, step);
+      const context: RunContext = {
+        kind: 'spikesweep-run', version: 1, spec, specFile: s.specFile, protocol: s.protocol, seed: s.seed, seedDrawn: s.seedDrawn,
+        threads: s.threads, runId: s.runId, windowSteps: s.windowSteps, checkpointEverySteps: s.checkpointEverySteps!, totalSteps: s.totalSteps,
+        phaseIndex: phase.index, phaseStepsDone: step - phase.startStep,
+        spikeCounts: Object.fromEntries(plan.spikes.map((p) => [p.population, p.spikes])),
+        parts, checkpoints, resumes, timings: sumTimings(before, timings), startedAt: resumed?.context.startedAt ?? new Date().toISOString(),
+      };
+      const path = checkpointName(step);
+      const { bytes } = await writeCheckpoint(join(outDir, path), captureState(sim!), { codegenVersion: CODEGEN_VERSION, structureHash: compiled.ir.structureHash, seed: s.seed, dt, context });
+      const writeMs = performance.now() - t;
+      timings.checkpoint += writeMs;
+      const record: CheckpointRecord = { step, tMs: step * dt, path, bytes, writeMs: ms(writeMs) };
+      // 3. progress.json: the commit point. Then the checkpoint it replaces goes.
+      t = performance.now();
+      const progress: Progress & { latest: CheckpointRecord } = {
+        format: 1, runId: s.runId, step, checkpoint: path,
+        parts: parts.flatMap((p) => [p.spikes.path, ...(p.state ? [p.state.path] : [])]), updatedAt: new Date().toISOString(), latest: record,
+      };
+      await writeProgress(outDir, progress);
+      checkpoints.push(record);
+      if (lastCheckpoint && lastCheckpoint !== path) await rm(join(outDir, lastCheckpoint), { force: true });
+      lastCheckpoint = path;
+      partHasher = new SpikeHasher({ dt });
+      partStart = step;
+      timings.checkpoint += performance.now() - t;
+      log.debug({ step, bytes, writeMs: record.writeMs }, 'checkpoint committed');
+    };
+
+    for (let done = startStep; done < s.totalSteps; ) {
+      const phase = phaseAt(phases, done);
+      if (done === phase.startStep) applyPhaseStart(sim, phase, { spec, seed: s.seed, initial });
+      for (const m of [...plan.spikes, ...plan.states]) sim.setMonitorActive(m.monitorId, phase.record);
+      const every = s.checkpointEverySteps;
+      const nextCheckpoint = every === null ? Infinity : (Math.floor(done / every) + 1) * every;
+      const end = Math.min(done + s.windowSteps, phase.endStep, nextCheckpoint, s.totalSteps);
+      const steps = end - done;
       const windowStart = done;
+      // A new part's writers open (worker thread, DuckDB) while this window simulates.
+      writers ??= new PartWriters(outDir, layout, parts.length, wantsState, writerOpts);
       t = performance.now();
       const result = await sim.run({
         steps,
         signal,
-        progressEvery: opts.onProgress ? Math.max(1, Math.floor(steps / 10)) : undefined,
-        onProgress: opts.onProgress && ((n) => opts.onProgress!((windowStart + n) * spec.dt, totalMs)),
+        progressEvery: s.onProgress ? Math.max(1, Math.floor(steps / 10)) : undefined,
+        onProgress: s.onProgress && ((n) => s.onProgress!((windowStart + n) * dt, totalMs)),
       });
       timings.simulate += performance.now() - t;
       if (result.cancelled) signal?.throwIfAborted();
-      if (result.cancelled || result.stepsDone !== steps) throw new Error(`the simulation stopped after ${windowStart + result.stepsDone} of ${totalSteps} steps`);
-      done += steps;
+      if (result.cancelled || result.stepsDone !== steps) throw new Error(`the simulation stopped after ${windowStart + result.stepsDone} of ${s.totalSteps} steps`);
+      done = end;
 
       t = performance.now();
-      const batches = plan.spikes.map((s) => takeSpikeBatch(sim!, s));
+      const { spikes: spikeWriter, state: stateWriter } = await writers.writers();
+      const batches = plan.spikes.map((p) => ({ ...takeSpikeBatch(sim!, p), phase: phase.name }));
       hasher.update(batches);
-      for (const b of batches) if (b.neurons.length > 0) await spikes.write(b);
-      for (const s of plan.states) await stateWriter!.write(takeStateBatch(sim, s));
+      partHasher.update(batches);
+      for (const b of batches) if (b.neurons.length > 0) await spikeWriter.write(b);
+      for (const p of plan.states) await stateWriter!.write({ ...takeStateBatch(sim, p), phase: phase.name });
       timings.write += performance.now() - t;
-      opts.onProgress?.(done * spec.dt, totalMs);
-      log.debug({ simulatedMs: done * spec.dt }, 'window done');
+      if (every !== null && (done % every === 0 || done === s.totalSteps)) await commit(done);
+      s.onProgress?.(done * dt, totalMs);
+      log.debug({ simulatedMs: done * dt }, 'window done');
     }
 
+    // The single layout's files (the parts layout committed its last part above).
     t = performance.now();
     const spikesSha256 = hasher.digest();
-    const closing = await Promise.allSettled([spikes.close(), stateWriter?.close()]);
-    spikeWriter = stateWriter = undefined; // closed (published or cleaned up): nothing left to abort
-    published = true;
-    const closeFailed = closing.find((r) => r.status === 'rejected');
-    if (closeFailed) throw (closeFailed as PromiseRejectedResult).reason;
-    const [spikeFile, stateFile] = closing.map((r) => (r as PromiseFulfilledResult<WriteResult | undefined>).value);
+    let singleFiles: { spikes: WriteResult; state: WriteResult | null } | null = null;
+    if (layout === 'single') {
+      const w = writers!;
+      writers = undefined;
+      singlePublished = true; // close() publishes or cleans up; either way nothing is left to abort
+      singleFiles = await w.close();
+    }
+    const total = sumTimings(before, timings);
+    const hasState = layout === 'single' ? singleFiles!.state !== null : parts.some((p) => p.state);
     const report: RunReport = {
-      runId, seed, threads,
+      runId: s.runId, seed: s.seed, threads: s.threads,
       simulatedMs: totalMs,
       structureHash: compiled.ir.structureHash,
-      timings: { codegen: ms(timings.codegen), compile: ms(timings.compile), build: ms(timings.build), simulate: ms(timings.simulate), write: 0 },
+      timings: { codegen: ms(total.codegen), compile: ms(total.compile), build: ms(total.build), simulate: ms(total.simulate), write: 0 },
       compileCacheHit: compiled.cacheHit,
-      populations: populationReports(compiled.ir.populations, plan, totalSteps, spec.dt),
-      outputs: { spikes: paths.spikes, ...(stateFile ? { state: paths.state } : {}), manifest: paths.manifest },
+      populations: populationReports(compiled.ir.populations, plan, phases, dt),
+      outputs: layout === 'single'
+        ? { spikes: join(outDir, 'spikes.parquet'), ...(hasState ? { state: join(outDir, 'state.parquet') } : {}), manifest: manifestPath }
+        : { spikes: join(outDir, 'spikes'), ...(hasState ? { state: join(outDir, 'state') } : {}), manifest: manifestPath },
       spikesSha256,
     };
+    const filesInfo = layout === 'single'
+      ? { spikes: singleFiles!.spikes, ...(singleFiles!.state ? { state: singleFiles!.state } : {}) }
+      : {
+          spikes: { rows: sum(parts.map((p) => p.spikes.rows)), bytes: sum(parts.map((p) => p.spikes.bytes)), parts: parts.map((p) => ({ path: p.spikes.path, fromMs: p.fromStep * dt, toMs: p.toStep * dt, rows: p.spikes.rows, bytes: p.spikes.bytes, sha256: p.spikes.sha256 })) },
+          ...(hasState ? { state: { rows: sum(parts.map((p) => p.state?.rows ?? 0)), bytes: sum(parts.map((p) => p.state?.bytes ?? 0)), parts: parts.filter((p) => p.state).map((p) => ({ path: p.state!.path, fromMs: p.fromStep * dt, toMs: p.toStep * dt, rows: p.state!.rows, bytes: p.state!.bytes })) } } : {}),
+        };
+    total.write += performance.now() - t;
+    report.timings.write = ms(total.write);
+    const versions = await describeVersions();
     const manifest = {
-      report, specFile: opts.specFile ? resolve(opts.specFile) : null, spec,
-      seedDrawn, dt: spec.dt, steps: totalSteps,
-      files: { spikes: spikeFile, ...(stateFile ? { state: stateFile } : {}) },
-      kernel: { library: compiled.library, cacheKey: basename(compiled.library).replace(/\.so$/, '') },
-      versions: await describeVersions(),
+      report,
+      specFile: s.specFile, spec, protocol: s.protocol,
+      seeds: { seed: s.seed, seedDrawn: s.seedDrawn, connectivity: s.seed, proportionSelection: s.protocol?.some((p) => p.set.some((a) => 'proportion' in a && a.proportion !== undefined)) ? `seedrandom("${s.seed}:<phase>:<population>")` : null },
+      seedDrawn: s.seedDrawn, dt, steps: s.totalSteps, threads: s.threads,
+      phases: phases.map((p) => ({ name: p.name, startMs: p.startStep * dt, endMs: p.endStep * dt, record: p.record })),
+      layout,
+      files: filesInfo,
+      kernel: {
+        library: compiled.library, cacheKey: basename(compiled.library).replace(/\.so$/, ''),
+        compiler: { command: process.env.CXX ?? 'g++', version: await compilerVersion(), flags: spec.compilerFlags ?? DEFAULT_FLAGS, alwaysAdded: ['-fopenmp', '-fPIC', '-std=c++17'] },
+      },
+      versions,
       host: describeHost(),
+      timings: {
+        total: roundTimings(total),
+        thisSession: roundTimings({ ...timings, write: timings.write + performance.now() - t }),
+        sessionWallMs: ms(performance.now() - sessionStarted),
+      },
+      checkpointEveryMs: s.checkpointEverySteps === null ? null : s.checkpointEverySteps * dt,
+      checkpoints,
+      resumes,
+      startedAt: resumed?.context.startedAt ?? null,
       createdAt: new Date().toISOString(),
     };
-    report.timings.write = ms(timings.write + performance.now() - t);
-    await writeManifest(paths.manifest, manifest);
-    log.info({ runId, spikesSha256, timings: report.timings }, 'run finished');
+    await writeManifest(manifestPath, manifest);
+    manifestWritten = true;
+    log.info({ runId: s.runId, spikesSha256, timings: report.timings }, 'run finished');
     return report;
   } catch (error) {
-    // Failed before the writers were taken over: wait for them to open, then abort them.
-    if (!writersTaken) [spikeWriter, stateWriter] = await opened();
-    await Promise.all([spikeWriter?.abort(), stateWriter?.abort()].map((p) => p?.catch((e) => log.warn({ err: e }, 'aborting a writer failed'))));
-    // A run that fails after its files were published (a close or the manifest failed) takes
-    // them back: the manifest is the mark of a finished run, and no file outlives a failed one.
-    if (published) await Promise.all([paths.spikes, paths.state, paths.manifest].map((p) => rm(p, { force: true })));
+    await writers?.abort().catch((e) => log.warn({ err: e }, 'aborting a writer failed'));
+    // Single layout: a run that fails after its files were published takes them back (the
+    // manifest marks a finished run; no file outlives a failed one). Parts layout: committed parts
+    // and the checkpoint stay — they are what a resume continues from.
+    if (layout === 'single' && singlePublished) await Promise.all(['spikes.parquet', 'state.parquet', 'manifest.json'].map((p) => rm(join(outDir, p), { force: true })));
+    else if (manifestWritten) await rm(manifestPath, { force: true });
     throw error;
   } finally {
     sim?.destroy();
   }
 }
 
-function populationReports(populations: { name: string; size: number }[], plan: MonitorPlan, totalSteps: number, dt: number): Record<string, PopulationReport> {
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+function sumTimings(a: StageTimings, b: StageTimings): StageTimings {
+  const out = zeroTimings();
+  for (const k of Object.keys(out) as (keyof StageTimings)[]) out[k] = (a[k] ?? 0) + (b[k] ?? 0);
+  return out;
+}
+function roundTimings(x: StageTimings): StageTimings {
+  const out = zeroTimings();
+  for (const k of Object.keys(out) as (keyof StageTimings)[]) out[k] = ms(x[k]);
+  return out;
+}
+
+/** Rates over the recorded time: the phases that record, from the monitor's start. */
+function populationReports(populations: { name: string; size: number }[], plan: MonitorPlan, phases: PlannedPhase[], dt: number): Record<string, PopulationReport> {
   const out: Record<string, PopulationReport> = {};
   for (const p of populations) {
     const s = plan.spikes.find((x) => x.population === p.name);
-    const seconds = s ? (Math.max(0, totalSteps - s.startStep) * dt) / 1000 : 0;
+    const steps = s ? sum(phases.filter((ph) => ph.record).map((ph) => Math.max(0, ph.endStep - Math.max(ph.startStep, s.startStep)))) : 0;
+    const seconds = (steps * dt) / 1000;
     out[p.name] = {
       size: p.size,
       spikes: s ? s.spikes : null,

@@ -1,14 +1,25 @@
 // The contract of one simulation run: what the caller passes in and the report it gets back.
 // The report is exactly what `spikesweep run --json` prints and what manifest.json embeds.
 import type { Logger } from 'pino';
+import type { Phase } from '../../network/experiment/index.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
 
 export interface RunSimulationOptions {
   spec: NetworkSpec;
   /** Where the spec came from; named in errors and recorded in the manifest. */
   specFile?: string;
-  /** Simulated time in ms; defaults to spec.duration (an error when neither is given). */
+  /**
+   * Simulated time in ms. Without a protocol it defaults to spec.duration (an error when neither is
+   * given); with one, to the protocol's total — a larger value is an error, a smaller one truncates.
+   */
   durationMs?: number;
+  /** Phases run in order (sessions); null or absent ⇒ one phase 'main' of durationMs. */
+  protocol?: Phase[] | null;
+  /**
+   * Write the outputs in parts and a checkpoint every this many ms of simulated time (and at the
+   * end), so the run can be continued with resumeSimulation. Absent ⇒ single files, no checkpoints.
+   */
+  checkpointEveryMs?: number;
   /** Defaults to spec.seed, else a random 32-bit seed drawn with crypto (recorded in the report). */
   seed?: number;
   /** Set when the caller drew `seed` at random itself (the CLI, to name the output folder); recorded. */
@@ -31,6 +42,17 @@ export interface RunSimulationOptions {
   logger?: Logger;
 }
 
+/** Continuing a checkpointed run (written with checkpointEveryMs) in its output folder. */
+export interface ResumeSimulationOptions {
+  outDir: string;
+  /** Total simulated time in ms (not the time left); defaults to the total the run was started with. */
+  durationMs?: number;
+  compile?: { directory?: string; clean?: boolean };
+  onProgress?: (simulatedMs: number, totalMs: number) => void;
+  signal?: AbortSignal;
+  logger?: Logger;
+}
+
 export interface PopulationReport {
   size: number;
   /** Spikes recorded; null when no monitor asks for this population's spikes. */
@@ -50,6 +72,7 @@ export interface RunTimings {
   /** Opening writers, draining monitors, hashing, writing Parquet, closing files, the manifest. */
   write: number;
 }
+// A resumed run reports the sum over its sessions (up to the checkpoint it resumed from).
 
 export interface RunReport {
   runId: string;
@@ -60,8 +83,11 @@ export interface RunReport {
   timings: RunTimings;
   compileCacheHit: boolean;
   populations: Record<string, PopulationReport>;
-  /** Absolute paths. */
+  /**
+   * Absolute paths. Single layout: the spikes.parquet / state.parquet files; parts layout
+   * (checkpointed runs): the spikes/ and state/ folders of part files (read `spikes/*.parquet`).
+   */
   outputs: { spikes: string; state?: string; manifest: string };
-  /** Canonical spike hash (activities/output/README.md) of spikes.parquet. */
+  /** Canonical spike hash (activities/output/README.md) of every spike row of the run. */
   spikesSha256: string;
 }

@@ -1,6 +1,7 @@
-// Versions recorded in the manifest: spikesweep, Node, the C++ compiler (its `--version` line).
+// Versions recorded in the manifest: spikesweep, its git commit (when run from a checkout), Node,
+// the C++ compiler (its `--version` line).
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { packageRoot } from '../../network/compiler/paths.js';
@@ -20,6 +21,22 @@ export function compilerVersion(): Promise<string | null> {
   return compilerLine;
 }
 
+let commit: Promise<string | null> | undefined;
+
+/**
+ * `git rev-parse HEAD` of the spikesweep checkout this code runs from; null outside a checkout
+ * (also when spikesweep is installed inside another project's repository).
+ */
+export function gitCommit(): Promise<string | null> {
+  commit ??= run('git', ['rev-parse', '--show-toplevel', 'HEAD'], { cwd: packageRoot, timeout: 5000 })
+    .then((r) => {
+      const [top, head] = r.stdout.trim().split('\n');
+      return realpathSync(top) === realpathSync(packageRoot) && /^[0-9a-f]{40}$/.test(head) ? head : null;
+    })
+    .catch(() => null);
+  return commit;
+}
+
 export async function describeVersions(): Promise<Record<string, string | number | null>> {
-  return { spikesweep: spikesweepVersion, codegen: CODEGEN_VERSION, node: process.version, compiler: await compilerVersion() };
+  return { spikesweep: spikesweepVersion, gitCommit: await gitCommit(), codegen: CODEGEN_VERSION, node: process.version, compiler: await compilerVersion() };
 }

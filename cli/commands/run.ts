@@ -1,15 +1,16 @@
-// `spikesweep run <spec>`: load the spec, run it in-process with runSimulation, then print either
-// one JSON report on stdout (--json) or a progress bar (stderr, on a terminal) and a summary.
+// `spikesweep run <spec>`: load the spec (or experiment, with its protocol), run it in-process with
+// runSimulation — or continue a checkpointed run with --resume <dir> — then print either one JSON
+// report on stdout (--json) or a progress bar (stderr, on a terminal) and a summary.
 import { resolve } from 'node:path';
-import { drawSeed, runSimulation, type RunReport } from '../../activities/simulate/index.js';
-import { loadNetworkSpec } from '../../network/spec/load.js';
+import { drawSeed, resumeSimulation, runSimulation, type RunReport } from '../../activities/simulate/index.js';
+import { loadExperiment } from '../../network/experiment/index.js';
 import { classifyError } from '../errors.js';
 import { createCliLogger } from '../logger.js';
 import type { RunCliOptions } from '../options.js';
 import { startProgressBar, type ProgressBar } from '../progress.js';
 import { formatSummary } from '../summary.js';
 
-export async function runCommand(specFile: string, options: RunCliOptions): Promise<number> {
+export async function runCommand(specFile: string | undefined, options: RunCliOptions): Promise<number> {
   const logger = await createCliLogger();
   const controller = new AbortController();
   const onSigint = () => {
@@ -18,23 +19,32 @@ export async function runCommand(specFile: string, options: RunCliOptions): Prom
   };
   process.once('SIGINT', onSigint);
   let bar: ProgressBar | undefined;
+  const where = specFile ?? options.resume ?? 'the spec';
   try {
-    const spec = loadNetworkSpec(specFile);
-    const seedDrawn = options.seed === undefined && spec.seed === undefined;
-    const seed = options.seed ?? spec.seed ?? drawSeed();
-    const outDir = options.out ?? resolve('out', `${spec.name}-${seed}`);
     if (!options.json && process.stderr.isTTY) bar = startProgressBar();
-    const report: RunReport = await runSimulation({
-      spec, specFile, seed, seedDrawn, outDir,
+    const common = {
       durationMs: options.duration,
-      threads: options.threads,
       compile: { directory: options.cacheDir, clean: options.clean },
-      onProgress: bar && ((done, total) => bar!.update(done, total)),
+      onProgress: bar && ((done: number, total: number) => bar!.update(done, total)),
       signal: controller.signal,
       logger,
-    });
+    };
+    let report: RunReport;
+    if (options.resume !== undefined) {
+      report = await resumeSimulation({ ...common, outDir: options.resume });
+    } else {
+      const { network: spec, protocol } = loadExperiment(specFile!);
+      const seedDrawn = options.seed === undefined && spec.seed === undefined;
+      const seed = options.seed ?? spec.seed ?? drawSeed();
+      const outDir = options.out ?? resolve('out', `${spec.name}-${seed}`);
+      report = await runSimulation({
+        ...common, spec, protocol, specFile: specFile!, seed, seedDrawn, outDir,
+        threads: options.threads,
+        checkpointEveryMs: options.checkpointEvery,
+      });
+    }
     bar?.stop();
-    process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : formatSummary(report, specFile));
+    process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : formatSummary(report, where));
     return 0;
   } catch (error) {
     bar?.stop();
