@@ -247,7 +247,8 @@ describe('parameter paths', () => {
   });
 
   it('weights given as a distribution become one shared number: a structural path', () => {
-    const dist = { ...cuba, projections: cuba.projections.map((p) => ({ ...p, connector: { ...p.connector, weights: { kind: 'uniform' as const, min: 1, max: 2 } } })) };
+    const dist = structuredClone(cuba);
+    for (const p of dist.projections) p.connector = { type: 'fixedProbability', probability: 0.02, allowSelfConnections: false, weights: { kind: 'uniform', min: 1, max: 2 } };
     assert.equal(isStructuralPath(dist, 'projections.exc_exc.connector.weights'), true);
     assert.notEqual(buildIR(applyParameters(dist, { 'projections.exc_exc.connector.weights': 1.5 })).structureHash, buildIR(dist).structureHash);
   });
