@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the tools spikesweep needs beyond npm packages, once, into ignored caches:
 #   - a C++ compiler and CMake (networks are compiled to native code; the addon is built by cmake-js)
+#   - the Temporal CLI (its dev server is the local Temporal server of `spikesweep server`, of sweeps
+#     with no cluster configured, and of the tests), built with Go by scripts/install-temporal.sh
+#     into ~/.cache/spikesweep/bin (outside the clone, so every clone on the machine shares it)
 #   - a Python environment with pyarrow and numpy under .cache/python (tests read Parquet and .npy
 #     files back with other readers)
 # Safe to run repeatedly; it only does work that is missing.
@@ -11,6 +14,7 @@ need_apt=()
 command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
 command -v cmake >/dev/null 2>&1 || need_apt+=(cmake)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-venv)
+command -v go >/dev/null 2>&1 || need_apt+=(golang-go)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${need_apt[*]} with apt-get" >&2
@@ -20,6 +24,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     exit 1
   fi
 fi
+
+bash scripts/install-temporal.sh
 
 if [ "${1:-}" = "--test" ]; then
   py=.cache/python/bin/python
