@@ -21,6 +21,14 @@
 import seedrandom from 'seedrandom';
 import type { Axis, PlannedRun, SampleDistribution, SeedPolicy, SweepPlan } from './types.js';
 
+/**
+ * What a worker must pass as `bundlerOptions.ignoreModules` when it bundles workflows that import
+ * this module: seedrandom `require`s Node's crypto only to autoseed, which a seeded call (all we
+ * make) never does; without this the Temporal bundler refuses the bundle ("disallowed modules:
+ * crypto"). Checked with bundleWorkflowCode of SDK 1.24.
+ */
+export const WORKFLOW_BUNDLE_IGNORE_MODULES: readonly string[] = ['crypto'];
+
 /** Where a run sits in the plan (what planRun decodes an index into). */
 export interface RunCoordinates {
   index: number;
