@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 
 const BIN = new URL('../bin/spikesweep.js', import.meta.url).pathname;
 const CUBA = new URL('../examples/cuba.yaml', import.meta.url).pathname;
+const NETS = new URL('../examples/nets-experiment.yaml', import.meta.url).pathname;
 
 let dir: string;
 let cuba: string;
@@ -92,6 +93,27 @@ describe('spikesweep run', () => {
       assert.equal(existsSync(join(out, 'spikes.parquet')), false);
     });
   }
+
+  test('an experiment with sessions: phases run in order and are timed in the manifest, --duration truncates', async () => {
+    const out = join(dir, 'nets');
+    const { code, stdout, stderr } = await cli(['run', NETS, '--duration', '400', '--json', '--out', out, '--cache-dir', join(dir, 'cache')]);
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout);
+    assert.equal(report.simulatedMs, 400);
+    const manifest = JSON.parse(await readFile(report.outputs.manifest, 'utf8'));
+    assert.deepEqual(manifest.phases.map((p: { name: string }) => p.name), ['warmup', 'high_input', 'low_input']);
+    assert.deepEqual(manifest.phases.map((p: { startMs: number; endMs: number }) => [p.startMs, p.endMs]), [[0, 100], [100, 300], [300, 400]]);
+    assert.equal(manifest.protocol.length, 3);
+    const longer = await cli(['run', NETS, '--duration', '100000', '--json', '--out', join(dir, 'nets-long'), '--cache-dir', join(dir, 'cache')]);
+    assert.equal(longer.code, 2);
+    assert.match(longer.stderr, /longer than the protocol/);
+  });
+
+  test('--resume takes no spec file', async () => {
+    const { code, stderr } = await cli(['run', CUBA, '--resume', join(dir, 'cuba')]);
+    assert.equal(code, 2);
+    assert.match(stderr, /give no spec file/);
+  });
 
   test('a bad argument exits 2 with a usage error', async () => {
     const { code, stdout, stderr } = await cli(['run', CUBA, '--threads', 'two', '--json']);

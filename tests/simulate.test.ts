@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { runSimulation, type RunReport, type RunSimulationOptions } from '../activities/simulate/index.js';
+import { resumeSimulation, runSimulation, type RunReport, type RunSimulationOptions } from '../activities/simulate/index.js';
+import type { Phase } from '../network/experiment/index.js';
 import { SpecError } from '../network/spec/errors.js';
 import { validateNetworkSpec } from '../network/spec/load.js';
 import type { NetworkSpec, NetworkSpecInput } from '../network/spec/schema.js';
@@ -113,6 +114,14 @@ describe('runSimulation', () => {
     assert.equal(typeof manifest.versions.spikesweep, 'string');
     assert.equal(typeof manifest.host.cpuModel, 'string');
     assert.match(manifest.kernel.cacheKey, /^[0-9a-f]+$/);
+    assert.equal(manifest.layout, 'single');
+    assert.deepEqual(manifest.phases, [{ name: 'main', startMs: 0, endMs: 200, record: true }]);
+    assert.match(String(manifest.versions.gitCommit), /^([0-9a-f]{40}|null)$/);
+    assert.equal(typeof manifest.kernel.compiler.version, 'string');
+    assert.equal(manifest.threads, 1);
+    assert.deepEqual(manifest.checkpoints, []);
+    const [phases] = await query(`SELECT list(DISTINCT phase) AS p FROM read_parquet(${q(first.outputs.spikes)})`);
+    assert.deepEqual(phases.p, ['main']);
     // Only the published files: no temp files left beside them.
     assert.deepEqual((await readdir(join(first.outputs.manifest, '..'))).sort(), ['manifest.json', 'spikes.parquet']);
   });
@@ -180,5 +189,68 @@ describe('runSimulation', () => {
       (e: unknown) => e instanceof Error && e.name === 'AbortError',
     );
     assert.deepEqual(await readdir(outDir), []);
+  });
+
+  // warmup (not recorded) → high (exc El raised, half of inh set) → low (reset, 3 neurons set).
+  const protocol: Phase[] = [
+    { name: 'warmup', durationMs: 50, record: false, set: [], reset: false },
+    { name: 'high', durationMs: 60, record: true, set: [{ population: 'exc', values: { El: -45 } }, { population: 'inh', values: { v: -50.5 }, proportion: 0.5 }], reset: false },
+    { name: 'low', durationMs: 40, record: true, set: [{ population: 'exc', values: { v: [-50.5, -50.2, -50.1] }, indices: [0, 1, 2] }], reset: true },
+  ];
+  const withState = () => cuba({
+    monitors: [{ target: 'exc', variables: ['spike', 'v'], indices: [0, 1], period: 1 }, { target: 'inh', variables: ['spike'] }],
+  });
+  let phased: RunReport;
+
+  test('a protocol: phases in order, the phase column in spikes and state, phase times in the manifest', async () => {
+    phased = await run(withState(), { protocol });
+    assert.equal(phased.simulatedMs, 150);
+    const windows = await query(`SELECT phase, count(*)::INTEGER AS n, min(t_ms) AS first, max(t_ms) AS last
+      FROM read_parquet(${q(phased.outputs.spikes)}) GROUP BY phase ORDER BY first`);
+    assert.deepEqual(windows.map((w) => w.phase), ['high', 'low'], 'nothing recorded in warmup');
+    assert.ok((windows[0].first as number) >= 50 && (windows[0].last as number) < 110);
+    assert.ok((windows[1].first as number) >= 110 && (windows[1].last as number) < 150);
+    const states = await query(`SELECT phase, count(DISTINCT t_ms)::INTEGER AS samples, min(t_ms) AS first, max(t_ms) AS last
+      FROM read_parquet(${q(phased.outputs.state!)}) GROUP BY phase ORDER BY first`);
+    assert.deepEqual(states.map((r) => [r.phase, r.samples]), [['high', 60], ['low', 40]]);
+    assert.deepEqual([states[0].first, states[1].first], [50, 110]);
+    const manifest = JSON.parse(await readFile(phased.outputs.manifest, 'utf8'));
+    assert.deepEqual(manifest.phases, [
+      { name: 'warmup', startMs: 0, endMs: 50, record: false },
+      { name: 'high', startMs: 50, endMs: 110, record: true },
+      { name: 'low', startMs: 110, endMs: 150, record: true },
+    ]);
+    assert.deepEqual(manifest.protocol, protocol);
+    // Rates count only the recorded time (100 ms of 150).
+    assert.ok(Math.abs(phased.populations.exc.meanRateHz! - phased.populations.exc.spikes! / (2 * 0.1)) < 1e-9);
+    assert.equal(await hashFile(phased.outputs.spikes), phased.spikesSha256);
+    // The set actions and the reset change the dynamics.
+    const plain = await run(withState(), { protocol: protocol.map((p) => ({ ...p, set: [], reset: false })) });
+    assert.notEqual(plain.spikesSha256, phased.spikesSha256);
+  });
+
+  test('a protocol checkpointed mid-phase and at a phase boundary, truncated then resumed ⇒ the uninterrupted run', async () => {
+    const outDir = join(dir, 'phased-resume');
+    // 80 ms truncates the protocol inside 'high'; checkpoints at 55 (mid-phase), 80 (the end),
+    // then after the resume at 110 (the high → low boundary, before low's reset) and 150.
+    const part = await runSimulation({ spec: withState(), protocol, outDir, compile: { directory: cache }, durationMs: 80, checkpointEveryMs: 55 });
+    assert.equal(part.simulatedMs, 80);
+    const resumed = await resumeSimulation({ outDir, compile: { directory: cache }, durationMs: 150 });
+    assert.equal(resumed.spikesSha256, phased.spikesSha256);
+    assert.deepEqual(resumed.populations, phased.populations);
+    for (const kind of ['spikes', 'state'] as const) {
+      const cols = kind === 'spikes' ? 'phase, population, neuron, t_ms' : 'phase, population, neuron, t_ms, variable, value';
+      const a = await query(`SELECT ${cols} FROM read_parquet(${q(join(outDir, kind, '*.parquet'))}) ORDER BY ALL`);
+      const b = await query(`SELECT ${cols} FROM read_parquet(${q(kind === 'spikes' ? phased.outputs.spikes : phased.outputs.state!)}) ORDER BY ALL`);
+      assert.equal(a.length, b.length, kind);
+      assert.deepEqual(a, b, kind);
+    }
+    const manifest = JSON.parse(await readFile(resumed.outputs.manifest, 'utf8'));
+    assert.deepEqual(manifest.checkpoints.map((c: { tMs: number }) => c.tMs), [55, 80, 110, 150]);
+    assert.deepEqual(manifest.resumes.map((r: { fromMs: number }) => r.fromMs), [80]);
+  });
+
+  test('a duration longer than the protocol is refused', async () => {
+    await assert.rejects(run(withState(), { protocol, durationMs: 151 }), (e: unknown) => e instanceof SpecError && /longer than the protocol \(150 ms/.test(e.message));
   });
 });
