@@ -4,11 +4,14 @@ import { Command, CommanderError, Option } from 'commander';
 import { spikesweepVersion } from '../activities/simulate/versions.js';
 import { classifyError } from './errors.js';
 import { RUN_OPTIONS, TREE_OPTIONS, type OptionDef, type RunCliOptions, type TreeCliOptions } from './options.js';
+import { SERVER_OPTIONS, WORKER_OPTIONS, type ServerCliOptions, type WorkerCliOptions } from './options.js';
 
 export interface CliHandlers {
   /** specFile is undefined with --resume. */
   run(specFile: string | undefined, options: RunCliOptions): Promise<number>;
   tree(file: string, options: TreeCliOptions): Promise<number>;
+  worker(options: WorkerCliOptions): Promise<number>;
+  server(options: ServerCliOptions): Promise<number>;
 }
 
 const defaultHandlers: CliHandlers = {
@@ -19,6 +22,14 @@ const defaultHandlers: CliHandlers = {
   async tree(file, options) {
     const { treeCommand } = await import('./commands/tree.js');
     return treeCommand(file, options);
+  },
+  async worker(options) {
+    const { workerCommand } = await import('./commands/worker.js');
+    return workerCommand(options);
+  },
+  async server(options) {
+    const { serverCommand } = await import('./commands/server.js');
+    return serverCommand(options);
   },
 };
 
@@ -58,6 +69,18 @@ export function buildProgram(handlers: CliHandlers = defaultHandlers): { program
       exitCode = await handlers.tree(file, options);
     });
   addOptions(tree, TREE_OPTIONS);
+  const worker = program.command('worker')
+    .description('run a Temporal worker for sweep runs on the spikesweep-cpu or spikesweep-gpu task queue (connection: TEMPORAL_ADDRESS etc.); SIGTERM drains it')
+    .action(async (options: WorkerCliOptions) => {
+      exitCode = await handlers.worker(options);
+    });
+  addOptions(worker, WORKER_OPTIONS);
+  const server = program.command('server')
+    .description('run the local Temporal dev server (persistent SQLite db, Web UI) in the foreground; Ctrl-C stops it')
+    .action(async (options: ServerCliOptions) => {
+      exitCode = await handlers.server(options);
+    });
+  addOptions(server, SERVER_OPTIONS);
   return { program, exitCode: () => exitCode };
 }
 

@@ -59,3 +59,53 @@ export const TREE_OPTIONS = {
   json: { flags: '--json', description: 'print JSON instead of YAML' },
   node: { flags: '--node <path>', description: "print only this node, a dotted path such as layers.exc (a leaf's full params)" },
 } satisfies { [K in keyof Required<TreeCliOptions>]: OptionDef };
+
+function port(value: string): number {
+  return integer(1, 65535)(value);
+}
+
+function hostPort(value: string): string {
+  const m = /^(.+):(\d+)$/.exec(value.trim());
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) throw new InvalidArgumentError(`expected host:port (e.g. 0.0.0.0:9464), got '${value}'`);
+  return value.trim();
+}
+
+function queueKind(value: string): 'cpu' | 'gpu' {
+  if (value !== 'cpu' && value !== 'gpu') throw new InvalidArgumentError(`expected cpu or gpu, got '${value}'`);
+  return value;
+}
+
+/**
+ * What `spikesweep worker` hands its action. Each option falls back to an environment variable
+ * (worker/settings.ts WORKER_ENV) so container images and manifests can configure it either way.
+ */
+export interface WorkerCliOptions {
+  queue?: 'cpu' | 'gpu';
+  concurrency?: number;
+  threads?: number;
+  metrics?: string;
+  shutdownGrace?: number;
+}
+
+export const WORKER_OPTIONS = {
+  queue: { flags: '--queue <kind>', description: 'task queue: cpu (spikesweep-cpu) or gpu (spikesweep-gpu) (env SPIKESWEEP_QUEUE; default cpu)', parse: queueKind },
+  concurrency: { flags: '--concurrency <n>', description: 'runs at once (env SPIKESWEEP_CONCURRENCY; default: cores / threads on cpu, 1 on gpu)', parse: integer(1, 4096) },
+  threads: { flags: '--threads <n>', description: 'threads per run (env SPIKESWEEP_THREADS; default 1)', parse: integer(1, 4096) },
+  metrics: { flags: '--metrics <host:port>', description: 'serve Prometheus metrics at http://<host:port>/metrics (env SPIKESWEEP_METRICS_ADDRESS)', parse: hostPort },
+  shutdownGrace: { flags: '--shutdown-grace <ms>', description: 'after SIGTERM, how long in-flight runs get to checkpoint and finish (env SPIKESWEEP_SHUTDOWN_GRACE_MS; default 30000)', parse: integer(0, 86_400_000) },
+} satisfies { [K in keyof Required<WorkerCliOptions>]: OptionDef };
+
+/** What `spikesweep server` hands its action. */
+export interface ServerCliOptions {
+  port?: number;
+  uiPort?: number;
+  db?: string;
+  ip?: string;
+}
+
+export const SERVER_OPTIONS = {
+  port: { flags: '--port <n>', description: 'frontend gRPC port (default 7233)', parse: port },
+  uiPort: { flags: '--ui-port <n>', description: 'Web UI port (default 8233)', parse: port },
+  db: { flags: '--db <file>', description: 'SQLite db file (default ${XDG_DATA_HOME:-~/.local/share}/spikesweep/temporal/dev-server.db)' },
+  ip: { flags: '--ip <address>', description: 'interface to listen on (default 127.0.0.1; 0.0.0.0 for all)' },
+} satisfies { [K in keyof Required<ServerCliOptions>]: OptionDef };

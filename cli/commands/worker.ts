@@ -1,0 +1,90 @@
+// `spikesweep worker --queue cpu|gpu --concurrency n --threads n [--metrics host:port]
+// [--shutdown-grace ms]`: a worker for sweep runs, connected through Temporal's standard
+// environment configuration (TEMPORAL_ADDRESS, …; without it, the local dev server at
+// 127.0.0.1:7233 that `spikesweep server` runs). SIGTERM/SIGINT drain it; a second one exits.
+import { fileURLToPath } from 'node:url';
+import type { ActivitiesFactory } from '../../worker/create-worker.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS, WORKER_ENV, defaultConcurrency } from '../../worker/settings.js';
+import { classifyError } from '../errors.js';
+import { createCliLogger } from '../logger.js';
+import type { WorkerCliOptions } from '../options.js';
+import { WORKER_OPTIONS } from '../options.js';
+import { resolveConnection } from '../temporal/connection.js';
+
+/** Options from the flags, else from the environment variables of WORKER_ENV (parsed by the same parsers). */
+export function workerOptionsFromEnv(options: WorkerCliOptions, env: NodeJS.ProcessEnv = process.env): WorkerCliOptions {
+  const out: WorkerCliOptions = { ...options };
+  const fill = <K extends keyof WorkerCliOptions>(key: K, envKey: string) => {
+    const raw = env[envKey];
+    if (out[key] !== undefined || raw === undefined || raw.trim() === '') return;
+    try {
+      out[key] = WORKER_OPTIONS[key].parse(raw) as WorkerCliOptions[K];
+    } catch (error) {
+      throw new Error(`${envKey}: ${(error as Error).message}`);
+    }
+  };
+  fill('queue', WORKER_ENV.queue);
+  fill('concurrency', WORKER_ENV.concurrency);
+  fill('threads', WORKER_ENV.threads);
+  fill('metrics', WORKER_ENV.metrics);
+  fill('shutdownGrace', WORKER_ENV.shutdownGrace);
+  return out;
+}
+
+/**
+ * activities/index.ts exports `createActivities(settings: WorkerSettings)`. Imported by a computed
+ * path so this command compiles before that module exists.
+ */
+async function loadActivities(): Promise<ActivitiesFactory> {
+  const url = new URL('../../activities/index.js', import.meta.url);
+  let mod: { createActivities?: ActivitiesFactory };
+  try {
+    mod = (await import(url.href)) as typeof mod;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes('activities/index')) {
+      throw new Error(`no activities module at ${fileURLToPath(url).replace(/\.js$/, '.ts')}`);
+    }
+    throw error;
+  }
+  if (typeof mod.createActivities !== 'function') throw new Error('activities/index.ts does not export createActivities(settings)');
+  return mod.createActivities;
+}
+
+export async function workerCommand(cliOptions: WorkerCliOptions): Promise<number> {
+  process.env.SPIKESWEEP_LOG_LEVEL ??= 'info';
+  const logger = await createCliLogger();
+  try {
+    const options = workerOptionsFromEnv(cliOptions);
+    const queue = options.queue ?? 'cpu';
+    const threads = options.threads ?? 1;
+    const concurrency = options.concurrency ?? defaultConcurrency(queue, threads);
+    const resolved = resolveConnection();
+    const connectionOptions = resolved.configured ? resolved.connectionOptions : { ...resolved.connectionOptions, address: '127.0.0.1:7233' };
+    if (!resolved.configured) logger.info('no TEMPORAL_ADDRESS or profile address: using the local dev server at 127.0.0.1:7233 (`spikesweep server`)');
+    const activities = await loadActivities();
+    const { runWorker } = await import('../../worker/run.js');
+    await runWorker({
+      connectionOptions,
+      namespace: resolved.namespace,
+      queue,
+      concurrency,
+      threads,
+      activities,
+      shutdownGraceTimeMs: options.shutdownGrace ?? DEFAULT_SHUTDOWN_GRACE_MS,
+      metricsAddress: options.metrics ?? null,
+      logger,
+      onReady: (worker) => {
+        const metrics = options.metrics ? `, metrics at http://${options.metrics}/metrics` : '';
+        process.stderr.write(`spikesweep worker: polling ${worker.options.taskQueue} on ${connectionOptions.address} (namespace ${resolved.namespace}; ${concurrency} run(s) at once, ${threads} thread(s) each${metrics})\n`);
+      },
+    });
+    return 0;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'TransportError') {
+      error.message = `cannot reach the Temporal server: ${error.message}\n(set TEMPORAL_ADDRESS or a temporal.toml profile, or start a local one with \`spikesweep server\`)`;
+    }
+    const c = classifyError(error);
+    process.stderr.write(`spikesweep: ${c.message}\n`);
+    return c.exitCode;
+  }
+}
