@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { pino } from 'pino';
 import { resolveConnection } from '../cli/temporal/connection.js';
+import { temporalBinary, TemporalCliMissingError } from '../cli/temporal/paths.js';
 import { searchAttributeFlags } from '../cli/temporal/search-attributes.js';
 import { TASK_QUEUES, searchAttributes } from '../workflows/contract.js';
 import { createWorker } from '../worker/create-worker.js';
@@ -65,6 +66,15 @@ describe('connection settings', () => {
     assert.equal(r.configured, true);
     assert.equal(r.connectionOptions.address, 'lab.example:7233');
     assert.equal(r.namespace, 'lab');
+  });
+
+  test('a missing Temporal CLI binary names npm install and scripts/install-temporal.sh', () => {
+    assert.throws(() => temporalBinary({ SPIKESWEEP_TEMPORAL_BIN: join(dir, 'no-such-temporal') }), (error: Error) => {
+      assert.ok(error instanceof TemporalCliMissingError);
+      assert.match(error.message, /npm install/);
+      assert.match(error.message, /scripts\/install-temporal\.sh/);
+      return true;
+    });
   });
 
   test('worker options fall back to SPIKESWEEP_* variables; flags win', () => {
