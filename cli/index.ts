@@ -5,6 +5,7 @@ import { spikesweepVersion } from '../activities/simulate/versions.js';
 import { classifyError } from './errors.js';
 import { RUN_OPTIONS, TREE_OPTIONS, type OptionDef, type RunCliOptions, type TreeCliOptions } from './options.js';
 import { SERVER_OPTIONS, WORKER_OPTIONS, type ServerCliOptions, type WorkerCliOptions } from './options.js';
+import { RESULTS_OPTIONS, SWEEP_OPTIONS, SWEEP_QUERY_OPTIONS, type ResultsCliOptions, type SweepCliOptions, type SweepQueryCliOptions } from './options.js';
 
 export interface CliHandlers {
   /** specFile is undefined with --resume. */
@@ -12,6 +13,10 @@ export interface CliHandlers {
   tree(file: string, options: TreeCliOptions): Promise<number>;
   worker(options: WorkerCliOptions): Promise<number>;
   server(options: ServerCliOptions): Promise<number>;
+  sweep(file: string, options: SweepCliOptions): Promise<number>;
+  status(sweep: string, options: SweepQueryCliOptions): Promise<number>;
+  cancel(sweep: string, options: SweepQueryCliOptions): Promise<number>;
+  results(sweep: string, options: ResultsCliOptions): Promise<number>;
 }
 
 const defaultHandlers: CliHandlers = {
@@ -30,6 +35,22 @@ const defaultHandlers: CliHandlers = {
   async server(options) {
     const { serverCommand } = await import('./commands/server.js');
     return serverCommand(options);
+  },
+  async sweep(file, options) {
+    const { sweepCommand } = await import('./commands/sweep.js');
+    return sweepCommand(file, options);
+  },
+  async status(sweep, options) {
+    const { statusCommand } = await import('./commands/status.js');
+    return statusCommand(sweep, options);
+  },
+  async cancel(sweep, options) {
+    const { cancelCommand } = await import('./commands/cancel.js');
+    return cancelCommand(sweep, options);
+  },
+  async results(sweep, options) {
+    const { resultsCommand } = await import('./commands/results.js');
+    return resultsCommand(sweep, options);
   },
 };
 
@@ -81,6 +102,24 @@ export function buildProgram(handlers: CliHandlers = defaultHandlers): { program
       exitCode = await handlers.server(options);
     });
   addOptions(server, SERVER_OPTIONS);
+  const sweep = program.command('sweep')
+    .description('run a parameter × seed sweep on Temporal (embedded: a local dev server and an in-process worker when TEMPORAL_ADDRESS is not set)')
+    .argument('<spec>', 'sweep file (.yaml)')
+    .action(async (file: string, options: SweepCliOptions) => {
+      exitCode = await handlers.sweep(file, options);
+    });
+  addOptions(sweep, SWEEP_OPTIONS);
+  for (const [name, description, table] of [
+    ['status', 'where a sweep stands: runs done, failed, running; output folder; Web UI link', SWEEP_QUERY_OPTIONS],
+    ['cancel', 'cancel a sweep: in-flight runs stop, completed runs stay (marked in runs.parquet)', SWEEP_QUERY_OPTIONS],
+    ['results', "query a sweep's dataset with DuckDB (views runs, spikes, state)", RESULTS_OPTIONS],
+  ] as const) {
+    const command = program.command(name).description(description).argument('<sweep>', 'sweep id (or, for results, its output folder)')
+      .action(async (id: string, options: SweepQueryCliOptions & ResultsCliOptions) => {
+        exitCode = await handlers[name](id, options);
+      });
+    addOptions(command, table);
+  }
   return { program, exitCode: () => exitCode };
 }
 

@@ -109,3 +109,36 @@ export const SERVER_OPTIONS = {
   db: { flags: '--db <file>', description: 'SQLite db file (default ${XDG_DATA_HOME:-~/.local/share}/spikesweep/temporal/dev-server.db)' },
   ip: { flags: '--ip <address>', description: 'interface to listen on (default 127.0.0.1; 0.0.0.0 for all)' },
 } satisfies { [K in keyof Required<ServerCliOptions>]: OptionDef };
+
+/** What `spikesweep sweep` hands its action. */
+export interface SweepCliOptions {
+  detach?: boolean;
+  json?: boolean;
+  concurrency?: number;
+}
+
+export const SWEEP_OPTIONS = {
+  detach: { flags: '--detach', description: 'submit and return; follow it with `spikesweep status` or in the Web UI' },
+  json: { flags: '--json', description: 'print one JSON object (sweepId, status, runs, output, uiUrl) on stdout' },
+  concurrency: { flags: '--concurrency <n>', description: "runs at once (default: the sweep's maxConcurrent)", parse: integer(1, 100_000) },
+} satisfies { [K in keyof Required<SweepCliOptions>]: OptionDef };
+
+/** What `spikesweep status` and `spikesweep cancel` hand their actions. */
+export interface SweepQueryCliOptions {
+  json?: boolean;
+}
+
+export const SWEEP_QUERY_OPTIONS = {
+  json: { flags: '--json', description: 'print one JSON object on stdout' },
+} satisfies { [K in keyof Required<SweepQueryCliOptions>]: OptionDef };
+
+/** What `spikesweep results` hands its action. */
+export interface ResultsCliOptions {
+  sql?: string;
+  json?: boolean;
+}
+
+export const RESULTS_OPTIONS = {
+  sql: { flags: '--sql <query>', description: 'DuckDB SQL over the views runs, spikes and state (default: SELECT * FROM runs ORDER BY run)' },
+  json: { flags: '--json', description: 'print the rows as a JSON array' },
+} satisfies { [K in keyof Required<ResultsCliOptions>]: OptionDef };

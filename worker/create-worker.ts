@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import type { QueueKind } from '../workflows/contract.js';
+import { WORKFLOW_BUNDLE_IGNORE_MODULES } from '../workflows/plan/expand.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS, taskQueueOf, type WorkerSettings } from './settings.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -63,6 +64,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
     ...workflows,
+    // seedrandom (the sweep plan) mentions crypto for an autoseed the plan never uses.
+    bundlerOptions: { ignoreModules: [...WORKFLOW_BUNDLE_IGNORE_MODULES] },
     activities,
     maxConcurrentActivityTaskExecutions: settings.concurrency,
     shutdownGraceTime: settings.shutdownGraceTimeMs,

@@ -38,9 +38,11 @@ export async function SweepWorkflow(input: SweepInput, carry: SweepCarry = { nex
   let running = 0;
   let status: SweepProgress['status'] = 'running';
   const progress = (): SweepProgress => ({ sweepId: input.sweepId, status, total, completed, failed, running });
-  const publish = () => upsertSearchAttributes({
-    [searchAttributes.status.name]: [status], [searchAttributes.runsDone.name]: [completed], [searchAttributes.runsFailed.name]: [failed],
-  });
+  const publish = () => upsertSearchAttributes([
+    { key: searchAttributes.status, value: status },
+    { key: searchAttributes.runsDone, value: completed },
+    { key: searchAttributes.runsFailed, value: failed },
+  ]);
 
   const runs = new CancellationScope();
   let cancelRequested = false;

@@ -82,6 +82,8 @@ export function createFinalizeActivity() {
       await rm(ndjson, { force: true });
       await rm(tmp, { force: true });
     }
+    // Work folders of runs that never finished (a cancelled sweep) go; committed data stays.
+    await rm(join(dir, '.work'), { recursive: true, force: true });
     const completed = rows.filter((r) => r.status === 'completed').length;
     const failed = rows.filter((r) => r.status === 'failed').length;
     await writeManifest(join(dir, 'manifest.json'), {

@@ -1,0 +1,46 @@
+// A CLI command's link to Temporal: the configured server (Temporal's environment configuration),
+// or — when none is configured — the local dev server, started on demand and left running so
+// its Web UI and SQLite state outlive the command.
+import { Client, Connection } from '@temporalio/client';
+import { probeTemporal, resolveConnection, startLocalServer } from '../temporal/index.js';
+
+export interface TemporalSession {
+  client: Client;
+  connection: Connection;
+  namespace: string;
+  address: string;
+  /** Web UI root, when known (the local dev server's, or $SPIKESWEEP_UI_URL). */
+  uiBase: string | null;
+  /** True when no server was configured and the local dev server is used. */
+  local: boolean;
+  close(): Promise<void>;
+}
+
+const LOCAL_ADDRESS = '127.0.0.1:7233';
+const LOCAL_UI = 'http://127.0.0.1:8233';
+
+export async function openSession(opts: { startLocal: boolean }): Promise<TemporalSession> {
+  const resolved = resolveConnection();
+  let address: string;
+  let uiBase: string | null = process.env.SPIKESWEEP_UI_URL ?? null;
+  if (resolved.configured) {
+    address = resolved.connectionOptions.address!;
+  } else if (opts.startLocal) {
+    const server = await startLocalServer({ namespace: resolved.namespace, detached: true });
+    address = server.address;
+    uiBase ??= server.uiUrl;
+  } else {
+    if (!(await probeTemporal(LOCAL_ADDRESS, resolved.namespace))) {
+      throw new Error(`no Temporal server: set TEMPORAL_ADDRESS (or a temporal.toml profile), or start the local one with \`spikesweep server\``);
+    }
+    address = LOCAL_ADDRESS;
+    uiBase ??= LOCAL_UI;
+  }
+  const connection = await Connection.connect({ ...resolved.connectionOptions, address } as Parameters<typeof Connection.connect>[0]);
+  const client = new Client({ connection, namespace: resolved.namespace });
+  return { client, connection, namespace: resolved.namespace, address, uiBase, local: !resolved.configured, close: () => connection.close() };
+}
+
+export function workflowUiUrl(session: TemporalSession, workflowId: string): string | null {
+  return session.uiBase ? `${session.uiBase}/namespaces/${encodeURIComponent(session.namespace)}/workflows/${encodeURIComponent(workflowId)}` : null;
+}
