@@ -1,9 +1,9 @@
-// The caller's side of one streaming Parquet file: posts row messages to a sink-worker thread,
-// bounds how many bytes wait in flight, and publishes the file by atomic rename on close().
+// The caller's side of one streaming Parquet file: posts row messages to a sink-worker thread (a
+// pooled host), bounds how many bytes wait in flight, and publishes the file by atomic rename on
+// close().
 import { open, rename, rm, stat } from 'node:fs/promises';
-import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
-import { POSTED, type FromWorker, type SinkColumn, type SinkRows, type SinkWorkerData, type ToWorker } from './sink-protocol.js';
-import { startSinkWorker } from './start-worker.js';
+import { acquireHost, releaseHost, type SinkHost } from './sink-host.js';
+import type { FromWorker, SinkColumn, SinkRows, ToWorker } from './sink-protocol.js';
 import { tempPathFor } from './temp-path.js';
 
 /** Bytes posted but not yet handed to DuckDB before write() waits: a few messages' worth. */
@@ -15,9 +15,7 @@ export interface WriteResult {
 }
 
 export class ParquetSink {
-  private readonly worker: Worker;
-  private readonly port: MessagePort;
-  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  private readonly host: SinkHost;
   private readonly inFlight: number[] = []; // byte sizes of posted, unconsumed messages, oldest first
   private inFlightBytes = 0;
   private rows = 0;
@@ -33,24 +31,18 @@ export class ParquetSink {
     columns: SinkColumn[],
   ) {
     this.tempPath = tempPathFor(path);
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
-    const data: SinkWorkerData = { path: this.tempPath, columns, signal: this.signal, port: port2 };
-    this.worker = startSinkWorker({ workerData: data, transferList: [port2] });
-    // A writer that is never closed must not keep the process alive; pending calls re-ref it.
-    this.worker.unref();
+    // A writer that is never closed must not keep the process alive; pending calls ref its thread.
+    this.host = acquireHost();
     this.finished = new Promise<number>((resolve, reject) => {
-      this.worker.on('message', (message: FromWorker) => {
+      this.host.listener = (message: FromWorker) => {
         if (message.kind === 'consumed') this.inFlightBytes -= this.inFlight.shift() ?? 0;
         else if (message.kind === 'done') resolve(message.rows);
         else this.fail(new Error(`Parquet writer for ${path} failed: ${message.message}`), reject);
         this.wake();
-      });
-      this.worker.on('error', (error) => this.fail(error, reject));
-      // After 'done' the thread exits normally; rejecting an already-resolved promise is a no-op.
-      this.worker.on('exit', (code) => this.fail(new Error(`Parquet writer thread exited (${code})`), reject));
+      };
     });
     this.finished.catch(() => {}); // observed by write/close/abort; never an unhandled rejection
+    this.post({ kind: 'open', path: this.tempPath, columns });
   }
 
   /** Posts one message of rows (the caller sizes it; see MESSAGE_ROWS); waits while too much is in flight. */
@@ -73,15 +65,15 @@ export class ParquetSink {
     if (this.state !== 'open') throw new Error(`Parquet writer for ${this.path} is ${this.state}`);
     this.state = 'closing';
     this.post({ kind: 'end' });
-    this.worker.ref();
+    this.host.worker.ref();
     try {
       const rows = await this.finished;
+      releaseHost(this.host);
       if (rows !== this.rows) throw new Error(`Parquet writer wrote ${rows} rows, expected ${this.rows}`);
       const file = await open(this.tempPath, 'r');
       await file.sync().finally(() => file.close());
       await rename(this.tempPath, this.path);
       this.state = 'closed';
-      await this.worker.terminate();
       return { rows, bytes: (await stat(this.path)).size };
     } catch (error) {
       await this.discard();
@@ -99,23 +91,21 @@ export class ParquetSink {
 
   private async discard(): Promise<void> {
     this.state = 'closed';
-    this.worker.ref();
+    this.host.worker.ref();
     await this.finished.catch(() => {}); // the thread has let go of the file before it is removed
-    await this.worker.terminate();
+    releaseHost(this.host);
     await rm(this.tempPath, { force: true });
   }
 
   private post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
-    this.port.postMessage(message, transfer);
-    Atomics.add(this.signal, POSTED, 1);
-    Atomics.notify(this.signal, POSTED);
+    this.host.post(message, transfer);
   }
 
   /** Resolves on the worker's next message, keeping the process alive meanwhile. */
   private async pending(): Promise<void> {
-    this.worker.ref();
+    this.host.worker.ref();
     await new Promise<void>((resolve) => this.waiters.push(resolve));
-    this.worker.unref();
+    this.host.worker.unref();
   }
 
   private wake(): void {

@@ -17,7 +17,12 @@ export interface SinkRows {
   rows: number;
 }
 
-export type ToWorker = { kind: 'rows'; rows: SinkRows } | { kind: 'end' } | { kind: 'abort' };
+/** A host thread writes one file after another: `open` starts a file, `end` or `abort` finishes it. */
+export type ToWorker =
+  | { kind: 'open'; path: string; columns: SinkColumn[] }
+  | { kind: 'rows'; rows: SinkRows }
+  | { kind: 'end' }
+  | { kind: 'abort' };
 
 export type FromWorker =
   | { kind: 'consumed' }
@@ -25,9 +30,6 @@ export type FromWorker =
   | { kind: 'failed'; message: string };
 
 export interface SinkWorkerData {
-  /** Temp path the COPY writes; the caller renames it on success. */
-  path: string;
-  columns: SinkColumn[];
   /** Int32Array over a SharedArrayBuffer; slot POSTED counts messages sent to the worker. */
   signal: Int32Array;
   port: MessagePort;

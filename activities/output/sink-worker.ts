@@ -1,4 +1,6 @@
-// Runs one `COPY (SELECT * FROM sink_source()) TO '<temp>.parquet'` for the whole file. The table
+// Runs, for each file it is given, one `COPY (SELECT * FROM sink_source()) TO '<temp>.parquet'`
+// streaming the whole file; the thread and its DuckDB instance then wait for the next file, so a
+// run writing many parts pays their start-up once. The table
 // function pulls rows from the MessagePort and, when none are queued, blocks this thread with
 // Atomics.wait until the caller posts more. That is what lets DuckDB's Parquet writer stream rows
 // it has not yet been given: a table function must answer synchronously, so it cannot wait on the
@@ -16,9 +18,10 @@ import {
   type DuckDBDataChunk,
   type DuckDBTableFunctionInfo,
 } from '@duckdb/node-api';
-import { POSTED, type FromWorker, type SinkRows, type SinkWorkerData, type ToWorker } from './sink-protocol.js';
+import { POSTED, type FromWorker, type SinkColumn, type SinkRows, type SinkWorkerData, type ToWorker } from './sink-protocol.js';
 
-const { path, columns, signal, port } = workerData as SinkWorkerData;
+const { signal, port } = workerData as SinkWorkerData;
+let columns: SinkColumn[] = []; // of the file being written
 const reply = (message: FromWorker) => parentPort!.postMessage(message);
 const CHUNK_ROWS = 2048; // DuckDB's vector size: the most rows one table-function call may return
 
@@ -51,7 +54,7 @@ function fill(info: DuckDBTableFunctionInfo, output: DuckDBDataChunk): void {
     const message = receive();
     if (message.kind === 'abort') return info.setError('aborted by caller');
     if (message.kind === 'end') ended = true;
-    else start(message.rows);
+    else if (message.kind === 'rows') start(message.rows);
   }
   if (ended || current === null) return duckdb.data_chunk_set_size(output.chunk, 0);
   const rows = Math.min(CHUNK_ROWS, current.rows - offset);
@@ -80,18 +83,20 @@ const source = DuckDBTableFunction.create({
 // One thread: the source is serial anyway, and a sweep worker runs many of these side by side.
 const instance = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '256MB' });
 const connection = await instance.connect();
-let outcome: FromWorker;
-try {
-  connection.registerTableFunction(source);
-  const target = path.replaceAll("'", "''");
-  const result = await connection.run(
-    `COPY (SELECT * FROM sink_source()) TO '${target}' (FORMAT parquet, COMPRESSION zstd)`,
-  );
-  outcome = { kind: 'done', rows: result.rowsChanged };
-} catch (error) {
-  outcome = { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+connection.registerTableFunction(source);
+for (;;) {
+  const job = receive();
+  if (job.kind !== 'open') continue; // the tail of an aborted file
+  columns = job.columns;
+  current = null;
+  ended = false;
+  let outcome: FromWorker;
+  try {
+    const target = job.path.replaceAll("'", "''");
+    const result = await connection.run(`COPY (SELECT * FROM sink_source()) TO '${target}' (FORMAT parquet, COMPRESSION zstd)`);
+    outcome = { kind: 'done', rows: result.rowsChanged };
+  } catch (error) {
+    outcome = { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+  }
+  reply(outcome);
 }
-// Closed before replying, so the caller may terminate this thread as soon as it hears back.
-connection.closeSync();
-instance.closeSync();
-reply(outcome);
