@@ -33,7 +33,7 @@ function row(index: number, record: RunRecord | null, plan: SweepPlan): Record<s
   const base: Record<string, unknown> = {
     run: index, ...planned.values, seed: record?.seed ?? planned.seed, status: record?.status ?? 'cancelled',
     attempts: record?.attempts ?? 0, resumed_from_ms: record?.resumedFromMs ?? 0, simulated_ms: record?.report?.simulatedMs ?? null,
-    spikes_sha256: record?.spikesSha256 ?? null, error: record?.error ?? null,
+    spikes_sha256: record?.spikesSha256 ?? null, error: record?.error ?? null, attempt_ms: record?.attemptMs ?? null,
   };
   for (const [phase, ms] of Object.entries(record?.report?.timings ?? {})) base[`${phase}_ms`] = ms;
   for (const [pop, r] of Object.entries(record?.report?.populations ?? {})) {

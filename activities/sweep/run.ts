@@ -39,6 +39,7 @@ async function commit(paths: RunPaths, outDir: string): Promise<void> {
 
 export function createRunActivity(settings: RunSettings) {
   return async function runSimulation(input: RunInput): Promise<RunSummary> {
+    const started = performance.now();
     const { info } = Context.current();
     const paths = runPaths(input.output, input.sweepId, input.runIndex);
     const committed = await readRecord(paths.summary);
@@ -78,6 +79,7 @@ export function createRunActivity(settings: RunSettings) {
       resumedFromMs: resume ? (previous?.checkpointStep ?? 0) * dt : 0,
       spikesSha256: report.spikesSha256, error: null, values: input.values, seed: input.seed,
       report: { timings: report.timings, populations: report.populations, simulatedMs: report.simulatedMs },
+      attemptMs: performance.now() - started,
     };
     await writeRecord(paths.summary, record);
     await rm(paths.work, { recursive: true, force: true });

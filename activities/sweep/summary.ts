@@ -15,6 +15,8 @@ export interface RunRecord extends RunSummary {
     populations: Record<string, { size: number; spikes: number | null; meanRateHz: number | null }>;
     simulatedMs: number;
   } | null;
+  /** Wall time of the attempt that committed the run (child start-up, run, commit), ms. */
+  attemptMs?: number;
 }
 
 export async function readRecord(path: string): Promise<RunRecord | null> {
