@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { NetworkSpec } from '../../network/spec/schema.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'spikesweep.js');
@@ -199,3 +200,28 @@ export async function spikeRowsHash(source: string, where = 'true'): Promise<{ r
 }
 
 export const parquetSource = (glob: string, hive = false) => `read_parquet(${sql(glob)}${hive ? ', hive_partitioning = true' : ''})`;
+
+// ——— networks ———
+
+/** CUBA as the sweep loads it (examples/cuba.yaml → NetworkSpec). */
+export async function cubaNetwork(): Promise<NetworkSpec> {
+  const { loadExperiment } = await import('../../network/experiment/index.js');
+  return loadExperiment(CUBA).network;
+}
+
+/**
+ * A 100-neuron CUBA (80 excitatory, 20 inhibitory, connection probability 0.1, spike monitors
+ * only), written as NetworkSpec JSON into `dir`; returns its path.
+ */
+export async function writeSmallNetwork(dir: string, name = 'cuba100'): Promise<string> {
+  const cuba = await cubaNetwork();
+  const spec: NetworkSpec = {
+    ...cuba,
+    name,
+    populations: cuba.populations.map((p) => ({ ...p, geometry: p.name === 'exc' ? 80 : 20 })),
+    projections: cuba.projections.map((p) => ({ ...p, connector: { ...p.connector, probability: 0.1 } as typeof p.connector })),
+  };
+  const file = join(dir, `${name}.json`);
+  await writeFile(file, `${JSON.stringify(spec, null, 2)}\n`);
+  return file;
+}
