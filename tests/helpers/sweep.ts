@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { NetworkSpec } from '../../network/spec/schema.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -224,4 +226,24 @@ export async function writeSmallNetwork(dir: string, name = 'cuba100'): Promise<
   const file = join(dir, `${name}.json`);
   await writeFile(file, `${JSON.stringify(spec, null, 2)}\n`);
   return file;
+}
+
+// ——— Temporal ———
+
+export interface PendingRun {
+  activityId: string;
+  attempt: number;
+  /** The last heartbeat's details that reached the server (RunHeartbeat), or null. */
+  details: { stepsDone: number; totalSteps: number; checkpointDir: string | null; checkpointStep: number } | null;
+}
+
+/** The run activities a batch workflow has pending, with the heartbeat details the server holds. */
+export async function pendingRuns(client: Client, batchWorkflowId: string): Promise<PendingRun[]> {
+  const description = await client.workflow.getHandle(batchWorkflowId).describe();
+  return (description.raw.pendingActivities ?? [])
+    .filter((a) => a.activityType?.name === 'runSimulation')
+    .map((a) => {
+      const payload = a.heartbeatDetails?.payloads?.[0];
+      return { activityId: String(a.activityId), attempt: Number(a.attempt ?? 1), details: payload ? defaultPayloadConverter.fromPayload(payload) : null };
+    });
 }

@@ -1,0 +1,261 @@
+// Sweeps that meet trouble, on a real dev server with real worker processes and the real compiler:
+// a native crash in every attempt of one run (the test-only fault hook), a worker SIGKILLed
+// mid-run, a cancel while runs are in flight, and the dev server killed and restarted mid-sweep.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { loadSweepSpec, type SweepSpec } from '../cli/sweep-spec.js';
+import { sweepIdOf, workflowIdOf } from '../cli/sweep/ids.js';
+import { runPaths } from '../activities/sweep/layout.js';
+import { applyParameters } from '../network/spec/paths.js';
+import { progressQuery, type SweepProgress } from '../workflows/contract.js';
+import { planRun } from '../workflows/plan/expand.js';
+import type { SweepResult } from '../workflows/sweep.js';
+import {
+  CUBA, childPids, cliEnv, parquetSource, pendingRuns, pgrep, pidAlive, readRuns, spikeCountsByRun, spikeParts, spikeRowsHash, spikesGlob,
+  spikesweep, startWorker, waitFor, writeSmallNetwork, writeSweepFile, type CliResult, type WorkerProcess,
+} from './helpers/sweep.js';
+import { startTestTemporal, type TestTemporal } from './helpers/temporal.js';
+
+let temporal: TestTemporal;
+let dir: string;
+let workers: WorkerProcess[] = [];
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'spikesweep-sweep-faults-'));
+  temporal = await startTestTemporal();
+});
+
+afterEach(async () => {
+  for (const w of workers) await w.kill();
+  workers = [];
+});
+
+after(async () => {
+  await temporal?.stop();
+  if (process.env.SPIKESWEEP_KEEP_TEST_OUTPUT !== '1') await rm(dir, { recursive: true, force: true });
+});
+
+const we = (values: number[]) => ({ name: 'we', paths: ['projections.exc_exc.connector.weights', 'projections.exc_inh.connector.weights'], values });
+
+interface Sweep {
+  file: string;
+  spec: SweepSpec;
+  sweepId: string;
+  sweepDir: string;
+}
+
+async function sweepFile(name: string, body: Record<string, unknown>): Promise<Sweep> {
+  const output = join(dir, 'out');
+  const file = await writeSweepFile(dir, name, { name, output, ...body });
+  const spec = loadSweepSpec(file);
+  const sweepId = sweepIdOf(spec.name, spec.specHash);
+  return { file, spec, sweepId, sweepDir: join(output, sweepId) };
+}
+
+function worker(env: NodeJS.ProcessEnv = {}, concurrency = 2): WorkerProcess {
+  const w = startWorker(temporal.address, { concurrency, env });
+  workers.push(w);
+  return w;
+}
+
+type Report = { sweepId: string; status: string; runs: { total: number; completed: number; failed: number }; output: string };
+const reportOf = (r: CliResult, what: string): Report => {
+  assert.ok(r.json && !('error' in r.json), `${what}: exit ${r.code}\n${r.stderr}\n${r.stdout}`);
+  return r.json as unknown as Report;
+};
+
+const committed = (s: Sweep, i: number) => existsSync(runPaths(join(dir, 'out'), s.sweepId, i).summary);
+const progressFile = (s: Sweep, i: number) => join(runPaths(join(dir, 'out'), s.sweepId, i).work, 'out', 'progress.json');
+
+/** An uninterrupted `spikesweep run` of run i of the sweep: its report and its spike rows' hash. */
+async function singleRun(s: Sweep, i: number): Promise<{ spikesSha256: string; rows: { rows: number; sha256: string } }> {
+  const planned = planRun(s.spec.plan, i);
+  const specFile = join(dir, `${s.sweepId}-run-${i}.json`);
+  await writeFile(specFile, JSON.stringify(applyParameters(s.spec.network, planned.params)));
+  const out = join(dir, `${s.sweepId}-single-${i}`);
+  const r = await spikesweep(['run', specFile, '--seed', String(planned.seed), '--duration', String(s.spec.durationMs), '--out', out, '--json'], cliEnv(temporal.address)).done;
+  assert.equal(r.code, 0, r.stderr);
+  const report = r.json as { spikesSha256: string; outputs: { spikes: string } };
+  const spikes = report.outputs.spikes;
+  const glob = spikes.endsWith('.parquet') ? spikes : join(spikes, '*.parquet');
+  return { spikesSha256: report.spikesSha256, rows: await spikeRowsHash(parquetSource(glob)) };
+}
+
+/** Every run's rows in the spike dataset = its spike counts in runs.parquet (nothing duplicated or lost). */
+async function assertNoDuplicates(sweepDir: string): Promise<void> {
+  const runs = await readRuns(sweepDir);
+  const counts = await spikeCountsByRun(sweepDir);
+  for (const r of runs) {
+    const expected = r.status === 'completed' ? Number(r.spikes_exc) + Number(r.spikes_inh) : 0;
+    assert.equal(counts.get(r.run) ?? 0, expected, `run ${r.run} (${r.status}): rows in the spike dataset = spikes in runs.parquet`);
+  }
+}
+
+describe('sweeps under faults (real dev server, worker processes)', () => {
+  test('a run that crashes natively in every attempt fails after 3 attempts; the worker stays up; the sweep completes', { timeout: 300_000 }, async () => {
+    const network = await writeSmallNetwork(dir);
+    const s = await sweepFile('faulty', { network, duration: 300, maxConcurrent: 2, checkpointEvery: 100, vary: { grid: [we([1.2, 1.62, 2.0])] }, seeds: { policy: 'sequential', base: 0, count: 2 } });
+    const w = worker({ SPIKESWEEP_FAULT_RUN: '1:50' });
+    await w.ready;
+    const result = await spikesweep(['sweep', s.file, '--json'], cliEnv(temporal.address)).done;
+    const report = reportOf(result, 'sweep');
+    assert.equal(report.status, 'completed');
+    assert.deepEqual(report.runs, { total: 6, completed: 5, failed: 1 });
+    assert.equal(result.code, 0);
+
+    const runs = await readRuns(s.sweepDir);
+    assert.equal(runs.length, 6);
+    const failed = runs[1];
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.attempts, 3);
+    assert.match(String(failed.error), /SIGSEGV/, `error message: ${failed.error}`);
+    assert.equal(failed.spikes_sha256, null);
+    assert.deepEqual(spikeParts(s.sweepDir, 1), [], 'a failed run leaves no rows in the dataset');
+    for (const r of runs.filter((r) => r.run !== 1)) assert.equal(r.status, 'completed', `run ${r.run}`);
+    await assertNoDuplicates(s.sweepDir);
+
+    // The worker survived the crashes: same process, still polling — a later sweep runs on it alone.
+    assert.ok(w.alive(), `worker ${w.pid} is still running:\n${w.stderr()}`);
+    // (One run: the hook names run index 1 of any sweep.)
+    const later = await sweepFile('after-faults', { network, duration: 300, maxConcurrent: 2, vary: { grid: [we([1.5])] }, seeds: { policy: 'list', values: [3] } });
+    const again = reportOf((await spikesweep(['sweep', later.file, '--json'], cliEnv(temporal.address)).done), 'later sweep');
+    assert.deepEqual([again.status, again.runs.completed, again.runs.failed], ['completed', 1, 0]);
+    assert.ok(w.alive() && workers.length === 1, 'the same worker ran it');
+  });
+
+  test('a worker SIGKILLed mid-run: its run processes exit, a new worker resumes the run from its checkpoint, bit-identical, no duplicated rows', { timeout: 300_000 }, async (t) => {
+    const s = await sweepFile('killed-worker', { network: CUBA, duration: 150_000, maxConcurrent: 2, checkpointEvery: 5000, vary: { grid: [we([1.62, 2.0])] }, seeds: { policy: 'list', values: [3] } });
+    const first = worker();
+    await first.ready;
+    const sweep = spikesweep(['sweep', s.file, '--json'], cliEnv(temporal.address));
+    // Kill once a run's progress.json exists and the server holds a heartbeat naming its checkpoint.
+    const { client } = await temporal.client();
+    const victim = await waitFor('a run whose checkpoint reached the server in a heartbeat', async () => {
+      const pending = await pendingRuns(client, `${s.sweepId}/runs-0-2`).catch(() => []);
+      const withCheckpoint = pending.find((p) => p.details?.checkpointDir);
+      const match = withCheckpoint && /run=(\d+)/.exec(withCheckpoint.details!.checkpointDir!);
+      return match && existsSync(progressFile(s, Number(match[1]))) ? Number(match[1]) : null;
+    }, 120_000, 100);
+    assert.ok(!committed(s, victim), 'the run is still in flight (make the runs longer if this fails)');
+    const children = childPids(first.pid);
+    assert.ok(children.length > 0, 'the worker runs its simulations in child processes');
+    const killedAt = Date.now();
+    await first.kill('SIGKILL');
+    await waitFor('the killed worker\'s run processes to exit', () => children.every((p) => !pidAlive(p)), 10_000, 20);
+    const orphanMs = Date.now() - killedAt;
+    t.diagnostic(`run processes of the SIGKILLed worker exited ${orphanMs} ms after the kill`);
+    assert.ok(orphanMs <= 2_000, `orphaned run processes lived ${orphanMs} ms`);
+
+    worker();
+    const report = reportOf(await sweep.done, 'sweep');
+    assert.equal(report.status, 'completed');
+    assert.deepEqual(report.runs, { total: 2, completed: 2, failed: 0 });
+    const runs = await readRuns(s.sweepDir);
+    const row = runs[victim];
+    assert.ok(row.attempts >= 2, `run ${victim} attempts ${row.attempts}`);
+    assert.ok(row.resumed_from_ms > 0, `run ${victim} resumed from ${row.resumed_from_ms} ms`);
+    t.diagnostic(`run ${victim}: attempts ${row.attempts}, resumed from ${row.resumed_from_ms} ms`);
+
+    // Equal to an uninterrupted run of the same parameters and seed, and nothing duplicated.
+    const single = await singleRun(s, victim);
+    assert.equal(row.spikes_sha256, single.spikesSha256, 'spike hash of the resumed run = the uninterrupted run');
+    const inSweep = await spikeRowsHash(parquetSource(spikesGlob(s.sweepDir), true), `run = ${victim}`);
+    assert.equal(inSweep.rows, Number(row.spikes_exc) + Number(row.spikes_inh), 'rows in the dataset = spikes in runs.parquet');
+    assert.deepEqual(inSweep, single.rows, 'the same spike rows as the uninterrupted run');
+    await assertNoDuplicates(s.sweepDir);
+  });
+
+  test('cancel: in-flight runs stop within 2 s, the sweep reads cancelled, completed runs stay and are marked', { timeout: 300_000 }, async (t) => {
+    const s = await sweepFile('cancelled', { network: CUBA, duration: 150_000, maxConcurrent: 2, checkpointEvery: 5000, vary: { grid: [we([1.2, 1.4, 1.62, 1.8, 2.0])] }, seeds: { policy: 'list', values: [1] } });
+    const w = worker();
+    await w.ready;
+    const sweep = spikesweep(['sweep', s.file, '--json'], cliEnv(temporal.address));
+    const indices = [0, 1, 2, 3, 4];
+    // A run committed, and another checkpointed but not past its first half (it cannot finish before the cancel reaches it).
+    const totalSteps = Math.round(s.spec.durationMs / s.spec.network.dt);
+    const early = (i: number) => {
+      try {
+        return !committed(s, i) && JSON.parse(readFileSync(progressFile(s, i), 'utf8')).step < totalSteps / 2;
+      } catch {
+        return false;
+      }
+    };
+    await waitFor('a completed run and another in flight', () => indices.some((i) => committed(s, i)) && indices.some(early), 180_000);
+    const inFlight = indices.filter(early);
+    const processes = [...new Set([...childPids(w.pid), ...pgrep(join(s.sweepDir, '.work'))])];
+    assert.ok(processes.length > 0, 'in-flight run processes found');
+
+    const { client } = await temporal.client();
+    const handle = client.workflow.getHandle(workflowIdOf(s.sweepId));
+    const sentAt = Date.now();
+    const cancel = spikesweep(['cancel', s.sweepId, '--json'], cliEnv(temporal.address));
+    // When the workflow took the cancel (its progress query says so), and when the runs' processes were gone.
+    let acceptedAt = 0;
+    let stoppedAt = 0;
+    await waitFor('the cancel to take effect and the run processes to exit', async () => {
+      if (!acceptedAt) {
+        const p = await handle.query(progressQuery).catch(() => null);
+        if (p && p.status !== 'running') acceptedAt = Date.now();
+      }
+      if (!stoppedAt && processes.every((p) => !pidAlive(p))) stoppedAt = Date.now();
+      return acceptedAt && stoppedAt;
+    }, 30_000, 20);
+    const stopMs = stoppedAt - acceptedAt;
+    t.diagnostic(`cancel: the workflow took it ${acceptedAt - sentAt} ms after \`spikesweep cancel\` was spawned; in-flight run processes exited ${stopMs} ms after that (${stoppedAt - sentAt} ms after the spawn)`);
+    assert.ok(stopMs <= 2_000, `in-flight runs stopped ${stopMs} ms after the cancel`);
+
+    const cancelled = reportOf(await cancel.done, 'cancel');
+    assert.equal(cancelled.status, 'cancelled');
+    const report = reportOf(await sweep.done, 'sweep');
+    assert.equal(report.status, 'cancelled');
+    const status = reportOf(await spikesweep(['status', s.sweepId, '--json'], cliEnv(temporal.address)).done, 'status');
+    assert.equal(status.status, 'cancelled');
+
+    const runs = await readRuns(s.sweepDir);
+    assert.equal(runs.length, 5);
+    const completed = runs.filter((r) => r.status === 'completed');
+    assert.ok(completed.length >= 1, 'some runs completed before the cancel');
+    assert.equal(report.runs.completed, completed.length);
+    for (const r of runs) {
+      assert.ok(r.status === 'completed' || r.status === 'cancelled', `run ${r.run}: ${r.status}`);
+      if (r.status === 'completed') assert.ok(spikeParts(s.sweepDir, r.run).length > 0, `completed run ${r.run} keeps its spikes`);
+      else assert.deepEqual(spikeParts(s.sweepDir, r.run), [], `cancelled run ${r.run} has no rows`);
+    }
+    for (const i of inFlight) assert.equal(runs[i].status, 'cancelled', `in-flight run ${i} is marked cancelled`);
+    await assertNoDuplicates(s.sweepDir);
+    assert.ok(!existsSync(join(s.sweepDir, '.work')) || (await readdir(join(s.sweepDir, '.work'))).length === 0, 'work folders are cleaned up');
+  });
+
+  test('the dev server killed and restarted on the same db mid-sweep: the sweep completes', { timeout: 300_000 }, async (t) => {
+    const s = await sweepFile('server-restart', { network: CUBA, duration: 10_000, maxConcurrent: 2, checkpointEvery: 1000, vary: { grid: [we([1.2, 1.62, 2.0])] }, seeds: { policy: 'sequential', base: 0, count: 4 } });
+    const w = worker();
+    await w.ready;
+    const sweep = spikesweep(['sweep', s.file, '--json'], cliEnv(temporal.address));
+    await waitFor('a committed run', () => [...Array(12).keys()].some((i) => committed(s, i)), 180_000);
+    const before = [...Array(12).keys()].filter((i) => committed(s, i)).length;
+    const restartAt = Date.now();
+    await temporal.restart();
+    t.diagnostic(`server SIGKILLed and restarted in ${Date.now() - restartAt} ms with ${before}/12 runs committed`);
+    assert.ok(before < 12, 'the restart happened mid-sweep');
+
+    // The client that submitted may or may not survive the outage; a fresh client follows the sweep either way.
+    const cli = await sweep.done;
+    t.diagnostic(`the submitting client ${cli.code === 0 ? 'followed the sweep to the end' : `exited ${cli.code}: ${cli.stderr.trim().split('\n').pop()}`}`);
+    const { client } = await temporal.client();
+    const result = (await client.workflow.getHandle(workflowIdOf(s.sweepId)).result()) as SweepResult;
+    assert.equal(result.status, 'completed');
+    assert.deepEqual([result.total, result.completed, result.failed], [12, 12, 0]);
+    if (cli.code === 0) assert.equal(reportOf(cli, 'sweep').status, 'completed');
+    const status = reportOf(await spikesweep(['status', s.sweepId, '--json'], cliEnv(temporal.address)).done, 'status') as Report & SweepProgress;
+    assert.equal(status.status, 'completed');
+    const runs = await readRuns(s.sweepDir);
+    assert.equal(runs.length, 12);
+    assert.ok(runs.every((r) => r.status === 'completed'));
+    await assertNoDuplicates(s.sweepDir);
+    assert.ok(w.alive(), 'the worker rode out the outage');
+  });
+});
