@@ -4,19 +4,6 @@
 // forced by SPIKESWEEP_FROM_SOURCE=1, e.g. when dist/ may be stale).
 import { existsSync } from 'node:fs';
 
-// A run started by a sweep worker must not outlive it: a worker that was killed leaves its runs to
-// other workers, which resume them from their checkpoints in the same folder.
-const parent = Number(process.env.SPIKESWEEP_PARENT_PID);
-if (parent > 0) {
-  setInterval(() => {
-    try {
-      process.kill(parent, 0);
-    } catch {
-      process.exit(137);
-    }
-  }, 250).unref();
-}
-
 const compiled = new URL('../dist/cli/index.js', import.meta.url);
 let cli;
 if (existsSync(compiled) && process.env.SPIKESWEEP_FROM_SOURCE !== '1') {

@@ -3,6 +3,7 @@ import { createFinalizeActivity } from './finalize.js';
 import { createRecordOutcomeActivity, createRunActivity, type RunSettings } from './run.js';
 
 export type { RunSettings } from './run.js';
+export { closeRunners } from './runner-pool.js';
 
 export function createSweepActivities(settings: RunSettings) {
   return {

@@ -2,13 +2,15 @@
 // recorded summary; an attempt after a failure resumes from the checkpoint its predecessor
 // heartbeated; outputs reach the dataset by rename only after the run finished.
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { applyParameters } from '../../network/spec/paths.js';
 import type { RunHeartbeat, RunInput, RunSummary } from '../../workflows/contract.js';
-import { runChild } from './child.js';
+import { runSupervised } from './child.js';
+import type { RunJob } from './runner-protocol.js';
+import type { Phase } from '../../network/experiment/index.js';
 import { runPaths, type RunPaths } from './layout.js';
 import { readRecord, writeRecord, type RunRecord } from './summary.js';
 
@@ -23,7 +25,7 @@ const summaryOf = ({ runIndex, status, attempts, resumedFromMs, spikesSha256, er
   ({ runIndex, status, attempts, resumedFromMs, spikesSha256, error });
 
 // Test-only fault hook: SPIKESWEEP_FAULT_RUN=<index>[:<step>] makes that run's native code crash.
-function faultEnv(runIndex: number): NodeJS.ProcessEnv {
+function faultEnv(runIndex: number): Record<string, string> {
   const [run, step = '100'] = (process.env.SPIKESWEEP_FAULT_RUN ?? '').split(':');
   return run !== '' && Number(run) === runIndex ? { SPIKESWEEP_FAULT_CRASH_STEP: step } : {};
 }
@@ -51,9 +53,10 @@ export function createRunActivity(settings: RunSettings) {
     const previous = info.heartbeatDetails as RunHeartbeat | undefined;
     const resume = !!previous?.checkpointDir && existsSync(join(outDir, 'progress.json'));
     const threads = settings.threads ?? input.threads;
-    let args: string[];
+    const common = { cacheDir: settings.cacheDir, env: faultEnv(input.runIndex) };
+    let job: RunJob;
     if (resume) {
-      args = ['run', '--resume', outDir, '--duration', String(input.durationMs), '--json'];
+      job = { kind: 'resume', outDir, durationMs: input.durationMs, ...common };
     } else {
       let spec;
       try {
@@ -63,22 +66,18 @@ export function createRunActivity(settings: RunSettings) {
       }
       await rm(paths.work, { recursive: true, force: true });
       await mkdir(paths.work, { recursive: true });
-      const specFile = join(paths.work, 'spec.json');
-      await writeFile(specFile, JSON.stringify({ ...spec, ...(input.protocol ? { protocol: input.protocol } : {}) }, null, 2));
-      args = ['run', specFile, '--duration', String(input.durationMs), '--seed', String(input.seed), '--threads', String(threads),
-        '--checkpoint-every', String(input.checkpointEveryMs), '--out', outDir, '--json'];
+      job = {
+        kind: 'run', spec, protocol: input.protocol as Phase[] | null, seed: input.seed, threads, durationMs: input.durationMs,
+        checkpointEveryMs: input.checkpointEveryMs, outDir, runId: `run-${input.runIndex}`, ...common,
+      };
     }
-    if (settings.cacheDir) args.push('--cache-dir', settings.cacheDir);
-    const report = await runChild({
-      args, outDir, totalSteps,
-      env: { ...process.env, SPIKESWEEP_LOG_LEVEL: 'warn', SPIKESWEEP_PARENT_PID: String(process.pid), ...faultEnv(input.runIndex) },
-    });
+    const report = await runSupervised(job, totalSteps);
     await commit(paths, outDir);
     const record: RunRecord = {
       runIndex: input.runIndex, status: 'completed', attempts: info.attempt,
       resumedFromMs: resume ? (previous?.checkpointStep ?? 0) * dt : 0,
       spikesSha256: report.spikesSha256, error: null, values: input.values, seed: input.seed,
-      report: { timings: report.timings, populations: report.populations, simulatedMs: report.simulatedMs },
+      report: { timings: { ...report.timings }, populations: report.populations, simulatedMs: report.simulatedMs },
       attemptMs: performance.now() - started,
     };
     await writeRecord(paths.summary, record);

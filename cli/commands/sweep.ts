@@ -3,8 +3,8 @@
 // for it), follow progress, and print a summary — or one JSON object with --json.
 import { resolve } from 'node:path';
 import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities/index.js';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { closeRunners, createActivities } from '../../activities/index.js';
 import { createWorker, installRuntime } from '../../worker/index.js';
 import { createCliLogger } from '../logger.js';
 import { TASK_QUEUES, progressQuery, searchAttributes, type SweepInput, type SweepProgress } from '../../workflows/contract.js';
@@ -66,7 +66,8 @@ export async function sweepCommand(file: string, options: SweepCliOptions): Prom
       await session.close();
       return 0;
     }
-    if (session.local) {
+    const running = !attached || (await handle.describe()).status.name === 'RUNNING';
+    if (session.local && running) {
       installRuntime({ logger: await createCliLogger(), metricsAddress: null });
       const connection = await NativeConnection.connect({ address: session.address });
       worker = await createWorker({ connection, namespace: session.namespace, queue: 'cpu', concurrency: input.maxConcurrent, threads: input.threads, activities: createActivities });
@@ -97,6 +98,9 @@ export async function sweepCommand(file: string, options: SweepCliOptions): Prom
     if (worker) {
       worker.shutdown();
       await workerDone;
+      closeRunners();
+      // The SDK runtime forwards native logs on a timer that would keep the process alive.
+      await Runtime.instance().shutdown();
     }
   }
 }

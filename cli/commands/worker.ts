@@ -2,8 +2,6 @@
 // [--shutdown-grace ms]`: a worker for sweep runs, connected through Temporal's standard
 // environment configuration (TEMPORAL_ADDRESS, …; without it, the local dev server at
 // 127.0.0.1:7233 that `spikesweep server` runs). SIGTERM/SIGINT drain it; a second one exits.
-import { fileURLToPath } from 'node:url';
-import type { ActivitiesFactory } from '../../worker/create-worker.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS, WORKER_ENV, defaultConcurrency } from '../../worker/settings.js';
 import { classifyError } from '../errors.js';
 import { createCliLogger } from '../logger.js';
@@ -31,25 +29,6 @@ export function workerOptionsFromEnv(options: WorkerCliOptions, env: NodeJS.Proc
   return out;
 }
 
-/**
- * activities/index.ts exports `createActivities(settings: WorkerSettings)`. Imported by a computed
- * path so this command compiles before that module exists.
- */
-async function loadActivities(): Promise<ActivitiesFactory> {
-  const url = new URL('../../activities/index.js', import.meta.url);
-  let mod: { createActivities?: ActivitiesFactory };
-  try {
-    mod = (await import(url.href)) as typeof mod;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes('activities/index')) {
-      throw new Error(`no activities module at ${fileURLToPath(url).replace(/\.js$/, '.ts')}`);
-    }
-    throw error;
-  }
-  if (typeof mod.createActivities !== 'function') throw new Error('activities/index.ts does not export createActivities(settings)');
-  return mod.createActivities;
-}
-
 export async function workerCommand(cliOptions: WorkerCliOptions): Promise<number> {
   process.env.SPIKESWEEP_LOG_LEVEL ??= 'info';
   const logger = await createCliLogger();
@@ -61,7 +40,7 @@ export async function workerCommand(cliOptions: WorkerCliOptions): Promise<numbe
     const resolved = resolveConnection();
     const connectionOptions = resolved.configured ? resolved.connectionOptions : { ...resolved.connectionOptions, address: '127.0.0.1:7233' };
     if (!resolved.configured) logger.info('no TEMPORAL_ADDRESS or profile address: using the local dev server at 127.0.0.1:7233 (`spikesweep server`)');
-    const activities = await loadActivities();
+    const { createActivities, closeRunners } = await import('../../activities/index.js');
     const { runWorker } = await import('../../worker/run.js');
     await runWorker({
       connectionOptions,
@@ -69,7 +48,7 @@ export async function workerCommand(cliOptions: WorkerCliOptions): Promise<numbe
       queue,
       concurrency,
       threads,
-      activities,
+      activities: createActivities,
       shutdownGraceTimeMs: options.shutdownGrace ?? DEFAULT_SHUTDOWN_GRACE_MS,
       metricsAddress: options.metrics ?? null,
       logger,
@@ -78,6 +57,7 @@ export async function workerCommand(cliOptions: WorkerCliOptions): Promise<numbe
         process.stderr.write(`spikesweep worker: polling ${worker.options.taskQueue} on ${connectionOptions.address} (namespace ${resolved.namespace}; ${concurrency} run(s) at once, ${threads} thread(s) each${metrics})\n`);
       },
     });
+    closeRunners();
     return 0;
   } catch (error) {
     if (error instanceof Error && error.name === 'TransportError') {

@@ -1,0 +1,34 @@
+// A runner process: runs the simulations a sweep worker hands it, one at a time, in-process
+// (compiled kernels and Parquet writer threads stay warm between runs). A native crash kills only
+// this process and its current run; the worker starts another. It exits when the worker is gone.
+import pino from 'pino';
+import { classifyRunError } from '../simulate/errors.js';
+import { resumeSimulation, runSimulation } from '../simulate/index.js';
+import type { RunJob, RunnerReply } from './runner-protocol.js';
+
+const logger = pino({ level: process.env.SPIKESWEEP_LOG_LEVEL ?? 'warn' }, pino.destination(2));
+
+async function execute(job: RunJob): Promise<RunnerReply> {
+  // Job-scoped environment (the test-only native fault hook reads it).
+  Object.assign(process.env, job.env);
+  try {
+    const compile = { directory: job.cacheDir ?? undefined };
+    const report = job.kind === 'resume'
+      ? await resumeSimulation({ outDir: job.outDir, durationMs: job.durationMs, compile, logger })
+      : await runSimulation({
+        spec: job.spec, protocol: job.protocol, seed: job.seed, threads: job.threads, durationMs: job.durationMs,
+        checkpointEveryMs: job.checkpointEveryMs, outDir: job.outDir, runId: job.runId, compile, logger,
+      });
+    return { kind: 'done', report };
+  } catch (error) {
+    const { kind, message, exitCode } = classifyRunError(error);
+    return { kind: 'failed', error: { kind, message, exitCode } };
+  } finally {
+    for (const key of Object.keys(job.env)) delete process.env[key];
+  }
+}
+
+process.on('message', (job: RunJob) => {
+  void execute(job).then((reply) => process.send!(reply));
+});
+process.on('disconnect', () => process.exit(0));

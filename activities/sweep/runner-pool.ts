@@ -1,0 +1,67 @@
+// The worker's runner processes: one per concurrent run at most, reused from run to run (a
+// process start costs hundreds of milliseconds; a tiny run costs tens). A run whose process dies
+// fails that attempt only; the process is replaced. Cancelling a run kills its process.
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { RunJob, RunnerReply } from './runner-protocol.js';
+
+const idle: ChildProcess[] = [];
+
+function entry(): { path: string; execArgv: string[] } {
+  const js = fileURLToPath(new URL('./runner-child.js', import.meta.url));
+  if (existsSync(js)) return { path: js, execArgv: [] };
+  return { path: fileURLToPath(new URL('./runner-child.ts', import.meta.url)), execArgv: ['--import', 'tsx'] };
+}
+
+function acquire(): ChildProcess {
+  for (let child = idle.pop(); child; child = idle.pop()) if (child.connected && child.exitCode === null) return child;
+  const { path, execArgv } = entry();
+  const child = fork(path, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return child;
+}
+
+function release(child: ChildProcess): void {
+  child.unref();
+  (child as unknown as { channel?: { unref(): void } }).channel?.unref();
+  idle.push(child);
+}
+
+/** Ends the idle runner processes (a worker shutting down). */
+export function closeRunners(): void {
+  for (const child of idle.splice(0)) child.disconnect();
+}
+
+export class RunnerCrashed extends Error {}
+
+/** Runs one job in a runner process; rejects with RunnerCrashed if the process dies, with the signal's reason if cancelled. */
+export function runInRunner(job: RunJob, signal: AbortSignal): Promise<RunnerReply> {
+  const child = acquire();
+  child.ref();
+  (child as unknown as { channel?: { ref(): void } }).channel?.ref();
+  return new Promise<RunnerReply>((resolve, reject) => {
+    const cleanup = () => {
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      signal.removeEventListener('abort', onAbort);
+    };
+    const onMessage = (reply: RunnerReply) => {
+      cleanup();
+      release(child);
+      resolve(reply);
+    };
+    const onExit = (code: number | null, sig: NodeJS.Signals | null) => {
+      cleanup();
+      reject(new RunnerCrashed(`the simulation process ${sig ? `was killed by ${sig}` : `exited with status ${code}`}`));
+    };
+    const onAbort = () => {
+      cleanup();
+      child.kill('SIGKILL');
+      reject(signal.reason ?? new Error('cancelled'));
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+    signal.addEventListener('abort', onAbort, { once: true });
+    child.send(job);
+  });
+}
