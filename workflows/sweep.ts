@@ -3,7 +3,7 @@
 // sweep continues as new when its history grows, so any number of runs fits the history limits.
 // At the end (completed or cancelled) an activity writes runs.parquet and the sweep manifest.
 import {
-  CancellationScope, continueAsNew, executeChild, isCancellation, proxyActivities, setHandler,
+  CancellationScope, continueAsNew, executeChild, isCancellation, proxyActivities, setHandler, sleep,
   upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { SweepActivities } from '../activities/sweep/index.js';
@@ -13,6 +13,8 @@ import { RunBatchWorkflow } from './run-batch.js';
 
 /** Runs per child workflow: ~4 events each keeps a batch's history far below 10k events. */
 export const BATCH_RUNS = 500;
+/** How long cancelled runs may take to stop: their heartbeat timeout (2 s) plus a margin. */
+const RUNS_STOP_WITHIN = '3 seconds';
 
 const { finalizeSweep } = proxyActivities<SweepActivities>({
   startToCloseTimeout: '30 minutes',
@@ -83,6 +85,11 @@ export async function SweepWorkflow(input: SweepInput, carry: SweepCarry = { nex
       publish();
       throw err;
     }
+  }
+  if (cancelRequested) {
+    // Cancelled runs learn of it on their next heartbeat (≤ 1.6 s) and stop; results are read
+    // after that, so a run that committed meanwhile is reported as completed, not cancelled.
+    await CancellationScope.nonCancellable(() => sleep(RUNS_STOP_WITHIN));
   }
   status = cancelRequested ? 'cancelled' : 'completed';
   running = 0;
