@@ -1,0 +1,34 @@
+// spikesweep's side of the peer comparison (issue 5): one run of the CUBA or COBA reference
+// network, printed as the same JSON the peer scripts print. Run in its own process by run.ts.
+//   node --import tsx bench/peers/spikesweep.ts --model cuba|coba [--neurons N] [--threads T] [--cache DIR]
+// build = code generation + a cold g++ compile of the network's kernel (clean: true; the runtime
+// object and precompiled header, built once per toolchain, come from DIR); construct = connectivity
+// and initial values (compile report's buildMs); simulate = wall time of net.simulate(1000).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cobaNetwork } from '../../examples/coba.js';
+import { cubaNetwork } from '../../examples/cuba.js';
+
+const arg = (name: string, dflt: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : dflt; };
+const model = arg('model', 'cuba');
+const neurons = Number(arg('neurons', '4000'));
+const threads = Number(arg('threads', '1'));
+const cache = arg('cache', mkdtempSync(join(tmpdir(), 'spikesweep-peers-')));
+const probability = neurons === 4000 ? 0.02 : 80 / neurons;
+
+const t0 = performance.now();
+const net = (model === 'coba' ? cobaNetwork : cubaNetwork)({ seed: Number(arg('seed', '1234')), neurons, probability, threads });
+const report = await net.compile({ directory: cache, clean: true });
+const started = performance.now();
+await net.simulate(1000);
+const simulate = performance.now() - started;
+const spikes = net.monitors.reduce((s, m) => s + m.get('spike').neurons.length, 0);
+const total = performance.now() - t0;
+net.destroy();
+const ru = process.resourceUsage();
+console.log(JSON.stringify({
+  peer: 'spikesweep', model, neurons, threads, probability,
+  phases: { build: report.codegenMs + report.compileMs, construct: report.buildMs, simulate, total },
+  peakRssMiB: ru.maxRSS / 1024, meanRateHz: spikes / neurons,
+}));
