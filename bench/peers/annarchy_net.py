@@ -56,7 +56,7 @@ for pre in ('exc', 'inh'):
         proj.fixed_probability(weights=w[pre], probability=a.p, allow_self_connections=False)
 mons = [net.monitor(p, ['spike']) for p in pops.values()]
 t_defined = now()
-net.compile(directory=d, clean=True, silent=True)
+net.compile(directory=d, clean=not a.warm, silent=True)
 t_compiled = now()
 net.simulate(1000.0)
 t_simulated = now()

@@ -57,7 +57,7 @@ mons = [SpikeMonitor(g) for g in groups.values()]
 net = Network(objs + mons)
 net.run(1 * second)
 t_built = now()
-device.build(directory=d, compile=True, run=False, clean=True)
+device.build(directory=d, compile=True, run=False, clean=not a.warm)
 t_compiled = now()
 device.run(directory=d, with_output=False, run_args=[])
 t_ran = now()

@@ -9,6 +9,7 @@ def parse():
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--seed', type=int, default=1234)
     ap.add_argument('--dir', default=None, help='scratch directory for generated code')
+    ap.add_argument('--warm', action='store_true', help='reuse what --dir holds from an earlier run (no cold compile)')
     a = ap.parse_args()
     a.n_exc = round(a.neurons * 0.8)
     a.n_inh = a.neurons - a.n_exc

@@ -10,7 +10,7 @@ Integration differs: iaf_psc_exp is integrated exactly (exponential propagators)
 with GSL's adaptive RKF45 — spikesweep, ANNarchy and Brian2 (here) use explicit Euler at 0.1 ms.
 Delay: NEST's minimum delay is one step (0.1 ms), which is what the others do implicitly (a spike
 emitted in step t reaches its targets in step t+1).
-Phases: build = 0 (nothing to compile); construct = Create + Connect + Prepare (connectivity,
+Phases: build = 0 (nothing to compile; the peer's build is shown as none); construct = Create + Connect + Prepare (connectivity,
 initial values, buffers); simulate = Run(1000) only."""
 from common import parse, report, now
 

@@ -1,8 +1,8 @@
 // spikesweep's side of the peer comparison (issue 5): one run of the CUBA or COBA reference
 // network, printed as the same JSON the peer scripts print. Run in its own process by run.ts.
-//   node --import tsx bench/peers/spikesweep.ts --model cuba|coba [--neurons N] [--threads T] [--cache DIR]
+//   node --import tsx bench/peers/spikesweep.ts --model cuba|coba [--neurons N] [--threads T] [--cache DIR] [--warm]
 // build = code generation + a cold g++ compile of the network's kernel (clean: true; the runtime
-// object and precompiled header, built once per toolchain, come from DIR); construct = connectivity
+// object and precompiled header, built once per toolchain, come from DIR; --warm: the kernel too); construct = connectivity
 // and initial values (compile report's buildMs); simulate = wall time of net.simulate(1000).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ const probability = neurons === 4000 ? 0.02 : 80 / neurons;
 
 const t0 = performance.now();
 const net = (model === 'coba' ? cobaNetwork : cubaNetwork)({ seed: Number(arg('seed', '1234')), neurons, probability, threads });
-const report = await net.compile({ directory: cache, clean: true });
+const report = await net.compile({ directory: cache, clean: !process.argv.includes('--warm') });
 const started = performance.now();
 await net.simulate(1000);
 const simulate = performance.now() - started;

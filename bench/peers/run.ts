@@ -1,0 +1,134 @@
+// spikesweep beside Brian2 (cpp_standalone), ANNarchy 5 and NEST on this machine (issue 5).
+// Run: npm run bench:peers   (after bash bench/peers/setup.sh)
+// Each case (model, N, threads) runs the simulators alternately — spikesweep, peer 1, peer 2, …,
+// spikesweep, … — each in its own process, for PEERS_REPS repetitions (default 5 at N = 4000; the
+// series sizes use PEERS_SERIES_REPS, default 3 at 32k and 1 at 256k), and writes medians to
+// bench/results/latest.json, then prints them as a table (bench/peers/table.ts).
+// Build (code generation + compile) is measured cold in every repetition of the N = 4000, 1-thread
+// cases; all other cases reuse their compiled code (a per-case directory, compiled once before
+// the timed repetitions), so their build phase is not reported.
+// Env: PEERS_SIZES (4000,32000,256000), PEERS_MODELS (cuba,coba), PEERS_THREADS (1,2),
+// PEERS_TIMEOUT_S (per process, default 300; a peer that exceeds it at some N is not run at larger
+// N), PEERS_MAX_LOAD (0.5) and PEERS_WAIT_S (600): wait until the 1-min load average is below
+// PEERS_MAX_LOAD, at most PEERS_WAIT_S, then measure anyway and record the load.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { markdown, type Report, type Row } from './table.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const venv = join(root, '.cache/peers-venv');
+const work = join(root, '.cache/peers-work');
+const env = (k: string, d: string) => process.env[k] ?? d;
+const list = (k: string, d: string) => env(k, d).split(',').filter(Boolean);
+const sizes = list('PEERS_SIZES', '4000,32000,256000').map(Number);
+const models = list('PEERS_MODELS', 'cuba,coba');
+const threadsList = list('PEERS_THREADS', '1,2').map(Number);
+const timeoutS = Number(env('PEERS_TIMEOUT_S', '300'));
+const maxLoad = Number(env('PEERS_MAX_LOAD', '0.5'));
+const reps = (n: number) => Number(n === 4000 ? env('PEERS_REPS', '5') : env('PEERS_SERIES_REPS', n >= 256000 ? '1' : '3'));
+const BANDS: Record<string, [number, number]> = { cuba: [5.61 * 0.85, 5.61 * 1.15], coba: [20.48 * 0.9, 20.48 * 1.1] };
+const PHASES = ['build', 'construct', 'simulate', 'total'] as const;
+
+interface Result { peer: string; version?: string; phases: Record<string, number>; peakRssMiB: number; peakRssChildrenMiB?: number; meanRateHz: number }
+
+// Peer availability: installed by setup.sh, then importable.
+const peers: Report['peers'] = {};
+const python = join(venv, 'bin/python');
+const pyEnv = { ...process.env, VIRTUAL_ENV: venv, PATH: `${join(venv, 'bin')}:${process.env.PATH}` }; // ANNarchy's CMake finds nanobind through the venv's python
+const install = existsSync(join(venv, 'install-status.json')) ? JSON.parse(readFileSync(join(venv, 'install-status.json'), 'utf8')) : {};
+const IMPORT = { brian2: 'brian2', annarchy: 'ANNarchy', nest: 'nest' } as const;
+const PIP = { brian2: 'brian2', annarchy: 'annarchy', nest: 'nest-simulator' } as const;
+for (const name of Object.keys(IMPORT) as (keyof typeof IMPORT)[]) {
+  const st = install[PIP[name]];
+  if (!existsSync(python)) { peers[name] = { status: 'not installed', reason: 'no venv at .cache/peers-venv: run bash bench/peers/setup.sh' }; continue; }
+  if (st && !st.installed) { peers[name] = { status: 'install failed', reason: st.reason }; continue; }
+  const r = spawnSync(python, ['-c', `import importlib.metadata as m, ${IMPORT[name]}; print(m.version('${PIP[name]}'))`], { env: pyEnv, encoding: 'utf8' });
+  peers[name] = r.status === 0 ? { version: r.stdout.trim().split('\n').pop(), status: 'ran' } : { status: 'import failed', reason: (r.stderr || '').trim().split('\n').slice(-3).join(' ') };
+}
+const available = Object.keys(peers).filter((p) => peers[p].status === 'ran');
+
+function waitForQuiet(): number[] {
+  const deadline = Date.now() + Number(env('PEERS_WAIT_S', '600')) * 1000;
+  while (loadavg()[0] > maxLoad && Date.now() < deadline) {
+    console.error(`load average ${loadavg()[0].toFixed(2)} > ${maxLoad}: waiting`);
+    spawnSync('sleep', ['15']);
+  }
+  return loadavg();
+}
+
+function runOne(peer: string, model: string, n: number, threads: number, warm: boolean): Result | { error: string } {
+  const dir = join(work, `${peer}-${model}-${n}-${threads}`);
+  mkdirSync(dir, { recursive: true });
+  const args = ['--model', model, '--neurons', String(n), '--threads', String(threads)];
+  const r = peer === 'spikesweep'
+    ? spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench/peers/spikesweep.ts'), ...args, '--cache', join(work, 'spikesweep-cache'), ...(warm ? ['--warm'] : [])], { cwd: root, encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 1 << 26 })
+    : spawnSync(python, [join(root, `bench/peers/${peer}_net.py`), ...args, '--dir', dir, ...(warm ? ['--warm'] : [])], { cwd: work, env: pyEnv, encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 1 << 26 });
+  if (r.error || r.status !== 0) {
+    const why = r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT' ? `exceeded the ${timeoutS} s limit per run` : `exit ${r.status ?? r.signal}: ${(r.stderr || String(r.error)).trim().split('\n').slice(-4).join(' ').slice(0, 600)}`;
+    return { error: why };
+  }
+  const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  return line ? (JSON.parse(line) as Result) : { error: `no JSON in output: ${r.stdout.slice(-300)}` };
+}
+
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const rows: Row[] = [];
+const rates: Report['rates'] = [];
+const skipped: NonNullable<Report['skipped']> = [];
+const raw: Record<string, unknown>[] = [];
+const gave_up = new Set<string>(); // `${peer}/${model}/${threads}` past the time limit at a smaller N
+const loadBefore = waitForQuiet();
+const loads: number[] = [];
+const gxx = spawnSync('g++', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
+const report = (): Report => ({
+  machine: { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, python: spawnSync(python, ['--version'], { encoding: 'utf8' }).stdout.trim(), compiler: gxx, loadBefore, loadAfter: loadavg(), loadMaxSeen: Math.max(...loads, loadBefore[0]), date: new Date().toISOString() },
+  method: 'Medians over alternating runs (spikesweep, peer, peer, …), each a fresh process. Phases: spikesweep codegen+compile ↔ peer build (Brian2 cpp_standalone code generation + compile; ANNarchy compile() minus instantiation; NEST none); spikesweep build (connectivity + initial values) ↔ construct; simulate = the 1 s simulation loop only (1 s of biological time, dt = 0.1 ms); total = process-internal wall time from import to end. ratio = spikesweep / peer. build is cold (fresh kernel compile; spikesweep keeps its per-toolchain runtime object) and reported only for N = 4000, 1 thread; other cases reuse compiled code.',
+  integration: 'spikesweep, ANNarchy and Brian2 (method="euler") integrate with explicit Euler at 0.1 ms; NEST uses iaf_psc_exp (exact integration) for CUBA and iaf_cond_exp (GSL RKF45, adaptive) for COBA with parameters mapped in bench/peers/nest_net.py, and a 0.1 ms synaptic delay (= one step, as the others).',
+  timeLimit: `${timeoutS} s per run; a peer over it at some N is not run at larger N for that model and thread count`,
+  rows, peers, rates, skipped, raw,
+});
+const save = () => { mkdirSync(join(root, 'bench/results'), { recursive: true }); writeFileSync(join(root, 'bench/results/latest.json'), JSON.stringify(report(), null, 2) + '\n'); };
+
+rmSync(join(work, 'spikesweep-cache'), { recursive: true, force: true });
+for (const n of sizes) for (const model of models) for (const threads of threadsList) {
+  const cold = n === 4000 && threads === 1;
+  const sims = ['spikesweep', ...available].filter((p) => !gave_up.has(`${p}/${model}/${threads}`));
+  const results: Record<string, Result[]> = {};
+  // Untimed preparation: spikesweep's per-toolchain runtime; compiled code for the warm cases.
+  for (const p of sims) {
+    if (!cold || p === 'spikesweep') {
+      const r = runOne(p, model, n, threads, false);
+      if ('error' in r) { skipped.push({ model, neurons: n, threads, peer: p, reason: r.error }); if (r.error.includes('limit')) gave_up.add(`${p}/${model}/${threads}`); }
+    }
+  }
+  const live = sims.filter((p) => !skipped.some((s) => s.peer === p && s.model === model && s.neurons === n && s.threads === threads));
+  for (let i = 0; i < reps(n); i++) {
+    for (const p of live) {
+      if (skipped.some((s) => s.peer === p && s.model === model && s.neurons === n && s.threads === threads)) continue;
+      const r = runOne(p, model, n, threads, !cold);
+      loads.push(loadavg()[0]);
+      if ('error' in r) { skipped.push({ model, neurons: n, threads, peer: p, reason: r.error }); if (r.error.includes('limit')) gave_up.add(`${p}/${model}/${threads}`); continue; }
+      (results[p] ??= []).push(r);
+      raw.push({ model, neurons: n, threads, rep: i, ...r });
+      console.error(`${model} N=${n} T=${threads} rep ${i} ${p}: ${Object.entries(r.phases).map(([k, v]) => `${k} ${v === null ? '—' : v.toFixed(0)}`).join(', ')} ms, ${r.meanRateHz.toFixed(2)} Hz, load ${loadavg()[0].toFixed(2)}`);
+    }
+  }
+  const ours = results.spikesweep ?? [];
+  for (const p of Object.keys(results)) {
+    rates.push({ model, neurons: n, peer: p, meanRateHz: median(results[p].map((r) => r.meanRateHz)), band: BANDS[model], inBand: false });
+    if (p === 'spikesweep' || !ours.length) continue;
+    for (const phase of PHASES) {
+      if (phase === 'build' && !cold) continue;
+      const a = median(ours.map((r) => r.phases[phase])), b = median(results[p].map((r) => r.phases[phase]));
+      rows.push({ model, neurons: n, threads, peer: p, phase, spikesweepMs: a, peerMs: b, ratio: b > 0 ? a / b : NaN, reps: Math.min(ours.length, results[p].length) });
+    }
+    rows.push({ model, neurons: n, threads, peer: p, phase: 'peakRssMiB', spikesweepMs: median(ours.map((r) => r.peakRssMiB)), peerMs: median(results[p].map((r) => Math.max(r.peakRssMiB, r.peakRssChildrenMiB ?? 0))), ratio: NaN, reps: results[p].length });
+  }
+  for (const r of rates) r.inBand = r.meanRateHz >= r.band[0] && r.meanRateHz <= r.band[1];
+  save();
+}
+for (const r of rows) if (r.phase === 'peakRssMiB') r.ratio = r.spikesweepMs / r.peerMs;
+save();
+console.log(markdown(report()));

@@ -1,0 +1,37 @@
+// Prints bench/results/latest.json (written by run.ts) as the markdown of the README's
+// "Performance" section. Run: node --import tsx bench/peers/table.ts [file]
+import { readFileSync } from 'node:fs';
+
+export interface Row { model: string; neurons: number; threads: number; peer: string; phase: string; spikesweepMs: number; peerMs: number; ratio: number; reps: number }
+export interface Report {
+  machine: Record<string, unknown> & { cpu?: string; cores?: number; memoryGiB?: number; loadBefore?: number[]; loadAfter?: number[] };
+  rows: Row[];
+  peers: Record<string, { version?: string; status: string; reason?: string }>;
+  rates: { model: string; neurons: number; peer: string; meanRateHz: number; band: [number, number]; inBand: boolean }[];
+  skipped?: { model: string; neurons: number; threads: number; peer: string; reason: string }[];
+  [k: string]: unknown;
+}
+
+const f = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`);
+
+export function markdown(r: Report): string {
+  const out: string[] = [];
+  out.push('| model | N | threads | phase | peer | spikesweep | peer | ratio | reps |', '|---|---|---|---|---|---|---|---|---|');
+  for (const x of r.rows) {
+    const v = (ms: number) => (x.phase === 'peakRssMiB' ? `${ms.toFixed(0)} MiB` : ms === 0 ? '— (none)' : f(ms));
+    out.push(`| ${x.model} | ${x.neurons.toLocaleString('en')} | ${x.threads} | ${x.phase} | ${x.peer} | ${v(x.spikesweepMs)} | ${v(x.peerMs)} | ${Number.isFinite(x.ratio) ? x.ratio.toFixed(2) : '—'} | ${x.reps} |`);
+  }
+  out.push('', '| model | N | simulator | mean rate | band (DESIGN.md) | in band |', '|---|---|---|---|---|---|');
+  for (const x of r.rates) out.push(`| ${x.model} | ${x.neurons.toLocaleString('en')} | ${x.peer} | ${x.meanRateHz.toFixed(2)} Hz | ${x.band[0].toFixed(2)}–${x.band[1].toFixed(2)} Hz | ${x.inBand ? 'yes' : 'no'} |`);
+  out.push('', '| peer | version | status |', '|---|---|---|');
+  for (const [name, p] of Object.entries(r.peers)) out.push(`| ${name} | ${p.version ?? '—'} | ${p.status}${p.reason ? `: ${p.reason}` : ''} |`);
+  if (r.skipped?.length) {
+    out.push('', 'Not measured:');
+    for (const s of r.skipped) out.push(`- ${s.peer} ${s.model} N=${s.neurons} ${s.threads} thread(s): ${s.reason}`);
+  }
+  const m = r.machine;
+  out.push('', `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; load average (1 min) ${m.loadBefore?.[0]?.toFixed(2)} before, ${m.loadAfter?.[0]?.toFixed(2)} after; ${m.date}.`);
+  return out.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(markdown(JSON.parse(readFileSync(process.argv[2] ?? 'bench/results/latest.json', 'utf8')) as Report));
