@@ -30,25 +30,14 @@ import { MonitorSchema, type MonitorSpec, type NetworkSpec } from '../network/sp
 import { parseYamlText, type Locator } from '../network/spec/yaml.js';
 import { runCount, validatePlan } from '../workflows/plan/expand.js';
 import type { SampleDistribution, SeedPolicy, SweepPlan } from '../workflows/plan/types.js';
+import type { SweepInput } from '../workflows/contract.js';
 
 const WHAT = 'sweep spec';
 
-export interface SweepSpec {
-  name: string;
-  network: NetworkSpec;
-  /** Phases (network/experiment) or null for one phase of `durationMs`. */
-  protocol: unknown[] | null;
-  durationMs: number;
-  plan: SweepPlan;
-  backend: 'openmp' | 'cuda';
-  threads: number;
-  maxConcurrent: number;
-  output: string;
-  checkpointEveryMs: number;
+/** A loaded sweep file: the sweep workflow's input less its id, plus the monitors it asked for. */
+export interface SweepSpec extends Omit<SweepInput, 'sweepId'> {
   /** The monitors the sweep file asked for (already merged into `network.monitors`); [] if none. */
   record: MonitorSpec[];
-  /** SHA-256 (hex) of the canonical JSON of { network, protocol, durationMs, plan, record, backend }. */
-  specHash: string;
 }
 
 const finite = z.number().refine(Number.isFinite, 'expected a finite number');

@@ -1,7 +1,7 @@
 // `spikesweep cancel <sweep>`: stops a sweep; in-flight runs stop, completed runs' outputs stay and
 // runs.parquet marks every run's status.
 import { cancelUpdate } from '../../workflows/contract.js';
-import { classifyError } from '../errors.js';
+import { reportError } from '../errors.js';
 import type { SweepQueryCliOptions } from '../options.js';
 import { sweepIdFromArgument, workflowIdOf } from '../sweep/ids.js';
 import { openSession } from '../sweep/session.js';
@@ -20,9 +20,6 @@ export async function cancelCommand(arg: string, options: SweepQueryCliOptions):
       await session.close();
     }
   } catch (error) {
-    const c = classifyError(error);
-    process.stderr.write(`spikesweep: ${c.message}\n`);
-    if (options.json) process.stdout.write(`${JSON.stringify({ error: { kind: c.kind, message: c.message } })}\n`);
-    return c.exitCode;
+    return reportError(error, { json: options.json });
   }
 }

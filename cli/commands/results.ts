@@ -1,7 +1,7 @@
 // `spikesweep results <sweep|dir> [--sql …]`: DuckDB over the sweep's dataset (views runs, spikes,
 // state); the default query lists the runs.
 import { existsSync } from 'node:fs';
-import { classifyError } from '../errors.js';
+import { reportError } from '../errors.js';
 import type { ResultsCliOptions } from '../options.js';
 import { openResults, query } from '../sweep/results-db.js';
 import { formatTable } from '../sweep/table.js';
@@ -20,9 +20,6 @@ export async function resultsCommand(arg: string, options: ResultsCliOptions): P
     }
     return 0;
   } catch (error) {
-    const c = classifyError(error);
-    process.stderr.write(`spikesweep: ${c.message}\n`);
-    if (options.json) process.stdout.write(`${JSON.stringify({ error: { kind: c.kind, message: c.message } })}\n`);
-    return c.exitCode;
+    return reportError(error, { json: options.json });
   }
 }

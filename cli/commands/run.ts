@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { drawSeed, resumeSimulation, runSimulation, type RunReport } from '../../activities/simulate/index.js';
 import { loadExperiment } from '../../network/experiment/index.js';
-import { classifyError } from '../errors.js';
+import { reportError } from '../errors.js';
 import { createCliLogger } from '../logger.js';
 import type { RunCliOptions } from '../options.js';
 import { startProgressBar, type ProgressBar } from '../progress.js';
@@ -48,11 +48,8 @@ export async function runCommand(specFile: string | undefined, options: RunCliOp
     return 0;
   } catch (error) {
     bar?.stop();
-    const c = classifyError(error, specFile);
-    if (c.kind === 'internal' || c.kind === 'compile') logger.debug({ err: error }, 'run failed');
-    process.stderr.write(`spikesweep: ${c.message}\n`);
-    if (options.json) process.stdout.write(`${JSON.stringify({ error: { kind: c.kind, message: c.message } })}\n`);
-    return c.exitCode;
+    logger.debug({ err: error }, 'run failed');
+    return reportError(error, { json: options.json, specFile });
   } finally {
     process.removeListener('SIGINT', onSigint);
   }

@@ -2,7 +2,7 @@
 // dev server in the foreground, with its Web UI and a persistent SQLite db (default under
 // ${XDG_DATA_HOME:-~/.local/share}/spikesweep/temporal/); its output goes to a log file there.
 // Ctrl-C (or SIGTERM) stops it.
-import { classifyError } from '../errors.js';
+import { reportError } from '../errors.js';
 import type { ServerCliOptions } from '../options.js';
 import { startLocalServer } from '../temporal/local-server.js';
 
@@ -35,8 +35,6 @@ export async function serverCommand(options: ServerCliOptions): Promise<number> 
     await server.stop();
     return 0;
   } catch (error) {
-    const c = classifyError(error);
-    process.stderr.write(`spikesweep: ${c.message}\n`);
-    return c.exitCode;
+    return reportError(error);
   }
 }

@@ -1,6 +1,6 @@
 // `spikesweep status <sweep>`: where a sweep stands (live progress while it runs, its result after).
 import { progressQuery, type SweepProgress } from '../../workflows/contract.js';
-import { classifyError } from '../errors.js';
+import { reportError } from '../errors.js';
 import type { SweepQueryCliOptions } from '../options.js';
 import { sweepIdFromArgument, workflowIdOf } from '../sweep/ids.js';
 import { openSession, workflowUiUrl } from '../sweep/session.js';
@@ -41,9 +41,6 @@ export async function statusCommand(arg: string, options: SweepQueryCliOptions):
       : `${s.sweepId}: ${s.status} — ${s.completed}/${s.total} done, ${s.failed} failed, ${s.running} running\n  output: ${s.output ?? '?'}\n${s.uiUrl ? `  Web UI: ${s.uiUrl}\n` : ''}`);
     return 0;
   } catch (error) {
-    const c = classifyError(error);
-    process.stderr.write(`spikesweep: ${c.message}\n`);
-    if (options.json) process.stdout.write(`${JSON.stringify({ error: { kind: c.kind, message: c.message } })}\n`);
-    return c.exitCode;
+    return reportError(error, { json: options.json });
   }
 }

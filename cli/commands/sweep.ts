@@ -10,7 +10,7 @@ import { createCliLogger } from '../logger.js';
 import { TASK_QUEUES, progressQuery, searchAttributes, type SweepInput, type SweepProgress } from '../../workflows/contract.js';
 import { runCount } from '../../workflows/plan/expand.js';
 import type { SweepResult, SweepWorkflow } from '../../workflows/sweep.js';
-import { classifyError } from '../errors.js';
+import { reportError } from '../errors.js';
 import type { SweepCliOptions } from '../options.js';
 import { sweepIdOf, workflowIdOf } from '../sweep/ids.js';
 import { startSweepBar } from '../sweep/progress.js';
@@ -90,10 +90,7 @@ export async function sweepCommand(file: string, options: SweepCliOptions): Prom
     await session.close();
     return result.status === 'completed' ? 0 : 1;
   } catch (error) {
-    const c = classifyError(error, file);
-    process.stderr.write(`spikesweep: ${c.message}\n`);
-    if (options.json) process.stdout.write(`${JSON.stringify({ error: { kind: c.kind, message: c.message } })}\n`);
-    return c.exitCode;
+    return reportError(error, { json: options.json, specFile: file });
   } finally {
     if (worker) {
       worker.shutdown();

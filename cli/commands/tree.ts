@@ -4,7 +4,7 @@
 import { stringify } from 'yaml';
 import { readSpecFile, resolvedTreeOfText } from '../../network/experiment/load.js';
 import { SpecError } from '../../network/spec/errors.js';
-import { classifyError } from '../errors.js';
+import { reportError } from '../errors.js';
 import type { TreeCliOptions } from '../options.js';
 
 export async function treeCommand(file: string, options: TreeCliOptions): Promise<number> {
@@ -24,9 +24,6 @@ export async function treeCommand(file: string, options: TreeCliOptions): Promis
     process.stdout.write(options.json ? `${JSON.stringify(tree, null, 2)}\n` : stringify(tree, { lineWidth: 0 }));
     return 0;
   } catch (error) {
-    const c = classifyError(error, file);
-    process.stderr.write(`spikesweep: ${c.message}\n`);
-    if (options.json) process.stdout.write(`${JSON.stringify({ error: { kind: c.kind, message: c.message } })}\n`);
-    return c.exitCode;
+    return reportError(error, { json: options.json, specFile: file });
   }
 }

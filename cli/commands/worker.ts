@@ -3,7 +3,7 @@
 // environment configuration (TEMPORAL_ADDRESS, …; without it, the local dev server at
 // 127.0.0.1:7233 that `spikesweep server` runs). SIGTERM/SIGINT drain it; a second one exits.
 import { DEFAULT_SHUTDOWN_GRACE_MS, WORKER_ENV, defaultConcurrency } from '../../worker/settings.js';
-import { classifyError } from '../errors.js';
+import { reportError } from '../errors.js';
 import { createCliLogger } from '../logger.js';
 import type { WorkerCliOptions } from '../options.js';
 import { WORKER_OPTIONS } from '../options.js';
@@ -63,8 +63,6 @@ export async function workerCommand(cliOptions: WorkerCliOptions): Promise<numbe
     if (error instanceof Error && error.name === 'TransportError') {
       error.message = `cannot reach the Temporal server: ${error.message}\n(set TEMPORAL_ADDRESS or a temporal.toml profile, or start a local one with \`spikesweep server\`)`;
     }
-    const c = classifyError(error);
-    process.stderr.write(`spikesweep: ${c.message}\n`);
-    return c.exitCode;
+    return reportError(error);
   }
 }
