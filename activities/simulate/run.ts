@@ -11,25 +11,26 @@
 // Everything runs in this process. Temporal activities will run it in a child process, because
 // create() and long native runs would block heartbeats (see DESIGN.md).
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { pino, type Logger } from 'pino';
+import { pino } from 'pino';
 import type { Sim } from '../../native/index.js';
 import { CODEGEN_VERSION } from '../../network/build/ir.js';
-import { compileNetwork, createSimulation, type CompiledNetwork } from '../../network/compile.js';
+import { compileNetwork, createSimulation } from '../../network/compile.js';
 import { DEFAULT_FLAGS } from '../../network/compiler/cache.js';
 import type { Phase } from '../../network/experiment/index.js';
 import { SpecError } from '../../network/spec/errors.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
-import { applyState, captureState, CheckpointError, readCheckpoint, writeCheckpoint, type SimState } from '../../network/state/index.js';
-import { SpikeHasher, describeHost, replaySpikeParts, writeManifest, type WriteResult } from '../output/index.js';
+import { applyState, captureState, writeCheckpoint } from '../../network/state/index.js';
+import { SpikeHasher, describeHost, writeManifest, type WriteResult } from '../output/index.js';
 import { attachMonitors, planMonitors, takeSpikeBatch, takeStateBatch, type MonitorPlan } from './monitors.js';
 import {
-  PartWriters, checkpointName, makeLayoutDirs, readProgress, removeFiles, uncommittedFiles, writeProgress,
+  PartWriters, checkpointName, makeLayoutDirs, readProgress, removeFiles, writeProgress,
   type Layout, type Progress,
 } from './outputs.js';
 import { applyPhaseStart, checkProtocol, phaseAt, planPhases, protocolSteps, type PlannedPhase } from './phases.js';
-import type { PopulationReport, ResumeSimulationOptions, RunReport, RunSimulationOptions } from './types.js';
+import type { PopulationReport, RunReport, RunSimulationOptions } from './types.js';
+import { zeroTimings, type CheckpointRecord, type PartRecord, type ResumeRecord, type Resumed, type RunContext, type Session, type StageTimings } from './run-context.js';
 import { compilerVersion, describeVersions } from './versions.js';
 
 const DEFAULT_WINDOW_STEPS = 1000;
@@ -46,80 +47,9 @@ export class ResumeError extends Error {
 export function drawSeed(): number {
   return randomBytes(4).readUInt32LE(0);
 }
-const ms = (x: number) => Math.round(x * 100) / 100;
+export const ms = (x: number) => Math.round(x * 100) / 100;
 
-interface StageTimings { codegen: number; compile: number; build: number; simulate: number; write: number; checkpoint: number; restore: number }
-const zeroTimings = (): StageTimings => ({ codegen: 0, compile: 0, build: 0, simulate: 0, write: 0, checkpoint: 0, restore: 0 });
-
-interface PartRecord {
-  index: number;
-  fromStep: number;
-  toStep: number;
-  spikes: { path: string; rows: number; bytes: number; sha256: string };
-  state: { path: string; rows: number; bytes: number } | null;
-}
-interface CheckpointRecord { step: number; tMs: number; path: string; bytes: number; writeMs: number }
-interface ResumeRecord { fromStep: number; fromMs: number; at: string; restoreMs: number; replayMs: number }
-
-/** What a checkpoint's `context` holds: everything a resume needs besides the sim's arrays. */
-interface RunContext {
-  kind: 'spikesweep-run';
-  version: 1;
-  spec: NetworkSpec;
-  specFile: string | null;
-  protocol: Phase[] | null;
-  seed: number;
-  seedDrawn: boolean;
-  threads: number;
-  runId: string;
-  windowSteps: number;
-  checkpointEverySteps: number;
-  /** The total the run was asked for when this checkpoint was written. */
-  totalSteps: number;
-  /** Where the protocol stands at the checkpoint (the next step belongs to this phase). */
-  phaseIndex: number;
-  phaseStepsDone: number;
-  spikeCounts: Record<string, number>;
-  parts: PartRecord[];
-  checkpoints: CheckpointRecord[];
-  resumes: ResumeRecord[];
-  /** Stage timings summed over the sessions up to the checkpoint. */
-  timings: StageTimings;
-  startedAt: string;
-}
-
-/** Everything fixed for a run, resolved from the options (fresh run) or a checkpoint (resume). */
-interface Session {
-  spec: NetworkSpec;
-  specFile: string | null;
-  protocol: Phase[] | null;
-  seed: number;
-  seedDrawn: boolean;
-  threads: number;
-  runId: string;
-  windowSteps: number;
-  checkpointEverySteps: number | null;
-  totalSteps: number;
-  outDir: string;
-  compile: { directory?: string; clean?: boolean };
-  onProgress?: (simulatedMs: number, totalMs: number) => void;
-  signal?: AbortSignal;
-  log: Logger;
-}
-
-/** Where a resumed session starts. */
-interface Resumed {
-  context: RunContext;
-  state: SimState;
-  progress: Progress;
-  checkpointRecord: CheckpointRecord;
-  hasher: SpikeHasher;
-  resume: ResumeRecord;
-  compiled: CompiledNetwork;
-  garbage: string[];
-}
-
-function resolveTotalSteps(spec: NetworkSpec, protocol: Phase[] | null, durationMs: number | undefined, file: string): number {
+export function resolveTotalSteps(spec: NetworkSpec, protocol: Phase[] | null, durationMs: number | undefined, file: string): number {
   const bad = (path: (string | number)[], message: string) => new SpecError(file, [{ path, message }]);
   const full = protocol ? protocolSteps(protocol, spec.dt) : undefined;
   const wanted = durationMs ?? (protocol ? full! * spec.dt : spec.duration);
@@ -171,68 +101,7 @@ export async function runSimulation(opts: RunSimulationOptions): Promise<RunRepo
   return execute(session, null);
 }
 
-/** Continues a checkpointed run in `outDir` from its latest complete checkpoint to `durationMs` (total). */
-export async function resumeSimulation(opts: ResumeSimulationOptions): Promise<RunReport> {
-  const outDir = resolve(opts.outDir);
-  const log = opts.logger ?? pino({ level: 'silent' });
-  const started = performance.now();
-  let progress: Progress | null;
-  try {
-    progress = await readProgress(outDir);
-  } catch (e) {
-    throw new ResumeError(outDir, `progress.json is unreadable (${e instanceof Error ? e.message : String(e)})`);
-  }
-  if (!progress) throw new ResumeError(outDir, 'no progress.json: only runs started with a checkpoint interval (--checkpoint-every) can be resumed');
-  // Nothing in the folder changes before the checkpoint, the network and every committed part
-  // have been checked: a resume that fails here leaves the folder as it found it.
-  const ckptPath = join(outDir, progress.checkpoint);
-  const { header, state } = await readCheckpoint(ckptPath, { codegenVersion: CODEGEN_VERSION });
-  const context = header.context as RunContext;
-  if (context?.kind !== 'spikesweep-run' || context.version !== 1) throw new CheckpointError(ckptPath, 'it is not a checkpoint of a spikesweep run (no run context)');
-  if (header.step !== progress.step) throw new ResumeError(outDir, `progress.json says step ${progress.step} but ${progress.checkpoint} is at step ${header.step}`);
-  const committed = context.parts.flatMap((p) => [p.spikes.path, ...(p.state ? [p.state.path] : [])]);
-  if (JSON.stringify(committed) !== JSON.stringify(progress.parts)) throw new ResumeError(outDir, 'progress.json and its checkpoint name different parts');
-  for (const f of committed) {
-    try {
-      await stat(join(outDir, f));
-    } catch {
-      throw new ResumeError(outDir, `committed part ${f} is missing`);
-    }
-  }
-  const file = context.specFile ?? '<spec>';
-  const totalSteps = resolveTotalSteps(context.spec, context.protocol, opts.durationMs ?? context.totalSteps * context.spec.dt, file);
-  if (totalSteps < header.step)
-    throw new ResumeError(outDir, `it has already simulated ${header.step * context.spec.dt} ms; the duration (${totalSteps * context.spec.dt} ms) is the total, not the time left`);
-
-  const compiled = await compileNetwork(context.spec, opts.compile ?? {});
-  if (compiled.ir.structureHash !== header.structureHash)
-    throw new CheckpointError(ckptPath, `its network compiles to structure ${compiled.ir.structureHash}, not ${header.structureHash}`);
-
-  // The hash so far: Node cannot save a SHA-256 state, so the committed parts are read back in
-  // order and hashed again; each part must still have the digest recorded when it was committed.
-  const replayStarted = performance.now();
-  const hasher = new SpikeHasher({ dt: context.spec.dt });
-  const replayed = await replaySpikeParts(hasher, context.parts.map((p) => join(outDir, p.spikes.path)), context.spec.dt);
-  replayed.forEach((r, k) => {
-    const want = context.parts[k].spikes;
-    if (r.rows !== want.rows || r.sha256 !== want.sha256) throw new ResumeError(outDir, `committed part ${want.path} has changed since it was written (${r.rows} rows, expected ${want.rows})`);
-  });
-  const replayMs = performance.now() - replayStarted;
-  const garbage = await uncommittedFiles(outDir, progress);
-  const ckptStat = await stat(ckptPath);
-  const record: CheckpointRecord = (progress as Progress & { latest?: CheckpointRecord }).latest ?? { step: header.step, tMs: header.step * context.spec.dt, path: progress.checkpoint, bytes: ckptStat.size, writeMs: 0 };
-  log.info({ outDir, step: header.step, garbage }, 'resuming');
-  const session: Session = {
-    spec: context.spec, specFile: context.specFile, protocol: context.protocol, seed: context.seed, seedDrawn: context.seedDrawn,
-    threads: context.threads, runId: context.runId, windowSteps: context.windowSteps, checkpointEverySteps: context.checkpointEverySteps,
-    totalSteps, outDir, compile: opts.compile ?? {}, onProgress: opts.onProgress, signal: opts.signal, log,
-  };
-  const resume: ResumeRecord = { fromStep: header.step, fromMs: header.step * context.spec.dt, at: new Date().toISOString(), restoreMs: 0, replayMs: ms(replayMs) };
-  resume.restoreMs = ms(performance.now() - started - replayMs); // completed once the sim holds the state
-  return execute(session, { context, state, progress, checkpointRecord: record, hasher, resume, compiled, garbage });
-}
-
-async function execute(s: Session, resumed: Resumed | null): Promise<RunReport> {
+export async function execute(s: Session, resumed: Resumed | null): Promise<RunReport> {
   const { spec, signal, log } = s;
   const dt = spec.dt;
   const file = s.specFile ?? '<spec>';

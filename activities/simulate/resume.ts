@@ -1,0 +1,74 @@
+// Continuing a checkpointed run from its folder (see run.ts and README.md, "Resumable runs").
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pino } from 'pino';
+import { CODEGEN_VERSION } from '../../network/build/ir.js';
+import { compileNetwork } from '../../network/compile.js';
+import { CheckpointError, readCheckpoint } from '../../network/state/index.js';
+import { SpikeHasher, replaySpikeParts } from '../output/index.js';
+import { readProgress, uncommittedFiles, type Progress } from './outputs.js';
+import type { CheckpointRecord, ResumeRecord, RunContext, Session } from './run-context.js';
+import { execute, ms, resolveTotalSteps, ResumeError } from './run.js';
+import type { ResumeSimulationOptions, RunReport } from './types.js';
+
+/** Continues a checkpointed run in `outDir` from its latest complete checkpoint to `durationMs` (total). */
+export async function resumeSimulation(opts: ResumeSimulationOptions): Promise<RunReport> {
+  const outDir = resolve(opts.outDir);
+  const log = opts.logger ?? pino({ level: 'silent' });
+  const started = performance.now();
+  let progress: Progress | null;
+  try {
+    progress = await readProgress(outDir);
+  } catch (e) {
+    throw new ResumeError(outDir, `progress.json is unreadable (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!progress) throw new ResumeError(outDir, 'no progress.json: only runs started with a checkpoint interval (--checkpoint-every) can be resumed');
+  // Nothing in the folder changes before the checkpoint, the network and every committed part
+  // have been checked: a resume that fails here leaves the folder as it found it.
+  const ckptPath = join(outDir, progress.checkpoint);
+  const { header, state } = await readCheckpoint(ckptPath, { codegenVersion: CODEGEN_VERSION });
+  const context = header.context as RunContext;
+  if (context?.kind !== 'spikesweep-run' || context.version !== 1) throw new CheckpointError(ckptPath, 'it is not a checkpoint of a spikesweep run (no run context)');
+  if (header.step !== progress.step) throw new ResumeError(outDir, `progress.json says step ${progress.step} but ${progress.checkpoint} is at step ${header.step}`);
+  const committed = context.parts.flatMap((p) => [p.spikes.path, ...(p.state ? [p.state.path] : [])]);
+  if (JSON.stringify(committed) !== JSON.stringify(progress.parts)) throw new ResumeError(outDir, 'progress.json and its checkpoint name different parts');
+  for (const f of committed) {
+    try {
+      await stat(join(outDir, f));
+    } catch {
+      throw new ResumeError(outDir, `committed part ${f} is missing`);
+    }
+  }
+  const file = context.specFile ?? '<spec>';
+  const totalSteps = resolveTotalSteps(context.spec, context.protocol, opts.durationMs ?? context.totalSteps * context.spec.dt, file);
+  if (totalSteps < header.step)
+    throw new ResumeError(outDir, `it has already simulated ${header.step * context.spec.dt} ms; the duration (${totalSteps * context.spec.dt} ms) is the total, not the time left`);
+
+  const compiled = await compileNetwork(context.spec, opts.compile ?? {});
+  if (compiled.ir.structureHash !== header.structureHash)
+    throw new CheckpointError(ckptPath, `its network compiles to structure ${compiled.ir.structureHash}, not ${header.structureHash}`);
+
+  // The hash so far: Node cannot save a SHA-256 state, so the committed parts are read back in
+  // order and hashed again; each part must still have the digest recorded when it was committed.
+  const replayStarted = performance.now();
+  const hasher = new SpikeHasher({ dt: context.spec.dt });
+  const replayed = await replaySpikeParts(hasher, context.parts.map((p) => join(outDir, p.spikes.path)), context.spec.dt);
+  replayed.forEach((r, k) => {
+    const want = context.parts[k].spikes;
+    if (r.rows !== want.rows || r.sha256 !== want.sha256) throw new ResumeError(outDir, `committed part ${want.path} has changed since it was written (${r.rows} rows, expected ${want.rows})`);
+  });
+  const replayMs = performance.now() - replayStarted;
+  const garbage = await uncommittedFiles(outDir, progress);
+  const ckptStat = await stat(ckptPath);
+  const record: CheckpointRecord = (progress as Progress & { latest?: CheckpointRecord }).latest ?? { step: header.step, tMs: header.step * context.spec.dt, path: progress.checkpoint, bytes: ckptStat.size, writeMs: 0 };
+  log.info({ outDir, step: header.step, garbage }, 'resuming');
+  const session: Session = {
+    spec: context.spec, specFile: context.specFile, protocol: context.protocol, seed: context.seed, seedDrawn: context.seedDrawn,
+    threads: context.threads, runId: context.runId, windowSteps: context.windowSteps, checkpointEverySteps: context.checkpointEverySteps,
+    totalSteps, outDir, compile: opts.compile ?? {}, onProgress: opts.onProgress, signal: opts.signal, log,
+  };
+  const resume: ResumeRecord = { fromStep: header.step, fromMs: header.step * context.spec.dt, at: new Date().toISOString(), restoreMs: 0, replayMs: ms(replayMs) };
+  resume.restoreMs = ms(performance.now() - started - replayMs); // completed once the sim holds the state
+  return execute(session, { context, state, progress, checkpointRecord: record, hasher, resume, compiled, garbage });
+}
+

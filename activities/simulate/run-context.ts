@@ -1,0 +1,80 @@
+// The records a run keeps about itself: stage timings, committed parts, checkpoints and resumes,
+// the context a checkpoint carries, and the session a run (fresh or resumed) executes.
+import type { Logger } from 'pino';
+import type { CompiledNetwork } from '../../network/compile.js';
+import type { Phase } from '../../network/experiment/index.js';
+import type { NetworkSpec } from '../../network/spec/schema.js';
+import type { SimState } from '../../network/state/index.js';
+import type { SpikeHasher } from '../output/index.js';
+import type { Progress } from './outputs.js';
+export interface StageTimings { codegen: number; compile: number; build: number; simulate: number; write: number; checkpoint: number; restore: number }
+export const zeroTimings = (): StageTimings => ({ codegen: 0, compile: 0, build: 0, simulate: 0, write: 0, checkpoint: 0, restore: 0 });
+
+export interface PartRecord {
+  index: number;
+  fromStep: number;
+  toStep: number;
+  spikes: { path: string; rows: number; bytes: number; sha256: string };
+  state: { path: string; rows: number; bytes: number } | null;
+}
+export interface CheckpointRecord { step: number; tMs: number; path: string; bytes: number; writeMs: number }
+export interface ResumeRecord { fromStep: number; fromMs: number; at: string; restoreMs: number; replayMs: number }
+
+/** What a checkpoint's `context` holds: everything a resume needs besides the sim's arrays. */
+export interface RunContext {
+  kind: 'spikesweep-run';
+  version: 1;
+  spec: NetworkSpec;
+  specFile: string | null;
+  protocol: Phase[] | null;
+  seed: number;
+  seedDrawn: boolean;
+  threads: number;
+  runId: string;
+  windowSteps: number;
+  checkpointEverySteps: number;
+  /** The total the run was asked for when this checkpoint was written. */
+  totalSteps: number;
+  /** Where the protocol stands at the checkpoint (the next step belongs to this phase). */
+  phaseIndex: number;
+  phaseStepsDone: number;
+  spikeCounts: Record<string, number>;
+  parts: PartRecord[];
+  checkpoints: CheckpointRecord[];
+  resumes: ResumeRecord[];
+  /** Stage timings summed over the sessions up to the checkpoint. */
+  timings: StageTimings;
+  startedAt: string;
+}
+
+/** Everything fixed for a run, resolved from the options (fresh run) or a checkpoint (resume). */
+export interface Session {
+  spec: NetworkSpec;
+  specFile: string | null;
+  protocol: Phase[] | null;
+  seed: number;
+  seedDrawn: boolean;
+  threads: number;
+  runId: string;
+  windowSteps: number;
+  checkpointEverySteps: number | null;
+  totalSteps: number;
+  outDir: string;
+  compile: { directory?: string; clean?: boolean };
+  onProgress?: (simulatedMs: number, totalMs: number) => void;
+  signal?: AbortSignal;
+  log: Logger;
+}
+
+/** Where a resumed session starts. */
+export interface Resumed {
+  context: RunContext;
+  state: SimState;
+  progress: Progress;
+  checkpointRecord: CheckpointRecord;
+  hasher: SpikeHasher;
+  resume: ResumeRecord;
+  compiled: CompiledNetwork;
+  garbage: string[];
+}
+
