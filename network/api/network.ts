@@ -2,13 +2,11 @@
 // object a YAML file produces — compiles it through the shared pipeline, and drives the native
 // simulation: values set after compile go straight into the running simulation.
 import { randomInt } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ArrayInfo, RunResult, Sim, SimTypedArray } from '../../native/index.js';
 import { compileNetwork, createSimulation, type CompiledNetwork } from '../compile.js';
 import type { CompileOptions } from '../compiler/cache.js';
 import { CODEGEN_VERSION } from '../build/ir.js';
-import { applyState, captureState, CheckpointError, decodeNpy, encodeNpy, readCheckpoint, writeCheckpoint, type SimState } from '../state/index.js';
+import { applyState, captureState, CheckpointError, loadValues, readCheckpoint, saveValues, writeCheckpoint, type SimState } from '../state/index.js';
 import { populationAttributes, projectionAttributes } from './attributes.js';
 import { isDistribution } from '../spec/distributions.js';
 import { validateNetworkSpec } from '../spec/load.js';
@@ -332,26 +330,12 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
 
   /** ANNarchy's save: every parameter and variable as NumPy .npy files plus index.json in `directory`. */
   async save(directory: string): Promise<void> {
-    const sim = this.running();
-    await mkdir(directory, { recursive: true });
-    const saved = sim.arrays().filter((a) => a.settable && !a.name.split('.').pop()!.startsWith('_'));
-    for (const a of saved) await writeFile(join(directory, `${a.name}.npy`), encodeNpy(a.dtype, sim.getArray(a.name)));
-    const index = { format: 'spikesweep-values', version: 1, network: this.spec.name, structureHash: this.compiled!.ir.structureHash, tMs: this.t, arrays: saved.map((a) => ({ name: a.name, file: `${a.name}.npy`, dtype: a.dtype, length: a.length })) };
-    await writeFile(join(directory, 'index.json'), JSON.stringify(index, null, 2) + '\n');
+    await saveValues(this.running(), directory, { network: this.spec.name, structureHash: this.compiled!.ir.structureHash, tMs: this.t });
   }
 
   /** ANNarchy's load: sets the values saved by save() (names and lengths must match this network). */
   async load(directory: string): Promise<void> {
-    const sim = this.running();
-    const index = JSON.parse(await readFile(join(directory, 'index.json'), 'utf8')) as { arrays: { name: string; file: string }[] };
-    const present = new Map(sim.arrays().map((a) => [a.name, a]));
-    for (const entry of index.arrays) {
-      const target = present.get(entry.name);
-      if (!target?.settable) throw new Error(`load: '${entry.name}' is not a parameter or variable of this network`);
-      const { data } = decodeNpy(await readFile(join(directory, entry.file)), join(directory, entry.file));
-      if (data.length !== target.length) throw new Error(`load: '${entry.name}' has ${data.length} values, this network needs ${target.length}`);
-      sim.setArray(entry.name, data);
-    }
+    await loadValues(this.running(), directory);
   }
 
   // ---- PopulationOwner ----
