@@ -23,7 +23,9 @@ const workers: WorkerProcess[] = [];
 before(async () => {
   if (!LONG) return;
   dir = await mkdtemp(join(tmpdir(), 'spikesweep-sweep-scale-'));
-  temporal = await startTestTemporal();
+  // A low continue-as-new suggestion makes the sweep continue as new between its batches, so the
+  // carried counts and the batch ids across executions are exercised too.
+  temporal = await startTestTemporal({ dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 150 } });
 });
 
 after(async () => {
@@ -66,6 +68,7 @@ describe('a sweep of 2000 tiny runs', () => {
       const executions = [];
       for await (const e of client.workflow.list({ query: `WorkflowId = '${id}'` })) executions.push(e);
       assert.ok(executions.length >= 1, `workflow ${id} exists`);
+      if (id.startsWith('sweep-')) assert.ok(executions.length >= 2, `the sweep continued as new (${executions.length} executions)`);
       for (const e of executions) {
         const history = await client.workflow.getHandle(id, e.runId).fetchHistory();
         const n = history.events?.length ?? 0;

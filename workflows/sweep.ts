@@ -3,7 +3,7 @@
 // sweep continues as new when its history grows, so any number of runs fits the history limits.
 // At the end (completed or cancelled) an activity writes runs.parquet and the sweep manifest.
 import {
-  CancellationScope, continueAsNew, executeChild, isCancellation, proxyActivities, setHandler, sleep,
+  CancellationScope, ContinueAsNew, continueAsNew, executeChild, isCancellation, proxyActivities, setHandler, sleep,
   upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { SweepActivities } from '../activities/sweep/index.js';
@@ -80,6 +80,7 @@ export async function SweepWorkflow(input: SweepInput, carry: SweepCarry = { nex
       }
     });
   } catch (err) {
+    if (err instanceof ContinueAsNew) throw err;
     if (!isCancellation(err)) {
       status = 'failed';
       publish();

@@ -34,6 +34,8 @@ export interface TestTemporalOptions {
   namespace?: string;
   /** Start the Web UI too (default false: headless). */
   ui?: boolean;
+  /** Server dynamic config (`--dynamic-config-value`), e.g. a low continue-as-new suggestion. */
+  dynamicConfig?: Record<string, unknown>;
 }
 
 /** The Temporal CLI binary, or an error that says how to install it. */
@@ -70,7 +72,7 @@ export async function startTestTemporal(options: TestTemporalOptions = {}): Prom
   const port = await freePort();
   const uiPort = options.ui ? await freePort() : null;
   const start = async (): Promise<LocalServer> => {
-    const server = await startLocalServer({ binary, dbFile, logFile, port, uiPort, namespace, readyTimeoutMs: 90_000 });
+    const server = await startLocalServer({ binary, dbFile, logFile, port, uiPort, namespace, readyTimeoutMs: 90_000, dynamicConfig: options.dynamicConfig });
     if (server.reused) throw new Error(`port ${port} was taken by another Temporal server before the test server started`);
     return server;
   };
