@@ -94,8 +94,11 @@ export async function SweepWorkflow(input: SweepInput, carry: SweepCarry = { nex
   }
   status = cancelRequested ? 'cancelled' : 'completed';
   running = 0;
-  publish();
-  const { runsParquet } = await CancellationScope.nonCancellable(() =>
+  const outcome = await CancellationScope.nonCancellable(() =>
     finalizeSweep({ sweepId: input.sweepId, output: input.output, name: input.name, specHash: input.specHash, total, status, plan: input.plan }));
-  return { ...progress(), output: `${input.output}/${input.sweepId}`, runsParquet };
+  // The committed runs on disk are the final word (a run may commit while a cancel is delivered).
+  completed = outcome.completed;
+  failed = outcome.failed;
+  publish();
+  return { ...progress(), output: `${input.output}/${input.sweepId}`, runsParquet: outcome.runsParquet };
 }
