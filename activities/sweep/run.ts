@@ -8,7 +8,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { applyParameters } from '../../network/spec/paths.js';
 import type { RunHeartbeat, RunInput, RunSummary } from '../../workflows/contract.js';
-import { runSupervised } from './child.js';
+import { runSupervised } from './supervise.js';
 import type { RunJob } from './runner-protocol.js';
 import type { Phase } from '../../network/experiment/index.js';
 import { runPaths, type RunPaths } from './layout.js';
