@@ -1,6 +1,7 @@
 // Prints bench/results/latest.json (written by run.ts) as the markdown of the README's
-// "Performance" section. Run: node --import tsx bench/peers/table.ts [file]
-import { readFileSync } from 'node:fs';
+// "Performance" section. Run: node --import tsx bench/peers/table.ts [file] [--readme]
+// --readme replaces the text between <!-- peers-table --> and <!-- /peers-table --> in README.md.
+import { readFileSync, writeFileSync } from 'node:fs';
 
 export interface Row { model: string; neurons: number; threads: number; peer: string; phase: string; spikesweepMs: number; peerMs: number; ratio: number; reps: number }
 export interface Report {
@@ -34,4 +35,13 @@ export function markdown(r: Report): string {
   return out.join('\n');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(markdown(JSON.parse(readFileSync(process.argv[2] ?? 'bench/results/latest.json', 'utf8')) as Report));
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const file = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'bench/results/latest.json';
+  const md = markdown(JSON.parse(readFileSync(file, 'utf8')) as Report);
+  if (process.argv.includes('--readme')) {
+    const readme = readFileSync('README.md', 'utf8');
+    const re = /<!-- peers-table -->[\s\S]*?<!-- \/peers-table -->/;
+    if (!re.test(readme)) throw new Error('README.md has no <!-- peers-table --> … <!-- /peers-table --> block');
+    writeFileSync('README.md', readme.replace(re, () => `<!-- peers-table -->\n${md}\n<!-- /peers-table -->`));
+  } else console.log(md);
+}
