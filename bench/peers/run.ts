@@ -9,13 +9,14 @@
 // the timed repetitions), so their build phase is not reported.
 // Env: PEERS_SIZES (4000,32000,256000), PEERS_MODELS (cuba,coba), PEERS_THREADS (1,2),
 // PEERS_TIMEOUT_S (per process, default 300; a peer that exceeds it at some N is not run at larger
-// N), PEERS_MAX_LOAD (0.5) and PEERS_WAIT_S (600): wait until the 1-min load average is below
+// N), PEERS_SKIP (peers to leave out, recorded), PEERS_APPEND=1 (add to the rows of an existing
+// latest.json instead of replacing it), PEERS_MAX_LOAD (0.5) and PEERS_WAIT_S (600): wait until the 1-min load average is below
 // PEERS_MAX_LOAD, at most PEERS_WAIT_S, then measure anyway and record the load.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { markdown, type Report, type Row } from './table.js';
+import { markdown, ratesFrom, type Report, type Row } from './table.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const venv = join(root, '.cache/peers-venv');
@@ -28,7 +29,6 @@ const threadsList = list('PEERS_THREADS', '1,2').map(Number);
 const timeoutS = Number(env('PEERS_TIMEOUT_S', '300'));
 const maxLoad = Number(env('PEERS_MAX_LOAD', '0.5'));
 const reps = (n: number) => Number(n === 4000 ? env('PEERS_REPS', '5') : env('PEERS_SERIES_REPS', n >= 256000 ? '1' : '3'));
-const BANDS: Record<string, [number, number]> = { cuba: [5.61 * 0.85, 5.61 * 1.15], coba: [20.48 * 0.9, 20.48 * 1.1] };
 const PHASES = ['build', 'construct', 'simulate', 'total'] as const;
 
 interface Result { peer: string; version?: string; phases: Record<string, number>; peakRssMiB: number; peakRssChildrenMiB?: number; meanRateHz: number }
@@ -47,7 +47,8 @@ for (const name of Object.keys(IMPORT) as (keyof typeof IMPORT)[]) {
   const r = spawnSync(python, ['-c', `import importlib.metadata as m, ${IMPORT[name]}; print(m.version('${PIP[name]}'))`], { env: pyEnv, encoding: 'utf8' });
   peers[name] = r.status === 0 ? { version: r.stdout.trim().split('\n').pop(), status: 'ran' } : { status: 'import failed', reason: (r.stderr || '').trim().split('\n').slice(-3).join(' ') };
 }
-const available = Object.keys(peers).filter((p) => peers[p].status === 'ran');
+const skipPeers = list('PEERS_SKIP', ''); // peers left out of this invocation (recorded in `skipped`)
+const available = Object.keys(peers).filter((p) => peers[p].status === 'ran' && !skipPeers.includes(p));
 
 function waitForQuiet(): number[] {
   const deadline = Date.now() + Number(env('PEERS_WAIT_S', '600')) * 1000;
@@ -75,25 +76,27 @@ function runOne(peer: string, model: string, n: number, threads: number, warm: b
 
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const rows: Row[] = [];
-const rates: Report['rates'] = [];
 const skipped: NonNullable<Report['skipped']> = [];
 const raw: Record<string, unknown>[] = [];
+const previous = process.env.PEERS_APPEND === '1' && existsSync(join(root, 'bench/results/latest.json')) ? (JSON.parse(readFileSync(join(root, 'bench/results/latest.json'), 'utf8')) as Report & { raw?: Record<string, unknown>[]; machine: { loadBefore?: number[]; loadMaxSeen?: number; date?: string } }) : null;
+if (previous) { rows.push(...previous.rows); skipped.push(...(previous.skipped ?? [])); raw.push(...(previous.raw ?? [])); }
 const gave_up = new Set<string>(); // `${peer}/${model}/${threads}` past the time limit at a smaller N
 const loadBefore = waitForQuiet();
 const loads: number[] = [];
 const gxx = spawnSync('g++', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
 const report = (): Report => ({
-  machine: { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, python: spawnSync(python, ['--version'], { encoding: 'utf8' }).stdout.trim(), compiler: gxx, loadBefore, loadAfter: loadavg(), loadMaxSeen: Math.max(...loads, loadBefore[0]), date: new Date().toISOString() },
+  machine: { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, python: spawnSync(python, ['--version'], { encoding: 'utf8' }).stdout.trim(), compiler: gxx, loadBefore, loadAfter: loadavg(), loadMaxSeen: Math.max(...loads, loadBefore[0], previous?.machine.loadMaxSeen ?? 0), date: new Date().toISOString(), ...(previous ? { earlierInvocation: { loadBefore: previous.machine.loadBefore, date: previous.machine.date } } : {}) },
   method: 'Medians over alternating runs (spikesweep, peer, peer, …), each a fresh process. Phases: spikesweep codegen+compile ↔ peer build (Brian2 cpp_standalone code generation + compile; ANNarchy compile() minus instantiation; NEST none); spikesweep build (connectivity + initial values) ↔ construct; simulate = the 1 s simulation loop only (1 s of biological time, dt = 0.1 ms); total = process-internal wall time from import to end. ratio = spikesweep / peer. build is cold (fresh kernel compile; spikesweep keeps its per-toolchain runtime object) and reported only for N = 4000, 1 thread; other cases reuse compiled code.',
   integration: 'spikesweep, ANNarchy and Brian2 (method="euler") integrate with explicit Euler at 0.1 ms; NEST uses iaf_psc_exp (exact integration) for CUBA and iaf_cond_exp (GSL RKF45, adaptive) for COBA with parameters mapped in bench/peers/nest_net.py, and a 0.1 ms synaptic delay (= one step, as the others).',
   timeLimit: `${timeoutS} s per run; a peer over it at some N is not run at larger N for that model and thread count`,
-  rows, peers, rates, skipped, raw,
+  rows: rows.map((r) => (r.phase === 'peakRssMiB' ? { ...r, ratio: r.spikesweepMs / r.peerMs } : r)), peers, rates: ratesFrom(raw as never), skipped, raw,
 });
 const save = () => { mkdirSync(join(root, 'bench/results'), { recursive: true }); writeFileSync(join(root, 'bench/results/latest.json'), JSON.stringify(report(), null, 2) + '\n'); };
 
 rmSync(join(work, 'spikesweep-cache'), { recursive: true, force: true });
 for (const n of sizes) for (const model of models) for (const threads of threadsList) {
   const cold = n === 4000 && threads === 1;
+  for (const p of skipPeers) skipped.push({ model, neurons: n, threads, peer: p, reason: `not run (PEERS_SKIP=${skipPeers.join(',')})` });
   const sims = ['spikesweep', ...available].filter((p) => !gave_up.has(`${p}/${model}/${threads}`));
   const results: Record<string, Result[]> = {};
   // Untimed preparation: spikesweep's per-toolchain runtime; compiled code for the warm cases.
@@ -117,7 +120,6 @@ for (const n of sizes) for (const model of models) for (const threads of threads
   }
   const ours = results.spikesweep ?? [];
   for (const p of Object.keys(results)) {
-    rates.push({ model, neurons: n, peer: p, meanRateHz: median(results[p].map((r) => r.meanRateHz)), band: BANDS[model], inBand: false });
     if (p === 'spikesweep' || !ours.length) continue;
     for (const phase of PHASES) {
       if (phase === 'build' && !cold) continue;
@@ -126,9 +128,7 @@ for (const n of sizes) for (const model of models) for (const threads of threads
     }
     rows.push({ model, neurons: n, threads, peer: p, phase: 'peakRssMiB', spikesweepMs: median(ours.map((r) => r.peakRssMiB)), peerMs: median(results[p].map((r) => Math.max(r.peakRssMiB, r.peakRssChildrenMiB ?? 0))), ratio: NaN, reps: results[p].length });
   }
-  for (const r of rates) r.inBand = r.meanRateHz >= r.band[0] && r.meanRateHz <= r.band[1];
   save();
 }
-for (const r of rows) if (r.phase === 'peakRssMiB') r.ratio = r.spikesweepMs / r.peerMs;
 save();
 console.log(markdown(report()));
