@@ -36,7 +36,7 @@ interface Result { peer: string; version?: string; phases: Record<string, number
 // Peer availability: installed by setup.sh, then importable.
 const peers: Report['peers'] = {};
 const python = join(venv, 'bin/python');
-const pyEnv = { ...process.env, VIRTUAL_ENV: venv, PATH: `${join(venv, 'bin')}:${process.env.PATH}` }; // ANNarchy's CMake finds nanobind through the venv's python
+const pyEnv = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', VIRTUAL_ENV: venv, PATH: `${join(venv, 'bin')}:${process.env.PATH}` }; // ANNarchy's CMake finds nanobind through the venv's python
 const install = existsSync(join(venv, 'install-status.json')) ? JSON.parse(readFileSync(join(venv, 'install-status.json'), 'utf8')) : {};
 const IMPORT = { brian2: 'brian2', annarchy: 'ANNarchy', nest: 'nest' } as const;
 const PIP = { brian2: 'brian2', annarchy: 'annarchy', nest: 'nest-simulator' } as const;
