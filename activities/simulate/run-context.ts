@@ -20,10 +20,8 @@ export interface PartRecord {
 export interface CheckpointRecord { step: number; tMs: number; path: string; bytes: number; writeMs: number }
 export interface ResumeRecord { fromStep: number; fromMs: number; at: string; restoreMs: number; replayMs: number }
 
-/** What a checkpoint's `context` holds: everything a resume needs besides the sim's arrays. */
-export interface RunContext {
-  kind: 'spikesweep-run';
-  version: 1;
+/** What defines a run, whether started fresh or resumed. */
+interface RunDefinition {
   spec: NetworkSpec;
   specFile: string | null;
   protocol: Phase[] | null;
@@ -32,6 +30,12 @@ export interface RunContext {
   threads: number;
   runId: string;
   windowSteps: number;
+}
+
+/** What a checkpoint's `context` holds: everything a resume needs besides the sim's arrays. */
+export interface RunContext extends RunDefinition {
+  kind: 'spikesweep-run';
+  version: 1;
   checkpointEverySteps: number;
   /** The total the run was asked for when this checkpoint was written. */
   totalSteps: number;
@@ -48,15 +52,7 @@ export interface RunContext {
 }
 
 /** Everything fixed for a run, resolved from the options (fresh run) or a checkpoint (resume). */
-export interface Session {
-  spec: NetworkSpec;
-  specFile: string | null;
-  protocol: Phase[] | null;
-  seed: number;
-  seedDrawn: boolean;
-  threads: number;
-  runId: string;
-  windowSteps: number;
+export interface Session extends RunDefinition {
   checkpointEverySteps: number | null;
   totalSteps: number;
   outDir: string;
