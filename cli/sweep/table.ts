@@ -5,7 +5,9 @@ export function formatTable(columns: string[], rows: Record<string, unknown>[]):
   const table = new Table({ head: columns, style: process.stdout.isTTY ? {} : { head: [], border: [] } });
   for (const row of rows) table.push(columns.map((c) => {
     const v = row[c];
-    return typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(3) : v === null || v === undefined ? '' : String(v);
+    // At most 3 decimals, no trailing zeros: 1.2, 1.62, 2.
+    if (typeof v === 'number') return String(Number(v.toFixed(3)));
+    return v === null || v === undefined ? '' : String(v);
   }));
   return `${table.toString()}\n`;
 }
