@@ -14,8 +14,8 @@ const REPORT_EVERY = 25;
 const { runSimulation } = proxyActivities<SweepActivities>({
   startToCloseTimeout: '24 hours',
   // Short: a dead worker is noticed in seconds, and cancellation reaches a run within ~2 s
-  // (heartbeats are throttled to 0.8 × this timeout).
-  heartbeatTimeout: '2 seconds',
+  // (heartbeats are throttled to 0.8 × this timeout: every 1.2 s).
+  heartbeatTimeout: '1500 milliseconds',
   retry: { maximumAttempts: MAX_ATTEMPTS, initialInterval: '1 second', nonRetryableErrorTypes: ['InvalidRunInput'] },
 });
 

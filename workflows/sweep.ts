@@ -13,7 +13,7 @@ import { RunBatchWorkflow } from './run-batch.js';
 
 /** Runs per child workflow: ~4 events each keeps a batch's history far below 10k events. */
 export const BATCH_RUNS = 500;
-/** How long cancelled runs may take to stop: their heartbeat timeout (2 s) plus a margin. */
+/** How long cancelled runs may take to stop: their heartbeat timeout (1.5 s) plus a margin. */
 const RUNS_STOP_WITHIN = '3 seconds';
 
 const { finalizeSweep } = proxyActivities<SweepActivities>({
@@ -88,7 +88,7 @@ export async function SweepWorkflow(input: SweepInput, carry: SweepCarry = { nex
     }
   }
   if (cancelRequested) {
-    // Cancelled runs learn of it on their next heartbeat (≤ 1.6 s) and stop; results are read
+    // Cancelled runs learn of it on their next heartbeat (≤ 1.2 s) and stop; results are read
     // after that, so a run that committed meanwhile is reported as completed, not cancelled.
     await CancellationScope.nonCancellable(() => sleep(RUNS_STOP_WITHIN));
   }

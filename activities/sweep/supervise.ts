@@ -10,7 +10,7 @@ import type { RunHeartbeat } from '../../workflows/contract.js';
 import { RunnerCrashed, runInRunner } from './runner-pool.js';
 import type { RunJob } from './runner-protocol.js';
 
-const HEARTBEAT_MS = 500;
+const HEARTBEAT_MS = 250;
 
 async function checkpointStep(outDir: string): Promise<number | null> {
   try {
