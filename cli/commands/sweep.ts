@@ -7,7 +7,7 @@ import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { closeRunners, createActivities } from '../../activities/index.js';
 import { createWorker, installRuntime } from '../../worker/index.js';
 import { createCliLogger } from '../logger.js';
-import { TASK_QUEUES, progressQuery, searchAttributes, type SweepInput, type SweepProgress } from '../../workflows/contract.js';
+import { TASK_QUEUES, progressQuery, searchAttributes, type SweepInput } from '../../workflows/contract.js';
 import { runCount } from '../../workflows/plan/expand.js';
 import type { SweepResult, SweepWorkflow } from '../../workflows/sweep.js';
 import { reportError } from '../errors.js';

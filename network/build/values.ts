@@ -4,7 +4,7 @@
 // after creation. Changing any of these never recompiles.
 import type { Distribution } from '../spec/distributions.js';
 import type { NetworkSpec, ValueSpec } from '../spec/schema.js';
-import { DIST_SLOTS, type AttrIR, type NetworkIR } from './ir.js';
+import type { AttrIR, NetworkIR } from './ir.js';
 
 export interface RuntimeValues {
   values: Float64Array;

@@ -90,7 +90,7 @@ export function isStructuralPath(spec: NetworkSpec, path: string): boolean {
 }
 
 /** Checks a value for a target: null or a message. */
-function checkValue(spec: NetworkSpec, path: string, t: ParameterTarget, value: number): string | null {
+function checkValue(path: string, t: ParameterTarget, value: number): string | null {
   if (typeof value !== 'number' || !Number.isFinite(value)) return `'${path}': expected a finite number, got ${String(value)}`;
   if (t.kind === 'dt' && value <= 0) return `'${path}': dt must be > 0, got ${value}`;
   if (t.kind === 'connector') {
@@ -112,7 +112,7 @@ export function applyParameters(spec: NetworkSpec, params: Record<string, number
   for (const [path, value] of Object.entries(params)) {
     const t = resolveParameterPath(spec, path);
     if (typeof t === 'string') { problems.push(t); continue; }
-    const bad = checkValue(spec, path, t, value);
+    const bad = checkValue(path, t, value);
     if (bad) problems.push(bad);
     else targets.push([t, value]);
   }
