@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Network, loadNetworkSpec, Izhikevich } from '../network/index.js';
+import { cubaNetwork } from '../examples/cuba.js';
 
 // Runs a reference network for `ms` (optionally scaled to N neurons with fixed in-degree 80, the
 // scaling rule of DESIGN.md) and returns its spikes with neuron ids numbered across populations.
@@ -50,6 +51,29 @@ test('the same seed gives identical spikes on 1 and 2 threads; another seed diff
   assert.deepEqual(two.times, one.times);
   const other = await meanRate('examples/coba.yaml', 8, 1, big);
   assert.notDeepEqual(other.neurons, one.neurons);
+});
+
+test('deliveries split by target and plastic ones on one thread add up the same on 1 and 2 threads', async () => {
+  // exc (40,000, split between threads) receives a static projection (delivered by every thread,
+  // each to its own neurons) and an STDP projection onto the same conductance (delivered on one
+  // thread, after it); inh (10,000) is below the split size and goes to the first thread.
+  async function run(threads: number) {
+    const net = cubaNetwork({ seed: 11, neurons: 50_000, probability: 80 / 50_000, threads });
+    const exc = net.getPopulation('exc');
+    const stdp = net.connect({ pre: exc, post: exc, target: 'exc', synapse: 'STDP', name: 'plastic' }).fixedProbability(20 / 40_000, 0.5);
+    await net.compile();
+    await net.simulate(200);
+    const spikes = net.monitors.map((m) => m.get('spike'));
+    const w = Float64Array.from(stdp.get('w') as Float64Array);
+    net.destroy();
+    return { spikes, w };
+  }
+  const one = await run(1);
+  const two = await run(2);
+  assert.ok(one.spikes[0].neurons.length > 1000, `${one.spikes[0].neurons.length} exc spikes`);
+  assert.ok(one.w.some((x) => x !== 0.5), 'STDP changed some weights');
+  assert.deepEqual(two.spikes, one.spikes);
+  assert.deepEqual(two.w, one.w);
 });
 
 // tau dv/dt = (El - v) + I from v = El: the threshold Vt is reached at T = tau ln(I / (I - (Vt - El))).

@@ -2,14 +2,14 @@
 // Run: npm run bench:peers   (after bash bench/peers/setup.sh)
 // Each case (model, N, threads) runs the simulators alternately — spikesweep, peer 1, peer 2, …,
 // spikesweep, … — each in its own process, for PEERS_REPS repetitions (default 5 at N = 4000; the
-// series sizes use PEERS_SERIES_REPS, default 3 at 32k and 1 at 256k), and writes medians to
+// series sizes use PEERS_SERIES_REPS, default 3); repetition i runs seed i + 1 everywhere. Writes medians to
 // bench/results/latest.json, then prints them as a table (bench/peers/table.ts).
 // Build (code generation + compile) is measured cold in every repetition of the N = 4000, 1-thread
 // cases; all other cases reuse their compiled code (a per-case directory, compiled once before
 // the timed repetitions), so their build phase is not reported.
 // Env: PEERS_SIZES (4000,32000,256000), PEERS_MODELS (cuba,coba), PEERS_THREADS (1,2),
 // PEERS_TIMEOUT_S (per process, default 300; a peer that exceeds it at some N is not run at larger
-// N), PEERS_SKIP (peers to leave out, recorded), PEERS_APPEND=1 (add to the rows of an existing
+// N nor with other thread counts for that model), PEERS_SKIP (peers to leave out, recorded), PEERS_APPEND=1 (add to the rows of an existing
 // latest.json instead of replacing it), PEERS_MAX_LOAD (0.5) and PEERS_WAIT_S (600): wait until the 1-min load average is below
 // PEERS_MAX_LOAD, at most PEERS_WAIT_S, then measure anyway and record the load.
 import { spawnSync } from 'node:child_process';
@@ -28,7 +28,7 @@ const models = list('PEERS_MODELS', 'cuba,coba');
 const threadsList = list('PEERS_THREADS', '1,2').map(Number);
 const timeoutS = Number(env('PEERS_TIMEOUT_S', '300'));
 const maxLoad = Number(env('PEERS_MAX_LOAD', '0.5'));
-const reps = (n: number) => Number(n === 4000 ? env('PEERS_REPS', '5') : env('PEERS_SERIES_REPS', n >= 256000 ? '1' : '3'));
+const reps = (n: number) => Number(n === 4000 ? env('PEERS_REPS', '5') : env('PEERS_SERIES_REPS', '3'));
 const PHASES = ['build', 'construct', 'simulate', 'total'] as const;
 
 interface Result { peer: string; version?: string; phases: Record<string, number>; peakRssMiB: number; peakRssChildrenMiB?: number; meanRateHz: number }
@@ -59,10 +59,10 @@ function waitForQuiet(): number[] {
   return loadavg();
 }
 
-function runOne(peer: string, model: string, n: number, threads: number, warm: boolean): Result | { error: string } {
+function runOne(peer: string, model: string, n: number, threads: number, warm: boolean, seed: number): Result | { error: string } {
   const dir = join(work, `${peer}-${model}-${n}-${threads}`);
   mkdirSync(dir, { recursive: true });
-  const args = ['--model', model, '--neurons', String(n), '--threads', String(threads)];
+  const args = ['--model', model, '--neurons', String(n), '--threads', String(threads), '--seed', String(seed)];
   const r = peer === 'spikesweep'
     ? spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench/peers/spikesweep.ts'), ...args, '--cache', join(work, 'spikesweep-cache'), ...(warm ? ['--warm'] : [])], { cwd: root, encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 1 << 26 })
     : spawnSync(python, [join(root, `bench/peers/${peer}_net.py`), ...args, '--dir', dir, ...(warm ? ['--warm'] : [])], { cwd: work, env: pyEnv, encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 1 << 26 });
@@ -80,7 +80,9 @@ const skipped: NonNullable<Report['skipped']> = [];
 const raw: Record<string, unknown>[] = [];
 const previous = process.env.PEERS_APPEND === '1' && existsSync(join(root, 'bench/results/latest.json')) ? (JSON.parse(readFileSync(join(root, 'bench/results/latest.json'), 'utf8')) as Report & { raw?: Record<string, unknown>[]; machine: { loadBefore?: number[]; loadMaxSeen?: number; date?: string } }) : null;
 if (previous) { rows.push(...previous.rows); skipped.push(...(previous.skipped ?? [])); raw.push(...(previous.raw ?? [])); }
-const gave_up = new Set<string>(); // `${peer}/${model}/${threads}` past the time limit at a smaller N
+// `${peer}/${model}` past the time limit at some N: not run at larger N or other thread counts
+// (construction, which dominates there, does not get faster with threads in any of the peers).
+const gave_up = new Set<string>();
 const loadBefore = waitForQuiet();
 const loads: number[] = [];
 const gxx = spawnSync('g++', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
@@ -97,24 +99,29 @@ rmSync(join(work, 'spikesweep-cache'), { recursive: true, force: true });
 for (const n of sizes) for (const model of models) for (const threads of threadsList) {
   const cold = n === 4000 && threads === 1;
   for (const p of skipPeers) skipped.push({ model, neurons: n, threads, peer: p, reason: `not run (PEERS_SKIP=${skipPeers.join(',')})` });
-  const sims = ['spikesweep', ...available].filter((p) => !gave_up.has(`${p}/${model}/${threads}`));
+  const sims = ['spikesweep', ...available].filter((p) => {
+    if (!gave_up.has(`${p}/${model}`)) return true;
+    skipped.push({ model, neurons: n, threads, peer: p, reason: `not run: exceeded the ${timeoutS} s limit per run at this or a smaller N` });
+    return false;
+  });
   const results: Record<string, Result[]> = {};
   // Untimed preparation: spikesweep's per-toolchain runtime; compiled code for the warm cases.
   for (const p of sims) {
     if (!cold || p === 'spikesweep') {
-      const r = runOne(p, model, n, threads, false);
-      if ('error' in r) { skipped.push({ model, neurons: n, threads, peer: p, reason: r.error }); if (r.error.includes('limit')) gave_up.add(`${p}/${model}/${threads}`); }
+      const r = runOne(p, model, n, threads, false, 1);
+      if ('error' in r) { skipped.push({ model, neurons: n, threads, peer: p, reason: r.error }); if (r.error.includes('limit')) gave_up.add(`${p}/${model}`); }
     }
   }
   const live = sims.filter((p) => !skipped.some((s) => s.peer === p && s.model === model && s.neurons === n && s.threads === threads));
   for (let i = 0; i < reps(n); i++) {
+    const seed = i + 1; // every simulator runs seeds 1, 2, …: the rates below are means over seeds
     for (const p of live) {
       if (skipped.some((s) => s.peer === p && s.model === model && s.neurons === n && s.threads === threads)) continue;
-      const r = runOne(p, model, n, threads, !cold);
+      const r = runOne(p, model, n, threads, !cold, seed);
       loads.push(loadavg()[0]);
-      if ('error' in r) { skipped.push({ model, neurons: n, threads, peer: p, reason: r.error }); if (r.error.includes('limit')) gave_up.add(`${p}/${model}/${threads}`); continue; }
+      if ('error' in r) { skipped.push({ model, neurons: n, threads, peer: p, reason: r.error }); if (r.error.includes('limit')) gave_up.add(`${p}/${model}`); continue; }
       (results[p] ??= []).push(r);
-      raw.push({ model, neurons: n, threads, rep: i, ...r });
+      raw.push({ model, neurons: n, threads, rep: i, seed, ...r });
       console.error(`${model} N=${n} T=${threads} rep ${i} ${p}: ${Object.entries(r.phases).map(([k, v]) => `${k} ${v === null ? '—' : v.toFixed(0)}`).join(', ')} ms, ${r.meanRateHz.toFixed(2)} Hz, load ${loadavg()[0].toFixed(2)}`);
     }
   }

@@ -8,21 +8,25 @@ export interface Report {
   machine: Record<string, unknown> & { cpu?: string; cores?: number; memoryGiB?: number; loadBefore?: number[]; loadAfter?: number[] };
   rows: Row[];
   peers: Record<string, { version?: string; status: string; reason?: string }>;
-  rates: { model: string; neurons: number; threads?: number; peer: string; meanRateHz: number; band: [number, number]; inBand: boolean }[];
+  rates: { model: string; neurons: number; threads?: number; peer: string; meanRateHz: number; seeds?: number[]; band: [number, number]; inBand: boolean }[];
   skipped?: { model: string; neurons: number; threads: number; peer: string; reason: string }[];
   [k: string]: unknown;
 }
 
 const BANDS: Record<string, [number, number]> = { cuba: [5.61 * 0.85, 5.61 * 1.15], coba: [20.48 * 0.9, 20.48 * 1.1] };
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-/** Median mean rate per (model, N, threads, simulator) over the raw runs, against DESIGN.md's bands. */
-export function ratesFrom(raw: { model: string; neurons: number; threads: number; peer: string; meanRateHz: number }[]): Report['rates'] {
-  const groups = new Map<string, typeof raw>();
-  for (const r of raw) { const k = `${r.model}|${r.neurons}|${r.threads}|${r.peer}`; groups.set(k, [...(groups.get(k) ?? []), r]); }
-  return [...groups.values()].map((g) => {
-    const { model, neurons, threads, peer } = g[0];
-    const meanRateHz = median(g.map((r) => r.meanRateHz));
-    return { model, neurons, threads, peer, meanRateHz, band: BANDS[model], inBand: meanRateHz >= BANDS[model][0] && meanRateHz <= BANDS[model][1] };
+/** Mean rate over seeds per (model, N, threads, simulator) from the raw runs, against DESIGN.md's
+ *  bands (defined on the mean of seeds). A seed run more than once counts once. */
+export function ratesFrom(raw: { model: string; neurons: number; threads: number; peer: string; meanRateHz: number; seed?: number }[]): Report['rates'] {
+  const groups = new Map<string, Map<number, number>>();
+  for (const r of raw) {
+    const k = `${r.model}|${r.neurons}|${r.threads}|${r.peer}`;
+    if (!groups.has(k)) groups.set(k, new Map());
+    groups.get(k)!.set(r.seed ?? 1234, r.meanRateHz);
+  }
+  return [...groups].map(([k, bySeed]) => {
+    const [model, neurons, threads, peer] = k.split('|');
+    const meanRateHz = [...bySeed.values()].reduce((a, b) => a + b, 0) / bySeed.size;
+    return { model, neurons: Number(neurons), threads: Number(threads), peer, meanRateHz, seeds: [...bySeed.keys()], band: BANDS[model], inBand: meanRateHz >= BANDS[model][0] && meanRateHz <= BANDS[model][1] };
   });
 }
 
@@ -35,8 +39,8 @@ export function markdown(r: Report): string {
     const v = (ms: number) => (x.phase === 'peakRssMiB' ? `${ms.toFixed(0)} MiB` : ms === 0 ? '— (none)' : f(ms));
     out.push(`| ${x.model} | ${x.neurons.toLocaleString('en')} | ${x.threads} | ${x.phase} | ${x.peer} | ${v(x.spikesweepMs)} | ${v(x.peerMs)} | ${Number.isFinite(x.ratio) ? x.ratio.toFixed(2) : '—'} | ${x.reps} |`);
   }
-  out.push('', '| model | N | threads | simulator | mean rate | band (DESIGN.md) | in band |', '|---|---|---|---|---|---|---|');
-  for (const x of r.rates) out.push(`| ${x.model} | ${x.neurons.toLocaleString('en')} | ${x.threads ?? '—'} | ${x.peer} | ${x.meanRateHz.toFixed(2)} Hz | ${x.band[0].toFixed(2)}–${x.band[1].toFixed(2)} Hz | ${x.inBand ? 'yes' : 'no'} |`);
+  out.push('', '| model | N | threads | simulator | mean rate | seeds | band (DESIGN.md) | in band |', '|---|---|---|---|---|---|---|---|');
+  for (const x of r.rates) out.push(`| ${x.model} | ${x.neurons.toLocaleString('en')} | ${x.threads ?? '—'} | ${x.peer} | ${x.meanRateHz.toFixed(2)} Hz | ${x.seeds?.join(', ') ?? '—'} | ${x.band[0].toFixed(2)}–${x.band[1].toFixed(2)} Hz | ${x.inBand ? 'yes' : 'no'} |`);
   out.push('', '| peer | version | status |', '|---|---|---|');
   for (const [name, p] of Object.entries(r.peers)) out.push(`| ${name} | ${p.version ?? '—'} | ${p.status}${p.reason ? `: ${p.reason}` : ''} |`);
   if (r.skipped?.length) {

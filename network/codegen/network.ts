@@ -4,7 +4,7 @@
 import type { NetworkIR } from '../build/ir.js';
 import { constMember, indent, popMember, projMember, quote } from './cpp.js';
 import { emitPopulation } from './population.js';
-import { emitProjection } from './projection.js';
+import { emitProjection, type DeliveryCall } from './projection.js';
 
 export function generateNetworkSource(ir: NetworkIR): string {
   const pops = ir.populations.map((p) => emitPopulation(p, ir));
@@ -41,14 +41,12 @@ export function generateNetworkSource(ir: NetworkIR): string {
     ...indent(pops.flatMap((p) => p.methods), 1),
     ...indent(projs.flatMap((p) => p.methods), 1),
     '',
-    // Called by every thread of the run's team: delivery and postsynaptic events run on one thread
-    // (a fixed summation order), neuron and synapse updates are shared.
+    // Called by every thread of the run's team: neuron and synapse updates are shared, deliveries
+    // split by target where they can be, the rest of delivery and postsynaptic events run on one
+    // thread (a fixed summation order either way).
     '  void step_once() override {',
     '    const int64_t s = step;',
-    '    ss::one_thread([&] {',
-    ...indent(zeroSums, 3),
-    ...indent(projs.flatMap((p) => p.phases.deliver), 3),
-    '    });',
+    ...indent(deliveryPhase([...zeroSums.map((call) => ({ call, everyThread: false })), ...projs.flatMap((p) => p.phases.deliver)]), 2),
     ...indent(ir.populations.map((p) => `update_p${p.index}(s);`), 2),
     ...indent(projs.flatMap((p) => p.phases.afterNeurons), 2),
     ...(projs.some((p) => p.phases.postEvents.length) ? ['    ss::one_thread([&] {', ...indent(projs.flatMap((p) => p.phases.postEvents), 3), '    });'] : []),
@@ -79,4 +77,18 @@ export function generateNetworkSource(ir: NetworkIR): string {
     '}  // namespace generated',
     '',
   ].join('\n');
+}
+
+// Delivery calls in projection order: consecutive one-thread calls share a `one_thread` block (it
+// ends with a barrier); calls made by every thread end with a barrier too, so each group sees the
+// input of the ones before and the neuron updates see all of it.
+function deliveryPhase(calls: DeliveryCall[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < calls.length;) {
+    const everyThread = calls[i].everyThread;
+    const group: string[] = [];
+    for (; i < calls.length && calls[i].everyThread === everyThread; i++) group.push(calls[i].call);
+    out.push(...(everyThread ? [...group, 'ss::team_barrier();'] : ['ss::one_thread([&] {', ...indent(group, 1), '});']));
+  }
+  return out;
 }

@@ -102,7 +102,9 @@ function create(x: Shape): string[] {
 }
 
 // How names read inside this projection's loops (i: pre neuron, j: post neuron, k: synapse).
-function names(x: Shape, ir: NetworkIR) {
+// `sharedLocals`: shared synaptic values read from locals hoisted out of the loops (only where no
+// statement of the loop writes them).
+function names(x: Shape, ir: NetworkIR, sharedLocals = false) {
   const { proj, pre, post, m } = x;
   const attr = (n: string) => proj.attrs.find((a) => a.name === n);
   const neuron = (pop: PopulationIR, name: string, index: string) => {
@@ -116,12 +118,17 @@ function names(x: Shape, ir: NetworkIR) {
       if (scope === 'post') return neuron(post, name, 'j');
       if (name === 't' || name === 'dt' || name === ELAPSED) return name;
       if (name === 'g_target') return `${popMember(post, `g_${proj.target}`)}[j]`;
-      if (name === 'w') return `${m('w')}[${proj.weights === 'shared' ? '0' : 'k'}]`;
-      const a = attr(name);
-      if (a) return `${m(name)}[${a.shared ? '0' : 'k'}]`;
-      return `k_${name}`; // a network constant (validated by the parser)
+      const shared = name === 'w' ? proj.weights === 'shared' : attr(name)?.shared;
+      if (shared === undefined) return `k_${name}`; // a network constant (validated by the parser)
+      return shared ? (sharedLocals ? `l_${name}` : `${m(name)}[0]`) : `${m(name)}[k]`;
     },
   };
+}
+
+// Shared synaptic values (the weight and shared attributes) as locals, for `names(…, true)`.
+function sharedLocals(x: Shape): string[] {
+  const shared = [...(x.proj.weights === 'shared' ? ['w'] : []), ...x.proj.attrs.filter((a) => a.shared).map((a) => a.name)];
+  return shared.map((n) => `const real l_${n} = ${x.m(n)}[0]; (void)l_${n};`);
 }
 
 const isConductance = (s: Statement) => s.target.name === 'g_target' && !s.target.scope;
@@ -179,21 +186,57 @@ function deliver(x: Shape, ctx: ReturnType<typeof context>): string[] {
       '}',
     ];
   }
-  return [
+  const head = [
     `void deliver_j${proj.index}(int64_t s) {`,
     `  const ss::Spikes spikes = populations[${pre.index}].emitted(s, ${m('_delay')});`,
     '  if (spikes.empty()) return;',
+  ];
+  const locals = [
     '  const double t = double(s) * dt; (void)t;',
     `  const bool learning = ${m('learning')}[0] != 0; (void)learning;`,
     ...constantLocals(x.ir).map((l) => `  ${l}`),
+  ];
+  if (!splitsByTarget(proj)) {
+    return [
+      ...head,
+      ...locals,
+      '  for (int32_t i : spikes) {',
+      `    for (int64_t k = ${m('_row_ptr')}[i]; k < ${m('_row_ptr')}[i + 1]; ++k) {`,
+      `      const int64_t j = ${m('_col')}[k]; (void)j;`,
+      ...eventBody(x, ctx, proj.model.preSpike).map((l) => `      ${l}`),
+      '    }',
+      '  }',
+      '}',
+    ];
+  }
+  // Each thread walks every spike's row but only over its own slice of postsynaptic neurons
+  // (columns ascend within a row): every neuron still sums its input in spike order.
+  const local = context(names(x, x.ir, true));
+  return [
+    ...head,
+    '  int64_t jb, je;',
+    `  ss::delivery_range(${post.size}, jb, je);`,
+    '  if (jb == je) return;',
+    ...locals,
+    ...sharedLocals(x).map((l) => `  ${l}`),
+    `  const int64_t *__restrict row_ptr = ${m('_row_ptr')};`,
+    `  const int32_t *__restrict col = ${m('_col')};`,
     '  for (int32_t i : spikes) {',
-    `    for (int64_t k = ${m('_row_ptr')}[i]; k < ${m('_row_ptr')}[i + 1]; ++k) {`,
-    `      const int64_t j = ${m('_col')}[k]; (void)j;`,
-    ...eventBody(x, ctx, proj.model.preSpike).map((l) => `      ${l}`),
+    '    const int64_t end = row_ptr[i + 1];',
+    '    for (int64_t k = ss::first_target_at_least(col, row_ptr[i], end, jb); k < end && col[k] < je; ++k) {',
+    '      const int64_t j = col[k];',
+    ...eventBody(x, local, proj.model.preSpike).map((l) => `      ${l}`),
     '    }',
     '  }',
     '}',
   ];
+}
+
+// Delivery can be split between threads by postsynaptic neuron when a spike only adds to its
+// targets' conductances (nothing learned, nothing presynaptic written) and arrives after one
+// uniform delay.
+function splitsByTarget(proj: ProjectionIR): boolean {
+  return proj.delays === 'uniform' && !proj.model.variables.some((v) => v.eventDriven) && proj.model.preSpike.every(isConductance);
 }
 
 function psp(x: Shape, ctx: ReturnType<typeof context>): string[] {
@@ -260,9 +303,12 @@ function postEvents(x: Shape, ctx: ReturnType<typeof context>): string[] {
   ];
 }
 
+/** A call of the delivery phase; `everyThread`: made by every thread of a team (split by target). */
+export interface DeliveryCall { call: string; everyThread: boolean }
+
 export interface ProjectionCode extends CodeParts {
   /** Calls for each phase of a step, in the order step_once runs them. */
-  phases: { deliver: string[]; afterNeurons: string[]; postEvents: string[] };
+  phases: { deliver: DeliveryCall[]; afterNeurons: string[]; postEvents: string[] };
 }
 
 export function emitProjection(proj: ProjectionIR, ir: NetworkIR): ProjectionCode {
@@ -274,7 +320,10 @@ export function emitProjection(proj: ProjectionIR, ir: NetworkIR): ProjectionCod
     create: create(x),
     methods: [...parts.deliver, ...parts.psp, ...parts.equations, ...parts.post],
     phases: {
-      deliver: [...(parts.deliver.length ? [`deliver_j${proj.index}(s);`] : []), ...(parts.psp.length ? [`psp_j${proj.index}(s);`] : [])],
+      deliver: [
+        ...(parts.deliver.length ? [{ call: `deliver_j${proj.index}(s);`, everyThread: splitsByTarget(proj) }] : []),
+        ...(parts.psp.length ? [{ call: `psp_j${proj.index}(s);`, everyThread: false }] : []),
+      ],
       afterNeurons: parts.equations.length ? [`equations_j${proj.index}(s);`] : [],
       postEvents: parts.post.length ? [`post_j${proj.index}(s);`] : [],
     },

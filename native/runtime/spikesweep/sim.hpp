@@ -129,6 +129,32 @@ template <class Body> void parallel_ranges(int64_t n, Body body) {
 #pragma omp barrier
 }
 
+// Waits for the whole team (nothing to wait for outside one).
+inline void team_barrier() {
+  if (omp_in_parallel()) {
+#pragma omp barrier
+  }
+}
+
+// The postsynaptic neurons this thread delivers spikes to: a large population is split the way its
+// update is (thread_range), a small one is left to the team's first thread.
+inline void delivery_range(int64_t n, int64_t &begin, int64_t &end) {
+  if (!omp_in_parallel()) {
+    begin = 0;
+    end = n;
+  } else if (n < kParallelMinimum) {
+    begin = 0;
+    end = omp_get_thread_num() == 0 ? n : 0;
+  } else {
+    thread_range(n, omp_get_thread_num(), omp_get_num_threads(), begin, end);
+  }
+}
+
+// The first synapse in [k, end) of a CSR row (columns ascending) whose target is ≥ j.
+inline int64_t first_target_at_least(const int32_t *col, int64_t k, int64_t end, int64_t j) {
+  return j == 0 ? k : int64_t(std::lower_bound(col + k, col + end, int32_t(j)) - col);
+}
+
 // Initial values of one attribute: one element per neuron/synapse (or one shared), each drawn
 // from the attribute's descriptor with its own Philox stream.
 template <class T> void fill_from(T *out, int64_t n, const Dist &d, uint64_t seed, uint32_t stream) {
