@@ -99,9 +99,7 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR): CodeParts {
   const exprs: Expr[] = plan.map((p) => p.value);
   const sites = randomSites([...exprs, ...(model.spike ? [model.spike] : []), ...model.reset.map((r) => r.value)]);
   const update = [
-    // The counter is read once and written once from locals: re-reading the array after the
-    // store kept GCC from vectorising as tightly (bench/README.md).
-    ...(hasRefractory ? [`const int32_t _refractory = ${refr}[i];`, 'const bool _active = _refractory <= 0;'] : []),
+    ...(hasRefractory ? [`const bool _active = ${refr}[i] <= 0;`] : []),
     ...randomDraws(sites, ctx, pop.randomStream, 'i'),
     ...plan.map((step) => {
       const value = emitCpp(step.value, ctx);
@@ -110,8 +108,8 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR): CodeParts {
       const target = names.ident(undefined, step.variable);
       return frozen(step.variable) ? `${target} = _active ? real(${value}) : ${target};` : `${target} = ${value};`;
     }),
-    ...(hasRefractory ? ['const int32_t _refractory_after = _active ? _refractory : _refractory - 1;', `${refr}[i] = _refractory_after;`] : []),
-    ...(model.spike ? [`l__fire[i] = ${hasRefractory ? '(_refractory_after <= 0) & ' : ''}(${emitConditionCpp(model.spike, ctx)});`] : []),
+    ...(hasRefractory ? [`${refr}[i] -= _active ? 0 : 1;`] : []),
+    ...(model.spike ? [`l__fire[i] = ${hasRefractory ? `(${refr}[i] <= 0) & ` : ''}(${emitConditionCpp(model.spike, ctx)});`] : []),
   ];
   const refractorySteps = !hasRefractory ? '' : pop.refractory
     ? `int32_t(std::llround(double(${popMember(pop, 'refractory')}[i]) / dt))`
