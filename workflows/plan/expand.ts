@@ -13,7 +13,7 @@
 // Seeds (DESIGN.md "Seed policies"), copy k of nSeeds:
 //   same       → base                       (nSeeds = count)
 //   sequential → base + k + 1               (nSeeds = count; ANNarchy's parallel_run)
-//   random     → k-th distinct uint32 drawn from seedrandom(String(master)) (nSeeds = count); a
+//   random     → k-th distinct uint32 drawn from seedrandom(`master:${master}`) (nSeeds = count); a
 //                repeated draw (probability ≈ count²/2³³) is skipped so no two copies share a seed
 //   list       → values[k]                  (nSeeds = values.length)
 // Samples: sample j draws, in parameter order, from its own seedrandom(`${sample.seed}:${j}`), so
@@ -143,14 +143,15 @@ export function seedAt(policy: SeedPolicy, k: number): number {
 
 const randomSeedCache = new Map<string, readonly number[]>();
 
-/** `count` distinct uint32 seeds drawn from seedrandom(String(master)), in draw order. */
+/** `count` distinct uint32 seeds drawn from seedrandom(`master:${master}`), in draw order. The
+ *  prefix matters: ARC4 repeats its key, so seedrandom('2') and seedrandom('22') are one stream. */
 export function randomSeeds(master: number, count: number): readonly number[] {
   const key = `${master}:${count}`;
   const cached = randomSeedCache.get(key);
   if (cached) return cached;
   if (!Number.isInteger(count) || count < 0 || count > MAX_RANDOM_SEEDS)
     throw new RangeError(`random seed count must be an integer in [0, ${MAX_RANDOM_SEEDS}], got ${count}`);
-  const rng = seedrandom(String(master));
+  const rng = seedrandom(`master:${master}`);
   const seen = new Set<number>();
   const out: number[] = [];
   while (out.length < count) {
