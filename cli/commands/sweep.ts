@@ -13,7 +13,7 @@ import type { SweepResult, SweepWorkflow } from '../../workflows/sweep.js';
 import { reportError } from '../errors.js';
 import type { SweepCliOptions } from '../options.js';
 import { sweepIdOf, workflowIdOf } from '../sweep/ids.js';
-import { startSweepBar } from '../sweep/progress.js';
+import { startSweepBar } from '../progress.js';
 import { openResults, query } from '../sweep/results-db.js';
 import { openSession, workflowUiUrl } from '../sweep/session.js';
 import { loadSweepSpec } from '../sweep-spec.js';
