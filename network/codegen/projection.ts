@@ -173,7 +173,8 @@ function deliver(x: Shape, ctx: ReturnType<typeof context>): string[] {
       '  const double t = double(s) * dt; (void)t;',
       ...constantLocals(x.ir).map((l) => `  ${l}`),
       `  const int64_t R = ${m('_ring_len')};`,
-      `  for (int32_t i : populations[${pre.index}].emitted(s, 1)) {`,
+      `  const ss::Spikes spikes = populations[${pre.index}].emitted(s, 1);`,
+      ...spikeLoop(m('_row_ptr'), m('_col')),
       `    for (int64_t k = ${m('_row_ptr')}[i]; k < ${m('_row_ptr')}[i + 1]; ++k) {`,
       `      const int64_t j = ${m('_col')}[k];`,
       `      real &slot = ${m('_ring')}[((s - 1 + ${m('_delay')}[k]) % R) * ${post.size} + j];`,
@@ -200,7 +201,7 @@ function deliver(x: Shape, ctx: ReturnType<typeof context>): string[] {
     return [
       ...head,
       ...locals,
-      '  for (int32_t i : spikes) {',
+      ...spikeLoop(m('_row_ptr'), m('_col')),
       `    for (int64_t k = ${m('_row_ptr')}[i]; k < ${m('_row_ptr')}[i + 1]; ++k) {`,
       `      const int64_t j = ${m('_col')}[k]; (void)j;`,
       ...eventBody(x, ctx, proj.model.preSpike).map((l) => `      ${l}`),
@@ -221,7 +222,7 @@ function deliver(x: Shape, ctx: ReturnType<typeof context>): string[] {
     ...sharedLocals(x).map((l) => `  ${l}`),
     `  const int64_t *__restrict row_ptr = ${m('_row_ptr')};`,
     `  const int32_t *__restrict col = ${m('_col')};`,
-    '  for (int32_t i : spikes) {',
+    ...spikeLoop('row_ptr', 'col'),
     '    const int64_t end = row_ptr[i + 1];',
     '    for (int64_t k = ss::first_target_at_least(col, row_ptr[i], end, jb); k < end && col[k] < je; ++k) {',
     '      const int64_t j = col[k];',
@@ -229,6 +230,15 @@ function deliver(x: Shape, ctx: ReturnType<typeof context>): string[] {
     '    }',
     '  }',
     '}',
+  ];
+}
+
+// The loop over the spikes being delivered (bound to \`spikes\`), each spike as \`i\`.
+function spikeLoop(rowPtr: string, col: string): string[] {
+  return [
+    '  for (int64_t n = 0; n < spikes.count; ++n) {',
+    `    ss::prefetch_rows(${rowPtr}, ${col}, spikes, n);`,
+    '    const int32_t i = spikes.data[n];',
   ];
 }
 
