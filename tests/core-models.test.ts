@@ -53,15 +53,17 @@ test('the same seed gives identical spikes on 1 and 2 threads; another seed diff
   assert.notDeepEqual(other.neurons, one.neurons);
 });
 
-test('deliveries split by target and plastic ones on one thread add up the same on 1 and 2 threads', async () => {
+test('split and one-thread deliveries and long refractory periods give the same on 1 and 2 threads', async () => {
   // exc (40,000, split between threads) receives a static projection (delivered by every thread,
   // each to its own neurons) and an STDP projection onto the same conductance (delivered on one
-  // thread, after it); inh (10,000) is below the split size and goes to the first thread.
+  // thread, after it); inh (10,000) is below the split size and goes to the first thread. exc's
+  // refractory periods run from 2 to 38 ms: beyond 255 steps the countdown leaves its byte.
   async function run(threads: number) {
     const net = cubaNetwork({ seed: 11, neurons: 50_000, probability: 80 / 50_000, threads });
     const exc = net.getPopulation('exc');
     const stdp = net.connect({ pre: exc, post: exc, target: 'exc', synapse: 'STDP', name: 'plastic' }).fixedProbability(20 / 40_000, 0.5);
     await net.compile();
+    exc.set({ refractory: Float64Array.from({ length: exc.size }, (_, i) => 2 + (i % 7) * 6) });
     await net.simulate(200);
     const spikes = net.monitors.map((m) => m.get('spike'));
     const w = Float64Array.from(stdp.get('w') as Float64Array);
@@ -103,6 +105,40 @@ for (const method of ['explicit', 'exponential'] as const) {
     net.destroy();
   });
 }
+
+test('a refractory period longer than 255 steps holds exactly, across run boundaries', async () => {
+  const dt = 0.1, refractorySteps = 400;
+  const start = async () => {
+    const net = new Network({ dt, seed: 1 });
+    const pop = net.create(1, { ...lifNeuron('explicit'), refractory: refractorySteps * dt }, { name: 'lif' });
+    const mon = net.monitor(pop, 'spike');
+    await net.compile();
+    return { net, mon };
+  };
+  const whole = await start();
+  await whole.net.simulate(300);
+  const times = whole.mon.get('spike').times;
+  whole.net.destroy();
+  const T = 10 * Math.log(20 / (20 - 15));
+  assert.ok(times.length >= 5, `${times.length} spikes`);
+  for (let k = 1; k < times.length; k++) {
+    const interval = times[k] - times[k - 1];
+    assert.ok(Math.abs(interval - refractorySteps * dt - T) <= dt + 1e-9, `interval ${k}: ${interval.toFixed(3)} ms vs ${(refractorySteps * dt + T).toFixed(3)} ms`);
+  }
+  // Runs of 137 steps end at every phase of the period; between runs the count left is readable.
+  const pieces = await start();
+  const pieceTimes: number[] = [];
+  for (let step = 0; step < 3000; step += 137) {
+    await pieces.net.simulate(Math.min(137, 3000 - step) * dt);
+    pieceTimes.push(...pieces.mon.get('spike').times);
+    const now = pieces.net.currentStep;
+    const last = pieceTimes.length ? Math.round(pieceTimes[pieceTimes.length - 1] / dt) : -1;
+    const expected = last < 0 ? 0 : Math.max(0, refractorySteps - (now - 1 - last));
+    assert.equal(pieces.net.getArray('lif._refractory_left')[0], expected, `refractory steps left at step ${now}`);
+  }
+  assert.deepEqual(pieceTimes, [...times]);
+  pieces.net.destroy();
+});
 
 test('Izhikevich regular spiking with constant input gives the explicit-Euler spike train', async () => {
   const dt = 0.1;

@@ -61,6 +61,9 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR): CodeParts {
   const model = pop.model;
   const rawPlan = integrate(model.variables, { modelKind: 'neuron', model: model.name }).steps;
   const assigned = assignedNames(model, rawPlan, model.reset);
+  const hasRefractory = model.refractory !== undefined;
+  // A byte per neuron counts the refractory steps down (refractory.hpp).
+  const refr = 'l__refractory';
   const shared = new Set(pop.attrs.filter((a) => a.shared).map((a) => a.name));
   const local = (name: string) => `l_${name}`;
   const hoisted = [...shared].filter((n) => !assigned.has(n));
@@ -88,18 +91,16 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR): CodeParts {
     ...hoisted.map((n) => `const real ${local(n)} = ${popMember(pop, n)}[0];`),
     ...constantLocals(ir),
     ...hoister.reciprocals.map((r) => `const real ${r.name} = real(1) / (${emitCpp(r.divisor, ctx)});`),
-    `int32_t *__restrict l__refractory_left = ${popMember(pop, '_refractory_left')};`,
+    ...(hasRefractory ? [`uint8_t *__restrict ${refr} = populations[${pop.index}].refractory.steps.data();`] : []),
     `int64_t *__restrict l__last_spike = ${popMember(pop, '_last_spike')};`,
     `uint8_t *__restrict l__fire = populations[${pop.index}].fire.data();`,
   ];
-  const refr = local('_refractory_left');
-  const hasRefractory = model.refractory !== undefined;
   const frozen = (name: string) => hasRefractory && !name.startsWith('g_');
 
   const exprs: Expr[] = plan.map((p) => p.value);
   const sites = randomSites([...exprs, ...(model.spike ? [model.spike] : []), ...model.reset.map((r) => r.value)]);
   const update = [
-    ...(hasRefractory ? [`const bool _active = ${refr}[i] <= 0;`] : []),
+    ...(hasRefractory ? [`const bool _active = ${refr}[i] == 0;`] : []),
     ...randomDraws(sites, ctx, pop.randomStream, 'i'),
     ...plan.map((step) => {
       const value = emitCpp(step.value, ctx);
@@ -109,11 +110,11 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR): CodeParts {
       return frozen(step.variable) ? `${target} = _active ? real(${value}) : ${target};` : `${target} = ${value};`;
     }),
     ...(hasRefractory ? [`${refr}[i] -= _active ? 0 : 1;`] : []),
-    ...(model.spike ? [`l__fire[i] = ${hasRefractory ? `(${refr}[i] <= 0) & ` : ''}(${emitConditionCpp(model.spike, ctx)});`] : []),
+    ...(model.spike ? [`l__fire[i] = ${hasRefractory ? `(${refr}[i] == 0) & ` : ''}(${emitConditionCpp(model.spike, ctx)});`] : []),
   ];
   const refractorySteps = !hasRefractory ? '' : pop.refractory
-    ? `int32_t(std::llround(double(${popMember(pop, 'refractory')}[i]) / dt))`
-    : `int32_t(std::llround(double(${emitCpp(model.refractory!, ctx)}) / dt))`;
+    ? `std::llround(double(${popMember(pop, 'refractory')}[i]) / dt)`
+    : `std::llround(double(${emitCpp(model.refractory!, ctx)}) / dt)`;
   const implicit = pop.conductances.filter((g) => !model.variables.some((v) => v.name === g));
   // Draws are counter-based, so re-drawing a site here gives the value the update loop used.
   const resetDraws = randomDraws(randomSites(model.reset.map((r) => r.value)), ctx, pop.randomStream, 'i');
@@ -128,7 +129,7 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR): CodeParts {
     '    if (!l__fire[i]) continue;',
     ...resetDraws.map((l) => `    ${l}`),
     ...model.reset.map((r) => `    ${emitStatementCpp(r, ctx)}`),
-    ...(hasRefractory ? [`    ${refr}[i] = ${refractorySteps};`] : []),
+    ...(hasRefractory ? [`    populations[${pop.index}].refractory.start(int32_t(i), ${refractorySteps}, omp_get_thread_num());`] : []),
     `    ${local('_last_spike')}[i] = s;`,
     '    out.push_back(int32_t(i));',
     '  }',
@@ -142,6 +143,7 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR): CodeParts {
     '  const double t = double(s) * dt;',
     `  ss::update_population(populations[${pop.index}], s, [&](int64_t b, int64_t e, std::vector<int32_t> &out) {`,
     ...[...pointerLocals, ...valueLocals].map((l) => `    ${l}`),
+    ...(hasRefractory ? [`    populations[${pop.index}].refractory.top_up(b, e);`] : []),
     '    for (int64_t i = b; i < e; ++i) {',
     ...update.map((l) => `      ${l}`),
     '    }',

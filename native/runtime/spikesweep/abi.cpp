@@ -106,6 +106,12 @@ __attribute__((visibility("default"))) int32_t ss_run(ss_sim *sim, const ss_run_
   *result = ss_run_result{0, 0, 0};
   const int64_t fault = ss::fault_step();
   try {
+    // Host-visible state is whole again however the run ends.
+    struct RunScope {
+      ss::SimBase &s;
+      explicit RunScope(ss::SimBase &sim) : s(sim) { s.begin_run(); }
+      ~RunScope() { s.end_run(); }
+    } scope(s);
     if (s.threads <= 1 || !s.worth_a_team()) {
       for (int64_t k = 0; k < args->steps && !ss::cancelled(args, result); ++k) {
         ss::fault_at(s.step, fault);

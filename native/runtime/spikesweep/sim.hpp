@@ -17,6 +17,7 @@
 #include "distributions.hpp"
 #include "monitor.hpp"
 #include "philox.hpp"
+#include "refractory.hpp"
 #include "store.hpp"
 
 namespace ss {
@@ -38,6 +39,7 @@ struct Population {
   Spikes spiked;              // this step's spikes, valid after the population's update
   std::vector<std::vector<int32_t>> thread_spikes;  // per-thread spikes of contiguous ranges
   std::vector<uint8_t> fire;  // scratch: spike condition per neuron this step
+  Refractory refractory;      // attached by models with a refractory period
 
   void init(Store &store, const std::string &name, int64_t n, int64_t history_depth, int threads) {
     size = n;
@@ -63,6 +65,7 @@ struct Population {
       for (int32_t i : thread_spikes[size_t(t)]) out[n++] = i;
     history_count[row] = int32_t(n);
     spiked = {out, n};
+    if (refractory.used()) refractory.gather();
   }
   // Forgets spikes in flight (the clock was moved).
   void clear_history() {
@@ -212,7 +215,19 @@ struct SimBase {
   virtual bool stop_condition(int32_t population, int32_t mode) = 0;
   virtual void set_threads(int n) {
     threads = std::max(n, 1);
-    for (auto &p : populations) p.thread_spikes.assign(size_t(threads), {});
+    for (auto &p : populations) {
+      p.thread_spikes.assign(size_t(threads), {});
+      p.refractory.set_threads(threads);
+    }
+  }
+  // Around every run: the refractory countdown runs in bytes (see refractory.hpp).
+  void begin_run() {
+    for (auto &p : populations)
+      if (p.refractory.used()) p.refractory.begin_run();
+  }
+  void end_run() {
+    for (auto &p : populations)
+      if (p.refractory.used()) p.refractory.end_run();
   }
 
   void record() {
