@@ -2,8 +2,10 @@
 // here, so the addon can list, read and write any of it (set values after compile, reset,
 // checkpoints) without knowing the model. Arrays never move once registered.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,8 +24,18 @@ template <> struct DType<uint8_t> { static constexpr int32_t id = SS_U8; };
 
 class Store {
  public:
+  // A new array, every element `fill`. It starts on a cache line of its own, and arrays of a page
+  // or more start at different offsets within a 4 KiB page: update loops stream several arrays
+  // side by side, and the CPU takes a load for a dependant of an earlier store to another array
+  // at the same page offset (4K aliasing) — as every malloc'd array above 128 KiB would be.
   template <class T> T *add(std::string name, int64_t length, int32_t flags, T fill = T()) {
-    return adopt<T>(std::move(name), std::vector<T>(size_t(length), fill), flags);
+    const bool paged = size_t(length) * sizeof(T) >= kPageBytes;
+    const size_t offset = paged ? (placed_++ * kStaggerBytes) % kPageBytes : 0;
+    auto holder = std::make_unique<AlignedHolder<T>>(size_t(length), paged ? kPageBytes : kLineBytes, offset);
+    std::fill_n(holder->values, length, fill);
+    T *data = holder->values;
+    entries_.push_back(Entry{std::move(name), DType<T>::id, flags, std::move(holder)});
+    return data;
   }
 
   template <class T> T *adopt(std::string name, std::vector<T> &&values, int32_t flags) {
@@ -58,6 +70,22 @@ class Store {
     virtual void *data() = 0;
     virtual int64_t length() const = 0;
   };
+  template <class T> struct AlignedHolder : AnyHolder {
+    AlignedHolder(size_t n, size_t alignment, size_t offset)
+        : alignment(alignment),
+          raw(static_cast<char *>(::operator new(offset + std::max<size_t>(n, 1) * sizeof(T), std::align_val_t(alignment)))),
+          values(reinterpret_cast<T *>(raw + offset)),
+          n(int64_t(n)) {}
+    ~AlignedHolder() override { ::operator delete(raw, std::align_val_t(alignment)); }
+    AlignedHolder(const AlignedHolder &) = delete;
+    AlignedHolder &operator=(const AlignedHolder &) = delete;
+    void *data() override { return values; }
+    int64_t length() const override { return n; }
+    size_t alignment;
+    char *raw;
+    T *values;
+    int64_t n;
+  };
   template <class T> struct Holder : AnyHolder {
     explicit Holder(std::vector<T> &&v) : values(std::move(v)) {}
     void *data() override { return values.data(); }
@@ -70,7 +98,11 @@ class Store {
     int32_t flags;
     std::unique_ptr<AnyHolder> holder;
   };
+  static constexpr size_t kLineBytes = 64;
+  static constexpr size_t kPageBytes = 4096;
+  static constexpr size_t kStaggerBytes = 17 * kLineBytes;  // 17 is prime to 64: cycles through all 64 lines of a page
   std::vector<Entry> entries_;
+  size_t placed_ = 0;
 };
 
 }  // namespace ss
