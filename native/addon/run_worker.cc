@@ -35,7 +35,8 @@ void RunWorker::Execute(const ExecutionProgress &progress) {
 
   char err[2048];
   err[0] = '\0';
-  int32_t rc = handle_->lib->run(handle_->sim, &args, &result_, err, sizeof err);
+  int32_t rc = 0;
+  handle_->runThread.Run([&] { rc = handle_->lib->run(handle_->sim, &args, &result_, err, sizeof err); });
   err[sizeof err - 1] = '\0';
   if (rc != 0) {
     error_ = err[0] != '\0' ? std::string(err) : "ss_run returned " + std::to_string(rc) + " without a message";

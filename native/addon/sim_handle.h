@@ -1,7 +1,8 @@
 // The native side of one simulation: the ss_sim pointer, the library it came from, the cancel
-// flag, and memory handed to the kernel that must outlive the call that passed it. Shared by the
-// Sim JS object and a running RunWorker, so an explicit destroy() during a run is deferred: the
-// sim is freed (ss_destroy) when the last of them lets go, always on the JS thread.
+// flag, the thread its runs execute on, and memory handed to the kernel that must outlive the call
+// that passed it. Shared by the Sim JS object and a running RunWorker, so an explicit destroy()
+// during a run is deferred: the sim is freed (ss_destroy) when the last of them lets go, always on
+// the JS thread.
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "library.h"
+#include "run_thread.h"
 
 namespace spikesweep {
 
@@ -25,6 +27,7 @@ struct SimHandle {
   // Monitor descriptions point at these; kept for the sim's lifetime in case the kernel keeps them.
   std::deque<std::string> monitorArrays;
   std::deque<std::vector<int32_t>> monitorIndices;
+  RunThread runThread;  // every ss_run of this sim (see run_thread.h)
 
   SimHandle(std::shared_ptr<KernelLibrary> library, ss_sim *created) : lib(std::move(library)), sim(created) {}
   SimHandle(const SimHandle &) = delete;
