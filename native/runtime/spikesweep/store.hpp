@@ -33,16 +33,11 @@ class Store {
     const size_t offset = paged ? (placed_++ * kStaggerBytes) % kPageBytes : 0;
     auto holder = std::make_unique<AlignedHolder<T>>(size_t(length), paged ? kPageBytes : kLineBytes, offset);
     std::fill_n(holder->values, length, fill);
-    T *data = holder->values;
-    entries_.push_back(Entry{std::move(name), DType<T>::id, flags, std::move(holder)});
-    return data;
+    return enter<T>(std::move(name), flags, std::move(holder));
   }
 
   template <class T> T *adopt(std::string name, std::vector<T> &&values, int32_t flags) {
-    auto holder = std::make_unique<Holder<T>>(std::move(values));
-    T *data = holder->values.data();
-    entries_.push_back(Entry{std::move(name), DType<T>::id, flags, std::move(holder)});
-    return data;
+    return enter<T>(std::move(name), flags, std::make_unique<Holder<T>>(std::move(values)));
   }
 
   int64_t count() const { return int64_t(entries_.size()); }
@@ -92,6 +87,11 @@ class Store {
     int64_t length() const override { return int64_t(values.size()); }
     std::vector<T> values;
   };
+  template <class T> T *enter(std::string name, int32_t flags, std::unique_ptr<AnyHolder> holder) {
+    T *data = static_cast<T *>(holder->data());
+    entries_.push_back(Entry{std::move(name), DType<T>::id, flags, std::move(holder)});
+    return data;
+  }
   struct Entry {
     std::string name;
     int32_t dtype;
