@@ -42,15 +42,18 @@ export function generateNetworkSource(ir: NetworkIR): string {
     ...indent(projs.flatMap((p) => p.methods), 1),
     '',
     // Called by every thread of the run's team: neuron and synapse updates are shared, deliveries
-    // split by target where they can be, the rest of delivery and postsynaptic events run on one
-    // thread (a fixed summation order either way).
+    // split by target where they can be, the rest of delivery runs on one thread and postsynaptic
+    // events on the one that ends the step (a fixed summation order either way).
     '  void step_once() override {',
     '    const int64_t s = step;',
     ...indent(deliveryPhase([...zeroSums.map((call) => ({ call, everyThread: false })), ...projs.flatMap((p) => p.phases.deliver)]), 2),
     ...indent(ir.populations.map((p) => `update_p${p.index}(s);`), 2),
+    '    ss::team_barrier();',
     ...indent(projs.flatMap((p) => p.phases.afterNeurons), 2),
-    ...(projs.some((p) => p.phases.postEvents.length) ? ['    ss::one_thread([&] {', ...indent(projs.flatMap((p) => p.phases.postEvents), 3), '    });'] : []),
     '  }',
+    ...(projs.some((p) => p.phases.postEvents.length)
+      ? ['', '  void post_events(int64_t s) override {', ...indent(projs.flatMap((p) => p.phases.postEvents), 2), '  }']
+      : []),
     '',
     '  bool stop_condition(int32_t p, int32_t mode) override {',
     ...(stops.length ? ['    switch (p) {', ...indent(stops, 3), '    }'] : []),
@@ -69,6 +72,7 @@ export function generateNetworkSource(ir: NetworkIR): string {
     '  S->dt = V[0];',
     ...ir.constants.map((c) => `  S->${constMember(c)} = S->store.add<real>(${quote(`const.${c}`)}, 1, SS_ARRAY_SETTABLE);`),
     ...indent(pops.flatMap((p) => p.create), 1),
+    `  S->row_splits.resize(${ir.projections.length});`,
     ...indent(projs.flatMap((p) => p.create), 1),
     `  S->populations.resize(${ir.populations.length});`,
     ...ir.populations.map((p) => `  S->populations[${p.index}].init(S->store, ${quote(p.name)}, ${p.size}, ${depth(p.index)}, S->threads);`),
@@ -83,14 +87,16 @@ export function generateNetworkSource(ir: NetworkIR): string {
 
 // Delivery calls in projection order: consecutive one-thread calls share a `one_thread` block (it
 // ends with a barrier); calls made by every thread end with a barrier too, so each group sees the
-// input of the ones before and the neuron updates see all of it.
+// input of the ones before — except the last group: each thread then updates the very neurons it
+// delivered to (owned_range), so the neuron updates need not wait for the other threads.
 function deliveryPhase(calls: DeliveryCall[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < calls.length;) {
     const everyThread = calls[i].everyThread;
     const group: string[] = [];
     for (; i < calls.length && calls[i].everyThread === everyThread; i++) group.push(calls[i].call);
-    out.push(...(everyThread ? [...group, 'ss::team_barrier();'] : ['ss::one_thread([&] {', ...indent(group, 1), '});']));
+    const last = i === calls.length;
+    out.push(...(everyThread ? [...group, ...(last ? [] : ['ss::team_barrier();'])] : ['ss::one_thread([&] {', ...indent(group, 1), '});']));
   }
   return out;
 }

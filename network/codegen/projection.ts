@@ -97,6 +97,10 @@ function create(x: Shape): string[] {
     ] : []),
     `  S->${m('_row_ptr')} = S->store.adopt<int64_t>(${name('_row_ptr')}, std::move(csr.row_ptr), 0);`,
     `  S->${m('_col')} = S->store.adopt<int32_t>(${name('_col')}, std::move(csr.col), SS_ARRAY_SYNAPTIC);`,
+    ...(splitsByTarget(proj) ? [
+      `  S->row_splits[${proj.index}] = ss::RowSplit(S->${m('_row_ptr')}, S->${m('_col')}, ${pre.size}, ${post.size});`,
+      `  S->row_splits[${proj.index}].build(S->threads);`,
+    ] : []),
     '}',
   ];
 }
@@ -174,8 +178,7 @@ function deliver(x: Shape, ctx: ReturnType<typeof context>): string[] {
       ...constantLocals(x.ir).map((l) => `  ${l}`),
       `  const int64_t R = ${m('_ring_len')};`,
       `  const ss::Spikes spikes = populations[${pre.index}].emitted(s, 1);`,
-      ...spikeLoop(m('_row_ptr'), m('_col')),
-      `    for (int64_t k = ${m('_row_ptr')}[i]; k < ${m('_row_ptr')}[i + 1]; ++k) {`,
+      ...spikeLoop(`{${m('_row_ptr')}}`, m('_col')),
       `      const int64_t j = ${m('_col')}[k];`,
       `      real &slot = ${m('_ring')}[((s - 1 + ${m('_delay')}[k]) % R) * ${post.size} + j];`,
       ...randomDraws(randomSites(proj.model.preSpike.map((st) => st.value)), ctx, proj.streams.random, 'k').map((l) => `      ${l}`),
@@ -201,8 +204,7 @@ function deliver(x: Shape, ctx: ReturnType<typeof context>): string[] {
     return [
       ...head,
       ...locals,
-      ...spikeLoop(m('_row_ptr'), m('_col')),
-      `    for (int64_t k = ${m('_row_ptr')}[i]; k < ${m('_row_ptr')}[i + 1]; ++k) {`,
+      ...spikeLoop(`{${m('_row_ptr')}}`, m('_col')),
       `      const int64_t j = ${m('_col')}[k]; (void)j;`,
       ...eventBody(x, ctx, proj.model.preSpike).map((l) => `      ${l}`),
       '    }',
@@ -210,21 +212,18 @@ function deliver(x: Shape, ctx: ReturnType<typeof context>): string[] {
       '}',
     ];
   }
-  // Each thread walks every spike's row but only over its own slice of postsynaptic neurons
-  // (columns ascend within a row): every neuron still sums its input in spike order.
+  // Each thread walks its own part of every spike's row, the synapses onto its slice of
+  // postsynaptic neurons (row_splits): every neuron still sums its input in spike order.
   const local = context(names(x, x.ir, true));
   return [
     ...head,
     '  int64_t jb, je;',
-    `  ss::delivery_range(${post.size}, jb, je);`,
+    `  ss::owned_range(${post.size}, jb, je);`,
     '  if (jb == je) return;',
     ...locals,
     ...sharedLocals(x).map((l) => `  ${l}`),
-    `  const int64_t *__restrict row_ptr = ${m('_row_ptr')};`,
     `  const int32_t *__restrict col = ${m('_col')};`,
-    ...spikeLoop('row_ptr', 'col'),
-    '    const int64_t end = row_ptr[i + 1];',
-    '    for (int64_t k = ss::first_target_at_least(col, row_ptr[i], end, jb); k < end && col[k] < je; ++k) {',
+    ...spikeLoop(`row_splits[${proj.index}].part()`, 'col'),
     '      const int64_t j = col[k];',
     ...eventBody(x, local, proj.model.preSpike).map((l) => `      ${l}`),
     '    }',
@@ -233,12 +232,15 @@ function deliver(x: Shape, ctx: ReturnType<typeof context>): string[] {
   ];
 }
 
-// The loop over the spikes being delivered (bound to \`spikes\`), each spike as \`i\`.
-function spikeLoop(rowPtr: string, col: string): string[] {
+// The loops over the spikes being delivered (bound to \`spikes\`), each spike as \`i\`, and over
+// the synapses \`k\` of the given part of its row; the caller closes both.
+function spikeLoop(rows: string, col: string): string[] {
   return [
+    `  const ss::RowPart rows = ${rows};`,
     '  for (int64_t n = 0; n < spikes.count; ++n) {',
-    `    ss::prefetch_rows(${rowPtr}, ${col}, spikes, n);`,
+    `    ss::prefetch_rows(rows, ${col}, spikes, n);`,
     '    const int32_t i = spikes.data[n];',
+    '    for (int64_t k = rows.begin(i), end = rows.end(i); k < end; ++k) {',
   ];
 }
 

@@ -95,8 +95,18 @@ static int64_t fault_step() {
   const char *value = std::getenv("SPIKESWEEP_FAULT_CRASH_STEP");
   return value ? std::atoll(value) : -1;
 }
-static void fault_at(int64_t step, int64_t fault) {
-  if (step == fault) std::raise(SIGSEGV);
+
+// Before each step: the fault hook, then whether the run was cancelled.
+static bool stop_before(const SimBase &s, const ss_run_args *args, ss_run_result *result, int64_t fault) {
+  if (s.step == fault) std::raise(SIGSEGV);
+  return cancelled(args, result);
+}
+
+// On one thread after step k's step_once: the step's serial end, then whether the run stops
+// before step k + 1.
+static bool after_step(SimBase &s, int64_t k, const ss_run_args *args, ss_run_result *result, int64_t fault) {
+  s.end_step();
+  return finish_step(s, args, result) || (k + 1 < args->steps && stop_before(s, args, result, fault));
 }
 }  // namespace ss
 
@@ -112,11 +122,11 @@ __attribute__((visibility("default"))) int32_t ss_run(ss_sim *sim, const ss_run_
       explicit RunScope(ss::SimBase &sim) : s(sim) { s.begin_run(); }
       ~RunScope() { s.end_run(); }
     } scope(s);
+    if (args->steps <= 0 || ss::stop_before(s, args, result, fault)) return 0;
     if (s.threads <= 1 || !s.worth_a_team()) {
-      for (int64_t k = 0; k < args->steps && !ss::cancelled(args, result); ++k) {
-        ss::fault_at(s.step, fault);
+      for (int64_t k = 0; k < args->steps; ++k) {
         s.step_once();
-        if (ss::finish_step(s, args, result)) break;
+        if (ss::after_step(s, k, args, result, fault)) break;
       }
       return 0;
     }
@@ -128,16 +138,9 @@ __attribute__((visibility("default"))) int32_t ss_run(ss_sim *sim, const ss_run_
     {
       int slot = 0;
       for (int64_t k = 0; k < args->steps; ++k) {
-#pragma omp single
-        {
-          ss::fault_at(s.step, fault);
-          stop[slot] = ss::cancelled(args, result);
-        }
-        if (stop[slot]) break;
-        slot ^= 1;
         s.step_once();
 #pragma omp single
-        stop[slot] = ss::finish_step(s, args, result);
+        stop[slot] = ss::after_step(s, k, args, result, fault);
         if (stop[slot]) break;
         slot ^= 1;
       }

@@ -18,18 +18,10 @@
 #include "monitor.hpp"
 #include "philox.hpp"
 #include "refractory.hpp"
+#include "rows.hpp"
 #include "store.hpp"
 
 namespace ss {
-
-// A read-only list of spiking neurons (ascending).
-struct Spikes {
-  const int32_t *data = nullptr;
-  int64_t count = 0;
-  const int32_t *begin() const { return data; }
-  const int32_t *end() const { return data + count; }
-  bool empty() const { return count == 0; }
-};
 
 struct Population {
   int64_t size = 0;
@@ -74,16 +66,6 @@ struct Population {
   }
 };
 
-// Contiguous slice of [0, n) for thread t of T: the same partition on every run.
-inline void thread_range(int64_t n, int t, int T, int64_t &begin, int64_t &end) {
-  begin = n * t / T;
-  end = n * (t + 1) / T;
-}
-
-// Below this many elements a step's work (~1 ns per neuron) is cheaper than sharing it between
-// threads (a barrier costs about a microsecond): smaller populations run on one thread.
-constexpr int64_t kParallelMinimum = 32768;
-
 // Multi-threaded runs keep one OpenMP team alive for the whole run (ss_run): waking threads
 // for every population and step costs tens of microseconds on a VM and erased any speed-up.
 // Kernels are called by every thread of the team; these helpers split work or elect one thread.
@@ -98,26 +80,17 @@ template <class Fn> void one_thread(Fn fn) {
   fn();
 }
 
-// Runs body(begin, end, spikes_out) over contiguous neuron ranges, one per thread of the team,
-// then gathers the spikes in neuron order. The partition never changes results, only who
-// computes them.
-template <class Body> void update_population(Population &P, int64_t step, Body body) {
-  if (!omp_in_parallel() || P.size < kParallelMinimum) {
-    one_thread([&] {
-      P.thread_spikes[0].clear();
-      body(int64_t(0), P.size, P.thread_spikes[0]);
-      P.gather(step, 1);
-    });
-    return;
-  }
-  const int T = omp_get_num_threads(), t = omp_get_thread_num();
+// Runs body(begin, end, spikes_out) over the calling thread's slice of the population (owned_range),
+// collecting its spikes for the gather at the end of the step (SimBase::end_step). No barrier:
+// a thread updates the neurons whose input it delivered, and the step ends with one.
+template <class Body> void update_population(Population &P, Body body) {
+  const bool team = omp_in_parallel();
+  const int t = team ? omp_get_thread_num() : 0;
   int64_t begin, end;
-  thread_range(P.size, t, T, begin, end);
+  owned_range(P.size, begin, end);
   std::vector<int32_t> &out = P.thread_spikes[size_t(t)];
   out.clear();
-  body(begin, end, out);
-#pragma omp barrier
-  one_thread([&] { P.gather(step, T); });
+  if (begin < end) body(begin, end, out);
 }
 
 // Runs body(begin, end) over contiguous ranges of [0, n) across the team (independent elements).
@@ -136,40 +109,6 @@ template <class Body> void parallel_ranges(int64_t n, Body body) {
 inline void team_barrier() {
   if (omp_in_parallel()) {
 #pragma omp barrier
-  }
-}
-
-// The postsynaptic neurons this thread delivers spikes to: a large population is split the way its
-// update is (thread_range), a small one is left to the team's first thread.
-inline void delivery_range(int64_t n, int64_t &begin, int64_t &end) {
-  if (!omp_in_parallel()) {
-    begin = 0;
-    end = n;
-  } else if (n < kParallelMinimum) {
-    begin = 0;
-    end = omp_get_thread_num() == 0 ? n : 0;
-  } else {
-    thread_range(n, omp_get_thread_num(), omp_get_num_threads(), begin, end);
-  }
-}
-
-// The first synapse in [k, end) of a CSR row (columns ascending) whose target is ≥ j.
-inline int64_t first_target_at_least(const int32_t *col, int64_t k, int64_t end, int64_t j) {
-  return j == 0 ? k : int64_t(std::lower_bound(col + k, col + end, int32_t(j)) - col);
-}
-
-// A spike's row of synapses lies far from the previous spike's (beyond the caches in large
-// networks), and walking one row does not reveal where the next starts: fetching the rows of the
-// spikes a few places ahead lets their memory latency overlap the current row's delivery.
-// always_inline: GCC judges a separate function of prefetches side-effect free and drops its calls.
-__attribute__((always_inline)) inline void prefetch_rows(const int64_t *row_ptr, const int32_t *col, const Spikes &spikes, int64_t n) {
-  if (n + 8 < spikes.count) __builtin_prefetch(row_ptr + spikes.data[n + 8]);
-  if (n + 4 < spikes.count) {
-    const int32_t i = spikes.data[n + 4];
-    const char *first = reinterpret_cast<const char *>(col + row_ptr[i]);
-    const char *last = reinterpret_cast<const char *>(col + row_ptr[i + 1]);
-    for (const char *p = first; p < last; p += 64) __builtin_prefetch(p);
-    if (last > first) __builtin_prefetch(last - 1);
   }
 }
 
@@ -200,10 +139,12 @@ struct SimBase {
   Store store;
   std::vector<Population> populations;
   std::vector<Monitor> monitors;
+  std::vector<RowSplit> row_splits;  // per projection whose delivery is split by target (else unused)
 
   virtual ~SimBase() = default;
-  // Advances the model by one step (spike delivery, neuron and synapse updates, post events).
-  // Called by every thread of the run's team; serial phases run on one of them (one_thread).
+  // Advances the model by one step up to its spikes: delivery, neuron and continuous synapse
+  // updates. Called by every thread of the run's team, it ends with a barrier (serial phases run
+  // on one of them, one_thread); end_step follows on one thread.
   virtual void step_once() = 0;
   // Whether any population is large enough to share between threads.
   bool worth_a_team() const {
@@ -211,6 +152,14 @@ struct SimBase {
       if (p.size >= kParallelMinimum) return true;
     return false;
   }
+  // After every thread's step_once, on one thread: gathers each population's spikes (in neuron
+  // order, whatever the thread count) and processes postsynaptic events.
+  void end_step() {
+    const int T = omp_in_parallel() ? omp_get_num_threads() : 1;
+    for (auto &p : populations) p.gather(step, T);
+    post_events(step);
+  }
+  virtual void post_events(int64_t s) { (void)s; }
   // Whether the stop condition of population p holds for any (mode ANY) or all (mode ALL) neurons.
   virtual bool stop_condition(int32_t population, int32_t mode) = 0;
   virtual void set_threads(int n) {
@@ -219,6 +168,7 @@ struct SimBase {
       p.thread_spikes.assign(size_t(threads), {});
       p.refractory.set_threads(threads);
     }
+    for (auto &r : row_splits) r.build(threads);
   }
   // Around every run: the refractory countdown runs in bytes (see refractory.hpp).
   void begin_run() {

@@ -1,0 +1,102 @@
+// How a projection's deliveries walk its CSR rows (presynaptic neurons, columns ascending): which
+// part of each row a thread delivers, and fetching the rows ahead of use.
+#pragma once
+#include <omp.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace ss {
+
+// A read-only list of spiking neurons (ascending).
+struct Spikes {
+  const int32_t *data = nullptr;
+  int64_t count = 0;
+  const int32_t *begin() const { return data; }
+  const int32_t *end() const { return data + count; }
+  bool empty() const { return count == 0; }
+};
+
+// Contiguous slice of [0, n) for thread t of T: the same partition on every run.
+inline void thread_range(int64_t n, int t, int T, int64_t &begin, int64_t &end) {
+  begin = n * t / T;
+  end = n * (t + 1) / T;
+}
+
+// Below this many elements a step's work (~1 ns per neuron) is cheaper than sharing it between
+// threads (a barrier costs about a microsecond): smaller populations run on one thread.
+constexpr int64_t kParallelMinimum = 32768;
+
+// The slice of a population thread t of T owns: it delivers those neurons' input and updates
+// them, so neither needs to wait for the other threads. A large population is split by
+// thread_range, a small one is left to the team's first thread.
+inline void owned_range(int64_t n, int t, int T, int64_t &begin, int64_t &end) {
+  if (T <= 1 || n >= kParallelMinimum) {
+    thread_range(n, t, T, begin, end);
+  } else {
+    begin = t == 0 ? 0 : n;
+    end = n;
+  }
+}
+
+// The calling thread's slice (all of it outside a team).
+inline void owned_range(int64_t n, int64_t &begin, int64_t &end) {
+  const bool team = omp_in_parallel();
+  owned_range(n, team ? omp_get_thread_num() : 0, team ? omp_get_num_threads() : 1, begin, end);
+}
+
+// One thread's part of every row: synapses [begin(i), end(i)). A null offset table stands for
+// the row's own start or end.
+struct RowPart {
+  const int64_t *row_ptr = nullptr;
+  const int32_t *first = nullptr;  // per row: offset of the part's first synapse
+  const int32_t *last = nullptr;   // per row: offset just past the part's last synapse
+  int64_t begin(int64_t i) const { return row_ptr[i] + (first ? first[i] : 0); }
+  int64_t end(int64_t i) const { return last ? row_ptr[i] + last[i] : row_ptr[i + 1]; }
+};
+
+// Where each thread's targets start in every row, computed once per thread count: a split
+// delivery then walks exactly its own synapses, with no search of the row per spike and no
+// fetching of other threads' parts. Offsets fit 32 bits: a row holds at most one synapse per
+// postsynaptic neuron.
+struct RowSplit {
+  const int64_t *row_ptr = nullptr;
+  const int32_t *col = nullptr;
+  int64_t n_pre = 0, n_post = 0;
+  int threads = 1;
+  std::vector<int32_t> offsets;  // (threads - 1) × n_pre: where thread t ≥ 1 starts in row i
+
+  RowSplit() = default;
+  RowSplit(const int64_t *rows, const int32_t *cols, int64_t pre, int64_t post)
+      : row_ptr(rows), col(cols), n_pre(pre), n_post(post) {}
+  void build(int T);
+  // The calling thread's part (whole rows outside a team).
+  RowPart part() const {
+    if (!omp_in_parallel() || threads <= 1) return {row_ptr, nullptr, nullptr};
+    const int t = omp_get_thread_num();
+    return {row_ptr, t == 0 ? nullptr : offsets.data() + (t - 1) * n_pre,
+            t == threads - 1 ? nullptr : offsets.data() + t * n_pre};
+  }
+};
+
+// A spike's row of synapses lies far from the previous spike's (beyond the caches in large
+// networks), and walking one row does not reveal where the next starts: fetching the rows of the
+// spikes a few places ahead lets their memory latency overlap the current row's delivery.
+// always_inline: GCC judges a separate function of prefetches side-effect free and drops its calls.
+__attribute__((always_inline)) inline void prefetch_rows(const RowPart &rows, const int32_t *col, const Spikes &spikes, int64_t n) {
+  if (n + 8 < spikes.count) {
+    const int32_t i = spikes.data[n + 8];
+    __builtin_prefetch(rows.row_ptr + i);
+    if (rows.first) __builtin_prefetch(rows.first + i);
+    if (rows.last) __builtin_prefetch(rows.last + i);
+  }
+  if (n + 4 < spikes.count) {
+    const int32_t i = spikes.data[n + 4];
+    const char *first = reinterpret_cast<const char *>(col + rows.begin(i));
+    const char *last = reinterpret_cast<const char *>(col + rows.end(i));
+    for (const char *p = first; p < last; p += 64) __builtin_prefetch(p);
+    if (last > first) __builtin_prefetch(last - 1);
+  }
+}
+
+}  // namespace ss
