@@ -75,7 +75,7 @@ export function generateNetworkSource(ir: NetworkIR): string {
     `  S->row_splits.resize(${ir.projections.length});`,
     ...indent(projs.flatMap((p) => p.create), 1),
     `  S->populations.resize(${ir.populations.length});`,
-    ...ir.populations.map((p) => `  S->populations[${p.index}].init(S->store, ${quote(p.name)}, ${p.size}, ${depth(p.index)}, S->threads);`),
+    ...ir.populations.map((p) => `  S->populations[${p.index}].init(S->store, ${quote(p.name)}, ${p.size}, ${depth(p.index)});`),
     ...ir.populations.filter((p) => p.model?.refractory !== undefined)
       .map((p) => `  S->populations[${p.index}].refractory.attach(S->${popMember(p, '_refractory_left')}, ${p.size}, S->threads);`),
     '  return S.release();',
@@ -87,16 +87,14 @@ export function generateNetworkSource(ir: NetworkIR): string {
 
 // Delivery calls in projection order: consecutive one-thread calls share a `one_thread` block (it
 // ends with a barrier); calls made by every thread end with a barrier too, so each group sees the
-// input of the ones before — except the last group: each thread then updates the very neurons it
-// delivered to (owned_range), so the neuron updates need not wait for the other threads.
+// input of the ones before and the neuron updates see all of it.
 function deliveryPhase(calls: DeliveryCall[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < calls.length;) {
     const everyThread = calls[i].everyThread;
     const group: string[] = [];
     for (; i < calls.length && calls[i].everyThread === everyThread; i++) group.push(calls[i].call);
-    const last = i === calls.length;
-    out.push(...(everyThread ? [...group, ...(last ? [] : ['ss::team_barrier();'])] : ['ss::one_thread([&] {', ...indent(group, 1), '});']));
+    out.push(...(everyThread ? [...group, 'ss::team_barrier();'] : ['ss::one_thread([&] {', ...indent(group, 1), '});']));
   }
   return out;
 }

@@ -218,7 +218,7 @@ function deliver(x: Shape, ctx: ReturnType<typeof context>): string[] {
   return [
     ...head,
     '  int64_t jb, je;',
-    `  ss::owned_range(${post.size}, jb, je);`,
+    `  ss::target_range(${post.size}, jb, je);`,
     '  if (jb == je) return;',
     ...locals,
     ...sharedLocals(x).map((l) => `  ${l}`),

@@ -10,7 +10,7 @@ void RowSplit::build(int T) {
   offsets.assign(size_t(threads - 1) * size_t(n_pre), 0);
   for (int t = 1; t < threads; ++t) {
     int64_t jb, je;
-    owned_range(n_post, t, threads, jb, je);
+    target_range(n_post, t, threads, jb, je);
     int32_t *out = offsets.data() + size_t(t - 1) * size_t(n_pre);
     for (int64_t i = 0; i < n_pre; ++i) {
       const int32_t *row = col + row_ptr[i], *row_end = col + row_ptr[i + 1];

@@ -27,10 +27,9 @@ inline void thread_range(int64_t n, int t, int T, int64_t &begin, int64_t &end) 
 // threads (a barrier costs about a microsecond): smaller populations run on one thread.
 constexpr int64_t kParallelMinimum = 32768;
 
-// The slice of a population thread t of T owns: it delivers those neurons' input and updates
-// them, so neither needs to wait for the other threads. A large population is split by
+// The postsynaptic neurons thread t of T delivers spikes to: a large population is split by
 // thread_range, a small one is left to the team's first thread.
-inline void owned_range(int64_t n, int t, int T, int64_t &begin, int64_t &end) {
+inline void target_range(int64_t n, int t, int T, int64_t &begin, int64_t &end) {
   if (T <= 1 || n >= kParallelMinimum) {
     thread_range(n, t, T, begin, end);
   } else {
@@ -39,10 +38,10 @@ inline void owned_range(int64_t n, int t, int T, int64_t &begin, int64_t &end) {
   }
 }
 
-// The calling thread's slice (all of it outside a team).
-inline void owned_range(int64_t n, int64_t &begin, int64_t &end) {
+// The calling thread's targets (all of them outside a team).
+inline void target_range(int64_t n, int64_t &begin, int64_t &end) {
   const bool team = omp_in_parallel();
-  owned_range(n, team ? omp_get_thread_num() : 0, team ? omp_get_num_threads() : 1, begin, end);
+  target_range(n, team ? omp_get_thread_num() : 0, team ? omp_get_num_threads() : 1, begin, end);
 }
 
 // One thread's part of every row: synapses [begin(i), end(i)). A null offset table stands for

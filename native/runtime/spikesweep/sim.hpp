@@ -5,6 +5,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <cstdint>
@@ -23,23 +24,39 @@
 
 namespace ss {
 
+// Neurons per unit of update work handed to a thread (update_population): enough to amortise
+// taking one, few enough that a thread slowed by its CPU takes fewer of a step's.
+constexpr int64_t kUpdateChunk = 8192;
+
+// Hands out chunk numbers to the threads of a team. A line of its own: every thread writes it.
+struct alignas(64) ChunkCounter {
+  std::atomic<int64_t> next{0};
+  ChunkCounter() = default;
+  ChunkCounter(const ChunkCounter &) {}
+  ChunkCounter &operator=(const ChunkCounter &) {
+    next = 0;
+    return *this;
+  }
+};
+
 struct Population {
   int64_t size = 0;
   int64_t depth = 1;          // steps of spike history kept (the longest outgoing delay)
   int32_t *history = nullptr; // depth × size: spikes of step s in row s % depth (store array, part of a checkpoint)
   int32_t *history_count = nullptr;  // depth: spikes in each row
   Spikes spiked;              // this step's spikes, valid after the population's update
-  std::vector<std::vector<int32_t>> thread_spikes;  // per-thread spikes of contiguous ranges
+  std::vector<std::vector<int32_t>> chunk_spikes;  // this step's spikes of each chunk of kUpdateChunk neurons
+  ChunkCounter next_chunk;    // the next chunk to update this step
   std::vector<uint8_t> fire;  // scratch: spike condition per neuron this step
   Refractory refractory;      // attached by models with a refractory period
 
-  void init(Store &store, const std::string &name, int64_t n, int64_t history_depth, int threads) {
+  void init(Store &store, const std::string &name, int64_t n, int64_t history_depth) {
     size = n;
     depth = std::max<int64_t>(history_depth, 1);
     history = store.add<int32_t>(name + "._spike_history", depth * n, SS_ARRAY_STATE);
     history_count = store.add<int32_t>(name + "._spike_history_count", depth, SS_ARRAY_STATE);
     fire.assign(size_t(n) + 8, 0);  // padded for word-wise scans
-    thread_spikes.assign(size_t(std::max(threads, 1)), {});
+    chunk_spikes.assign(size_t((n + kUpdateChunk - 1) / kUpdateChunk), {});
   }
   // Spikes emitted `delay` steps before `step` (1 ≤ delay ≤ depth).
   Spikes emitted(int64_t step, int64_t delay) const {
@@ -48,15 +65,16 @@ struct Population {
     const int64_t row = when % depth;
     return {history + row * size, history_count[row]};
   }
-  // Concatenating per-thread ranges in thread order keeps spikes ascending for any thread count.
-  void gather(int64_t step, int used_threads) {
+  // Concatenating the chunks' spikes in chunk order keeps them ascending for any thread count.
+  void gather(int64_t step) {
     const int64_t row = step % depth;
     int32_t *out = history + row * size;
     int64_t n = 0;
-    for (int t = 0; t < used_threads; ++t)
-      for (int32_t i : thread_spikes[size_t(t)]) out[n++] = i;
+    for (const auto &chunk : chunk_spikes)
+      for (int32_t i : chunk) out[n++] = i;
     history_count[row] = int32_t(n);
     spiked = {out, n};
+    next_chunk.next.store(0, std::memory_order_relaxed);
     if (refractory.used()) refractory.gather();
   }
   // Forgets spikes in flight (the clock was moved).
@@ -80,17 +98,17 @@ template <class Fn> void one_thread(Fn fn) {
   fn();
 }
 
-// Runs body(begin, end, spikes_out) over the calling thread's slice of the population (owned_range),
-// collecting its spikes for the gather at the end of the step (SimBase::end_step). No barrier:
-// a thread updates the neurons whose input it delivered, and the step ends with one.
+// Runs body(begin, end, spikes_out) over the population's chunks, each taken by whichever thread
+// of the team is free — on a VM one CPU often runs slower than the other for seconds, and a fixed
+// split made the faster thread wait for it — with each chunk's spikes kept apart for the gather
+// at the end of the step (SimBase::end_step). Which thread updates a neuron never changes results.
 template <class Body> void update_population(Population &P, Body body) {
-  const bool team = omp_in_parallel();
-  const int t = team ? omp_get_thread_num() : 0;
-  int64_t begin, end;
-  owned_range(P.size, begin, end);
-  std::vector<int32_t> &out = P.thread_spikes[size_t(t)];
-  out.clear();
-  if (begin < end) body(begin, end, out);
+  const int64_t chunks = int64_t(P.chunk_spikes.size());
+  for (int64_t c; (c = P.next_chunk.next.fetch_add(1, std::memory_order_relaxed)) < chunks;) {
+    std::vector<int32_t> &out = P.chunk_spikes[size_t(c)];
+    out.clear();
+    body(c * kUpdateChunk, std::min(P.size, (c + 1) * kUpdateChunk), out);
+  }
 }
 
 // Runs body(begin, end) over contiguous ranges of [0, n) across the team (independent elements).
@@ -155,8 +173,7 @@ struct SimBase {
   // After every thread's step_once, on one thread: gathers each population's spikes (in neuron
   // order, whatever the thread count) and processes postsynaptic events.
   void end_step() {
-    const int T = omp_in_parallel() ? omp_get_num_threads() : 1;
-    for (auto &p : populations) p.gather(step, T);
+    for (auto &p : populations) p.gather(step);
     post_events(step);
   }
   virtual void post_events(int64_t s) { (void)s; }
@@ -164,10 +181,7 @@ struct SimBase {
   virtual bool stop_condition(int32_t population, int32_t mode) = 0;
   virtual void set_threads(int n) {
     threads = std::max(n, 1);
-    for (auto &p : populations) {
-      p.thread_spikes.assign(size_t(threads), {});
-      p.refractory.set_threads(threads);
-    }
+    for (auto &p : populations) p.refractory.set_threads(threads);
     for (auto &r : row_splits) r.build(threads);
   }
   // Around every run: the refractory countdown runs in bytes (see refractory.hpp).
