@@ -78,6 +78,27 @@ test('split and one-thread deliveries and long refractory periods give the same 
   assert.deepEqual(two.w, one.w);
 });
 
+test('a stop condition ends a run on 2 threads at the same step, in the same state, as on 1 thread', async () => {
+  // 40,000 neurons: a team of threads runs the steps, and the step's last thread evaluates the
+  // condition; the neuron with the largest input crosses first.
+  async function run(threads: number) {
+    const net = new Network({ dt: 0.1, seed: 5, name: 'until_threads' });
+    net.config({ numThreads: threads });
+    const p = net.create(40_000, 'LIF_CUBA', { name: 'p', stopCondition: 'v > -55 : any' });
+    p.set({ i_offset: Float64Array.from({ length: p.size }, (_, i) => 1 + ((i * 7919) % 40_000) / 40_000) });
+    await net.compile();
+    const t = await net.simulateUntil(100, [p]);
+    const v = Float64Array.from(p.get('v') as Float64Array);
+    net.destroy();
+    return { t, v };
+  }
+  const one = await run(1);
+  const two = await run(2);
+  assert.ok(one.t > 1 && one.t < 100, `stopped at ${one.t} ms`);
+  assert.equal(two.t, one.t);
+  assert.deepEqual(two.v, one.v);
+});
+
 // tau dv/dt = (El - v) + I from v = El: the threshold Vt is reached at T = tau ln(I / (I - (Vt - El))).
 function lifNeuron(method: 'explicit' | 'exponential') {
   return {

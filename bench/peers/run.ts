@@ -9,8 +9,9 @@
 // the timed repetitions), so their build phase is not reported.
 // Env: PEERS_SIZES (4000,32000,256000), PEERS_MODELS (cuba,coba), PEERS_THREADS (1,2),
 // PEERS_TIMEOUT_S (per process, default 150; a peer that exceeds it at some N is not run at larger
-// N nor with other thread counts for that model), PEERS_SKIP (peers to leave out, recorded), PEERS_APPEND=1 (add to the rows of an existing
-// latest.json instead of replacing it), PEERS_MAX_LOAD (0.5) and PEERS_WAIT_S (600): wait until the 1-min load average is below
+// N nor with other thread counts for that model), PEERS_SKIP (peers to leave out, recorded unless an
+// appended run already says why), PEERS_APPEND=1 (add to the rows of an existing latest.json,
+// replacing those measured again), PEERS_MAX_LOAD (0.5) and PEERS_WAIT_S (600): wait until the 1-min load average is below
 // PEERS_MAX_LOAD, at most PEERS_WAIT_S, then measure anyway and record the load.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -79,7 +80,14 @@ const rows: Row[] = [];
 const skipped: NonNullable<Report['skipped']> = [];
 const raw: Record<string, unknown>[] = [];
 const previous = process.env.PEERS_APPEND === '1' && existsSync(join(root, 'bench/results/latest.json')) ? (JSON.parse(readFileSync(join(root, 'bench/results/latest.json'), 'utf8')) as Report & { raw?: Record<string, unknown>[]; machine: { loadBefore?: number[]; loadMaxSeen?: number; date?: string } }) : null;
-if (previous) { rows.push(...previous.rows); skipped.push(...(previous.skipped ?? [])); raw.push(...(previous.raw ?? [])); }
+// Appending keeps the earlier invocation's results except those this one measures again.
+const remeasured = (r: { model: string; neurons: number; threads: number; peer?: unknown }) =>
+  models.includes(r.model) && sizes.includes(r.neurons) && threadsList.includes(r.threads) && ['spikesweep', ...available].includes(String(r.peer));
+if (previous) {
+  rows.push(...previous.rows.filter((r) => !remeasured(r)));
+  skipped.push(...(previous.skipped ?? []).filter((r) => !remeasured(r)));
+  raw.push(...(previous.raw ?? []).filter((r) => !remeasured(r as never)));
+}
 // `${peer}/${model}` past the time limit at some N: not run at larger N or other thread counts
 // (construction, which dominates there, does not get faster with threads in any of the peers).
 const gave_up = new Set<string>();
@@ -98,7 +106,9 @@ const save = () => { mkdirSync(join(root, 'bench/results'), { recursive: true })
 rmSync(join(work, 'spikesweep-cache'), { recursive: true, force: true });
 for (const n of sizes) for (const model of models) for (const threads of threadsList) {
   const cold = n === 4000 && threads === 1;
-  for (const p of skipPeers) skipped.push({ model, neurons: n, threads, peer: p, reason: `not run (PEERS_SKIP=${skipPeers.join(',')})` });
+  for (const p of skipPeers)
+    if (!skipped.some((r) => r.model === model && r.neurons === n && r.threads === threads && r.peer === p))
+      skipped.push({ model, neurons: n, threads, peer: p, reason: `not run (PEERS_SKIP=${skipPeers.join(',')})` });
   const sims = ['spikesweep', ...available].filter((p) => {
     if (!gave_up.has(`${p}/${model}`)) return true;
     skipped.push({ model, neurons: n, threads, peer: p, reason: `not run: exceeded the ${timeoutS} s limit per run at this or a smaller N` });

@@ -75,7 +75,7 @@ export function generateNetworkSource(ir: NetworkIR): string {
     `  S->row_splits.resize(${ir.projections.length});`,
     ...indent(projs.flatMap((p) => p.create), 1),
     `  S->populations.resize(${ir.populations.length});`,
-    ...ir.populations.map((p) => `  S->populations[${p.index}].init(S->store, ${quote(p.name)}, ${p.size}, ${depth(p.index)});`),
+    ...ir.populations.map((p) => `  S->populations[${p.index}].init(S->store, ${quote(p.name)}, ${p.size}, ${depth(p.index)}, S->threads);`),
     ...ir.populations.filter((p) => p.model?.refractory !== undefined)
       .map((p) => `  S->populations[${p.index}].refractory.attach(S->${popMember(p, '_refractory_left')}, ${p.size}, S->threads);`),
     '  return S.release();',

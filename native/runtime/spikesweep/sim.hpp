@@ -28,13 +28,16 @@ namespace ss {
 // taking one, few enough that a thread slowed by its CPU takes fewer of a step's.
 constexpr int64_t kUpdateChunk = 8192;
 
-// Hands out chunk numbers to the threads of a team. A line of its own: every thread writes it.
-struct alignas(64) ChunkCounter {
+// One thread's run of a population's chunks, [next, end), taken one at a time by its owner and,
+// once the owner's own are done, by the other threads. A line of its own: every thread writes it.
+struct alignas(64) ChunkRun {
   std::atomic<int64_t> next{0};
-  ChunkCounter() = default;
-  ChunkCounter(const ChunkCounter &) {}
-  ChunkCounter &operator=(const ChunkCounter &) {
-    next = 0;
+  int64_t end = 0;
+  ChunkRun() = default;
+  ChunkRun(const ChunkRun &other) : next(other.next.load()), end(other.end) {}
+  ChunkRun &operator=(const ChunkRun &other) {
+    next = other.next.load();
+    end = other.end;
     return *this;
   }
 };
@@ -46,17 +49,18 @@ struct Population {
   int32_t *history_count = nullptr;  // depth: spikes in each row
   Spikes spiked;              // this step's spikes, valid after the population's update
   std::vector<std::vector<int32_t>> chunk_spikes;  // this step's spikes of each chunk of kUpdateChunk neurons
-  ChunkCounter next_chunk;    // the next chunk to update this step
+  std::vector<ChunkRun> chunk_runs;  // per thread: the chunks it starts the step's update with
   std::vector<uint8_t> fire;  // scratch: spike condition per neuron this step
   Refractory refractory;      // attached by models with a refractory period
 
-  void init(Store &store, const std::string &name, int64_t n, int64_t history_depth) {
+  void init(Store &store, const std::string &name, int64_t n, int64_t history_depth, int threads) {
     size = n;
     depth = std::max<int64_t>(history_depth, 1);
     history = store.add<int32_t>(name + "._spike_history", depth * n, SS_ARRAY_STATE);
     history_count = store.add<int32_t>(name + "._spike_history_count", depth, SS_ARRAY_STATE);
     fire.assign(size_t(n) + 8, 0);  // padded for word-wise scans
     chunk_spikes.assign(size_t((n + kUpdateChunk - 1) / kUpdateChunk), {});
+    set_threads(threads);
   }
   // Spikes emitted `delay` steps before `step` (1 ≤ delay ≤ depth).
   Spikes emitted(int64_t step, int64_t delay) const {
@@ -74,8 +78,22 @@ struct Population {
       for (int32_t i : chunk) out[n++] = i;
     history_count[row] = int32_t(n);
     spiked = {out, n};
-    next_chunk.next.store(0, std::memory_order_relaxed);
+    deal_chunks();
     if (refractory.used()) refractory.gather();
+  }
+  // Each thread of the team starts on a contiguous run of chunks (as far from the others' as a
+  // fixed split would be: threads working side by side ran at half speed on this VM now and then).
+  void deal_chunks() {
+    const int64_t chunks = int64_t(chunk_spikes.size()), T = int64_t(chunk_runs.size());
+    for (int64_t t = 0; t < T; ++t) {
+      chunk_runs[size_t(t)].next.store(chunks * t / T, std::memory_order_relaxed);
+      chunk_runs[size_t(t)].end = chunks * (t + 1) / T;
+    }
+  }
+  void set_threads(int threads) {
+    chunk_runs.assign(size_t(std::max(threads, 1)), {});
+    deal_chunks();
+    refractory.set_threads(threads);
   }
   // Forgets spikes in flight (the clock was moved).
   void clear_history() {
@@ -98,16 +116,20 @@ template <class Fn> void one_thread(Fn fn) {
   fn();
 }
 
-// Runs body(begin, end, spikes_out) over the population's chunks, each taken by whichever thread
-// of the team is free — on a VM one CPU often runs slower than the other for seconds, and a fixed
-// split made the faster thread wait for it — with each chunk's spikes kept apart for the gather
-// at the end of the step (SimBase::end_step). Which thread updates a neuron never changes results.
+// Runs body(begin, end, spikes_out) over the population's chunks: each thread of the team takes
+// its own run of them, then helps with the others' — on a VM one CPU often runs slower than the
+// other for seconds, and a fixed split made the faster thread wait for it. Each chunk's spikes are
+// kept apart for the gather at the end of the step (SimBase::end_step); which thread updates a
+// neuron never changes results.
 template <class Body> void update_population(Population &P, Body body) {
-  const int64_t chunks = int64_t(P.chunk_spikes.size());
-  for (int64_t c; (c = P.next_chunk.next.fetch_add(1, std::memory_order_relaxed)) < chunks;) {
-    std::vector<int32_t> &out = P.chunk_spikes[size_t(c)];
-    out.clear();
-    body(c * kUpdateChunk, std::min(P.size, (c + 1) * kUpdateChunk), out);
+  const int T = int(P.chunk_runs.size()), t = omp_in_parallel() ? omp_get_thread_num() : 0;
+  for (int k = 0; k < T; ++k) {
+    ChunkRun &run = P.chunk_runs[size_t((t + k) % T)];
+    for (int64_t c; (c = run.next.fetch_add(1, std::memory_order_relaxed)) < run.end;) {
+      std::vector<int32_t> &out = P.chunk_spikes[size_t(c)];
+      out.clear();
+      body(c * kUpdateChunk, std::min(P.size, (c + 1) * kUpdateChunk), out);
+    }
   }
 }
 
@@ -181,7 +203,7 @@ struct SimBase {
   virtual bool stop_condition(int32_t population, int32_t mode) = 0;
   virtual void set_threads(int n) {
     threads = std::max(n, 1);
-    for (auto &p : populations) p.refractory.set_threads(threads);
+    for (auto &p : populations) p.set_threads(threads);
     for (auto &r : row_splits) r.build(threads);
   }
   // Around every run: the refractory countdown runs in bytes (see refractory.hpp).
