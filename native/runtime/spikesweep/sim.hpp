@@ -206,10 +206,13 @@ struct SimBase {
     for (auto &p : populations) p.set_threads(threads);
     for (auto &r : row_splits) r.build(threads);
   }
-  // Around every run: the refractory countdown runs in bytes (see refractory.hpp).
+  // Around every run: the refractory countdown runs in bytes (see refractory.hpp), and the update's
+  // chunks are dealt afresh (a run that failed mid-step may have left some taken).
   void begin_run() {
-    for (auto &p : populations)
+    for (auto &p : populations) {
+      p.deal_chunks();
       if (p.refractory.used()) p.refractory.begin_run();
+    }
   }
   void end_run() {
     for (auto &p : populations)
