@@ -79,8 +79,8 @@ test('split and one-thread deliveries and long refractory periods give the same 
 });
 
 test('a stop condition ends a run on 2 threads at the same step, in the same state, as on 1 thread', async () => {
-  // 40,000 neurons: a team of threads runs the steps, and the step's last thread evaluates the
-  // condition; the neuron with the largest input crosses first.
+  // 40,000 neurons: a team of threads runs the steps, and one of them evaluates the condition at
+  // the end of each step; the neuron with the largest input crosses first.
   async function run(threads: number) {
     const net = new Network({ dt: 0.1, seed: 5, name: 'until_threads' });
     net.config({ numThreads: threads });

@@ -81,12 +81,13 @@ const skipped: NonNullable<Report['skipped']> = [];
 const raw: Record<string, unknown>[] = [];
 const previous = process.env.PEERS_APPEND === '1' && existsSync(join(root, 'bench/results/latest.json')) ? (JSON.parse(readFileSync(join(root, 'bench/results/latest.json'), 'utf8')) as Report & { raw?: Record<string, unknown>[]; machine: { loadBefore?: number[]; loadMaxSeen?: number; date?: string } }) : null;
 // Appending keeps the earlier invocation's results except those this one measures again.
-const remeasured = (r: { model: string; neurons: number; threads: number; peer?: unknown }) =>
+type Case = { model: string; neurons: number; threads: number; peer?: unknown };
+const remeasured = (r: Case) =>
   models.includes(r.model) && sizes.includes(r.neurons) && threadsList.includes(r.threads) && ['spikesweep', ...available].includes(String(r.peer));
 if (previous) {
   rows.push(...previous.rows.filter((r) => !remeasured(r)));
   skipped.push(...(previous.skipped ?? []).filter((r) => !remeasured(r)));
-  raw.push(...(previous.raw ?? []).filter((r) => !remeasured(r as never)));
+  raw.push(...(previous.raw ?? []).filter((r) => !remeasured(r as Case)));
 }
 // `${peer}/${model}` past the time limit at some N: not run at larger N or other thread counts
 // (construction, which dominates there, does not get faster with threads in any of the peers).

@@ -97,10 +97,7 @@ function create(x: Shape): string[] {
     ] : []),
     `  S->${m('_row_ptr')} = S->store.adopt<int64_t>(${name('_row_ptr')}, std::move(csr.row_ptr), 0);`,
     `  S->${m('_col')} = S->store.adopt<int32_t>(${name('_col')}, std::move(csr.col), SS_ARRAY_SYNAPTIC);`,
-    ...(splitsByTarget(proj) ? [
-      `  S->row_splits[${proj.index}] = ss::RowSplit(S->${m('_row_ptr')}, S->${m('_col')}, ${pre.size}, ${post.size});`,
-      `  S->row_splits[${proj.index}].build(S->threads);`,
-    ] : []),
+    ...(splitsByTarget(proj) ? [`  S->row_splits[${proj.index}] = ss::RowSplit(S->${m('_row_ptr')}, S->${m('_col')}, ${pre.size}, ${post.size}, S->threads);`] : []),
     '}',
   ];
 }

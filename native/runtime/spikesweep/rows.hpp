@@ -66,8 +66,10 @@ struct RowSplit {
   std::vector<int32_t> offsets;  // (threads - 1) × n_pre: where thread t ≥ 1 starts in row i
 
   RowSplit() = default;
-  RowSplit(const int64_t *rows, const int32_t *cols, int64_t pre, int64_t post)
-      : row_ptr(rows), col(cols), n_pre(pre), n_post(post) {}
+  RowSplit(const int64_t *rows, const int32_t *cols, int64_t pre, int64_t post, int T)
+      : row_ptr(rows), col(cols), n_pre(pre), n_post(post) {
+    build(T);
+  }
   void build(int T);
   // The calling thread's part (whole rows outside a team).
   RowPart part() const {
