@@ -55,9 +55,10 @@ test('the same seed gives identical spikes on 1 and 2 threads; another seed diff
 
 test('split and one-thread deliveries and long refractory periods give the same on 1 and 2 threads', async () => {
   // exc (40,000, split between threads) receives a static projection (delivered by every thread,
-  // each to its own neurons) and an STDP projection onto the same conductance (delivered on one
-  // thread, after it); inh (10,000) is below the split size and goes to the first thread. exc's
-  // refractory periods run from 2 to 38 ms: beyond 255 steps the countdown leaves its byte.
+  // each to the neurons of its own update chunks) and an STDP projection onto the same conductance
+  // (delivered on one thread, after it); inh (10,000) is split by chunk too (8192 + 1808), and a
+  // thread that takes over another's chunk waits for that thread's deliveries. exc's refractory
+  // periods run from 2 to 38 ms: beyond 255 steps the countdown leaves its byte.
   async function run(threads: number) {
     const net = cubaNetwork({ seed: 11, neurons: 50_000, probability: 80 / 50_000, threads });
     const exc = net.getPopulation('exc');

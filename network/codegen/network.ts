@@ -42,8 +42,9 @@ export function generateNetworkSource(ir: NetworkIR): string {
     ...indent(projs.flatMap((p) => p.methods), 1),
     '',
     // Called by every thread of the run's team: neuron and synapse updates are shared, deliveries
-    // split by target where they can be, the rest of delivery runs on one thread and postsynaptic
-    // events on the one that ends the step (a fixed summation order either way).
+    // split by target where they can be (each thread's reach the neurons of its own update chunks,
+    // so the updates start without a barrier), the rest of delivery runs on one thread and
+    // postsynaptic events on the one that ends the step (a fixed summation order either way).
     '  void step_once() override {',
     '    const int64_t s = step;',
     ...indent(deliveryPhase([...zeroSums.map((call) => ({ call, everyThread: false })), ...projs.flatMap((p) => p.phases.deliver)]), 2),
@@ -68,7 +69,7 @@ export function generateNetworkSource(ir: NetworkIR): string {
     '  std::unique_ptr<Sim> S(new Sim());',
     '  const double *V = a->values;',
     '  S->seed = a->seed;',
-    '  S->threads = std::max(1, int(a->num_threads));',
+    '  S->init_team(int(a->num_threads));',
     '  S->dt = V[0];',
     ...ir.constants.map((c) => `  S->${constMember(c)} = S->store.add<real>(${quote(`const.${c}`)}, 1, SS_ARRAY_SETTABLE);`),
     ...indent(pops.flatMap((p) => p.create), 1),
@@ -86,15 +87,16 @@ export function generateNetworkSource(ir: NetworkIR): string {
 }
 
 // Delivery calls in projection order: consecutive one-thread calls share a `one_thread` block (it
-// ends with a barrier); calls made by every thread end with a barrier too, so each group sees the
-// input of the ones before and the neuron updates see all of it.
+// ends with a barrier); a group of calls made by every thread ends with a barrier when more
+// deliveries follow, so each group sees the input of the ones before. Then each thread marks its
+// deliveries made, which is all the updates wait for (update_population).
 function deliveryPhase(calls: DeliveryCall[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < calls.length;) {
     const everyThread = calls[i].everyThread;
     const group: string[] = [];
     for (; i < calls.length && calls[i].everyThread === everyThread; i++) group.push(calls[i].call);
-    out.push(...(everyThread ? [...group, 'ss::team_barrier();'] : ['ss::one_thread([&] {', ...indent(group, 1), '});']));
+    out.push(...(everyThread ? [...group, ...(i < calls.length ? ['ss::team_barrier();'] : [])] : ['ss::one_thread([&] {', ...indent(group, 1), '});']));
   }
-  return out;
+  return [...out, 'deliveries_made(s);'];
 }

@@ -141,7 +141,7 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR): CodeParts {
   const methods = [
     `void update_p${pop.index}(int64_t s) {`,
     '  const double t = double(s) * dt;',
-    `  ss::update_population(populations[${pop.index}], [&](int64_t b, int64_t e, std::vector<int32_t> &out) {`,
+    `  ss::update_population(populations[${pop.index}], delivered, s, [&](int64_t b, int64_t e, std::vector<int32_t> &out) {`,
     ...[...pointerLocals, ...valueLocals].map((l) => `    ${l}`),
     ...(hasRefractory ? [`    populations[${pop.index}].refractory.top_up(b, e);`] : []),
     '    for (int64_t i = b; i < e; ++i) {',
@@ -211,7 +211,7 @@ function emitSpikeSource(pop: PopulationIR): CodeParts {
     ],
     methods: [
       `void update_p${pop.index}(int64_t s) {`,
-      `  ss::update_population(populations[${pop.index}], [&](int64_t b, int64_t e, std::vector<int32_t> &out) {`,
+      `  ss::update_population(populations[${pop.index}], delivered, s, [&](int64_t b, int64_t e, std::vector<int32_t> &out) {`,
       '    for (int64_t i = b; i < e; ++i) {',
       `      int64_t c = ${m('_cursor')}[i];`,
       `      const int64_t end = ${m('_times_ptr')}[i + 1];`,

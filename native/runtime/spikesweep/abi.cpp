@@ -134,6 +134,7 @@ __attribute__((visibility("default"))) int32_t ss_run(ss_sim *sim, const ss_run_
     // publishes it) into alternating slots: a thread can be at most one barrier ahead of another,
     // so it never overwrites a slot someone has yet to read.
     bool stop[2] = {false, false};
+    omp_set_dynamic(0);  // a team of exactly s.threads (SimBase::init_team)
 #pragma omp parallel num_threads(s.threads)
     {
       int slot = 0;

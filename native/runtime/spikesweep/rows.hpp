@@ -3,6 +3,7 @@
 #pragma once
 #include <omp.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -23,19 +24,20 @@ inline void thread_range(int64_t n, int t, int T, int64_t &begin, int64_t &end) 
   end = n * (t + 1) / T;
 }
 
-// Below this many elements a step's work (~1 ns per neuron) is cheaper than sharing it between
-// threads (a barrier costs about a microsecond): smaller populations run on one thread.
-constexpr int64_t kParallelMinimum = 32768;
+// Neurons per unit of update work handed to a thread (update_population): enough to amortise
+// taking one, few enough that a thread slowed by its CPU takes fewer of a step's.
+constexpr int64_t kUpdateChunk = 8192;
 
-// The postsynaptic neurons thread t of T delivers spikes to: a large population is split by
-// thread_range, a small one is left to the team's first thread.
+inline int64_t chunk_count(int64_t n) { return (n + kUpdateChunk - 1) / kUpdateChunk; }
+
+// The postsynaptic neurons thread t of T delivers spikes to: those of the chunks it starts each
+// step's update with (thread_range over the chunks, Population::deal_chunks), so that it can
+// update them as soon as its own deliveries are made, without waiting for the team.
 inline void target_range(int64_t n, int t, int T, int64_t &begin, int64_t &end) {
-  if (T <= 1 || n >= kParallelMinimum) {
-    thread_range(n, t, T, begin, end);
-  } else {
-    begin = t == 0 ? 0 : n;
-    end = n;
-  }
+  int64_t first, last;
+  thread_range(chunk_count(n), t, T, first, last);
+  begin = std::min(n, first * kUpdateChunk);
+  end = std::min(n, last * kUpdateChunk);
 }
 
 // The calling thread's targets (all of them outside a team).

@@ -24,9 +24,9 @@
 
 namespace ss {
 
-// Neurons per unit of update work handed to a thread (update_population): enough to amortise
-// taking one, few enough that a thread slowed by its CPU takes fewer of a step's.
-constexpr int64_t kUpdateChunk = 8192;
+// Below this many elements a step's work (~1 ns per neuron) is cheaper than sharing it between
+// threads (a barrier costs about a microsecond): smaller populations run on one thread.
+constexpr int64_t kParallelMinimum = 32768;
 
 // One thread's run of a population's chunks, [next, end), taken one at a time by its owner and,
 // once the owner's own are done, by the other threads. A line of its own: every thread writes it.
@@ -39,6 +39,26 @@ struct alignas(64) ChunkRun {
     next = other.next.load();
     end = other.end;
     return *this;
+  }
+};
+
+// Per thread of the team: the last step whose deliveries it has made. Split deliveries reach only
+// the neurons of the thread's own chunks (target_range), so instead of a barrier after delivery a
+// thread that takes over another's chunk waits for that thread's mark. A line of its own.
+struct alignas(64) DeliveryMark {
+  std::atomic<int64_t> step{-1};
+  DeliveryMark() = default;
+  DeliveryMark(const DeliveryMark &other) : step(other.step.load()) {}
+  DeliveryMark &operator=(const DeliveryMark &other) {
+    step = other.step.load();
+    return *this;
+  }
+  void wait_for(int64_t s) const {
+    while (step.load(std::memory_order_acquire) < s) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
   }
 };
 
@@ -59,7 +79,7 @@ struct Population {
     history = store.add<int32_t>(name + "._spike_history", depth * n, SS_ARRAY_STATE);
     history_count = store.add<int32_t>(name + "._spike_history_count", depth, SS_ARRAY_STATE);
     fire.assign(size_t(n) + 8, 0);  // padded for word-wise scans
-    chunk_spikes.assign(size_t((n + kUpdateChunk - 1) / kUpdateChunk), {});
+    chunk_spikes.assign(size_t(chunk_count(n)), {});
     set_threads(threads);
   }
   // Spikes emitted `delay` steps before `step` (1 ≤ delay ≤ depth).
@@ -82,12 +102,15 @@ struct Population {
     if (refractory.used()) refractory.gather();
   }
   // Each thread of the team starts on a contiguous run of chunks (as far from the others' as a
-  // fixed split would be: threads working side by side ran at half speed on this VM now and then).
+  // fixed split would be: threads working side by side ran at half speed on this VM now and then),
+  // the chunks of the neurons it delivers to (target_range).
   void deal_chunks() {
-    const int64_t chunks = int64_t(chunk_spikes.size()), T = int64_t(chunk_runs.size());
-    for (int64_t t = 0; t < T; ++t) {
-      chunk_runs[size_t(t)].next.store(chunks * t / T, std::memory_order_relaxed);
-      chunk_runs[size_t(t)].end = chunks * (t + 1) / T;
+    const int T = int(chunk_runs.size());
+    for (int t = 0; t < T; ++t) {
+      int64_t first, last;
+      thread_range(int64_t(chunk_spikes.size()), t, T, first, last);
+      chunk_runs[size_t(t)].next.store(first, std::memory_order_relaxed);
+      chunk_runs[size_t(t)].end = last;
     }
   }
   void set_threads(int threads) {
@@ -116,16 +139,24 @@ template <class Fn> void one_thread(Fn fn) {
   fn();
 }
 
-// Runs body(begin, end, spikes_out) over the population's chunks: each thread of the team takes
-// its own run of them, then helps with the others' — on a VM one CPU often runs slower than the
-// other for seconds, and a fixed split made the faster thread wait for it. Each chunk's spikes are
-// kept apart for the gather at the end of the step (SimBase::end_step); which thread updates a
-// neuron never changes results.
-template <class Body> void update_population(Population &P, Body body) {
-  const int T = int(P.chunk_runs.size()), t = omp_in_parallel() ? omp_get_thread_num() : 0;
+// Runs body(begin, end, spikes_out) over the population's chunks in step s: each thread of the
+// team takes its own run of them, then helps with the others' — on a VM one CPU often runs slower
+// than the other for seconds, and a fixed split made the faster thread wait for it. Another
+// thread's chunk is taken only once that thread's deliveries are made (its mark). Each chunk's
+// spikes are kept apart for the gather at the end of the step (SimBase::end_step); which thread
+// updates a neuron never changes results.
+template <class Body> void update_population(Population &P, const std::vector<DeliveryMark> &delivered, int64_t s, Body body) {
+  const bool team = omp_in_parallel();
+  const int T = int(P.chunk_runs.size()), t = team ? omp_get_thread_num() : 0;
   for (int k = 0; k < T; ++k) {
-    ChunkRun &run = P.chunk_runs[size_t((t + k) % T)];
+    const int owner = (t + k) % T;
+    ChunkRun &run = P.chunk_runs[size_t(owner)];
+    bool delivered_to = k == 0 || !team;
     for (int64_t c; (c = run.next.fetch_add(1, std::memory_order_relaxed)) < run.end;) {
+      if (!delivered_to) {
+        delivered[size_t(owner)].wait_for(s);
+        delivered_to = true;
+      }
       std::vector<int32_t> &out = P.chunk_spikes[size_t(c)];
       out.clear();
       body(c * kUpdateChunk, std::min(P.size, (c + 1) * kUpdateChunk), out);
@@ -180,6 +211,7 @@ struct SimBase {
   std::vector<Population> populations;
   std::vector<Monitor> monitors;
   std::vector<RowSplit> row_splits;  // per projection whose delivery is split by target (else unused)
+  std::vector<DeliveryMark> delivered;  // per thread of the team
 
   virtual ~SimBase() = default;
   // Advances the model by one step up to its spikes: delivery, neuron and continuous synapse
@@ -201,18 +233,28 @@ struct SimBase {
   virtual void post_events(int64_t s) { (void)s; }
   // Whether the stop condition of population p holds for any (mode ANY) or all (mode ALL) neurons.
   virtual bool stop_condition(int32_t population, int32_t mode) = 0;
+  // The team's size: at most OpenMP's thread limit, so that every thread asked for exists (a
+  // missing one's chunks would wait for its deliveries forever).
+  void init_team(int n) {
+    threads = std::clamp(n, 1, omp_get_thread_limit());
+    delivered.assign(size_t(threads), {});
+  }
+  // After the calling thread's deliveries of step s.
+  void deliveries_made(int64_t s) { delivered[size_t(omp_get_thread_num())].step.store(s, std::memory_order_release); }
   virtual void set_threads(int n) {
-    threads = std::max(n, 1);
+    init_team(n);
     for (auto &p : populations) p.set_threads(threads);
     for (auto &r : row_splits) r.build(threads);
   }
-  // Around every run: the refractory countdown runs in bytes (see refractory.hpp), and the update's
-  // chunks are dealt afresh (a run that failed mid-step may have left some taken).
+  // Around every run: the refractory countdown runs in bytes (see refractory.hpp), the update's
+  // chunks are dealt afresh (a run that failed mid-step may have left some taken), and delivery
+  // marks forget the last run (a run may repeat its steps).
   void begin_run() {
     for (auto &p : populations) {
       p.deal_chunks();
       if (p.refractory.used()) p.refractory.begin_run();
     }
+    for (auto &d : delivered) d.step.store(-1, std::memory_order_relaxed);
   }
   void end_run() {
     for (auto &p : populations)
