@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { markdown, ratesFrom, type Report, type Row } from './table.js';
+import { markdown, median, ratesFrom, type Report, type Row } from './table.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const venv = join(root, '.cache/peers-venv');
@@ -75,7 +75,6 @@ function runOne(peer: string, model: string, n: number, threads: number, warm: b
   return line ? (JSON.parse(line) as Result) : { error: `no JSON in output: ${r.stdout.slice(-300)}` };
 }
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const rows: Row[] = [];
 const skipped: NonNullable<Report['skipped']> = [];
 const raw: Record<string, unknown>[] = [];

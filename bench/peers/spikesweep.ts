@@ -1,6 +1,6 @@
 // spikesweep's side of the peer comparison (issue 5): one run of the CUBA or COBA reference
 // network, printed as the same JSON the peer scripts print. Run in its own process by run.ts.
-//   node --import tsx bench/peers/spikesweep.ts --model cuba|coba [--neurons N] [--threads T] [--cache DIR] [--warm]
+//   node --import tsx bench/peers/spikesweep.ts --model cuba|coba [--neurons N] [--threads T] [--cache DIR] [--warm] [--start-at T]
 // build = code generation + a cold g++ compile of the network's kernel (clean: true; the runtime
 // object and precompiled header, built once per toolchain, come from DIR; --warm: the kernel too); construct = connectivity
 // and initial values (compile report's buildMs); simulate = wall time of net.simulate(1000).
@@ -20,9 +20,13 @@ const probability = neurons === 4000 ? 0.02 : 80 / neurons;
 const t0 = performance.now();
 const net = (model === 'coba' ? cobaNetwork : cubaNetwork)({ seed: Number(arg('seed', '1234')), neurons, probability, threads });
 const report = await net.compile({ directory: cache, clean: !process.argv.includes('--warm') });
+// --start-at T (ms since the epoch): runs measured side by side (scaling.ts) start their loops together.
+const startAt = Number(arg('start-at', '0'));
+if (startAt > Date.now()) await new Promise((r) => setTimeout(r, startAt - Date.now()));
 const started = performance.now();
 await net.simulate(1000);
-const simulate = performance.now() - started;
+const ended = performance.now();
+const simulate = ended - started;
 const spikes = net.monitors.reduce((s, m) => s + m.get('spike').neurons.length, 0);
 const total = performance.now() - t0;
 net.destroy();
@@ -31,4 +35,6 @@ console.log(JSON.stringify({
   peer: 'spikesweep', model, neurons, threads, probability,
   phases: { build: report.codegenMs + report.compileMs, construct: report.buildMs, simulate, total },
   peakRssMiB: ru.maxRSS / 1024, meanRateHz: spikes / neurons,
+  // When the simulation loop ran (ms since the epoch), for runs measured side by side (scaling.ts).
+  simulateWindow: [performance.timeOrigin + started, performance.timeOrigin + ended],
 }));

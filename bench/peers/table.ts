@@ -13,6 +13,8 @@ export interface Report {
   [k: string]: unknown;
 }
 
+export const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
 const BANDS: Record<string, [number, number]> = { cuba: [5.61 * 0.85, 5.61 * 1.15], coba: [20.48 * 0.9, 20.48 * 1.1] };
 /** Mean rate over seeds per (model, N, threads, simulator) from the raw runs, against DESIGN.md's
  *  bands (defined on the mean of seeds). A seed run more than once counts once. */
