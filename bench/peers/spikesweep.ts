@@ -20,15 +20,17 @@ const probability = neurons === 4000 ? 0.02 : 80 / neurons;
 const t0 = performance.now();
 const net = (model === 'coba' ? cobaNetwork : cubaNetwork)({ seed: Number(arg('seed', '1234')), neurons, probability, threads });
 const report = await net.compile({ directory: cache, clean: !process.argv.includes('--warm') });
-// --start-at T (ms since the epoch): runs measured side by side (scaling.ts) start their loops together.
+// --start-at T (ms since the epoch): runs measured side by side (scaling.ts) start their loops
+// together; the wait is left out of total.
 const startAt = Number(arg('start-at', '0'));
-if (startAt > Date.now()) await new Promise((r) => setTimeout(r, startAt - Date.now()));
+const waited = Math.max(0, startAt - Date.now());
+if (waited > 0) await new Promise((r) => setTimeout(r, waited));
 const started = performance.now();
 await net.simulate(1000);
 const ended = performance.now();
 const simulate = ended - started;
 const spikes = net.monitors.reduce((s, m) => s + m.get('spike').neurons.length, 0);
-const total = performance.now() - t0;
+const total = performance.now() - t0 - waited;
 net.destroy();
 const ru = process.resourceUsage();
 console.log(JSON.stringify({
