@@ -28,31 +28,29 @@ namespace ss {
 // threads (a barrier costs about a microsecond): smaller populations run on one thread.
 constexpr int64_t kParallelMinimum = 32768;
 
+// An atomic that vectors can hold (they copy elements when resized): a copy takes the value.
+template <class T> struct CopyableAtomic : std::atomic<T> {
+  using std::atomic<T>::atomic;
+  using std::atomic<T>::operator=;
+  CopyableAtomic(const CopyableAtomic &other) : std::atomic<T>(other.load()) {}
+  CopyableAtomic &operator=(const CopyableAtomic &other) {
+    this->store(other.load());
+    return *this;
+  }
+};
+
 // One thread's run of a population's chunks, [next, end), taken one at a time by its owner and,
 // once the owner's own are done, by the other threads. A line of its own: every thread writes it.
 struct alignas(64) ChunkRun {
-  std::atomic<int64_t> next{0};
+  CopyableAtomic<int64_t> next{0};
   int64_t end = 0;
-  ChunkRun() = default;
-  ChunkRun(const ChunkRun &other) : next(other.next.load()), end(other.end) {}
-  ChunkRun &operator=(const ChunkRun &other) {
-    next = other.next.load();
-    end = other.end;
-    return *this;
-  }
 };
 
 // Per thread of the team: the last step whose deliveries it has made. Split deliveries reach only
 // the neurons of the thread's own chunks (target_range), so instead of a barrier after delivery a
 // thread that takes over another's chunk waits for that thread's mark. A line of its own.
 struct alignas(64) DeliveryMark {
-  std::atomic<int64_t> step{-1};
-  DeliveryMark() = default;
-  DeliveryMark(const DeliveryMark &other) : step(other.step.load()) {}
-  DeliveryMark &operator=(const DeliveryMark &other) {
-    step = other.step.load();
-    return *this;
-  }
+  CopyableAtomic<int64_t> step{-1};
   void wait_for(int64_t s) const {
     while (step.load(std::memory_order_acquire) < s) {
 #if defined(__x86_64__) || defined(__i386__)
