@@ -100,6 +100,36 @@ test('a stop condition ends a run on 2 threads at the same step, in the same sta
   assert.deepEqual(two.v, one.v);
 });
 
+test('a spike monitor on 2 threads records every step, across runs and up to a stop, as on 1 thread', async () => {
+  // p's 40,000 neurons each fire once between 29 and 36 ms, so the first run ends among their
+  // spikes and the recording grows its buffers (monitors' Column) many times; q reaches its stop
+  // condition at about 40 ms.
+  async function run(threads: number) {
+    const net = new Network({ dt: 0.1, seed: 5, name: 'record_threads' });
+    net.config({ numThreads: threads });
+    const p = net.create(40_000, 'LIF_CUBA', { name: 'p' });
+    const q = net.create(1, 'LIF_CUBA', { name: 'q', stopCondition: 'v > -50.5 : any' });
+    p.set({ i_offset: Float64Array.from({ length: p.size }, (_, i) => 1 + ((i * 7919) % 40_000) / 40_000) });
+    const monitor = net.monitor(p, 'spike');
+    await net.compile();
+    await net.simulate(31.7);
+    const t = await net.simulateUntil(100, [q]);
+    const { neurons, times } = monitor.get('spike');
+    net.destroy();
+    return { t, neurons: [...neurons], times: [...times] };
+  }
+  const one = await run(1);
+  const two = await run(2);
+  assert.ok(one.times.some((t) => t < 31.7) && one.times.some((t) => t >= 31.7), 'spikes on both sides of the run boundary');
+  assert.ok(one.t > 0 && one.t < 100, `the second run stopped after ${one.t} ms`);
+  assert.equal(new Set(one.neurons).size, 40_000, 'every neuron fired before the stop');
+  assert.equal(one.neurons.length, 40_000, 'and only once');
+  assert.ok(one.times.every((t, k) => k === 0 || t > one.times[k - 1] || (t === one.times[k - 1] && one.neurons[k] > one.neurons[k - 1])), 'in time, then neuron order');
+  assert.equal(two.t, one.t);
+  assert.deepEqual(two.neurons, one.neurons);
+  assert.deepEqual(two.times, one.times);
+});
+
 // tau dv/dt = (El - v) + I from v = El: the threshold Vt is reached at T = tau ln(I / (I - (Vt - El))).
 function lifNeuron(method: 'explicit' | 'exponential') {
   return {

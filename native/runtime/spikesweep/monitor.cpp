@@ -5,9 +5,14 @@ namespace ss {
 
 void Monitor::record_spikes(int64_t step, const int32_t *spiked, int64_t count) {
   if (!active || step < start) return;
+  if (selected.empty()) {
+    steps.append_copies(step, size_t(count));
+    neurons.append(spiked, size_t(count));
+    return;
+  }
   for (int64_t k = 0; k < count; ++k) {
     const int32_t i = spiked[k];
-    if (!selected.empty() && !selected[size_t(i)]) continue;
+    if (!selected[size_t(i)]) continue;
     steps.push_back(step);
     neurons.push_back(i);
   }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "column.hpp"
 #include "spikesweep_abi.h"
 
 namespace ss {
@@ -16,9 +17,9 @@ struct Monitor {
   ss_array source{};              // state monitors: the sampled array
   std::vector<int32_t> indices;   // state: sampled elements; spikes: empty ⇒ all
   std::vector<uint8_t> selected;  // spikes: per-neuron mask when indices were given
-  std::vector<int64_t> steps, taken_steps;
-  std::vector<int32_t> neurons, taken_neurons;
-  std::vector<double> values, taken_values;
+  Column<int64_t> steps, taken_steps;
+  Column<int32_t> neurons, taken_neurons;
+  Column<double> values, taken_values;
 
   void record_spikes(int64_t step, const int32_t *spiked, int64_t count);
   void record_state(int64_t step);
