@@ -79,14 +79,21 @@ test('split and one-thread deliveries and long refractory periods give the same 
   assert.deepEqual(two.w, one.w);
 });
 
+// A network on `threads` threads whose population p has 40,000 LIF_CUBA neurons (enough for a
+// team), each with its own constant input between 1 and 2, so they cross any level one by one.
+function rampedLif(name: string, threads: number, options: { stopCondition?: string } = {}) {
+  const net = new Network({ dt: 0.1, seed: 5, name });
+  net.config({ numThreads: threads });
+  const p = net.create(40_000, 'LIF_CUBA', { name: 'p', ...options });
+  p.set({ i_offset: Float64Array.from({ length: p.size }, (_, i) => 1 + ((i * 7919) % 40_000) / 40_000) });
+  return { net, p };
+}
+
 test('a stop condition ends a run on 2 threads at the same step, in the same state, as on 1 thread', async () => {
-  // 40,000 neurons: a team of threads runs the steps, and one of them evaluates the condition at
-  // the end of each step; the neuron with the largest input crosses first.
+  // A team of threads runs the steps, and one of them evaluates the condition at the end of each
+  // step; the neuron with the largest input crosses first.
   async function run(threads: number) {
-    const net = new Network({ dt: 0.1, seed: 5, name: 'until_threads' });
-    net.config({ numThreads: threads });
-    const p = net.create(40_000, 'LIF_CUBA', { name: 'p', stopCondition: 'v > -55 : any' });
-    p.set({ i_offset: Float64Array.from({ length: p.size }, (_, i) => 1 + ((i * 7919) % 40_000) / 40_000) });
+    const { net, p } = rampedLif('until_threads', threads, { stopCondition: 'v > -55 : any' });
     await net.compile();
     const t = await net.simulateUntil(100, [p]);
     const v = Float64Array.from(p.get('v') as Float64Array);
@@ -105,11 +112,8 @@ test('a spike monitor on 2 threads records every step, across runs and up to a s
   // spikes and the recording grows its buffers (monitors' Column) many times; q reaches its stop
   // condition at about 40 ms.
   async function run(threads: number) {
-    const net = new Network({ dt: 0.1, seed: 5, name: 'record_threads' });
-    net.config({ numThreads: threads });
-    const p = net.create(40_000, 'LIF_CUBA', { name: 'p' });
+    const { net, p } = rampedLif('record_threads', threads);
     const q = net.create(1, 'LIF_CUBA', { name: 'q', stopCondition: 'v > -50.5 : any' });
-    p.set({ i_offset: Float64Array.from({ length: p.size }, (_, i) => 1 + ((i * 7919) % 40_000) / 40_000) });
     const monitor = net.monitor(p, 'spike');
     await net.compile();
     await net.simulate(31.7);
