@@ -1,6 +1,7 @@
 // The CLI's option tables: each command's options, typed against the options object its action
 // receives, with the parsers that reject bad values (exit code 2) before any work starts.
 import { InvalidArgumentError } from 'commander';
+import { BACKEND_NAMES, isBackendName, type BackendName } from '../backends/index.js';
 
 export interface OptionDef {
   flags: string;
@@ -24,11 +25,17 @@ function integer(min: number, max: number) {
   };
 }
 
+function backendName(value: string): BackendName {
+  if (!isBackendName(value)) throw new InvalidArgumentError(`expected one of ${BACKEND_NAMES.join(', ')}, got '${value}'`);
+  return value;
+}
+
 /** What `spikesweep run` hands its action (commander camel-cases --cache-dir to cacheDir). */
 export interface RunCliOptions {
   duration?: number;
   seed?: number;
   threads?: number;
+  backend?: BackendName;
   out?: string;
   json?: boolean;
   cacheDir?: string;
@@ -41,6 +48,7 @@ export const RUN_OPTIONS = {
   duration: { flags: '--duration <ms>', description: "simulated time in ms (default: the spec's duration)", parse: positiveNumber },
   seed: { flags: '--seed <n>', description: "random seed (default: the spec's seed, else a random one, recorded)", parse: integer(0, Number.MAX_SAFE_INTEGER) },
   threads: { flags: '--threads <n>', description: 'CPU threads (default: config.numThreads of the spec)', parse: integer(1, 4096) },
+  backend: { flags: '--backend <name>', description: `the backend that compiles and runs the network: ${BACKEND_NAMES.join(' | ')} (default openmp)`, parse: backendName },
   out: { flags: '--out <dir>', description: 'output folder (default: out/<spec name>-<seed>)' },
   json: { flags: '--json', description: 'print the run report as one JSON object on stdout (logs stay on stderr)' },
   cacheDir: { flags: '--cache-dir <dir>', description: 'compiled kernel cache (default: $SPIKESWEEP_CACHE_DIR or ~/.cache/spikesweep/kernels)' },

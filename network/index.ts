@@ -8,7 +8,8 @@ export { loadNetworkSpec, parseNetworkSpecText, validateNetworkSpec } from './sp
 export { SpecError, type SpecIssue } from './spec/errors.js';
 export { NetworkBuildError } from './build/ir.js';
 export { EquationErrors } from './equations/index.js';
-export { CompileError } from './compiler/cache.js';
+export { CompileError } from '../backends/cache.js';
+export { BACKEND_NAMES, type BackendName } from '../backends/types.js';
 export { builtinNeurons, LIF_CUBA, LIF_COBA, Izhikevich, AdEx, HodgkinHuxley, Poisson } from './models/neurons.js';
 export { builtinSynapses, Static, STDP } from './models/synapses.js';
 export type { NetworkSpec, NeuronDescription, SynapseDescription } from './spec/schema.js';

@@ -8,14 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { buildIR } from '../network/build/ir.js';
-import { generateNetworkSource } from '../network/codegen/network.js';
-import { CompileError, compileKernel } from '../network/compiler/cache.js';
+import { backendFor, CompileError } from '../backends/index.js';
 import { loadNetworkSpec } from '../network/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'spikesweep-cache-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const source = generateNetworkSource(buildIR(loadNetworkSpec('examples/cuba.yaml')));
+const openmp = backendFor('openmp');
+const compileKernel: typeof openmp.compile = (source, opts) => openmp.compile(source, opts);
+const source = openmp.generate(buildIR(loadNetworkSpec('examples/cuba.yaml')));
 
 test('three processes compiling one network at once all succeed and share one library', async () => {
   const shared = join(dir, 'concurrent');
@@ -23,8 +24,8 @@ test('three processes compiling one network at once all succeed and share one li
   writeFileSync(join(dir, 'source.cpp'), source);
   writeFileSync(script, `
     import { readFileSync } from 'node:fs';
-    import { compileKernel } from ${JSON.stringify(new URL('../network/compiler/cache.ts', import.meta.url).pathname)};
-    const k = await compileKernel(readFileSync(${JSON.stringify(join(dir, 'source.cpp'))}, 'utf8'), { directory: ${JSON.stringify(shared)} });
+    import { backendFor } from ${JSON.stringify(new URL('../backends/index.ts', import.meta.url).pathname)};
+    const k = await backendFor('openmp').compile(readFileSync(${JSON.stringify(join(dir, 'source.cpp'))}, 'utf8'), { directory: ${JSON.stringify(shared)} });
     console.log(JSON.stringify(k));
   `);
   const runs = await Promise.all([0, 1, 2].map(() => new Promise<{ code: number | null; out: string; err: string }>((resolve) => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
-import { compileNetwork, createSimulation } from '../network/compile.js';
+import { compileNetwork, createSimulation } from '../backends/index.js';
 import { SpecError, validateNetworkSpec } from '../network/index.js';
 
 const cache = mkdtempSync(join(tmpdir(), 'spikesweep-props-'));

@@ -3,7 +3,7 @@
 // by the CLI and the sweep runner (which retries only what is not bad input). Input errors never
 // carry a stack.
 import { NetworkBuildError } from '../../network/build/ir.js';
-import { CompileError } from '../../network/compiler/cache.js';
+import { CompileError } from '../../backends/index.js';
 import { EquationErrors } from '../../network/equations/index.js';
 import { formatPath, SpecError } from '../../network/spec/errors.js';
 import { CheckpointError } from '../../network/state/index.js';

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { CODEGEN_VERSION } from '../../network/build/ir.js';
-import { compileNetwork } from '../../network/compile.js';
+import { compileNetwork } from '../../backends/index.js';
 import { CheckpointError, readCheckpoint } from '../../network/state/index.js';
 import { SpikeHasher, replaySpikeParts } from '../output/index.js';
 import { readProgress, uncommittedFiles, type Progress } from './outputs.js';
@@ -44,7 +44,7 @@ export async function resumeSimulation(opts: ResumeSimulationOptions): Promise<R
   if (totalSteps < header.step)
     throw new ResumeError(outDir, `it has already simulated ${header.step * context.spec.dt} ms; the duration (${totalSteps * context.spec.dt} ms) is the total, not the time left`);
 
-  const compiled = await compileNetwork(context.spec, opts.compile ?? {});
+  const compiled = await compileNetwork(context.spec, { ...opts.compile, backend: context.backend ?? 'openmp', file });
   if (compiled.ir.structureHash !== header.structureHash)
     throw new CheckpointError(ckptPath, `its network compiles to structure ${compiled.ir.structureHash}, not ${header.structureHash}`);
 
@@ -64,7 +64,7 @@ export async function resumeSimulation(opts: ResumeSimulationOptions): Promise<R
   log.info({ outDir, step: header.step, garbage }, 'resuming');
   const session: Session = {
     spec: context.spec, specFile: context.specFile, protocol: context.protocol, seed: context.seed, seedDrawn: context.seedDrawn,
-    threads: context.threads, runId: context.runId, windowSteps: context.windowSteps, checkpointEverySteps: context.checkpointEverySteps,
+    threads: context.threads, backend: context.backend ?? 'openmp', runId: context.runId, windowSteps: context.windowSteps, checkpointEverySteps: context.checkpointEverySteps,
     totalSteps, outDir, compile: opts.compile ?? {}, onProgress: opts.onProgress, signal: opts.signal, log,
   };
   const resume: ResumeRecord = { fromStep: header.step, fromMs: header.step * context.spec.dt, at: new Date().toISOString(), restoreMs: 0, replayMs: ms(replayMs) };

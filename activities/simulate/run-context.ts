@@ -1,7 +1,7 @@
 // The records a run keeps about itself: stage timings, committed parts, checkpoints and resumes,
 // the context a checkpoint carries, and the session a run (fresh or resumed) executes.
 import type { Logger } from 'pino';
-import type { CompiledNetwork } from '../../network/compile.js';
+import type { BackendName, CompiledNetwork } from '../../backends/index.js';
 import type { Phase } from '../../network/experiment/index.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
 import type { SimState } from '../../network/state/index.js';
@@ -28,6 +28,8 @@ interface RunDefinition {
   seed: number;
   seedDrawn: boolean;
   threads: number;
+  /** Absent in checkpoints written before backends existed: openmp. */
+  backend?: BackendName;
   runId: string;
   windowSteps: number;
 }

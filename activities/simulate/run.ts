@@ -12,12 +12,11 @@
 // create() and long native runs would block heartbeats (see DESIGN.md).
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import type { Sim } from '../../native/index.js';
 import { CODEGEN_VERSION } from '../../network/build/ir.js';
-import { compileNetwork, createSimulation } from '../../network/compile.js';
-import { DEFAULT_FLAGS } from '../../network/compiler/cache.js';
+import { compileNetwork, createSimulation, DEFAULT_BACKEND } from '../../backends/index.js';
 import type { Phase } from '../../network/experiment/index.js';
 import { SpecError } from '../../network/spec/errors.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
@@ -31,7 +30,7 @@ import {
 import { applyPhaseStart, checkProtocol, phaseAt, planPhases, protocolSteps, type PlannedPhase } from './phases.js';
 import type { PopulationReport, RunReport, RunSimulationOptions } from './types.js';
 import { zeroTimings, type CheckpointRecord, type PartRecord, type ResumeRecord, type Resumed, type RunContext, type Session, type StageTimings } from './run-context.js';
-import { compilerVersion, describeVersions } from './versions.js';
+import { describeVersions } from './versions.js';
 
 const DEFAULT_WINDOW_STEPS = 1000;
 
@@ -83,7 +82,7 @@ function resolveInputs(opts: RunSimulationOptions): Session {
   return {
     spec, specFile: opts.specFile ? resolve(opts.specFile) : null, protocol, seed,
     seedDrawn: opts.seedDrawn === true || (opts.seed === undefined && spec.seed === undefined),
-    threads, runId: opts.runId ?? `${spec.name}-${seed}`, windowSteps, checkpointEverySteps, totalSteps,
+    threads, backend: opts.backend ?? DEFAULT_BACKEND, runId: opts.runId ?? `${spec.name}-${seed}`, windowSteps, checkpointEverySteps, totalSteps,
     outDir: resolve(opts.outDir), compile: opts.compile ?? {}, onProgress: opts.onProgress, signal: opts.signal,
     log: opts.logger ?? pino({ level: 'silent' }),
   };
@@ -111,7 +110,7 @@ export async function execute(s: Session, resumed: Resumed | null): Promise<RunR
   log.info({ runId: s.runId, seed: s.seed, seedDrawn: s.seedDrawn, threads: s.threads, steps: s.totalSteps, dt, layout, resumeFrom: resumed?.state.step }, 'run starting');
 
   const sessionStarted = performance.now();
-  const compiled = resumed?.compiled ?? await compileNetwork(spec, s.compile);
+  const compiled = resumed?.compiled ?? await compileNetwork(spec, { ...s.compile, backend: s.backend, file });
   log.info({ library: compiled.library, cacheHit: compiled.cacheHit, ...compiled.timings }, 'kernel ready');
   signal?.throwIfAborted();
 
@@ -182,7 +181,7 @@ export async function execute(s: Session, resumed: Resumed | null): Promise<RunR
       const phase = phaseAt(phases, step);
       const context: RunContext = {
         kind: 'spikesweep-run', version: 1, spec, specFile: s.specFile, protocol: s.protocol, seed: s.seed, seedDrawn: s.seedDrawn,
-        threads: s.threads, runId: s.runId, windowSteps: s.windowSteps, checkpointEverySteps: s.checkpointEverySteps!, totalSteps: s.totalSteps,
+        threads: s.threads, backend: s.backend, runId: s.runId, windowSteps: s.windowSteps, checkpointEverySteps: s.checkpointEverySteps!, totalSteps: s.totalSteps,
         phaseIndex: phase.index, phaseStepsDone: step - phase.startStep,
         spikeCounts: Object.fromEntries(plan.spikes.map((p) => [p.population, p.spikes])),
         parts, checkpoints, resumes, timings: sumTimings(before, timings), startedAt: resumed?.context.startedAt ?? new Date().toISOString(),
@@ -257,7 +256,7 @@ export async function execute(s: Session, resumed: Resumed | null): Promise<RunR
     const total = sumTimings(before, timings);
     const hasState = layout === 'single' ? singleFiles!.state !== null : parts.some((p) => p.state);
     const report: RunReport = {
-      runId: s.runId, seed: s.seed, threads: s.threads,
+      runId: s.runId, seed: s.seed, threads: s.threads, backend: compiled.backend,
       simulatedMs: totalMs,
       structureHash: compiled.ir.structureHash,
       timings: { codegen: ms(total.codegen), compile: ms(total.compile), build: ms(total.build), simulate: ms(total.simulate), write: 0 },
@@ -276,7 +275,7 @@ export async function execute(s: Session, resumed: Resumed | null): Promise<RunR
         };
     total.write += performance.now() - t;
     report.timings.write = ms(total.write);
-    const versions = await describeVersions();
+    const versions = await describeVersions(compiled.toolchain.compilerVersion);
     const manifest = {
       report,
       specFile: s.specFile, spec, protocol: s.protocol,
@@ -286,8 +285,8 @@ export async function execute(s: Session, resumed: Resumed | null): Promise<RunR
       layout,
       files: filesInfo,
       kernel: {
-        library: compiled.library, cacheKey: basename(compiled.library).replace(/\.so$/, ''),
-        compiler: { command: process.env.CXX ?? 'g++', version: await compilerVersion(), flags: spec.compilerFlags ?? DEFAULT_FLAGS, alwaysAdded: ['-fopenmp', '-fPIC', '-std=c++17'] },
+        library: compiled.library, cacheKey: compiled.key,
+        backend: compiled.backend, compiler: { command: compiled.toolchain.compiler, version: compiled.toolchain.compilerVersion, flags: compiled.toolchain.flags, alwaysAdded: compiled.toolchain.requiredFlags },
       },
       versions,
       host: describeHost(),

@@ -1,6 +1,7 @@
 // The contract of one simulation run: what the caller passes in and the report it gets back.
 // The report is exactly what `spikesweep run --json` prints and what manifest.json embeds.
 import type { Logger } from 'pino';
+import type { BackendName } from '../../backends/index.js';
 import type { Phase } from '../../network/experiment/index.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
 
@@ -26,6 +27,8 @@ export interface RunSimulationOptions {
   seedDrawn?: boolean;
   /** Defaults to spec.config.numThreads. */
   threads?: number;
+  /** The backend that compiles and runs the network; default openmp. */
+  backend?: BackendName;
   /** Folder for spikes.parquet, state.parquet and manifest.json (created when missing). */
   outDir: string;
   /** Written into the run_id column; defaults to `<spec name>-<seed>`. */
@@ -78,6 +81,7 @@ export interface RunReport {
   runId: string;
   seed: number;
   threads: number;
+  backend: BackendName;
   simulatedMs: number;
   structureHash: string;
   timings: RunTimings;

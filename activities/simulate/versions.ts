@@ -1,25 +1,15 @@
 // Versions recorded in the manifest: spikesweep, its git commit (when run from a checkout), Node,
-// the C++ compiler (its `--version` line).
+// the compiler that built the kernel (its `--version` line, from the backend's toolchain).
 import { execFile } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { packageRoot } from '../../network/compiler/paths.js';
+import { packageRoot } from '../../backends/paths.js';
 import { CODEGEN_VERSION } from '../../network/build/ir.js';
 
 const run = promisify(execFile);
 
 export const spikesweepVersion: string = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
-
-let compilerLine: Promise<string | null> | undefined;
-
-/** The first line of `$CXX --version` (g++ by default, as the compile cache uses); null if it fails. */
-export function compilerVersion(): Promise<string | null> {
-  compilerLine ??= run(process.env.CXX ?? 'g++', ['--version'], { timeout: 5000 })
-    .then((r) => r.stdout.split('\n')[0].trim())
-    .catch(() => null);
-  return compilerLine;
-}
 
 let commit: Promise<string | null> | undefined;
 
@@ -37,6 +27,6 @@ export function gitCommit(): Promise<string | null> {
   return commit;
 }
 
-export async function describeVersions(): Promise<Record<string, string | number | null>> {
-  return { spikesweep: spikesweepVersion, gitCommit: await gitCommit(), codegen: CODEGEN_VERSION, node: process.version, compiler: await compilerVersion() };
+export async function describeVersions(compiler: string): Promise<Record<string, string | number | null>> {
+  return { spikesweep: spikesweepVersion, gitCommit: await gitCommit(), codegen: CODEGEN_VERSION, node: process.version, compiler };
 }

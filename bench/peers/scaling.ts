@@ -16,7 +16,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_FLAGS } from '../../network/compiler/cache.js';
+import { DEFAULT_FLAGS } from '../../backends/host/toolchain.js';
 import { median } from './table.js';
 
 const root = resolve(import.meta.dirname, '../..');

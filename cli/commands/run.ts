@@ -40,6 +40,7 @@ export async function runCommand(specFile: string | undefined, options: RunCliOp
       report = await runSimulation({
         ...common, spec, protocol, specFile: specFile!, seed, seedDrawn, outDir,
         threads: options.threads,
+        backend: options.backend,
         checkpointEveryMs: options.checkpointEvery,
       });
     }

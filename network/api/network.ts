@@ -3,8 +3,7 @@
 // simulation: values set after compile go straight into the running simulation.
 import { randomInt } from 'node:crypto';
 import type { ArrayInfo, RunResult, Sim, SimTypedArray } from '../../native/index.js';
-import { compileNetwork, createSimulation, type CompiledNetwork } from '../compile.js';
-import type { CompileOptions } from '../compiler/cache.js';
+import { compileNetwork, createSimulation, type CompiledNetwork, type CompileNetworkOptions } from '../../backends/index.js';
 import { CODEGEN_VERSION } from '../build/ir.js';
 import { applyState, captureState, CheckpointError, loadValues, readCheckpoint, saveValues, writeCheckpoint, type SimState } from '../state/index.js';
 import { populationAttributes, projectionAttributes } from './attributes.js';
@@ -178,7 +177,7 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
 
   async compile(opts: { directory?: string; clean?: boolean; compilerFlags?: string[] } = {}): Promise<CompileReport> {
     const spec = this.toSpec();
-    const options: CompileOptions = { directory: opts.directory, clean: opts.clean, flags: opts.compilerFlags ?? spec.compilerFlags };
+    const options: CompileNetworkOptions = { directory: opts.directory, clean: opts.clean, flags: opts.compilerFlags ?? spec.compilerFlags };
     this.compiled = await compileNetwork(spec, options);
     const started = performance.now();
     this.rebuild();

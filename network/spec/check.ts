@@ -4,7 +4,6 @@ import type { SpecIssue } from './errors.js';
 import { distributionRange, isDistribution } from './distributions.js';
 import type { NetworkSpec, PopulationSpec } from './schema.js';
 import { resolveModels } from '../build/models.js';
-import { checkCompilerFlags } from '../compiler/cache.js';
 
 export function populationSize(p: PopulationSpec): number {
   return Array.isArray(p.geometry) ? p.geometry.reduce((a, b) => a * b, 1) : p.geometry;
@@ -66,7 +65,6 @@ export function checkNetworkSpec(spec: NetworkSpec): SpecIssue[] {
     m.indices?.forEach((v, k) => size !== undefined && v >= size &&
       issues.push({ path: ['monitors', i, 'indices', k], message: `neuron ${v} is outside '${m.target}' (size ${size})` }));
   });
-  checkCompilerFlags(spec.compilerFlags ?? []).forEach((message, k) => issues.push({ path: ['compilerFlags', k], message }));
   if (issues.length > 0) return issues;
   return resolveModels(spec).issues;
 }

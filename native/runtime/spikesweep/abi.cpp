@@ -130,22 +130,19 @@ __attribute__((visibility("default"))) int32_t ss_run(ss_sim *sim, const ss_run_
       }
       return 0;
     }
-    // One team for the whole run. Each decision is written by one thread (single, whose barrier
+    // One team for the whole run. Each decision is written by one thread (one_thread, whose barrier
     // publishes it) into alternating slots: a thread can be at most one barrier ahead of another,
     // so it never overwrites a slot someone has yet to read.
     bool stop[2] = {false, false};
-    omp_set_dynamic(0);  // a team of exactly s.threads (SimBase::init_team)
-#pragma omp parallel num_threads(s.threads)
-    {
+    ss::run_team(s.threads, [&] {
       int slot = 0;
       for (int64_t k = 0; k < args->steps; ++k) {
         s.step_once();
-#pragma omp single
-        stop[slot] = ss::after_step(s, k, args, result, fault);
+        ss::one_thread([&] { stop[slot] = ss::after_step(s, k, args, result, fault); });
         if (stop[slot]) break;
         slot ^= 1;
       }
-    }
+    });
   } catch (const std::exception &e) {
     ss::write_error(err, errlen, e.what());
     return -1;

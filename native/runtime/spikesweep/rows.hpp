@@ -1,11 +1,11 @@
 // How a projection's deliveries walk its CSR rows (presynaptic neurons, columns ascending): which
 // part of each row a thread delivers, and fetching the rows ahead of use.
 #pragma once
-#include <omp.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <vector>
+
+#include "team.hpp"
 
 namespace ss {
 
@@ -42,8 +42,8 @@ inline void target_range(int64_t n, int t, int T, int64_t &begin, int64_t &end) 
 
 // The calling thread's targets (all of them outside a team).
 inline void target_range(int64_t n, int64_t &begin, int64_t &end) {
-  const bool team = omp_in_parallel();
-  target_range(n, team ? omp_get_thread_num() : 0, team ? omp_get_num_threads() : 1, begin, end);
+  const bool team = in_team();
+  target_range(n, team ? team_thread() : 0, team ? team_size() : 1, begin, end);
 }
 
 // One thread's part of every row: synapses [begin(i), end(i)). A null offset table stands for
@@ -75,8 +75,8 @@ struct RowSplit {
   void build(int T);
   // The calling thread's part (whole rows outside a team).
   RowPart part() const {
-    if (!omp_in_parallel() || threads <= 1) return {row_ptr, nullptr, nullptr};
-    const int t = omp_get_thread_num();
+    if (!in_team() || threads <= 1) return {row_ptr, nullptr, nullptr};
+    const int t = team_thread();
     return {row_ptr, t == 0 ? nullptr : offsets.data() + (t - 1) * n_pre,
             t == threads - 1 ? nullptr : offsets.data() + t * n_pre};
   }

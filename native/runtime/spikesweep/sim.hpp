@@ -2,8 +2,6 @@
 // lists and spike history (for axonal delays), monitors and the run loop. Generated code derives
 // from SimBase and supplies one step of its model.
 #pragma once
-#include <omp.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -21,6 +19,7 @@
 #include "refractory.hpp"
 #include "rows.hpp"
 #include "store.hpp"
+#include "team.hpp"  // the backend's: backends/<name>/runtime/team.hpp
 
 namespace ss {
 
@@ -123,19 +122,8 @@ struct Population {
   }
 };
 
-// Multi-threaded runs keep one OpenMP team alive for the whole run (ss_run): waking threads
-// for every population and step costs tens of microseconds on a VM and erased any speed-up.
-// Kernels are called by every thread of the team; these helpers split work or elect one thread.
-
-// Runs fn on one thread of the team (or directly when not in a team); everyone waits for it.
-template <class Fn> void one_thread(Fn fn) {
-  if (!omp_in_parallel()) {
-    fn();
-    return;
-  }
-#pragma omp single
-  fn();
-}
+// Kernels are called by every thread of the run's team (team.hpp, the backend's); these helpers
+// split work between its threads.
 
 // Runs body(begin, end, spikes_out) over the population's chunks in step s: each thread of the
 // team takes its own run of them, then helps with the others' — on a VM one CPU often runs slower
@@ -144,8 +132,8 @@ template <class Fn> void one_thread(Fn fn) {
 // spikes are kept apart for the gather at the end of the step (SimBase::end_step); which thread
 // updates a neuron never changes results.
 template <class Body> void update_population(Population &P, const std::vector<DeliveryMark> &delivered, int64_t s, Body body) {
-  const bool team = omp_in_parallel();
-  const int T = int(P.chunk_runs.size()), t = team ? omp_get_thread_num() : 0;
+  const bool team = in_team();
+  const int T = int(P.chunk_runs.size()), t = team ? team_thread() : 0;
   for (int k = 0; k < T; ++k) {
     const int owner = (t + k) % T;
     ChunkRun &run = P.chunk_runs[size_t(owner)];
@@ -164,21 +152,14 @@ template <class Body> void update_population(Population &P, const std::vector<De
 
 // Runs body(begin, end) over contiguous ranges of [0, n) across the team (independent elements).
 template <class Body> void parallel_ranges(int64_t n, Body body) {
-  if (!omp_in_parallel() || n < kParallelMinimum) {
+  if (!in_team() || n < kParallelMinimum) {
     one_thread([&] { body(int64_t(0), n); });
     return;
   }
   int64_t begin, end;
-  thread_range(n, omp_get_thread_num(), omp_get_num_threads(), begin, end);
+  thread_range(n, team_thread(), team_size(), begin, end);
   body(begin, end);
-#pragma omp barrier
-}
-
-// Waits for the whole team (nothing to wait for outside one).
-inline void team_barrier() {
-  if (omp_in_parallel()) {
-#pragma omp barrier
-  }
+  team_barrier();
 }
 
 // Initial values of one attribute: one element per neuron/synapse (or one shared), each drawn
@@ -231,14 +212,13 @@ struct SimBase {
   virtual void post_events(int64_t s) { (void)s; }
   // Whether the stop condition of population p holds for any (mode ANY) or all (mode ALL) neurons.
   virtual bool stop_condition(int32_t population, int32_t mode) = 0;
-  // The team's size: at most OpenMP's thread limit, so that every thread asked for exists (a
-  // missing one's chunks would wait for its deliveries forever).
+  // The team's size: at most the backend's thread limit (team.hpp).
   void init_team(int n) {
-    threads = std::clamp(n, 1, omp_get_thread_limit());
+    threads = std::clamp(n, 1, thread_limit());
     delivered.assign(size_t(threads), {});
   }
   // After the calling thread's deliveries of step s.
-  void deliveries_made(int64_t s) { delivered[size_t(omp_get_thread_num())].step.store(s, std::memory_order_release); }
+  void deliveries_made(int64_t s) { delivered[size_t(team_thread())].step.store(s, std::memory_order_release); }
   virtual void set_threads(int n) {
     init_team(n);
     for (auto &p : populations) p.set_threads(threads);

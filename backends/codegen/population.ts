@@ -2,8 +2,8 @@
 // a branch-free loop integrating the equations (vectorisable), then a loop testing the spike
 // condition, applying the reset and the refractory period (ANNarchy's order and semantics:
 // while refractory only the conductances g_* evolve).
-import { integrate, type Expr, type NeuronModel, type Statement, type UpdateStep } from '../equations/index.js';
-import type { NetworkIR, PopulationIR } from '../build/ir.js';
+import { integrate, type Expr, type NeuronModel, type Statement, type UpdateStep } from '../../network/equations/index.js';
+import type { NetworkIR, PopulationIR } from '../../network/build/ir.js';
 import { constMember, popMember, quote } from './cpp.js';
 import { context, emitConditionCpp, emitCpp, emitStatementCpp, randomDraws, randomSites } from './expressions.js';
 import { isInvariantExpr, ReciprocalHoister } from './invariants.js';
@@ -129,7 +129,7 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR): CodeParts {
     '    if (!l__fire[i]) continue;',
     ...resetDraws.map((l) => `    ${l}`),
     ...model.reset.map((r) => `    ${emitStatementCpp(r, ctx)}`),
-    ...(hasRefractory ? [`    populations[${pop.index}].refractory.start(int32_t(i), ${refractorySteps}, omp_get_thread_num());`] : []),
+    ...(hasRefractory ? [`    populations[${pop.index}].refractory.start(int32_t(i), ${refractorySteps}, ss::team_thread());`] : []),
     `    ${local('_last_spike')}[i] = s;`,
     '    out.push_back(int32_t(i));',
     '  }',

@@ -1,6 +1,5 @@
 // Where the package's own files are, from either the TypeScript sources or the compiled dist/.
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,10 +15,8 @@ function findPackageRoot(): string {
 }
 
 export const packageRoot = findPackageRoot();
-export const runtimeIncludeDirs = [join(packageRoot, 'native', 'runtime'), join(packageRoot, 'native', 'include')];
-export const runtimeSourceDir = join(packageRoot, 'native', 'runtime', 'spikesweep');
-
-// Compiled kernels are shared by every run on this machine unless told otherwise.
-export function defaultCacheDir(): string {
-  return process.env.SPIKESWEEP_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'spikesweep', 'kernels');
-}
+/** The backend-independent runtime every kernel builds on, and the C interface it exports. */
+export const sharedRuntimeIncludeDirs = [join(packageRoot, 'native', 'runtime'), join(packageRoot, 'native', 'include')];
+export const sharedRuntimeSourceDir = join(packageRoot, 'native', 'runtime', 'spikesweep');
+/** A backend's own runtime headers (C++ sources are not compiled to dist/, so they are read from the package). */
+export const backendRuntimeDir = (name: string) => join(packageRoot, 'backends', name, 'runtime');

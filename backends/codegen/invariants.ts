@@ -2,8 +2,8 @@
 // multiplications by a reciprocal computed once per kernel call: a vector division costs several
 // times a multiplication, and such divisions dominate the neuron update. The rounding differs
 // from a literal division by at most one ulp and is the same on every run and thread count.
-import type { Expr } from '../equations/index.js';
-import { mapChildren } from '../equations/ast.js';
+import type { Expr } from '../../network/equations/index.js';
+import { mapChildren } from '../../network/equations/ast.js';
 
 export interface Reciprocal {
   name: string;

@@ -1,7 +1,7 @@
 // Binds the equation module's C++ emission to one kernel: how identifiers, random draws and sums
 // become C++ inside that kernel's loop.
-import { emitConditionCpp, emitCpp, emitStatementCpp, type CppContext, type Expr } from '../equations/index.js';
-import { children } from '../equations/ast.js';
+import { emitConditionCpp, emitCpp, emitStatementCpp, type CppContext, type Expr } from '../../network/equations/index.js';
+import { children } from '../../network/equations/ast.js';
 
 export type RandomDraw = Extract<Expr, { kind: 'random' }>;
 

@@ -1,0 +1,60 @@
+// The pipeline from a validated NetworkSpec to a running native simulation on one backend:
+// checks against the backend → IR (structure hash) → the backend's source → compile cache →
+// kernel library → simulation built from the spec's values. Shared by the engine and the Network API.
+import { loadKernel, type Kernel, type Sim } from '../native/index.js';
+import { buildIR, type NetworkIR } from '../network/build/ir.js';
+import { buildRuntimeValues } from '../network/build/values.js';
+import { SpecError } from '../network/spec/errors.js';
+import type { NetworkSpec } from '../network/spec/schema.js';
+import { backendFor, checkSpecForBackend } from './index.js';
+import type { BackendName, KernelBuildOptions, ToolchainInfo } from './types.js';
+
+export interface CompileNetworkOptions extends KernelBuildOptions {
+  backend?: BackendName;
+  /** Where the spec came from, for error messages. */
+  file?: string;
+}
+
+export interface CompiledNetwork {
+  ir: NetworkIR;
+  backend: BackendName;
+  kernel: Kernel;
+  library: string;
+  /** Compile-cache key of the library. */
+  key: string;
+  cacheHit: boolean;
+  toolchain: ToolchainInfo;
+  timings: { codegenMs: number; compileMs: number };
+}
+
+export async function compileNetwork(spec: NetworkSpec, opts: CompileNetworkOptions = {}): Promise<CompiledNetwork> {
+  const backend = backendFor(opts.backend);
+  const issues = checkSpecForBackend(spec, backend);
+  if (issues.length) throw new SpecError(opts.file ?? `network '${spec.name}'`, issues);
+  const started = performance.now();
+  const ir = buildIR(spec);
+  const source = backend.generate(ir);
+  const codegenMs = performance.now() - started;
+  const compiled = await backend.compile(source, { directory: opts.directory, clean: opts.clean, flags: opts.flags ?? spec.compilerFlags });
+  const kernel = loadKernel(compiled.library);
+  return {
+    ir, backend: backend.name, kernel, library: compiled.library, key: compiled.key, cacheHit: compiled.cacheHit,
+    toolchain: compiled.toolchain, timings: { codegenMs, compileMs: compiled.compileMs },
+  };
+}
+
+// Builds connectivity and initial state natively, then writes the per-neuron arrays the spec gives.
+export function createSimulation(compiled: CompiledNetwork, spec: NetworkSpec, opts: { seed: number; threads: number }): Sim {
+  checkThreads(compiled.backend, opts.threads);
+  const { values, inputs, arrays } = buildRuntimeValues(spec, compiled.ir);
+  const sim = compiled.kernel.create({ seed: BigInt(opts.seed), threads: opts.threads, values, inputs });
+  for (const a of arrays) sim.setArray(a.name, a.data);
+  return sim;
+}
+
+/** Refuses a thread count the backend cannot run (a run option, so no spec field to name). */
+export function checkThreads(name: BackendName, threads: number): void {
+  const { maxThreads } = backendFor(name);
+  if (threads > maxThreads)
+    throw new SpecError('the run options', [{ path: ['threads'], message: `the ${name} backend runs on at most ${maxThreads} thread${maxThreads === 1 ? '' : 's'} (got ${threads})` }], 'run options');
+}

@@ -1,0 +1,18 @@
+// The OpenMP backend: one team of threads per run, neuron updates in chunks shared between them,
+// deliveries split by target where a projection allows it (backends/README.md, "openmp").
+import { generateNetworkSource } from '../codegen/network.js';
+import { checkHostFlags, HostToolchain } from '../host/toolchain.js';
+import { backendRuntimeDir } from '../paths.js';
+import { FEATURES, type Backend, type Feature } from '../types.js';
+
+const toolchain = new HostToolchain('openmp', ['-fopenmp', '-fPIC', '-std=c++17'], backendRuntimeDir('openmp'));
+
+export const openmp: Backend = {
+  name: 'openmp',
+  summary: 'CPU, one OpenMP team per run; every thread count gives the same bits',
+  features: new Set(Object.keys(FEATURES) as Feature[]),
+  maxThreads: Number.POSITIVE_INFINITY,
+  checkFlags: checkHostFlags,
+  generate: generateNetworkSource,
+  compile: (source, opts) => toolchain.compile(source, opts),
+};

@@ -1,0 +1,74 @@
+// The seam between the engine and the backends: what a backend is (its name, what it runs, the
+// code it emits, its toolchain) and what a compiled network records about the one that built it.
+import type { NetworkIR } from '../network/build/ir.js';
+import type { SpecIssue } from '../network/spec/errors.js';
+import type { NetworkSpec } from '../network/spec/schema.js';
+
+export const BACKEND_NAMES = ['openmp', 'serial'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** What a network may use that a backend may or may not run (the docs' feature matrix). */
+export const FEATURES = {
+  threads: 'more than one thread per simulation (config.numThreads, --threads)',
+  userEquations: 'neuron and synapse models written as equations',
+  randomDraws: 'Uniform/Normal draws inside equations',
+  refractory: 'refractory periods',
+  uniformDelays: 'one axonal delay per projection',
+  synapseDelays: 'a delay per synapse',
+  plasticity: 'synaptic equations and pre/post-spike learning rules (STDP)',
+  continuousPsp: 'continuous transmission (psp)',
+  spikeSources: 'SpikeSourceArray populations',
+  stopConditions: 'population stop conditions (simulateUntil)',
+  connectors: 'every connector (allToAll … fromSparse)',
+  checkpoints: 'checkpoints and exact resume',
+} as const;
+export type Feature = keyof typeof FEATURES;
+
+/** The toolchain that built a kernel, as manifests record it. */
+export interface ToolchainInfo {
+  backend: BackendName;
+  /** The compiler command. */
+  compiler: string;
+  /** Its `--version` line. */
+  compilerVersion: string;
+  /** Flags that tune code generation: the user's, or the backend's defaults. */
+  flags: string[];
+  /** Flags the backend always adds. */
+  requiredFlags: string[];
+}
+
+export interface KernelBuildOptions {
+  /** Cache folder (default: ~/.cache/spikesweep/kernels or SPIKESWEEP_CACHE_DIR). */
+  directory?: string;
+  /** Rebuild even when the cache holds the library. */
+  clean?: boolean;
+  /** Tuning flags replacing the backend's defaults. */
+  flags?: string[];
+}
+
+export interface CompiledKernel {
+  library: string;
+  /** Content-addressed key of the library in the cache. */
+  key: string;
+  cacheHit: boolean;
+  compileMs: number;
+  toolchain: ToolchainInfo;
+}
+
+export interface Backend {
+  readonly name: BackendName;
+  /** One line for people: how it schedules a step. */
+  readonly summary: string;
+  readonly features: ReadonlySet<Feature>;
+  /** The most threads one simulation can use here. */
+  readonly maxThreads: number;
+  /** Problems with tuning flags, one message each (the spec's compilerFlags, compile({ compilerFlags })). */
+  checkFlags(flags: string[]): string[];
+  /** The kernel's source: the IR's model math wrapped in this backend's schedule. */
+  generate(ir: NetworkIR): string;
+  /** Compiles a generated source through the content-addressed cache. */
+  compile(source: string, opts?: KernelBuildOptions): Promise<CompiledKernel>;
+}
+
+/** A spec checked against one backend: the features it uses that the backend lacks, bad flags. */
+export type BackendCheck = (spec: NetworkSpec, backend: Backend) => SpecIssue[];
