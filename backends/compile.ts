@@ -2,8 +2,8 @@
 // checks against the backend → IR (structure hash) → the backend's source → compile cache →
 // kernel library → simulation built from the spec's values. Shared by the engine and the Network API.
 import { loadKernel, type Kernel, type Sim } from '../native/index.js';
-import { buildIR, type NetworkIR } from '../network/build/ir.js';
-import { buildRuntimeValues } from '../network/build/values.js';
+import { buildIR, type NetworkIR } from '../network/ir/ir.js';
+import { buildRuntimeValues } from '../network/ir/values.js';
 import { SpecError } from '../network/spec/errors.js';
 import type { NetworkSpec } from '../network/spec/schema.js';
 import { backendFor, checkSpecForBackend } from './index.js';

@@ -1,6 +1,6 @@
 // The features a network uses, each with the spec field that asks for it, read off its IR (what
 // the code generator will actually emit, after models are resolved).
-import { buildIR } from '../network/build/ir.js';
+import { buildIR } from '../network/ir/ir.js';
 import type { NetworkSpec } from '../network/spec/schema.js';
 import { randomSites } from './codegen/expressions.js';
 import type { Feature } from './types.js';

@@ -1,6 +1,6 @@
 // The seam between the engine and the backends: what a backend is (its name, what it runs, the
 // code it emits, its toolchain) and what a compiled network records about the one that built it.
-import type { NetworkIR } from '../network/build/ir.js';
+import type { NetworkIR } from '../network/ir/ir.js';
 import type { SpecIssue } from '../network/spec/errors.js';
 import type { NetworkSpec } from '../network/spec/schema.js';
 

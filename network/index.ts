@@ -6,7 +6,7 @@ export { Monitor, type SpikeRecord, type VariableRecord } from './api/monitor.js
 export { Uniform, Normal, LogNormal, type Distribution } from './spec/distributions.js';
 export { loadNetworkSpec, parseNetworkSpecText, validateNetworkSpec } from './spec/load.js';
 export { SpecError, type SpecIssue } from './spec/errors.js';
-export { NetworkBuildError } from './build/ir.js';
+export { NetworkBuildError } from './ir/ir.js';
 export { EquationErrors } from './equations/index.js';
 export { CompileError } from '../backends/cache.js';
 export { BACKEND_NAMES, type BackendName } from '../backends/types.js';

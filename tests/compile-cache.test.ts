@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { buildIR } from '../network/build/ir.js';
+import { buildIR } from '../network/ir/ir.js';
 import { backendFor, CompileError } from '../backends/index.js';
 import { loadNetworkSpec } from '../network/index.js';
 

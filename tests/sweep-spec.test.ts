@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { buildIR } from '../network/build/ir.js';
+import { buildIR } from '../network/ir/ir.js';
 import { SpecError } from '../network/spec/errors.js';
 import { loadNetworkSpec } from '../network/spec/load.js';
 import { applyParameters, checkParameterPath, isStructuralPath, parameterValue } from '../network/spec/paths.js';

@@ -2,7 +2,7 @@
 // model, a run folder that cannot be resumed), 1 for everything else, 130 when interrupted. Shared
 // by the CLI and the sweep runner (which retries only what is not bad input). Input errors never
 // carry a stack.
-import { NetworkBuildError } from '../../network/build/ir.js';
+import { NetworkBuildError } from '../../network/ir/ir.js';
 import { CompileError } from '../../backends/index.js';
 import { EquationErrors } from '../../network/equations/index.js';
 import { formatPath, SpecError } from '../../network/spec/errors.js';

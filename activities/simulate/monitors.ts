@@ -5,7 +5,7 @@
 // has none). Other variables: one state monitor per (monitor, variable) on `${target}.${variable}`,
 // where the target may be a population or a projection.
 import type { Sim, SpikeData } from '../../native/index.js';
-import type { NetworkIR } from '../../network/build/ir.js';
+import type { NetworkIR } from '../../network/ir/ir.js';
 import { SpecError } from '../../network/spec/errors.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
 import type { SpikeBatch, StateBatch } from '../output/index.js';

@@ -2,7 +2,7 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
-import { CODEGEN_VERSION } from '../../network/build/ir.js';
+import { CODEGEN_VERSION } from '../../network/ir/ir.js';
 import { compileNetwork } from '../../backends/index.js';
 import { CheckpointError, readCheckpoint } from '../../network/state/index.js';
 import { SpikeHasher, replaySpikeParts } from '../output/index.js';

@@ -15,7 +15,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import type { Sim } from '../../native/index.js';
-import { CODEGEN_VERSION } from '../../network/build/ir.js';
+import { CODEGEN_VERSION } from '../../network/ir/ir.js';
 import { compileNetwork, createSimulation, DEFAULT_BACKEND } from '../../backends/index.js';
 import type { Phase } from '../../network/experiment/index.js';
 import { SpecError } from '../../network/spec/errors.js';

@@ -5,7 +5,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { packageRoot } from '../../backends/paths.js';
-import { CODEGEN_VERSION } from '../../network/build/ir.js';
+import { CODEGEN_VERSION } from '../../network/ir/ir.js';
 
 const run = promisify(execFile);
 

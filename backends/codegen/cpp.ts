@@ -1,6 +1,6 @@
 // Small helpers for the C++ the generator writes: member names and string literals. Names come
 // only from validated identifiers (letters, digits, _), prefixed so they never clash with C++.
-import type { PopulationIR, ProjectionIR } from '../../network/build/ir.js';
+import type { PopulationIR, ProjectionIR } from '../../network/ir/ir.js';
 
 export const popMember = (pop: PopulationIR, name: string) => `p${pop.index}_${name}`;
 export const projMember = (proj: ProjectionIR, name: string) => `j${proj.index}_${name}`;

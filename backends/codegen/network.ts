@@ -1,7 +1,7 @@
 // Assembles the C++ translation unit of one network structure: a Sim class deriving from the
 // hand-written runtime (native/runtime), its create() reading runtime values, and the fixed C
 // interface (native/runtime/spikesweep/abi.cpp, linked in). Emitted only from the IR; no user text reaches it verbatim.
-import type { NetworkIR } from '../../network/build/ir.js';
+import type { NetworkIR } from '../../network/ir/ir.js';
 import { constMember, indent, popMember, projMember, quote } from './cpp.js';
 import { emitPopulation } from './population.js';
 import { emitProjection, type DeliveryCall } from './projection.js';

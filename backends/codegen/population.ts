@@ -3,7 +3,7 @@
 // condition, applying the reset and the refractory period (ANNarchy's order and semantics:
 // while refractory only the conductances g_* evolve).
 import { integrate, type Expr, type NeuronModel, type Statement, type UpdateStep } from '../../network/equations/index.js';
-import type { NetworkIR, PopulationIR } from '../../network/build/ir.js';
+import type { NetworkIR, PopulationIR } from '../../network/ir/ir.js';
 import { constMember, popMember, quote } from './cpp.js';
 import { context, emitConditionCpp, emitCpp, emitStatementCpp, randomDraws, randomSites } from './expressions.js';
 import { isInvariantExpr, ReciprocalHoister } from './invariants.js';

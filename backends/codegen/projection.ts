@@ -3,7 +3,7 @@
 // order then synapse order — a fixed order, so sums do not depend on threads), continuous psp,
 // synaptic equations and postsynaptic events.
 import { eventDrivenDecay, integrate, type Expr, type Statement, type SynapseModel } from '../../network/equations/index.js';
-import type { NetworkIR, PopulationIR, ProjectionIR } from '../../network/build/ir.js';
+import type { NetworkIR, PopulationIR, ProjectionIR } from '../../network/ir/ir.js';
 import { popMember, projMember, quote } from './cpp.js';
 import { context, emitCpp, emitStatementCpp, randomDraws, randomSites } from './expressions.js';
 import { constantLocals, type CodeParts } from './population.js';

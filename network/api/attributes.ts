@@ -1,6 +1,6 @@
 // The attribute names (parameters and variables) a population's or projection's model declares,
 // for checking names users set, get and record. Parsing is cheap and needs no compile.
-import { neuronNames, SPIKE_SOURCE, synapseNames } from '../build/models.js';
+import { neuronNames, SPIKE_SOURCE, synapseNames } from '../ir/models.js';
 import { parseNeuron, parseSynapse } from '../equations/index.js';
 import { builtinNeurons } from '../models/neurons.js';
 import { builtinSynapses } from '../models/synapses.js';

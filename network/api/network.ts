@@ -4,7 +4,7 @@
 import { randomInt } from 'node:crypto';
 import type { ArrayInfo, RunResult, Sim, SimTypedArray } from '../../native/index.js';
 import { compileNetwork, createSimulation, type CompiledNetwork, type CompileNetworkOptions } from '../../backends/index.js';
-import { CODEGEN_VERSION } from '../build/ir.js';
+import { CODEGEN_VERSION } from '../ir/ir.js';
 import { applyState, captureState, CheckpointError, loadValues, readCheckpoint, saveValues, writeCheckpoint, type SimState } from '../state/index.js';
 import { populationAttributes, projectionAttributes } from './attributes.js';
 import { isDistribution } from '../spec/distributions.js';

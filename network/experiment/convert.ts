@@ -3,7 +3,7 @@
 // NetworkSpec plus its protocol. Every value in the NetworkSpec remembers where in the experiment
 // it was written, so the NetworkSpec validators' messages point at the experiment's tree path and
 // line.
-import { SPIKE_SOURCE } from '../build/models.js';
+import { SPIKE_SOURCE } from '../ir/models.js';
 import { builtinNeurons } from '../models/neurons.js';
 import { builtinSynapses } from '../models/synapses.js';
 import { SpecError, type SpecIssue } from '../spec/errors.js';

@@ -3,7 +3,7 @@
 // the network. Written as a `protocol:` list in a network spec, or as nets-style sessions in an
 // experiment file; both become the same Phase[].
 import seedrandom from 'seedrandom';
-import { neuronNames, resolveModels, synapseNames } from '../build/models.js';
+import { neuronNames, resolveModels, synapseNames } from '../ir/models.js';
 import { populationSize } from '../spec/check.js';
 import type { SpecIssue } from '../spec/errors.js';
 import type { NetworkSpec } from '../spec/schema.js';

@@ -3,7 +3,7 @@
 import type { SpecIssue } from './errors.js';
 import { distributionRange, isDistribution } from './distributions.js';
 import type { NetworkSpec, PopulationSpec } from './schema.js';
-import { resolveModels } from '../build/models.js';
+import { resolveModels } from '../ir/models.js';
 
 export function populationSize(p: PopulationSpec): number {
   return Array.isArray(p.geometry) ? p.geometry.reduce((a, b) => a * b, 1) : p.geometry;

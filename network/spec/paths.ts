@@ -9,13 +9,13 @@
 //   constants.<name>                        a declared constant
 //   dt                                      the time step (ms)
 //
-// Every one of these is a runtime value: the structure hash (network/build/ir.ts) covers names,
+// Every one of these is a runtime value: the structure hash (network/ir/ir.ts) covers names,
 // equations, sizes, connector types and storage modes, never these numbers — so one compiled
 // library serves the whole sweep. The exceptions (`isStructuralPath`): a connector's weights or
 // delays that the spec gives as a distribution or a per-synapse list are stored per synapse;
 // replacing them by one number switches the storage to one shared value, which changes the
 // structure (a second compile). They are allowed, and reported as structural.
-import { resolveModels, neuronNames, synapseNames } from '../build/models.js';
+import { resolveModels, neuronNames, synapseNames } from '../ir/models.js';
 import type { NetworkSpec } from './schema.js';
 
 export type ParameterTarget =
