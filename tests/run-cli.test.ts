@@ -1,15 +1,14 @@
 // `spikesweep run` end to end through bin/spikesweep.js: the JSON contract on stdout, and bad
 // inputs that must exit 2 with a message naming the file and the field or line — never a stack
 // trace or compiler output — and leave no spikes.parquet behind.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spikesweep, type CliResult } from './helpers/cli.js';
 
-const BIN = new URL('../bin/spikesweep.js', import.meta.url).pathname;
 const CUBA = new URL('../examples/cuba.yaml', import.meta.url).pathname;
 const NETS = new URL('../examples/nets-experiment.yaml', import.meta.url).pathname;
 
@@ -22,19 +21,8 @@ before(async () => {
 });
 after(() => rm(dir, { recursive: true, force: true }));
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, SPIKESWEEP_CACHE_DIR: join(dir, 'cache'), SPIKESWEEP_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[]): Promise<CliResult> {
+  return spikesweep(args, { SPIKESWEEP_CACHE_DIR: join(dir, 'cache') });
 }
 
 describe('spikesweep run', () => {
@@ -46,9 +34,10 @@ describe('spikesweep run', () => {
     assert.equal(lines.length, 1, stdout);
     const report = JSON.parse(lines[0]);
     assert.deepEqual(Object.keys(report).sort(), [
-      'compileCacheHit', 'outputs', 'populations', 'runId', 'seed', 'simulatedMs', 'spikesSha256', 'structureHash', 'threads', 'timings',
+      'backend', 'compileCacheHit', 'outputs', 'populations', 'runId', 'seed', 'simulatedMs', 'spikesSha256', 'structureHash', 'threads', 'timings',
     ]);
     assert.equal(report.seed, 42);
+    assert.equal(report.backend, 'openmp');
     assert.equal(report.simulatedMs, 200);
     assert.deepEqual(Object.keys(report.timings).sort(), ['build', 'codegen', 'compile', 'simulate', 'write']);
     for (const t of Object.values(report.timings)) assert.equal(typeof t, 'number');

@@ -1,17 +1,41 @@
-// Neuron kernels: per-population arrays, their initialisation, and the update of one step —
-// a branch-free loop integrating the equations (vectorisable), then a loop testing the spike
-// condition, applying the reset and the refractory period (ANNarchy's order and semantics:
-// while refractory only the conductances g_* evolve).
+// Neuron kernels of one population: its arrays and their initialisation, the model math as inline
+// functions of one neuron (math.ts) — the step (integrating the equations, the refractory
+// countdown, the spike condition into a byte) and the reset — and the pieces every CPU schedule
+// wraps around them: the kernel's locals, the scan for spikes that applies the reset and starts the
+// refractory period, the inputs cleared after the update, the stop condition. ANNarchy's order and
+// semantics: while refractory only the conductances g_* evolve.
 import { integrate, type Expr, type NeuronModel, type Statement, type UpdateStep } from '../../network/equations/index.js';
 import type { NetworkIR, PopulationIR } from '../../network/ir/ir.js';
 import { constMember, popMember, quote } from './cpp.js';
-import { context, emitConditionCpp, emitCpp, emitStatementCpp, randomDraws, randomSites } from './expressions.js';
+import { context, emitConditionCpp, emitCpp, emitStatementCpp, randomDraws, randomSites, type KernelNames } from './expressions.js';
 import { isInvariantExpr, ReciprocalHoister } from './invariants.js';
+import { callMath, defineMath, MathBinder, type MathFunction } from './math.js';
 
 export interface CodeParts {
   members: string[];
   create: string[];
-  methods: string[];
+  /** Inline math functions (math.ts), at namespace scope before the Sim. */
+  math: string[];
+}
+
+/** What a CPU schedule needs to update a population over neurons [b, e) of step s. */
+export interface NeuronKernel {
+  /** Locals read once per kernel call (array pointers, hoisted values, reciprocals). */
+  locals: string[];
+  /** Before the loop over [b, e): the refractory countdown's bytes of the range. */
+  prepare: string[];
+  /** The loop body for neuron i (a math call), or the spike source's own body. */
+  step: string[];
+  /** After the loop: neurons that fired are reset and pushed to `out`; `thread` is the updating thread's index. */
+  spikes: (thread: string) => string[];
+  /** After the spikes: inputs that hold one step are cleared. */
+  clear: string[];
+}
+
+export interface PopulationCode extends CodeParts {
+  kernel: NeuronKernel;
+  /** stop_p<N>(any) as a Sim method, when the population has a stop condition. */
+  stop: string[];
 }
 
 const STATE_SETTABLE = 'SS_ARRAY_STATE | SS_ARRAY_SETTABLE';
@@ -56,7 +80,7 @@ function assignedNames(model: NeuronModel, plan: UpdateStep[], reset: Statement[
   return new Set([...plan.flatMap((p) => (p.kind === 'assign' ? [p.variable] : [])), ...reset.map((s) => s.target.name), ...model.conductances]);
 }
 
-export function emitPopulation(pop: PopulationIR, ir: NetworkIR): CodeParts {
+export function emitPopulation(pop: PopulationIR, ir: NetworkIR): PopulationCode {
   if (!pop.model) return emitSpikeSource(pop);
   const model = pop.model;
   const rawPlan = integrate(model.variables, { modelKind: 'neuron', model: model.name }).steps;
@@ -67,9 +91,10 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR): CodeParts {
   const shared = new Set(pop.attrs.filter((a) => a.shared).map((a) => a.name));
   const local = (name: string) => `l_${name}`;
   const hoisted = [...shared].filter((n) => !assigned.has(n));
-  const names = {
+  // How the schedule's kernel names things: its locals, hoisted values and array elements at i.
+  const names: KernelNames = {
     precision: ir.precision,
-    ident: (_scope: 'pre' | 'post' | undefined, name: string) => {
+    ident: (_scope, name) => {
       if (name === 't' || name === 'dt') return name;
       if (ir.constants.includes(name) && !pop.attrs.some((a) => a.name === name) && !pop.conductances.includes(name)) return `k_${name}`;
       if (hoisted.includes(name)) return local(name);
@@ -96,84 +121,110 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR): CodeParts {
     `uint8_t *__restrict l__fire = populations[${pop.index}].fire.data();`,
   ];
   const frozen = (name: string) => hasRefractory && !name.startsWith('g_');
+  const sites = randomSites([...plan.map((p) => p.value), ...(model.spike ? [model.spike] : []), ...model.reset.map((r) => r.value)]);
 
-  const exprs: Expr[] = plan.map((p) => p.value);
-  const sites = randomSites([...exprs, ...(model.spike ? [model.spike] : []), ...model.reset.map((r) => r.value)]);
-  const update = [
-    ...(hasRefractory ? [`const bool _active = ${refr}[i] == 0;`] : []),
-    ...randomDraws(sites, ctx, pop.randomStream, 'i'),
-    ...plan.map((step) => {
-      const value = emitCpp(step.value, ctx);
-      if (step.kind === 'temp') return `const real ${step.name} = ${value};`;
+  // The step of neuron i: integrate, count the refractory period down, test the spike condition.
+  const step = new MathBinder(ir.precision);
+  const inStep = context(step.names(names));
+  hoister.reciprocals.forEach((r) => step.bind(r.name, r.name, { exact: true }));
+  const active = hasRefractory ? step.bind(`${refr}[i]`, 'refractory_steps', { type: 'uint8_t &' }) : '';
+  const stepBody = [
+    ...(hasRefractory ? [`const bool _active = ${active} == 0;`] : []),
+    ...randomDraws(sites, inStep, pop.randomStream, 'i'),
+    ...plan.map((p) => {
+      const value = emitCpp(p.value, inStep);
+      if (p.kind === 'temp') return `const real ${p.name} = ${value};`;
       // A frozen (refractory) neuron keeps its value; conductances g_* always evolve.
-      const target = names.ident(undefined, step.variable);
-      return frozen(step.variable) ? `${target} = _active ? real(${value}) : ${target};` : `${target} = ${value};`;
+      const target = inStep.identifier(undefined, p.variable);
+      return frozen(p.variable) ? `${target} = _active ? real(${value}) : ${target};` : `${target} = ${value};`;
     }),
-    ...(hasRefractory ? [`${refr}[i] -= _active ? 0 : 1;`] : []),
-    ...(model.spike ? [`l__fire[i] = ${hasRefractory ? `(${refr}[i] == 0) & ` : ''}(${emitConditionCpp(model.spike, ctx)});`] : []),
+    ...(hasRefractory ? [`${active} -= _active ? 0 : 1;`] : []),
   ];
-  const refractorySteps = !hasRefractory ? '' : pop.refractory
-    ? `std::llround(double(${popMember(pop, 'refractory')}[i]) / dt)`
-    : `std::llround(double(${emitCpp(model.refractory!, ctx)}) / dt)`;
+  if (model.spike) {
+    const condition = emitConditionCpp(model.spike, inStep);
+    const fire = step.bind('l__fire[i]', 'fire', { type: 'uint8_t &' });
+    stepBody.push(`${fire} = ${hasRefractory ? `(${active} == 0) & ` : ''}(${condition});`);
+  }
+  const stepFn: MathFunction = { name: `p${pop.index}_step`, returns: 'void', indices: ['i'], params: step.params, body: stepBody };
+
+  // The reset of neuron i after a spike; returns the refractory period in steps.
+  const reset = new MathBinder(ir.precision);
+  const inReset = context(reset.names(names));
+  const refractorySteps = !hasRefractory ? '0' : pop.refractory
+    ? `std::llround(double(${reset.bind(`${popMember(pop, 'refractory')}[i]`, 'refractory')}) / dt)`
+    : `std::llround(double(${emitCpp(model.refractory!, inReset)}) / dt)`;
+  // Draws are counter-based, so re-drawing a site here gives the value the step used.
+  const resetFn: MathFunction = {
+    name: `p${pop.index}_reset`, returns: 'int64_t', indices: ['i'], params: reset.params,
+    body: [
+      ...randomDraws(randomSites(model.reset.map((r) => r.value)), inReset, pop.randomStream, 'i'),
+      ...model.reset.map((r) => emitStatementCpp(r, inReset)),
+      `return ${refractorySteps};`,
+    ],
+  };
+
   const implicit = pop.conductances.filter((g) => !model.variables.some((v) => v.name === g));
-  // Draws are counter-based, so re-drawing a site here gives the value the update loop used.
-  const resetDraws = randomDraws(randomSites(model.reset.map((r) => r.value)), ctx, pop.randomStream, 'i');
-  // The spike condition is evaluated in the vectorised update loop into a byte per neuron; spikes
-  // are rare, so the scan below skips eight silent neurons per word.
-  const spikeLoop = model.spike ? [
+  // The spike condition was evaluated in the vectorised loop into a byte per neuron; spikes are
+  // rare, so the scan skips eight silent neurons per word.
+  const spikes = (thread: string) => !model.spike ? [] : [
     'for (int64_t i0 = b; i0 < e; i0 += 8) {',
     '  uint64_t word;',
     '  std::memcpy(&word, l__fire + i0, 8);',
     '  if (word == 0) continue;',
     '  for (int64_t i = i0; i < std::min<int64_t>(i0 + 8, e); ++i) {',
     '    if (!l__fire[i]) continue;',
-    ...resetDraws.map((l) => `    ${l}`),
-    ...model.reset.map((r) => `    ${emitStatementCpp(r, ctx)}`),
-    ...(hasRefractory ? [`    populations[${pop.index}].refractory.start(int32_t(i), ${refractorySteps}, ss::team_thread());`] : []),
+    `    ${hasRefractory ? `const int64_t refractory_steps = ` : ''}${callMath(resetFn)};`,
+    ...(hasRefractory ? [`    populations[${pop.index}].refractory.start(int32_t(i), refractory_steps, ${thread});`] : []),
     `    ${local('_last_spike')}[i] = s;`,
     '    out.push_back(int32_t(i));',
     '  }',
     '}',
-  ] : [];
-  // Conductances the model does not integrate hold one step of input (ANNarchy resets them).
-  const clearInputs = implicit.length ? ['for (int64_t i = b; i < e; ++i) {', ...implicit.map((g) => `  ${local(g)}[i] = 0;`), '}'] : [];
-  const stop = pop.stop ? emitConditionCpp(pop.stop.condition, ctx) : null;
-  const methods = [
-    `void update_p${pop.index}(int64_t s) {`,
-    '  const double t = double(s) * dt;',
-    `  ss::update_population(populations[${pop.index}], delivered, s, [&](int64_t b, int64_t e, std::vector<int32_t> &out) {`,
-    ...[...pointerLocals, ...valueLocals].map((l) => `    ${l}`),
-    ...(hasRefractory ? [`    populations[${pop.index}].refractory.top_up(b, e);`] : []),
-    '    for (int64_t i = b; i < e; ++i) {',
-    ...update.map((l) => `      ${l}`),
-    '    }',
-    ...[...spikeLoop, ...clearInputs].map((l) => `    ${l}`),
-    '  });',
-    '}',
-    ...(stop ? [
+  ];
+  const stop = pop.stop ? stopCondition(pop, ir, pop.stop.condition, names, sites, [...pointerLocals, ...valueLocals]) : { math: [], method: [] };
+  return {
+    members: members(pop),
+    create: [...attrArrays(pop), ...commonArrays(pop)],
+    math: [...defineMath(stepFn), ...(model.spike ? defineMath(resetFn) : []), ...stop.math],
+    kernel: {
+      locals: [...pointerLocals, ...valueLocals],
+      prepare: hasRefractory ? [`populations[${pop.index}].refractory.top_up(b, e);`] : [],
+      step: [`${callMath(stepFn)};`],
+      spikes,
+      // Conductances the model does not integrate hold one step of input (ANNarchy resets them).
+      clear: implicit.length ? ['for (int64_t i = b; i < e; ++i) {', ...implicit.map((g) => `  ${local(g)}[i] = 0;`), '}'] : [],
+    },
+    stop: stop.method,
+  };
+}
+
+// Whether the population's stop condition holds for any or all of its neurons (run on one thread
+// at the end of a step, so every schedule shares it).
+function stopCondition(pop: PopulationIR, ir: NetworkIR, condition: Expr, names: KernelNames, sites: ReturnType<typeof randomSites>, locals: string[]): { math: string[]; method: string[] } {
+  const holds = new MathBinder(ir.precision);
+  const inHolds = context(holds.names(names));
+  const fn: MathFunction = {
+    name: `p${pop.index}_stop_holds`, returns: 'bool', indices: ['i'], params: holds.params,
+    body: [
+      ...randomDraws(sites.filter((r) => randomSites([condition]).some((x) => x.site === r.site)), inHolds, pop.randomStream, 'i'),
+      `return ${emitConditionCpp(condition, inHolds)};`,
+    ],
+  };
+  return {
+    math: defineMath(fn),
+    method: [
       `bool stop_p${pop.index}(bool any) {`,
       '  const int64_t s = step;',
       '  const double t = double(s) * dt;',
-      ...[...pointerLocals, ...valueLocals].map((l) => `  ${l}`),
+      ...locals.map((l) => `  ${l}`),
       `  for (int64_t i = 0; i < ${pop.size}; ++i) {`,
-      ...randomDraws(sites.filter((r) => usesSite(pop.stop!.condition, r.site)), ctx, pop.randomStream, 'i').map((l) => `    ${l}`),
-      `    const bool holds = ${stop};`,
+      `    const bool holds = ${callMath(fn)};`,
       '    if (any && holds) return true;',
       '    if (!any && !holds) return false;',
       '  }',
       '  return !any;',
       '}',
-    ] : []),
-  ];
-  return {
-    members: members(pop),
-    create: [...attrArrays(pop), ...commonArrays(pop)],
-    methods,
+    ],
   };
-}
-
-function usesSite(e: Expr, site: number): boolean {
-  return randomSites([e]).some((r) => r.site === site);
 }
 
 // Network constants are read once per kernel call into locals named k_<name>.
@@ -181,8 +232,8 @@ export function constantLocals(ir: NetworkIR): string[] {
   return ir.constants.map((c) => `const real k_${c} = ${constMember(c)}[0]; (void)k_${c};`);
 }
 
-// SpikeSourceArray: each neuron emits at the steps of its sorted spike-time list.
-function emitSpikeSource(pop: PopulationIR): CodeParts {
+// SpikeSourceArray: each neuron emits at the steps of its sorted spike-time list (no model math).
+function emitSpikeSource(pop: PopulationIR): PopulationCode {
   const m = (n: string) => popMember(pop, n);
   return {
     members: [
@@ -209,18 +260,20 @@ function emitSpikeSource(pop: PopulationIR): CodeParts {
       `  std::copy(S->${m('_times_ptr')}, S->${m('_times_ptr')} + ${pop.size}, S->${m('_cursor')});`,
       `}`,
     ],
-    methods: [
-      `void update_p${pop.index}(int64_t s) {`,
-      `  ss::update_population(populations[${pop.index}], delivered, s, [&](int64_t b, int64_t e, std::vector<int32_t> &out) {`,
-      '    for (int64_t i = b; i < e; ++i) {',
-      `      int64_t c = ${m('_cursor')}[i];`,
-      `      const int64_t end = ${m('_times_ptr')}[i + 1];`,
-      `      while (c < end && ${m('_times')}[c] < s) ++c;`,
-      `      if (c < end && ${m('_times')}[c] == s) { out.push_back(int32_t(i)); ${m('_last_spike')}[i] = s; ++c; }`,
-      `      ${m('_cursor')}[i] = c;`,
-      '    }',
-      '  });',
-      '}',
-    ],
+    math: [],
+    kernel: {
+      locals: [],
+      prepare: [],
+      step: [
+        `int64_t c = ${m('_cursor')}[i];`,
+        `const int64_t end = ${m('_times_ptr')}[i + 1];`,
+        `while (c < end && ${m('_times')}[c] < s) ++c;`,
+        `if (c < end && ${m('_times')}[c] == s) { out.push_back(int32_t(i)); ${m('_last_spike')}[i] = s; ++c; }`,
+        `${m('_cursor')}[i] = c;`,
+      ],
+      spikes: () => [],
+      clear: [],
+    },
+    stop: [],
   };
 }

@@ -1,11 +1,13 @@
 // Synapse kernels of one projection: connectivity built natively (CSR), weights, delays, synaptic
-// variables; each step the delivery of delayed presynaptic spikes (preSpike statements, in spike
-// order then synapse order — a fixed order, so sums do not depend on threads), continuous psp,
-// synaptic equations and postsynaptic events.
+// variables; the model math as inline functions of one synapse (math.ts) — the presynaptic event,
+// the postsynaptic event, the continuous equations, the psp — and the loops every CPU schedule
+// uses around them: delivery of delayed presynaptic spikes (in spike order then synapse order — a
+// fixed order, so sums do not depend on threads), psp, synaptic equations, postsynaptic events.
 import { eventDrivenDecay, integrate, type Expr, type Statement, type SynapseModel } from '../../network/equations/index.js';
 import type { NetworkIR, PopulationIR, ProjectionIR } from '../../network/ir/ir.js';
 import { popMember, projMember, quote } from './cpp.js';
-import { context, emitCpp, emitStatementCpp, randomDraws, randomSites } from './expressions.js';
+import { context, emitCpp, emitStatementCpp, randomDraws, randomSites, type KernelNames } from './expressions.js';
+import { callMath, defineMath, MathBinder, type MathFunction } from './math.js';
 import { constantLocals, type CodeParts } from './population.js';
 
 const RULES: Record<ProjectionIR['connector'], string> = {
@@ -105,7 +107,7 @@ function create(x: Shape): string[] {
 // How names read inside this projection's loops (i: pre neuron, j: post neuron, k: synapse).
 // `sharedLocals`: shared synaptic values read from locals hoisted out of the loops (only where no
 // statement of the loop writes them).
-function names(x: Shape, ir: NetworkIR, sharedLocals = false) {
+function names(x: Shape, ir: NetworkIR, sharedLocals = false): KernelNames {
   const { proj, pre, post, m } = x;
   const attr = (n: string) => proj.attrs.find((a) => a.name === n);
   const neuron = (pop: PopulationIR, name: string, index: string) => {
@@ -135,12 +137,12 @@ function sharedLocals(x: Shape): string[] {
 const isConductance = (s: Statement) => s.target.name === 'g_target' && !s.target.scope;
 
 // Event-driven traces decay in closed form to the current time before an event is processed.
-function decays(x: Shape, ctx: ReturnType<typeof context>): string[] {
+function decays(x: Shape, ctx: ReturnType<typeof context>, lastEvent: string): string[] {
   if (!x.eventDriven.length) return [];
   const span = x.eventDriven[0].rhs.span;
   const elapsed: Expr = { kind: 'ident', name: ELAPSED, span };
   return [
-    `const double ${ELAPSED} = t - double(${x.m('_last_event')}[k]) * dt;`,
+    `const double ${ELAPSED} = t - double(${lastEvent}) * dt;`,
     ...x.eventDriven.map((v) => {
       const factor = eventDrivenDecay(v, elapsed, { modelKind: 'synapse', model: x.model.name }, x.model.variables);
       return `${ctx.identifier(undefined, v.name)} *= ${emitCpp(factor, ctx)};`;
@@ -148,89 +150,32 @@ function decays(x: Shape, ctx: ReturnType<typeof context>): string[] {
   ];
 }
 
-function eventBody(x: Shape, ctx: ReturnType<typeof context>, statements: Statement[]): string[] {
-  const sites = randomSites(statements.map((s) => s.value));
-  const learned = statements.filter((s) => !isConductance(s));
-  return [
+// One event of synapse k (pre i → post j): conductance statements always, learning statements and
+// trace decays only while learning is on.
+function eventMath(x: Shape, name: string, statements: Statement[], kernelNames: KernelNames): MathFunction {
+  const b = new MathBinder(x.ir.precision);
+  const ctx = context(b.names(kernelNames));
+  const sites = randomSites(statements.map((st) => st.value));
+  const learned = statements.filter((st) => !isConductance(st));
+  const learns = learned.length > 0 || x.eventDriven.length > 0;
+  const learning = learns ? b.bind('learning', 'learning', { type: 'const bool', exact: true }) : '';
+  const lastEvent = x.eventDriven.length ? b.bind(`${x.m('_last_event')}[k]`, 'last_event', { type: 'int64_t &' }) : '';
+  const body = [
     ...randomDraws(sites, ctx, x.proj.streams.random, 'k'),
-    ...statements.filter(isConductance).map((s) => emitStatementCpp(s, ctx)),
-    ...(learned.length || x.eventDriven.length ? [
-      'if (learning) {',
-      ...decays(x, ctx).map((l) => `  ${l}`),
-      ...learned.map((s) => `  ${emitStatementCpp(s, ctx)}`),
-      ...(x.eventDriven.length ? [`  ${x.m('_last_event')}[k] = s;`] : []),
+    ...statements.filter(isConductance).map((st) => emitStatementCpp(st, ctx)),
+    ...(learns ? [
+      `if (${learning}) {`,
+      ...decays(x, ctx, lastEvent).map((l) => `  ${l}`),
+      ...learned.map((st) => `  ${emitStatementCpp(st, ctx)}`),
+      ...(x.eventDriven.length ? [`  ${lastEvent} = s;`] : []),
       '}',
     ] : []),
   ];
+  return { name: `j${x.proj.index}_${name}`, returns: 'void', indices: ['i', 'j', 'k'], params: b.params, body };
 }
 
-function deliver(x: Shape, ctx: ReturnType<typeof context>): string[] {
-  const { m, proj, pre, post } = x;
-  if (proj.model.preSpike.length === 0) return [];
-  if (proj.delays === 'synapse') {
-    const g = `${popMember(post, `g_${proj.target}`)}`;
-    return [
-      `void deliver_j${proj.index}(int64_t s) {`,
-      '  const double t = double(s) * dt; (void)t;',
-      ...constantLocals(x.ir).map((l) => `  ${l}`),
-      `  const int64_t R = ${m('_ring_len')};`,
-      `  const ss::Spikes spikes = populations[${pre.index}].emitted(s, 1);`,
-      ...spikeLoop(`{${m('_row_ptr')}}`, m('_col')),
-      `      const int64_t j = ${m('_col')}[k];`,
-      `      real &slot = ${m('_ring')}[((s - 1 + ${m('_delay')}[k]) % R) * ${post.size} + j];`,
-      ...randomDraws(randomSites(proj.model.preSpike.map((st) => st.value)), ctx, proj.streams.random, 'k').map((l) => `      ${l}`),
-      ...proj.model.preSpike.map((st) => `      slot += ${emitCpp(st.value, ctx)};`),
-      '    }',
-      '  }',
-      `  real *slot = ${m('_ring')} + (s % R) * ${post.size};`,
-      `  for (int64_t j = 0; j < ${post.size}; ++j) { ${g}[j] += slot[j]; slot[j] = 0; }`,
-      '}',
-    ];
-  }
-  const head = [
-    `void deliver_j${proj.index}(int64_t s) {`,
-    `  const ss::Spikes spikes = populations[${pre.index}].emitted(s, ${m('_delay')});`,
-    '  if (spikes.empty()) return;',
-  ];
-  const locals = [
-    '  const double t = double(s) * dt; (void)t;',
-    `  const bool learning = ${m('learning')}[0] != 0; (void)learning;`,
-    ...constantLocals(x.ir).map((l) => `  ${l}`),
-  ];
-  if (!splitsByTarget(proj)) {
-    return [
-      ...head,
-      ...locals,
-      ...spikeLoop(`{${m('_row_ptr')}}`, m('_col')),
-      `      const int64_t j = ${m('_col')}[k]; (void)j;`,
-      ...eventBody(x, ctx, proj.model.preSpike).map((l) => `      ${l}`),
-      '    }',
-      '  }',
-      '}',
-    ];
-  }
-  // Each thread walks its own part of every spike's row, the synapses onto its slice of
-  // postsynaptic neurons (row_splits): every neuron still sums its input in spike order.
-  const local = context(names(x, x.ir, true));
-  return [
-    ...head,
-    '  int64_t jb, je;',
-    `  ss::target_range(${post.size}, jb, je);`,
-    '  if (jb == je) return;',
-    ...locals,
-    ...sharedLocals(x).map((l) => `  ${l}`),
-    `  const int32_t *__restrict col = ${m('_col')};`,
-    ...spikeLoop(`row_splits[${proj.index}].part()`, 'col'),
-    '      const int64_t j = col[k];',
-    ...eventBody(x, local, proj.model.preSpike).map((l) => `      ${l}`),
-    '    }',
-    '  }',
-    '}',
-  ];
-}
-
-// The loops over the spikes being delivered (bound to \`spikes\`), each spike as \`i\`, and over
-// the synapses \`k\` of the given part of its row; the caller closes both.
+// The loops over the spikes being delivered (bound to `spikes`), each spike as `i`, and over
+// the synapses `k` of the given part of its row; the caller closes both.
 function spikeLoop(rows: string, col: string): string[] {
   return [
     `  const ss::RowPart rows = ${rows};`,
@@ -241,100 +186,190 @@ function spikeLoop(rows: string, col: string): string[] {
   ];
 }
 
-// Delivery can be split between threads by postsynaptic neuron when a spike only adds to its
-// targets' conductances (nothing learned, nothing presynaptic written) and arrives after one
-// uniform delay.
-function splitsByTarget(proj: ProjectionIR): boolean {
+/**
+ * Delivery can be split between threads by postsynaptic neuron when a spike only adds to its
+ * targets' conductances (nothing learned, nothing presynaptic written) and arrives after one
+ * uniform delay. A schedule with threads may use deliverSplit for such projections.
+ */
+export function splitsByTarget(proj: ProjectionIR): boolean {
   return proj.delays === 'uniform' && !proj.model.variables.some((v) => v.eventDriven) && proj.model.preSpike.every(isConductance);
 }
 
-function psp(x: Shape, ctx: ReturnType<typeof context>): string[] {
+function deliver(x: Shape, event: MathFunction | null): { whole: string[]; split: string[] } {
   const { m, proj, pre, post } = x;
-  if (!proj.model.psp) return [];
-  return [
-    `void psp_j${proj.index}(int64_t s) {`,
+  if (!event) return { whole: [], split: [] };
+  const locals = [
     '  const double t = double(s) * dt; (void)t;',
+    '  const uint64_t seed = this->seed; (void)seed;',
+    `  const bool learning = ${m('learning')}[0] != 0; (void)learning;`,
+    ...sharedLocals(x).map((l) => `  ${l}`),
     ...constantLocals(x.ir).map((l) => `  ${l}`),
-    `  real *sum = ${popMember(post, `sum_${proj.target}`)};`,
-    `  for (int64_t i = 0; i < ${pre.size}; ++i) {`,
-    `    for (int64_t k = ${m('_row_ptr')}[i]; k < ${m('_row_ptr')}[i + 1]; ++k) {`,
+  ];
+  if (proj.delays === 'synapse') {
+    // Each spike adds to the ring slot of its synapse's arrival step; the slot of this step is
+    // then added to the conductances and cleared.
+    const g = `${popMember(post, `g_${proj.target}`)}`;
+    return {
+      whole: [
+        `void deliver_j${proj.index}(int64_t s) {`,
+        ...locals,
+        `  const int64_t R = ${m('_ring_len')};`,
+        `  const ss::Spikes spikes = populations[${pre.index}].emitted(s, 1);`,
+        ...spikeLoop(`{${m('_row_ptr')}}`, m('_col')),
+        `      const int64_t j = ${m('_col')}[k];`,
+        `      real &slot = ${m('_ring')}[((s - 1 + ${m('_delay')}[k]) % R) * ${post.size} + j];`,
+        `      ${callMath(event, { [`${g}[j]`]: 'slot' })};`,
+        '    }',
+        '  }',
+        `  real *slot = ${m('_ring')} + (s % R) * ${post.size};`,
+        `  for (int64_t j = 0; j < ${post.size}; ++j) { ${g}[j] += slot[j]; slot[j] = 0; }`,
+        '}',
+      ],
+      split: [],
+    };
+  }
+  const head = [
+    `  const ss::Spikes spikes = populations[${pre.index}].emitted(s, ${m('_delay')});`,
+    '  if (spikes.empty()) return;',
+  ];
+  const whole = [
+    `void deliver_j${proj.index}(int64_t s) {`,
+    ...head,
+    ...locals,
+    ...spikeLoop(`{${m('_row_ptr')}}`, m('_col')),
     `      const int64_t j = ${m('_col')}[k];`,
-    ...randomDraws(randomSites([proj.model.psp]), ctx, proj.streams.random, 'k').map((l) => `      ${l}`),
-    `      sum[j] += ${emitCpp(proj.model.psp, ctx)};`,
+    `      ${callMath(event)};`,
     '    }',
     '  }',
     '}',
   ];
+  if (!splitsByTarget(proj)) return { whole, split: [] };
+  // Each thread walks its own part of every spike's row, the synapses onto its slice of
+  // postsynaptic neurons (row_splits): every neuron still sums its input in spike order.
+  return {
+    whole,
+    split: [
+      `void deliver_j${proj.index}(int64_t s) {`,
+      ...head,
+      '  int64_t jb, je;',
+      `  ss::target_range(${post.size}, jb, je);`,
+      '  if (jb == je) return;',
+      ...locals,
+      `  const int32_t *__restrict col = ${m('_col')};`,
+      ...spikeLoop(`row_splits[${proj.index}].part()`, 'col'),
+      '      const int64_t j = col[k];',
+      `      ${callMath(event)};`,
+      '    }',
+      '  }',
+      '}',
+    ],
+  };
 }
 
-function synapseEquations(x: Shape, ctx: ReturnType<typeof context>): string[] {
-  const { m, proj, pre } = x;
+function psp(x: Shape, kernelNames: KernelNames): { math: string[]; method: string[] } {
+  const { m, proj, pre, post } = x;
+  if (!proj.model.psp) return { math: [], method: [] };
+  const b = new MathBinder(x.ir.precision);
+  const ctx = context(b.names(kernelNames));
+  const body = [...randomDraws(randomSites([proj.model.psp]), ctx, proj.streams.random, 'k'), `return ${emitCpp(proj.model.psp, ctx)};`];
+  const fn: MathFunction = { name: `j${proj.index}_psp`, returns: 'real', indices: ['i', 'j', 'k'], params: b.params, body };
+  return {
+    math: defineMath(fn),
+    method: [
+      `void psp_j${proj.index}(int64_t s) {`,
+      '  const double t = double(s) * dt; (void)t;',
+      '  const uint64_t seed = this->seed; (void)seed;',
+      ...constantLocals(x.ir).map((l) => `  ${l}`),
+      `  real *sum = ${popMember(post, `sum_${proj.target}`)};`,
+      `  for (int64_t i = 0; i < ${pre.size}; ++i) {`,
+      `    for (int64_t k = ${m('_row_ptr')}[i]; k < ${m('_row_ptr')}[i + 1]; ++k) {`,
+      `      const int64_t j = ${m('_col')}[k];`,
+      `      sum[j] += ${callMath(fn)};`,
+      '    }',
+      '  }',
+      '}',
+    ],
+  };
+}
+
+/** The continuous synaptic equations: a math function and the loop over presynaptic rows [b, e) its schedule wraps. */
+function synapseEquations(x: Shape, kernelNames: KernelNames): { math: string[]; rows: string[] } {
+  const { m, proj } = x;
   const continuous = proj.model.variables.filter((v) => !v.eventDriven);
-  if (!continuous.length) return [];
+  if (!continuous.length) return { math: [], rows: [] };
   const plan = integrate(proj.model.variables, { modelKind: 'synapse', model: proj.model.name }).steps;
-  const sites = randomSites(plan.map((p) => p.value));
-  return [
-    `void equations_j${proj.index}(int64_t s) {`,
-    `  if (${m('learning')}[0] == 0) return;`,
-    '  const double t = double(s) * dt; (void)t;',
-    `  ss::parallel_ranges(${pre.size}, [&](int64_t b, int64_t e) {`,
-    ...constantLocals(x.ir).map((l) => `    ${l}`),
-    '    for (int64_t i = b; i < e; ++i) {',
-    `      for (int64_t k = ${m('_row_ptr')}[i]; k < ${m('_row_ptr')}[i + 1]; ++k) {`,
-    `        const int64_t j = ${m('_col')}[k]; (void)j;`,
-    ...randomDraws(sites, ctx, proj.streams.random, 'k').map((l) => `        ${l}`),
-    ...plan.map((p) => `        ${p.kind === 'temp' ? `const real ${p.name} = ${emitCpp(p.value, ctx)};` : `${ctx.identifier(undefined, p.variable)} = ${emitCpp(p.value, ctx)};`}`),
-    '      }',
-    '    }',
-    '  });',
-    '}',
+  const b = new MathBinder(x.ir.precision);
+  const ctx = context(b.names(kernelNames));
+  const body = [
+    ...randomDraws(randomSites(plan.map((p) => p.value)), ctx, proj.streams.random, 'k'),
+    ...plan.map((p) => (p.kind === 'temp' ? `const real ${p.name} = ${emitCpp(p.value, ctx)};` : `${ctx.identifier(undefined, p.variable)} = ${emitCpp(p.value, ctx)};`)),
   ];
+  const fn: MathFunction = { name: `j${proj.index}_synapse_step`, returns: 'void', indices: ['i', 'j', 'k'], params: b.params, body };
+  return {
+    math: defineMath(fn),
+    rows: [
+      ...constantLocals(x.ir),
+      'for (int64_t i = b; i < e; ++i) {',
+      `  for (int64_t k = ${m('_row_ptr')}[i]; k < ${m('_row_ptr')}[i + 1]; ++k) {`,
+      `    const int64_t j = ${m('_col')}[k];`,
+      `    ${callMath(fn)};`,
+      '  }',
+      '}',
+    ],
+  };
 }
 
-function postEvents(x: Shape, ctx: ReturnType<typeof context>): string[] {
+function postEvents(x: Shape, event: MathFunction | null): string[] {
   const { m, proj, post } = x;
-  if (!x.hasPostIndex) return [];
+  if (!event) return [];
   return [
     `void post_j${proj.index}(int64_t s) {`,
     `  const ss::Spikes spikes = populations[${post.index}].spiked;`,
     '  if (spikes.empty()) return;',
     '  const double t = double(s) * dt; (void)t;',
+    '  const uint64_t seed = this->seed; (void)seed;',
     `  const bool learning = ${m('learning')}[0] != 0; (void)learning;`,
     ...constantLocals(x.ir).map((l) => `  ${l}`),
     '  for (int32_t j : spikes) {',
     `    for (int64_t c = ${m('_post_ptr')}[j]; c < ${m('_post_ptr')}[j + 1]; ++c) {`,
     `      const int64_t k = ${m('_post_syn')}[c];`,
-    `      const int64_t i = ${m('_post_pre')}[c]; (void)i;`,
-    ...eventBody(x, ctx, proj.model.postSpike).map((l) => `      ${l}`),
+    `      const int64_t i = ${m('_post_pre')}[c];`,
+    `      ${callMath(event)};`,
     '    }',
     '  }',
     '}',
   ];
 }
 
-/** A call of the delivery phase; `everyThread`: made by every thread of a team (split by target). */
-export interface DeliveryCall { call: string; everyThread: boolean }
-
 export interface ProjectionCode extends CodeParts {
-  /** Calls for each phase of a step, in the order step_once runs them. */
-  phases: { deliver: DeliveryCall[]; afterNeurons: string[]; postEvents: string[] };
+  /** deliver_j<N>(s) over whole rows (one thread), when presynaptic spikes do anything. */
+  deliver: string[];
+  /** deliver_j<N>(s) made by every thread of a team, each over its targets (splitsByTarget), or empty. */
+  deliverSplit: string[];
+  /** psp_j<N>(s): continuous input summed into sum(target) (one thread), or empty. */
+  psp: string[];
+  /** The continuous synaptic equations over presynaptic rows [b, e) of step s (`learning` checked by the caller), or empty. */
+  equationRows: string[];
+  /** post_j<N>(s): postsynaptic events (one thread, at the end of a step), or empty. */
+  postEvents: string[];
 }
 
 export function emitProjection(proj: ProjectionIR, ir: NetworkIR): ProjectionCode {
   const x = shape(proj, ir);
-  const ctx = context(names(x, ir));
-  const parts = { deliver: deliver(x, ctx), psp: psp(x, ctx), equations: synapseEquations(x, ctx), post: postEvents(x, ctx) };
+  const split = splitsByTarget(proj);
+  const preEvent = proj.model.preSpike.length ? eventMath(x, 'pre_event', proj.model.preSpike, names(x, ir, split)) : null;
+  const postEvent = x.hasPostIndex ? eventMath(x, 'post_event', proj.model.postSpike, names(x, ir)) : null;
+  const delivery = deliver(x, preEvent);
+  const continuous = psp(x, names(x, ir));
+  const equations = synapseEquations(x, names(x, ir));
   return {
     members: members(x),
     create: create(x),
-    methods: [...parts.deliver, ...parts.psp, ...parts.equations, ...parts.post],
-    phases: {
-      deliver: [
-        ...(parts.deliver.length ? [{ call: `deliver_j${proj.index}(s);`, everyThread: splitsByTarget(proj) }] : []),
-        ...(parts.psp.length ? [{ call: `psp_j${proj.index}(s);`, everyThread: false }] : []),
-      ],
-      afterNeurons: parts.equations.length ? [`equations_j${proj.index}(s);`] : [],
-      postEvents: parts.post.length ? [`post_j${proj.index}(s);`] : [],
-    },
+    math: [...(preEvent ? defineMath(preEvent) : []), ...(postEvent ? defineMath(postEvent) : []), ...continuous.math, ...equations.math],
+    deliver: delivery.whole,
+    deliverSplit: delivery.split,
+    psp: continuous.method,
+    equationRows: equations.rows,
+    postEvents: postEvents(x, postEvent),
   };
 }

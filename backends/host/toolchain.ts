@@ -85,6 +85,12 @@ export class HostToolchain {
     return h.update('\0').update(process.arch).digest('hex');
   }
 
+  /** A stand-alone program built with this backend's flags and runtime headers (benchmark probes). */
+  async compileProgram(sourcePath: string, output: string): Promise<void> {
+    const args = [...DEFAULT_FLAGS, ...this.requiredFlags, ...this.includeDirs.map((d) => `-I${d}`), sourcePath, '-o', output];
+    await compileStep(this.compiler, args, sourcePath, `${output}.log`, sourcePath);
+  }
+
   async compile(source: string, opts: KernelBuildOptions = {}): Promise<CompiledKernel> {
     const started = performance.now();
     const bad = checkHostFlags(opts.flags ?? []);

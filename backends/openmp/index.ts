@@ -1,11 +1,11 @@
 // The OpenMP backend: one team of threads per run, neuron updates in chunks shared between them,
 // deliveries split by target where a projection allows it (backends/README.md, "openmp").
-import { generateNetworkSource } from '../codegen/network.js';
+import { generateOpenmpSource } from './schedule.js';
 import { checkHostFlags, HostToolchain } from '../host/toolchain.js';
 import { backendRuntimeDir } from '../paths.js';
 import { FEATURES, type Backend, type Feature } from '../types.js';
 
-const toolchain = new HostToolchain('openmp', ['-fopenmp', '-fPIC', '-std=c++17'], backendRuntimeDir('openmp'));
+export const toolchain = new HostToolchain('openmp', ['-fopenmp', '-fPIC', '-std=c++17'], backendRuntimeDir('openmp'));
 
 export const openmp: Backend = {
   name: 'openmp',
@@ -13,6 +13,6 @@ export const openmp: Backend = {
   features: new Set(Object.keys(FEATURES) as Feature[]),
   maxThreads: Number.POSITIVE_INFINITY,
   checkFlags: checkHostFlags,
-  generate: generateNetworkSource,
+  generate: generateOpenmpSource,
   compile: (source, opts) => toolchain.compile(source, opts),
 };

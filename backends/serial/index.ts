@@ -1,7 +1,7 @@
 // The serial backend: the reference schedule on one thread with no threading library (as GeNN
 // keeps single_threaded_cpu): every phase of a step over all its elements, in order. Its results
 // equal the OpenMP backend's bit for bit, which the tests check for every example.
-import { generateNetworkSource } from '../codegen/network.js';
+import { generateSerialSource } from './schedule.js';
 import { checkHostFlags, HostToolchain } from '../host/toolchain.js';
 import { backendRuntimeDir } from '../paths.js';
 import { FEATURES, type Backend, type Feature } from '../types.js';
@@ -14,6 +14,6 @@ export const serial: Backend = {
   features: new Set((Object.keys(FEATURES) as Feature[]).filter((f) => f !== 'threads')),
   maxThreads: 1,
   checkFlags: checkHostFlags,
-  generate: generateNetworkSource,
+  generate: generateSerialSource,
   compile: (source, opts) => toolchain.compile(source, opts),
 };

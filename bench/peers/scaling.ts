@@ -16,7 +16,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_FLAGS } from '../../backends/host/toolchain.js';
+import { toolchain as openmpToolchain } from '../../backends/openmp/index.js';
 import { median } from './table.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -58,7 +58,7 @@ const overlap = (a: Run, b: Run) =>
   Math.max(0, Math.min(a.window[1], b.window[1]) - Math.max(a.window[0], b.window[0])) / Math.min(a.simulate, b.simulate);
 
 mkdirSync(cache, { recursive: true });
-execFileSync('g++', [...DEFAULT_FLAGS, '-fopenmp', join(root, 'bench/peers/stream-probe.cpp'), '-o', probe], { stdio: 'inherit' });
+await openmpToolchain.compileProgram(join(root, 'bench/peers/stream-probe.cpp'), probe);
 const cases = [];
 for (const model of models) {
   await run(model, 1, 1, { warm: false }); // compiles the network's kernel once, untimed

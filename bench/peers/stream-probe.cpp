@@ -1,14 +1,15 @@
 // The machine's own thread scaling for the reference networks' update (bench:scaling, issue 5):
 // every step reads and writes three doubles per neuron (v and the two conductances of CUBA's LIF),
 // each thread its fixed share, one barrier per step — the update's memory traffic and a step's
-// synchronisation with nothing else: no spikes, no delivery, no work sharing.
+// synchronisation with nothing else: no spikes, no delivery, no work sharing. Built by the OpenMP
+// backend's toolchain with its team (team.hpp), as kernels are.
 //   stream-probe NEURONS STEPS THREADS   → one JSON line: {"threads", "neurons", "steps", "ms"}
-#include <omp.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
+
+#include "team.hpp"
 
 // Out of line with restrict pointers, as generated kernels are, so that it vectorises the same.
 __attribute__((noinline)) static void update(double *__restrict v, double *__restrict ge, double *__restrict gi,
@@ -29,15 +30,14 @@ int main(int argc, char **argv) {
   const int threads = std::atoi(argv[3]);
   std::vector<double> v(size_t(n), -60.0), ge(size_t(n), 1.0), gi(size_t(n), -1.0);
   const auto start = std::chrono::steady_clock::now();
-#pragma omp parallel num_threads(threads)
-  {
-    const int t = omp_get_thread_num(), T = omp_get_num_threads();
+  ss::run_team(threads, [&] {
+    const int t = ss::team_thread(), T = ss::team_size();
     const long begin = n * t / T, end = n * (t + 1) / T;
     for (long s = 0; s < steps; ++s) {
       update(v.data(), ge.data(), gi.data(), begin, end);
-#pragma omp barrier
+      ss::team_barrier();
     }
-  }
+  });
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   std::printf("{\"threads\":%d,\"neurons\":%ld,\"steps\":%ld,\"ms\":%.3f,\"check\":%.6f}\n", threads, n, steps, ms, v[size_t(n / 2)]);
   return 0;

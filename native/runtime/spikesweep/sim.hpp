@@ -21,6 +21,12 @@
 #include "store.hpp"
 #include "team.hpp"  // the backend's: backends/<name>/runtime/team.hpp
 
+// The generated model math (one neuron or synapse per call) is inlined into each schedule's loops,
+// where the compiler vectorises it; a backend whose math also runs elsewhere defines SS_MATH first.
+#ifndef SS_MATH
+#define SS_MATH static inline __attribute__((always_inline))
+#endif
+
 namespace ss {
 
 // Below this many elements a step's work (~1 ns per neuron) is cheaper than sharing it between

@@ -1,0 +1,57 @@
+// The OpenMP schedule of a step. Every thread of the run's team calls step_once: deliveries split
+// by target where a projection allows it (each thread's reach the neurons of its own update chunks,
+// so the updates start without a barrier), the rest of delivery on one thread at a time; neuron
+// updates in chunks shared between the threads (update_population); one barrier; the continuous
+// synaptic equations over row ranges. Postsynaptic events run on the thread that ends the step.
+// The summation order is fixed either way, so every thread count gives the same bits.
+import { indent } from '../codegen/cpp.js';
+import { equationsUpdate, generateCpuSource, populationUpdate, type CpuSchedule, type NetworkCode } from '../codegen/network.js';
+import type { NetworkIR } from '../../network/ir/ir.js';
+
+/** A call of the delivery phase; `everyThread`: made by every thread of the team (split by target). */
+interface DeliveryCall { call: string; everyThread: boolean }
+
+// Delivery calls in projection order: consecutive one-thread calls share a `one_thread` block (it
+// ends with a barrier); a group of calls made by every thread ends with a barrier when more
+// deliveries follow, so each group sees the input of the ones before. Then each thread marks its
+// deliveries made, which is all the updates wait for (update_population).
+function deliveryPhase(calls: DeliveryCall[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < calls.length;) {
+    const everyThread = calls[i].everyThread;
+    const group: string[] = [];
+    for (; i < calls.length && calls[i].everyThread === everyThread; i++) group.push(calls[i].call);
+    out.push(...(everyThread ? [...group, ...(i < calls.length ? ['ss::team_barrier();'] : [])] : ['ss::one_thread([&] {', ...indent(group, 1), '});']));
+  }
+  return [...out, 'deliveries_made(s);'];
+}
+
+const schedule: CpuSchedule = {
+  methods: (code: NetworkCode) => [
+    ...code.ir.populations.flatMap((p) => populationUpdate(code, p.index, (body) => [
+      `ss::update_population(populations[${p.index}], delivered, s, [&](int64_t b, int64_t e, std::vector<int32_t> &out) {`,
+      ...indent(body, 1),
+      '});',
+    ], 'ss::team_thread()')),
+    ...code.projections.flatMap((p) => (p.deliverSplit.length ? p.deliverSplit : p.deliver)),
+    ...code.ir.projections.flatMap((p) => equationsUpdate(code, p.index, (rows, preSize) => [
+      `ss::parallel_ranges(${preSize}, [&](int64_t b, int64_t e) {`,
+      ...indent(rows, 1),
+      '});',
+    ])),
+  ],
+  step: (code: NetworkCode) => [
+    ...deliveryPhase([
+      ...code.zeroSums.map((call) => ({ call, everyThread: false })),
+      ...code.projections.flatMap((p, k) => [
+        ...(p.deliver.length ? [{ call: `deliver_j${k}(s);`, everyThread: p.deliverSplit.length > 0 }] : []),
+        ...(p.psp.length ? [{ call: `psp_j${k}(s);`, everyThread: false }] : []),
+      ]),
+    ]),
+    ...code.ir.populations.map((p) => `update_p${p.index}(s);`),
+    'ss::team_barrier();',
+    ...code.projections.flatMap((p, k) => (p.equationRows.length ? [`equations_j${k}(s);`] : [])),
+  ],
+};
+
+export const generateOpenmpSource = (ir: NetworkIR): string => generateCpuSource(ir, schedule);

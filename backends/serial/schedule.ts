@@ -1,0 +1,30 @@
+// The serial schedule of a step, the reference every other schedule must reproduce bit for bit:
+// sums cleared, each projection's delayed spikes delivered over whole rows (spike order, then
+// synapse order) and its continuous input summed, each population updated over all its neurons in
+// order, then the continuous synaptic equations over all rows. Postsynaptic events follow in
+// end_step, as in every schedule.
+import { equationsUpdate, generateCpuSource, populationUpdate, type CpuSchedule, type NetworkCode } from '../codegen/network.js';
+import type { NetworkIR } from '../../network/ir/ir.js';
+
+const schedule: CpuSchedule = {
+  methods: (code: NetworkCode) => [
+    // The whole population is one range; its spikes go to the first chunk's list (end_step gathers
+    // the chunks' lists in order, and the others stay empty).
+    ...code.ir.populations.flatMap((p) => populationUpdate(code, p.index, (body) => [
+      `std::vector<int32_t> &out = populations[${p.index}].chunk_spikes[0];`,
+      'out.clear();',
+      `const int64_t b = 0, e = ${p.size};`,
+      ...body,
+    ], '0')),
+    ...code.projections.flatMap((p) => p.deliver),
+    ...code.ir.projections.flatMap((p) => equationsUpdate(code, p.index, (rows, preSize) => [`const int64_t b = 0, e = ${preSize};`, ...rows])),
+  ],
+  step: (code: NetworkCode) => [
+    ...code.zeroSums,
+    ...code.projections.flatMap((p, k) => [...(p.deliver.length ? [`deliver_j${k}(s);`] : []), ...(p.psp.length ? [`psp_j${k}(s);`] : [])]),
+    ...code.ir.populations.map((p) => `update_p${p.index}(s);`),
+    ...code.projections.flatMap((p, k) => (p.equationRows.length ? [`equations_j${k}(s);`] : [])),
+  ],
+};
+
+export const generateSerialSource = (ir: NetworkIR): string => generateCpuSource(ir, schedule);
