@@ -7,6 +7,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { BACKEND_NAMES, backendFor, FEATURES, type Feature } from '../backends/index.js';
 import { spikesweep } from './helpers/cli.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -78,4 +79,17 @@ test('the threading library is named only inside the OpenMP backend', async () =
   }
   await walk(root);
   assert.deepEqual(found, []);
+});
+
+test("the feature matrix in backends/README.md is each backend's own list", async () => {
+  const text = await readFile(join(root, 'backends/README.md'), 'utf8');
+  const table = text.split('<!-- feature-matrix -->')[1].split('<!-- /feature-matrix -->')[0].trim().split('\n');
+  const header = table[0].split('|').map((c) => c.trim()).filter(Boolean);
+  assert.deepEqual(header, ['feature', ...BACKEND_NAMES]);
+  const rows = table.slice(2).map((line) => line.split('|').map((c) => c.trim()).filter(Boolean));
+  assert.deepEqual(rows.map((r) => r[0]), Object.values(FEATURES));
+  for (const [feature, description] of Object.entries(FEATURES) as [Feature, string][]) {
+    const row = rows.find((r) => r[0] === description)!;
+    BACKEND_NAMES.forEach((name, k) => assert.equal(row[k + 1], backendFor(name).features.has(feature) ? 'yes' : 'no', `${name}: ${feature}`));
+  }
 });
