@@ -1,4 +1,4 @@
-// The host C++ compiler (g++ by default, or $CXX) building kernel libraries for the CPU backends.
+// The host C++ compiler ($CXX, else the backend's default) building kernel libraries for the CPU backends.
 // A kernel's key covers the generated source (so the structure and codegen version), the runtime
 // sources (shared and the backend's own), the compiler, its flags and — for -march=native — the CPU
 // model. The runtime's .cpp files are compiled once per toolchain into an object every kernel
@@ -17,7 +17,7 @@ const run = promisify(execFile);
 
 // -O2 with loop vectorisation runs the kernels as fast as -O3 here and compiles in about half
 // the time (bench/README.md).
-export const DEFAULT_FLAGS = ['-O2', '-march=native', '-ftree-loop-vectorize', '-fvect-cost-model=dynamic'];
+export const HOST_TUNING = ['-O2', '-march=native', '-ftree-loop-vectorize', '-fvect-cost-model=dynamic'];
 // User flags may tune code generation, never name files or load plugins.
 const ALLOWED_FLAG = /^-(O[0-3sg]|Ofast|march=[\w.-]+|mtune=[\w.-]+|m[\w.-]+|f(?!plugin)[\w.-]+(=[\w.-]+)?|g[0-3]?|D[A-Za-z_]\w*(=\w+)?|U[A-Za-z_]\w*|W[\w.-]*)$/;
 
@@ -29,7 +29,7 @@ const compilerIds = new Map<string, Promise<string>>();
 function compilerIdentity(compiler: string): Promise<string> {
   if (!compilerIds.has(compiler)) {
     compilerIds.set(compiler, run(compiler, ['--version']).then((r) => r.stdout.split('\n')[0].trim()).catch(() => {
-      throw new CompileError(`the C++ compiler '${compiler}' was not found; install g++ (Debian: apt-get install g++) or set CXX`, '');
+      throw new CompileError(`the C++ compiler '${compiler}' was not found; install it (Debian: apt-get install ${compiler}) or set CXX to another`, '');
     }));
   }
   return compilerIds.get(compiler)!;
@@ -37,20 +37,31 @@ function compilerIdentity(compiler: string): Promise<string> {
 
 interface RuntimeSources { digest: string; files: string[] }
 
-/** A CPU backend's toolchain: the host compiler with the backend's required flags and runtime folder. */
+export interface HostToolchainOptions {
+  backend: BackendName;
+  /** The compiler when CXX is not set. */
+  compiler: string;
+  /** Tuning flags when the spec gives none. */
+  defaultFlags: string[];
+  /** Always added, e.g. the threading library's flag. */
+  requiredFlags: string[];
+  /** The backend's own runtime headers (its schedule's primitives), searched before the shared runtime. */
+  runtimeDir: string;
+}
+
+/** A CPU backend's toolchain: the host compiler with the backend's flags and runtime folder. */
 export class HostToolchain {
   private runtimeCache: RuntimeSources | null = null;
 
-  constructor(
-    readonly backend: BackendName,
-    /** Always added, e.g. the threading library's flag. */
-    readonly requiredFlags: string[],
-    /** The backend's own runtime headers (its schedule's primitives), searched before the shared runtime. */
-    readonly runtimeDir: string,
-  ) {}
+  constructor(private readonly opts: HostToolchainOptions) {}
+
+  get backend(): BackendName { return this.opts.backend; }
+  get requiredFlags(): string[] { return this.opts.requiredFlags; }
+  get defaultFlags(): string[] { return this.opts.defaultFlags; }
+  private get runtimeDir(): string { return this.opts.runtimeDir; }
 
   get compiler(): string {
-    return process.env.CXX ?? 'g++';
+    return process.env.CXX ?? this.opts.compiler;
   }
 
   private get includeDirs(): string[] {
@@ -73,7 +84,7 @@ export class HostToolchain {
     return this.runtimeCache;
   }
 
-  async describe(flags: string[] = DEFAULT_FLAGS): Promise<ToolchainInfo> {
+  async describe(flags: string[] = this.defaultFlags): Promise<ToolchainInfo> {
     return { backend: this.backend, compiler: this.compiler, compilerVersion: await compilerIdentity(this.compiler), flags, requiredFlags: this.requiredFlags };
   }
 
@@ -87,7 +98,7 @@ export class HostToolchain {
 
   /** A stand-alone program built with this backend's flags and runtime headers (benchmark probes). */
   async compileProgram(sourcePath: string, output: string): Promise<void> {
-    const args = [...DEFAULT_FLAGS, ...this.requiredFlags, ...this.includeDirs.map((d) => `-I${d}`), sourcePath, '-o', output];
+    const args = [...this.defaultFlags, ...this.requiredFlags, ...this.includeDirs.map((d) => `-I${d}`), sourcePath, '-o', output];
     await compileStep(this.compiler, args, sourcePath, `${output}.log`, sourcePath);
   }
 
@@ -95,7 +106,7 @@ export class HostToolchain {
     const started = performance.now();
     const bad = checkHostFlags(opts.flags ?? []);
     if (bad.length) throw new CompileError(bad.join('\n'), '');
-    const info = await this.describe(opts.flags ?? DEFAULT_FLAGS);
+    const info = await this.describe(opts.flags ?? this.defaultFlags);
     const compiler = this.compiler;
     const flags = [...info.flags, ...info.requiredFlags];
     const includes = this.includeDirs.map((d) => `-I${d}`);

@@ -1,11 +1,13 @@
 // The OpenMP backend: one team of threads per run, neuron updates in chunks shared between them,
 // deliveries split by target where a projection allows it (backends/README.md, "openmp").
 import { generateOpenmpSource } from './schedule.js';
-import { checkHostFlags, HostToolchain } from '../host/toolchain.js';
+import { checkHostFlags, HOST_TUNING, HostToolchain } from '../host/toolchain.js';
 import { backendRuntimeDir } from '../paths.js';
 import { FEATURES, type Backend, type Feature } from '../types.js';
 
-export const toolchain = new HostToolchain('openmp', ['-fopenmp', '-fPIC', '-std=c++17'], backendRuntimeDir('openmp'));
+export const toolchain = new HostToolchain({
+  backend: 'openmp', compiler: 'g++', defaultFlags: HOST_TUNING, requiredFlags: ['-fopenmp', '-fPIC', '-std=c++17'], runtimeDir: backendRuntimeDir('openmp'),
+});
 
 export const openmp: Backend = {
   name: 'openmp',
