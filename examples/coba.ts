@@ -1,4 +1,4 @@
-// The COBA reference network (DESIGN.md) written with the TypeScript API — the same network as
+// The COBA reference network (docs/reference-models.md) written with the TypeScript API — the same network as
 // examples/coba.yaml. Run: npx tsx examples/coba.ts
 import { Normal, type Network } from '../network/index.js';
 import { referenceNetwork, runExample, type ReferenceOptions } from './reference.js';

@@ -1,4 +1,4 @@
-// The CUBA reference network (DESIGN.md) written with the TypeScript API — the same network as
+// The CUBA reference network (docs/reference-models.md) written with the TypeScript API — the same network as
 // examples/cuba.yaml. Run: npx tsx examples/cuba.ts
 import { Uniform, type Network } from '../network/index.js';
 import { referenceNetwork, runExample, type ReferenceOptions } from './reference.js';

@@ -1,5 +1,5 @@
 // What the CUBA and COBA examples share: the 80/20 split into `exc` and `inh`, connectivity from
-// each population to both, and a spike monitor per population (DESIGN.md, reference models).
+// each population to both, and a spike monitor per population (docs/reference-models.md).
 import { Network, type Distribution, type NeuronDescription } from '../network/index.js';
 
 export interface ReferenceOptions {

@@ -7,7 +7,7 @@ import { Network, loadNetworkSpec, Izhikevich } from '../network/index.js';
 import { cubaNetwork } from '../examples/cuba.js';
 
 // Runs a reference network for `ms` (optionally scaled to N neurons with fixed in-degree 80, the
-// scaling rule of DESIGN.md) and returns its spikes with neuron ids numbered across populations.
+// scaling rule of docs/reference-models.md) and returns its spikes with neuron ids numbered across populations.
 async function meanRate(file: string, seed: number, threads = 1, opts: { neurons?: number; ms?: number } = {}): Promise<{ rate: number; neurons: Int32Array; times: Float64Array }> {
   let spec = loadNetworkSpec(file);
   const n = opts.neurons ?? 4000;

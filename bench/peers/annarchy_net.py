@@ -1,4 +1,4 @@
-"""CUBA / COBA of DESIGN.md in ANNarchy 5 (issue 5).
+"""CUBA / COBA of docs/reference-models.md in ANNarchy 5 (issue 5).
   python annarchy_net.py --model cuba|coba [--neurons N] [--threads T]
 Phases: build = net.compile() minus the instantiation of populations and projections (code
 generation, cmake/make, loading the module); construct = the Python-side create/connect calls plus

@@ -1,4 +1,4 @@
-"""CUBA / COBA of DESIGN.md in Brian2, cpp_standalone device (issue 5).
+"""CUBA / COBA of docs/reference-models.md in Brian2, cpp_standalone device (issue 5).
   python brian2_net.py --model cuba|coba [--neurons N] [--threads T]
 Phases: build = code generation + compile of the standalone project (device.build with run=False);
 construct = wall time of running the binary minus its simulation loop (process start, connectivity

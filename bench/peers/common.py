@@ -1,4 +1,4 @@
-"""Shared by the peer scripts (issue 5): arguments, the DESIGN.md reference parameters, and the
+"""Shared by the peer scripts (issue 5): arguments, the reference parameters (docs/reference-models.md), and the
 JSON line each script prints."""
 import argparse, json, resource, time
 

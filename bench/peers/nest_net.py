@@ -1,5 +1,5 @@
-"""CUBA / COBA of DESIGN.md in NEST (issue 5). NEST has no code generation: the models are its
-built-in ones with parameters mapped from DESIGN.md.
+"""CUBA / COBA of docs/reference-models.md in NEST (issue 5). NEST has no code generation: the models are its
+built-in ones with parameters mapped from docs/reference-models.md.
   python nest_net.py --model cuba|coba [--neurons N] [--threads T]
 CUBA → iaf_psc_exp: tau_m dv/dt = (El − v) + ge becomes C_m dV/dt = −(C_m/tau_m)(V − E_L) + I with
 I = ge·C_m/tau_m, so with C_m = 250 pF a jump of 1.62 mV in ge is 20.25 pA, −9 mV is −112.5 pA.

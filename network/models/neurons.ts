@@ -1,5 +1,5 @@
 // Built-in neuron models, written in the equation language itself (no special-cased code).
-// Parameter names follow ANNarchy's built-ins; defaults are the reference models of DESIGN.md
+// Parameter names follow ANNarchy's built-ins; defaults are the reference models of docs/reference-models.md
 // where one applies.
 import type { NeuronDescription } from '../spec/schema.js';
 
