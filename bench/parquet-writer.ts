@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openSpikeWriter } from '../activities/output/index.js';
+import { openSpikeWriter } from '../engine/index.js';
 
 const WINDOW_ROWS = 10_000; // per population per window
 const POPULATIONS = ['exc', 'inh'];

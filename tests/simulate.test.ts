@@ -1,4 +1,4 @@
-// activities/simulate: real compiler, real addon, files read back with DuckDB. A 200-neuron CUBA
+// engine (the run driver): real compiler, real addon, files read back with DuckDB. A 200-neuron CUBA
 // (fixed in-degree 80, the scaling rule of DESIGN.md) run for 200 ms.
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { resumeSimulation, runSimulation, type RunReport, type RunSimulationOptions } from '../activities/simulate/index.js';
+import { resumeSimulation, runSimulation, type RunReport, type RunSimulationOptions } from '../engine/index.js';
 import type { Phase } from '../network/experiment/index.js';
 import { SpecError } from '../network/spec/errors.js';
 import { validateNetworkSpec } from '../network/spec/load.js';

@@ -2,8 +2,7 @@
 // (compiled kernels and Parquet writer threads stay warm between runs). A native crash kills only
 // this process and its current run; the worker starts another. It exits when the worker is gone.
 import pino from 'pino';
-import { classifyRunError } from '../simulate/errors.js';
-import { resumeSimulation, runSimulation } from '../simulate/index.js';
+import { classifyRunError, resumeSimulation, runSimulation } from '../../engine/index.js';
 import type { RunJob, RunnerReply } from './runner-protocol.js';
 
 const logger = pino({ level: process.env.SPIKESWEEP_LOG_LEVEL ?? 'warn' }, pino.destination(2));

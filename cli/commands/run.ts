@@ -2,7 +2,7 @@
 // runSimulation — or continue a checkpointed run with --resume <dir> — then print either one JSON
 // report on stdout (--json) or a progress bar (stderr, on a terminal) and a summary.
 import { resolve } from 'node:path';
-import { drawSeed, resumeSimulation, runSimulation, type RunReport } from '../../activities/simulate/index.js';
+import { drawSeed, resumeSimulation, runSimulation, type RunReport } from '../../engine/index.js';
 import { loadExperiment } from '../../network/experiment/index.js';
 import { reportError } from '../errors.js';
 import { createCliLogger } from '../logger.js';

@@ -2,7 +2,7 @@
 // (ZSTD), streamed. Monitors record wide (samples × recorded neurons); the file is long format.
 import { ParquetSink, type WriteResult } from './parquet-sink.js';
 import { MESSAGE_ROWS } from './sink-protocol.js';
-import { checkRunOptions, type RunOptions } from './run-options.js';
+import { checkWriterOptions, type WriterOptions } from './writer-options.js';
 
 /** S samples of one variable for W recorded neurons: `values[s * W + w]` is neuron `neurons[w]` at step `steps[s]`. */
 export interface StateBatch {
@@ -32,8 +32,8 @@ const COLUMNS = [
   { name: 'value', kind: 'float64' },
 ] as const;
 
-export async function openStateWriter(path: string, opts: RunOptions): Promise<StateWriter> {
-  const { runId, dt } = checkRunOptions(opts);
+export async function openStateWriter(path: string, opts: WriterOptions): Promise<StateWriter> {
+  const { runId, dt } = checkWriterOptions(opts);
   const sink = new ParquetSink(path, [...COLUMNS]);
   return {
     async write({ population, variable, neurons, steps, values, phase = 'main' }) {

@@ -5,8 +5,8 @@ import type { BackendName, CompiledNetwork } from '../../backends/index.js';
 import type { Phase } from '../../network/experiment/index.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
 import type { SimState } from '../../network/state/index.js';
-import type { SpikeHasher } from '../output/index.js';
-import type { Progress } from './outputs.js';
+import type { SpikeHasher } from '../spike-hash.js';
+import type { Progress } from './layout.js';
 export interface StageTimings { codegen: number; compile: number; build: number; simulate: number; write: number; checkpoint: number; restore: number }
 export const zeroTimings = (): StageTimings => ({ codegen: 0, compile: 0, build: 0, simulate: 0, write: 0, checkpoint: 0, restore: 0 });
 

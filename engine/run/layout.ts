@@ -6,10 +6,10 @@
 // it; it is written atomically after the checkpoint, so it is the commit point of an interval.
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  openSpikeWriter, openStateWriter, writeManifest,
-  type SpikeWriter, type StateWriter, type WriteResult,
-} from '../output/index.js';
+import type { WriteResult } from '../parquet/parquet-sink.js';
+import { openSpikeWriter, type SpikeWriter } from '../parquet/spike-writer.js';
+import { openStateWriter, type StateWriter } from '../parquet/state-writer.js';
+import { writeManifest } from './manifest.js';
 
 export type Layout = 'single' | 'parts';
 

@@ -2,7 +2,7 @@
 // so a reader never sees half a manifest and a crash leaves only a dot-named temp file.
 import { open, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
-import { tempPathFor } from './temp-path.js';
+import { tempPathFor } from '../temp-path.js';
 
 export interface HostInfo {
   hostname: string;

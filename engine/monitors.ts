@@ -4,11 +4,12 @@
 // on one population merge: the earliest start, the union of their indices, all neurons if either
 // has none). Other variables: one state monitor per (monitor, variable) on `${target}.${variable}`,
 // where the target may be a population or a projection.
-import type { Sim, SpikeData } from '../../native/index.js';
-import type { NetworkIR } from '../../network/ir/ir.js';
-import { SpecError } from '../../network/spec/errors.js';
-import type { NetworkSpec } from '../../network/spec/schema.js';
-import type { SpikeBatch, StateBatch } from '../output/index.js';
+import type { Sim, SpikeData } from '../native/index.js';
+import type { NetworkIR } from '../network/ir/ir.js';
+import { SpecError } from '../network/spec/errors.js';
+import type { NetworkSpec } from '../network/spec/schema.js';
+import type { SpikeBatch } from './parquet/spike-writer.js';
+import type { StateBatch } from './parquet/state-writer.js';
 
 export interface SpikePlan {
   population: string;

@@ -1,10 +1,10 @@
-// The caller's side of one streaming Parquet file: posts row messages to a sink-worker thread (a
+// The caller's side of one streaming Parquet file: posts row messages to a sink thread (a
 // pooled host), bounds how many bytes wait in flight, and publishes the file by atomic rename on
 // close().
 import { open, rename, rm, stat } from 'node:fs/promises';
-import { acquireHost, releaseHost, type SinkHost } from './sink-host.js';
-import type { FromWorker, SinkColumn, SinkRows, ToWorker } from './sink-protocol.js';
-import { tempPathFor } from './temp-path.js';
+import { acquireHost, releaseHost, type SinkHost } from './sink-threads.js';
+import type { FromSinkThread, SinkColumn, SinkRows, ToSinkThread } from './sink-protocol.js';
+import { tempPathFor } from '../temp-path.js';
 
 /** Bytes posted but not yet handed to DuckDB before write() waits: a few messages' worth. */
 const MAX_IN_FLIGHT_BYTES = 16 << 20;
@@ -34,7 +34,7 @@ export class ParquetSink {
     // A writer that is never closed must not keep the process alive; pending calls ref its thread.
     this.host = acquireHost();
     this.finished = new Promise<number>((resolve, reject) => {
-      this.host.listener = (message: FromWorker) => {
+      this.host.listener = (message: FromSinkThread) => {
         if (message.kind === 'consumed') this.inFlightBytes -= this.inFlight.shift() ?? 0;
         else if (message.kind === 'done') resolve(message.rows);
         else this.fail(new Error(`Parquet writer for ${path} failed: ${message.message}`), reject);
@@ -65,7 +65,7 @@ export class ParquetSink {
     if (this.state !== 'open') throw new Error(`Parquet writer for ${this.path} is ${this.state}`);
     this.state = 'closing';
     this.post({ kind: 'end' });
-    this.host.worker.ref();
+    this.host.thread.ref();
     try {
       const rows = await this.finished;
       releaseHost(this.host);
@@ -91,21 +91,21 @@ export class ParquetSink {
 
   private async discard(): Promise<void> {
     this.state = 'closed';
-    this.host.worker.ref();
+    this.host.thread.ref();
     await this.finished.catch(() => {}); // the thread has let go of the file before it is removed
     releaseHost(this.host);
     await rm(this.tempPath, { force: true });
   }
 
-  private post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
+  private post(message: ToSinkThread, transfer: ArrayBuffer[] = []): void {
     this.host.post(message, transfer);
   }
 
-  /** Resolves on the worker's next message, keeping the process alive meanwhile. */
+  /** Resolves on the sink thread's next message, keeping the process alive meanwhile. */
   private async pending(): Promise<void> {
-    this.host.worker.ref();
+    this.host.thread.ref();
     await new Promise<void>((resolve) => this.waiters.push(resolve));
-    this.host.worker.unref();
+    this.host.thread.unref();
   }
 
   private wake(): void {

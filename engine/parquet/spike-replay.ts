@@ -4,7 +4,7 @@
 // windows, exactly as the live run did. Each part also gets its own digest, which the caller
 // compares with the digest recorded when the part was committed (a changed part is refused).
 import { DuckDBInstance } from '@duckdb/node-api';
-import { SpikeHasher, type SpikeWindowBatch } from './spike-hasher.js';
+import { SpikeHasher, type SpikeWindowBatch } from '../spike-hash.js';
 
 /** Rows per hasher window while replaying (whole steps only; the bound is soft). */
 const WINDOW_ROWS = 1 << 16;

@@ -21,15 +21,17 @@ import type { Phase } from '../../network/experiment/index.js';
 import { SpecError } from '../../network/spec/errors.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
 import { applyState, captureState, writeCheckpoint } from '../../network/state/index.js';
-import { SpikeHasher, describeHost, writeManifest, type WriteResult } from '../output/index.js';
-import { attachMonitors, planMonitors, takeSpikeBatch, takeStateBatch, type MonitorPlan } from './monitors.js';
+import type { WriteResult } from '../parquet/parquet-sink.js';
+import { SpikeHasher } from '../spike-hash.js';
+import { describeHost, writeManifest } from './manifest.js';
+import { attachMonitors, planMonitors, takeSpikeBatch, takeStateBatch, type MonitorPlan } from '../monitors.js';
 import {
   PartWriters, checkpointName, makeLayoutDirs, readProgress, removeFiles, writeProgress,
   type Layout, type Progress,
-} from './outputs.js';
+} from './layout.js';
 import { applyPhaseStart, checkProtocol, phaseAt, planPhases, protocolSteps, type PlannedPhase } from './phases.js';
-import type { PopulationReport, RunReport, RunSimulationOptions } from './types.js';
-import { zeroTimings, type CheckpointRecord, type PartRecord, type ResumeRecord, type Resumed, type RunContext, type Session, type StageTimings } from './run-context.js';
+import type { PopulationReport, RunReport, RunSimulationOptions } from './options.js';
+import { zeroTimings, type CheckpointRecord, type PartRecord, type ResumeRecord, type Resumed, type RunContext, type Session, type StageTimings } from './records.js';
 import { describeVersions } from './versions.js';
 
 const DEFAULT_WINDOW_STEPS = 1000;

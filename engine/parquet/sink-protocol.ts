@@ -1,4 +1,4 @@
-// The contract between ParquetSink (caller's thread) and sink-worker (the thread that owns DuckDB).
+// The contract between ParquetSink (caller's thread) and sink-thread (the thread that owns DuckDB).
 // Kept in one file so both sides agree on column kinds, message shapes and the shared signal slot.
 
 import type { MessagePort } from 'node:worker_threads';
@@ -18,19 +18,19 @@ export interface SinkRows {
 }
 
 /** A host thread writes one file after another: `open` starts a file, `end` or `abort` finishes it. */
-export type ToWorker =
+export type ToSinkThread =
   | { kind: 'open'; path: string; columns: SinkColumn[] }
   | { kind: 'rows'; rows: SinkRows }
   | { kind: 'end' }
   | { kind: 'abort' };
 
-export type FromWorker =
+export type FromSinkThread =
   | { kind: 'consumed' }
   | { kind: 'done'; rows: number }
   | { kind: 'failed'; message: string };
 
-export interface SinkWorkerData {
-  /** Int32Array over a SharedArrayBuffer; slot POSTED counts messages sent to the worker. */
+export interface SinkThreadData {
+  /** Int32Array over a SharedArrayBuffer; slot POSTED counts messages sent to the sink thread. */
   signal: Int32Array;
   port: MessagePort;
 }

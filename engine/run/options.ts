@@ -92,6 +92,6 @@ export interface RunReport {
    * (checkpointed runs): the spikes/ and state/ folders of part files (read `spikes/*.parquet`).
    */
   outputs: { spikes: string; state?: string; manifest: string };
-  /** Canonical spike hash (activities/output/README.md) of every spike row of the run. */
+  /** Canonical spike hash (engine/README.md) of every spike row of the run. */
   spikesSha256: string;
 }

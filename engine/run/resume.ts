@@ -5,11 +5,12 @@ import { pino } from 'pino';
 import { CODEGEN_VERSION } from '../../network/ir/ir.js';
 import { compileNetwork } from '../../backends/index.js';
 import { CheckpointError, readCheckpoint } from '../../network/state/index.js';
-import { SpikeHasher, replaySpikeParts } from '../output/index.js';
-import { readProgress, uncommittedFiles, type Progress } from './outputs.js';
-import type { CheckpointRecord, ResumeRecord, RunContext, Session } from './run-context.js';
+import { replaySpikeParts } from '../parquet/spike-replay.js';
+import { SpikeHasher } from '../spike-hash.js';
+import { readProgress, uncommittedFiles, type Progress } from './layout.js';
+import type { CheckpointRecord, ResumeRecord, RunContext, Session } from './records.js';
 import { execute, ms, resolveTotalSteps, ResumeError } from './run.js';
-import type { ResumeSimulationOptions, RunReport } from './types.js';
+import type { ResumeSimulationOptions, RunReport } from './options.js';
 
 /** Continues a checkpointed run in `outDir` from its latest complete checkpoint to `durationMs` (total). */
 export async function resumeSimulation(opts: ResumeSimulationOptions): Promise<RunReport> {

@@ -2,7 +2,7 @@
 // streamed.
 import { ParquetSink, type WriteResult } from './parquet-sink.js';
 import { MESSAGE_ROWS } from './sink-protocol.js';
-import { checkRunOptions, type RunOptions } from './run-options.js';
+import { checkWriterOptions, type WriterOptions } from './writer-options.js';
 
 /** Spikes of one population, one row per spike: `neurons[i]` fired at step `steps[i]`. */
 export interface SpikeBatch {
@@ -28,8 +28,8 @@ const COLUMNS = [
   { name: 't_ms', kind: 'float64' },
 ] as const;
 
-export async function openSpikeWriter(path: string, opts: RunOptions): Promise<SpikeWriter> {
-  const { runId, dt } = checkRunOptions(opts);
+export async function openSpikeWriter(path: string, opts: WriterOptions): Promise<SpikeWriter> {
+  const { runId, dt } = checkWriterOptions(opts);
   const sink = new ParquetSink(path, [...COLUMNS]);
   return {
     async write({ population, neurons, steps, phase = 'main' }) {

@@ -18,11 +18,11 @@ import {
   type DuckDBDataChunk,
   type DuckDBTableFunctionInfo,
 } from '@duckdb/node-api';
-import { POSTED, type FromWorker, type SinkColumn, type SinkRows, type SinkWorkerData, type ToWorker } from './sink-protocol.js';
+import { POSTED, type FromSinkThread, type SinkColumn, type SinkRows, type SinkThreadData, type ToSinkThread } from './sink-protocol.js';
 
-const { signal, port } = workerData as SinkWorkerData;
+const { signal, port } = workerData as SinkThreadData;
 let columns: SinkColumn[] = []; // of the file being written
-const reply = (message: FromWorker) => parentPort!.postMessage(message);
+const reply = (message: FromSinkThread) => parentPort!.postMessage(message);
 const CHUNK_ROWS = 2048; // DuckDB's vector size: the most rows one table-function call may return
 
 let current: SinkRows | null = null;
@@ -31,11 +31,11 @@ let offset = 0; // next unread row of `current`
 let ended = false;
 
 /** The next message from the caller, blocking until one arrives. */
-function receive(): ToWorker {
+function receive(): ToSinkThread {
   for (;;) {
     const posted = Atomics.load(signal, POSTED);
     const received = receiveMessageOnPort(port);
-    if (received) return received.message as ToWorker;
+    if (received) return received.message as ToSinkThread;
     Atomics.wait(signal, POSTED, posted); // returns at once if a message was posted since the load
   }
 }
@@ -80,7 +80,7 @@ const source = DuckDBTableFunction.create({
   mainFunction: fill,
 });
 
-// One thread: the source is serial anyway, and a sweep worker runs many of these side by side.
+// One thread: the source is serial anyway, and a sweep worker runs many runs (each with its writers) side by side.
 const instance = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '256MB' });
 const connection = await instance.connect();
 connection.registerTableFunction(source);
@@ -90,7 +90,7 @@ for (;;) {
   columns = job.columns;
   current = null;
   ended = false;
-  let outcome: FromWorker;
+  let outcome: FromSinkThread;
   try {
     const target = job.path.replaceAll("'", "''");
     const result = await connection.run(`COPY (SELECT * FROM sink_source()) TO '${target}' (FORMAT parquet, COMPRESSION zstd)`);
