@@ -20,10 +20,10 @@ struct RunOptions {
   std::vector<int32_t> stopPopulations;
 };
 
-class RunWorker : public Napi::AsyncProgressWorker<int64_t> {
+class RunTask : public Napi::AsyncProgressWorker<int64_t> {
  public:
   // `simObject` is kept referenced for the duration of the run so it cannot be collected.
-  RunWorker(Napi::Env env, std::shared_ptr<SimHandle> handle, RunOptions options, Napi::Object simObject,
+  RunTask(Napi::Env env, std::shared_ptr<SimHandle> handle, RunOptions options, Napi::Object simObject,
             Napi::Function onProgress);
   Napi::Promise Promise() const { return deferred_.Promise(); }
 
@@ -44,7 +44,7 @@ class RunWorker : public Napi::AsyncProgressWorker<int64_t> {
   CallSite callSite_;
   bool wantProgress_ = false;
   const ExecutionProgress *progress_ = nullptr;  // valid during Execute only
-  // Results, written by Execute and read in OnOK (the worker's completion orders them).
+  // Results, written by Execute and read in OnOK (the task's completion orders them).
   ss_run_result result_{0, 0, 0};
   std::string error_;
   Napi::Reference<Napi::Value> progressError_;  // a throw from onProgress: cancels, then rejects

@@ -1,8 +1,8 @@
-#include "run_worker.h"
+#include "run_task.h"
 
 namespace spikesweep {
 
-RunWorker::RunWorker(Napi::Env env, std::shared_ptr<SimHandle> handle, RunOptions options, Napi::Object simObject,
+RunTask::RunTask(Napi::Env env, std::shared_ptr<SimHandle> handle, RunOptions options, Napi::Object simObject,
                      Napi::Function onProgress)
     : Napi::AsyncProgressWorker<int64_t>(env, "spikesweep.run"),
       handle_(std::move(handle)),
@@ -14,19 +14,19 @@ RunWorker::RunWorker(Napi::Env env, std::shared_ptr<SimHandle> handle, RunOption
   wantProgress_ = !onProgress.IsEmpty() && options_.progressEvery > 0;
 }
 
-void RunWorker::ProgressThunk(void *user, int64_t stepsDone) noexcept {
-  auto *self = static_cast<RunWorker *>(user);
+void RunTask::ProgressThunk(void *user, int64_t stepsDone) noexcept {
+  auto *self = static_cast<RunTask *>(user);
   // Send copies the value and signals the JS thread without waiting; values not yet delivered
   // are replaced by newer ones, so a slow JS callback never slows the simulation.
   self->progress_->Send(&stepsDone, 1);
 }
 
-void RunWorker::Execute(const ExecutionProgress &progress) {
+void RunTask::Execute(const ExecutionProgress &progress) {
   progress_ = &progress;
   ss_run_args args{};
   args.steps = options_.steps;
   args.cancel = &handle_->cancel;
-  args.progress = wantProgress_ ? &RunWorker::ProgressThunk : nullptr;
+  args.progress = wantProgress_ ? &RunTask::ProgressThunk : nullptr;
   args.user = this;
   args.progress_every = wantProgress_ ? options_.progressEvery : 0;
   args.stop_mode = options_.stopMode;
@@ -45,7 +45,7 @@ void RunWorker::Execute(const ExecutionProgress &progress) {
   progress_ = nullptr;
 }
 
-void RunWorker::OnProgress(const int64_t *data, size_t count) {
+void RunTask::OnProgress(const int64_t *data, size_t count) {
   if (settled_ || data == nullptr || count == 0 || onProgress_.IsEmpty() || !progressError_.IsEmpty()) return;
   Napi::Env env = Env();
   try {
@@ -56,7 +56,7 @@ void RunWorker::OnProgress(const int64_t *data, size_t count) {
   }
 }
 
-void RunWorker::OnOK() {
+void RunTask::OnOK() {
   Napi::Env env = Env();
   Napi::HandleScope scope(env);
   handle_->running = false;
@@ -76,7 +76,7 @@ void RunWorker::OnOK() {
   deferred_.Resolve(out);
 }
 
-void RunWorker::OnError(const Napi::Error &error) {
+void RunTask::OnError(const Napi::Error &error) {
   // Only reached if node-addon-api itself reports a failure (Execute never calls SetError).
   Napi::Env env = Env();
   Napi::HandleScope scope(env);
