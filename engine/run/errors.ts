@@ -1,13 +1,20 @@
-// Errors of a run → a kind, a message for people and an exit code: 2 for bad input (the spec, the
-// model, a run folder that cannot be resumed), 1 for everything else, 130 when interrupted. Shared
-// by the CLI and the sweep runner (which retries only what is not bad input). Input errors never
-// carry a stack.
+// Errors of a run: ResumeError, and the mapping of any error to a kind, a message for people and
+// an exit code: 2 for bad input (the spec, the model, a run folder that cannot be resumed), 1 for
+// everything else, 130 when interrupted. Shared by the CLI and the sweep runner (which retries only
+// what is not bad input). Input errors never carry a stack.
 import { NetworkBuildError } from '../../network/ir/ir.js';
 import { CompileError } from '../../backends/index.js';
 import { EquationErrors } from '../../network/equations/index.js';
 import { formatPath, SpecError } from '../../network/spec/errors.js';
 import { CheckpointError } from '../../network/state/index.js';
-import { ResumeError } from './run.js';
+
+/** A resume that cannot go on: no progress.json, a part missing or changed, a bad duration… */
+export class ResumeError extends Error {
+  constructor(readonly outDir: string, message: string) {
+    super(`cannot resume ${outDir}: ${message}`);
+    this.name = 'ResumeError';
+  }
+}
 
 export type ErrorKind = 'usage' | 'spec' | 'model' | 'equations' | 'compile' | 'checkpoint' | 'aborted' | 'internal';
 

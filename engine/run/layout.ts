@@ -6,9 +6,11 @@
 // it; it is written atomically after the checkpoint, so it is the commit point of an interval.
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import type { WriteResult } from '../parquet/parquet-sink.js';
 import { openSpikeWriter, type SpikeWriter } from '../parquet/spike-writer.js';
 import { openStateWriter, type StateWriter } from '../parquet/state-writer.js';
+import type { WriterOptions } from '../parquet/writer-options.js';
 import { writeManifest } from './manifest.js';
 
 export type Layout = 'single' | 'parts';
@@ -22,7 +24,7 @@ export class PartWriters {
   private readonly opening: Promise<PromiseSettledResult<SpikeWriter | StateWriter | undefined>[]>;
   private taken: [SpikeWriter | undefined, StateWriter | undefined] | null = null;
 
-  constructor(outDir: string, layout: Layout, index: number, wantsState: boolean, opts: { runId: string; dt: number }) {
+  constructor(outDir: string, layout: Layout, index: number, wantsState: boolean, opts: WriterOptions) {
     this.files = layout === 'single'
       ? { spikes: 'spikes.parquet', state: wantsState ? 'state.parquet' : null }
       : { spikes: partName('spikes', index), state: wantsState ? partName('state', index) : null };
@@ -62,6 +64,65 @@ export class PartWriters {
     const [s, t] = this.taken;
     this.taken = [undefined, undefined];
     await Promise.all([s?.abort(), t?.abort()].map((p) => p?.catch(() => undefined)));
+  }
+}
+
+/**
+ * The files one session writes: the writers of the part being written, and what to take back when
+ * the run fails. Single layout: a run that fails after its files were published takes them back
+ * (the manifest marks a finished run; no file outlives a failed one). Parts layout: committed parts
+ * and the checkpoint stay — they are what a resume continues from.
+ */
+export class SessionFiles {
+  /** The writers of the part being written (of the whole run in the single layout). */
+  writers: PartWriters | undefined;
+  private singlePublished = false;
+  private manifestWritten = false;
+
+  constructor(readonly outDir: string, readonly layout: Layout, readonly wantsState: boolean, private readonly writerOptions: WriterOptions) {}
+
+  get manifestPath(): string {
+    return join(this.outDir, 'manifest.json');
+  }
+
+  /** Creates the folders; on a resume, first removes the files its crashed predecessor left. */
+  async prepare(garbage: string[]): Promise<void> {
+    await mkdir(this.outDir, { recursive: true });
+    await removeFiles(this.outDir, garbage);
+    if (this.layout === 'parts') await makeLayoutDirs(this.outDir, this.wantsState);
+  }
+
+  /** Starts opening part `index`'s writers (a thread and DuckDB each) unless a part is open. */
+  open(index: number): void {
+    this.writers ??= new PartWriters(this.outDir, this.layout, index, this.wantsState, this.writerOptions);
+  }
+
+  /** Closes the open part: its files are renamed into place. */
+  async closePart(): Promise<{ files: PartWriters['files']; closed: { spikes: WriteResult; state: WriteResult | null } }> {
+    const closed = await this.writers!.close();
+    const files = this.writers!.files;
+    this.writers = undefined;
+    return { files, closed };
+  }
+
+  /** Closes the single layout's files; close() publishes or cleans up, so nothing is left to abort. */
+  async publishSingle(): Promise<{ spikes: WriteResult; state: WriteResult | null }> {
+    const writers = this.writers!;
+    this.writers = undefined;
+    this.singlePublished = true;
+    return writers.close();
+  }
+
+  async writeManifest(manifest: object): Promise<void> {
+    await writeManifest(this.manifestPath, manifest);
+    this.manifestWritten = true;
+  }
+
+  /** After a failure: aborts the open writers and takes back what must not outlive the run. */
+  async discard(log: Logger): Promise<void> {
+    await this.writers?.abort().catch((e) => log.warn({ err: e }, 'aborting a writer failed'));
+    if (this.layout === 'single' && this.singlePublished) await removeFiles(this.outDir, ['spikes.parquet', 'state.parquet', 'manifest.json']);
+    else if (this.manifestWritten) await rm(this.manifestPath, { force: true });
   }
 }
 

@@ -5,7 +5,7 @@ import type { BackendName } from '../../backends/index.js';
 import type { Phase } from '../../network/experiment/index.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
 
-export interface RunSimulationOptions {
+export interface RunNetworkOptions {
   spec: NetworkSpec;
   /** Where the spec came from; named in errors and recorded in the manifest. */
   specFile?: string;
@@ -18,7 +18,7 @@ export interface RunSimulationOptions {
   protocol?: Phase[] | null;
   /**
    * Write the outputs in parts and a checkpoint every this many ms of simulated time (and at the
-   * end), so the run can be continued with resumeSimulation. Absent ⇒ single files, no checkpoints.
+   * end), so the run can be continued with resumeRun. Absent ⇒ single files, no checkpoints.
    */
   checkpointEveryMs?: number;
   /** Defaults to spec.seed, else a random 32-bit seed drawn with crypto (recorded in the report). */
@@ -39,14 +39,14 @@ export interface RunSimulationOptions {
   windowSteps?: number;
   /** Called with the simulated and total time in ms, during and after each window. */
   onProgress?: (simulatedMs: number, totalMs: number) => void;
-  /** Aborting stops the run at the next step boundary; runSimulation then rejects with the reason. */
+  /** Aborting stops the run at the next step boundary; runNetwork then rejects with the reason. */
   signal?: AbortSignal;
   /** Defaults to a silent logger. */
   logger?: Logger;
 }
 
 /** Continuing a checkpointed run (written with checkpointEveryMs) in its output folder. */
-export interface ResumeSimulationOptions {
+export interface ResumeRunOptions {
   outDir: string;
   /** Total simulated time in ms (not the time left); defaults to the total the run was started with. */
   durationMs?: number;

@@ -1,5 +1,5 @@
-// The records a run keeps about itself: stage timings, committed parts, checkpoints and resumes,
-// the context a checkpoint carries, and the session a run (fresh or resumed) executes.
+// The records a run keeps about itself: committed parts, checkpoints and resumes, the context a
+// checkpoint carries, and the session a run (fresh or resumed) executes.
 import type { Logger } from 'pino';
 import type { BackendName, CompiledNetwork } from '../../backends/index.js';
 import type { Phase } from '../../network/experiment/index.js';
@@ -7,8 +7,7 @@ import type { NetworkSpec } from '../../network/spec/schema.js';
 import type { SimState } from '../../network/state/index.js';
 import type { SpikeHasher } from '../spike-hash.js';
 import type { Progress } from './layout.js';
-export interface StageTimings { codegen: number; compile: number; build: number; simulate: number; write: number; checkpoint: number; restore: number }
-export const zeroTimings = (): StageTimings => ({ codegen: 0, compile: 0, build: 0, simulate: 0, write: 0, checkpoint: 0, restore: 0 });
+import type { StageTimings } from './timings.js';
 
 export interface PartRecord {
   index: number;

@@ -1,19 +1,23 @@
-// Continuing a checkpointed run from its folder (see run.ts and README.md, "Resumable runs").
+// Continuing a checkpointed run from its folder (README.md, "Resumable runs"): every check first,
+// then the driver from the checkpoint's step.
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
-import { CODEGEN_VERSION } from '../../network/ir/ir.js';
 import { compileNetwork } from '../../backends/index.js';
-import { CheckpointError, readCheckpoint } from '../../network/state/index.js';
+import { CheckpointError } from '../../network/state/index.js';
+import { checkCheckpointStructure, readSimCheckpoint } from '../checkpoint.js';
 import { replaySpikeParts } from '../parquet/spike-replay.js';
 import { SpikeHasher } from '../spike-hash.js';
 import { readProgress, uncommittedFiles, type Progress } from './layout.js';
 import type { CheckpointRecord, ResumeRecord, RunContext, Session } from './records.js';
-import { execute, ms, resolveTotalSteps, ResumeError } from './run.js';
-import type { ResumeSimulationOptions, RunReport } from './options.js';
+import { drive } from './driver.js';
+import { ResumeError } from './errors.js';
+import type { ResumeRunOptions, RunReport } from './options.js';
+import { resolveTotalSteps } from './session.js';
+import { ms } from './timings.js';
 
 /** Continues a checkpointed run in `outDir` from its latest complete checkpoint to `durationMs` (total). */
-export async function resumeSimulation(opts: ResumeSimulationOptions): Promise<RunReport> {
+export async function resumeRun(opts: ResumeRunOptions): Promise<RunReport> {
   const outDir = resolve(opts.outDir);
   const log = opts.logger ?? pino({ level: 'silent' });
   const started = performance.now();
@@ -27,7 +31,7 @@ export async function resumeSimulation(opts: ResumeSimulationOptions): Promise<R
   // Nothing in the folder changes before the checkpoint, the network and every committed part
   // have been checked: a resume that fails here leaves the folder as it found it.
   const ckptPath = join(outDir, progress.checkpoint);
-  const { header, state } = await readCheckpoint(ckptPath, { codegenVersion: CODEGEN_VERSION });
+  const { header, state } = await readSimCheckpoint(ckptPath);
   const context = header.context as RunContext;
   if (context?.kind !== 'spikesweep-run' || context.version !== 1) throw new CheckpointError(ckptPath, 'it is not a checkpoint of a spikesweep run (no run context)');
   if (header.step !== progress.step) throw new ResumeError(outDir, `progress.json says step ${progress.step} but ${progress.checkpoint} is at step ${header.step}`);
@@ -46,8 +50,7 @@ export async function resumeSimulation(opts: ResumeSimulationOptions): Promise<R
     throw new ResumeError(outDir, `it has already simulated ${header.step * context.spec.dt} ms; the duration (${totalSteps * context.spec.dt} ms) is the total, not the time left`);
 
   const compiled = await compileNetwork(context.spec, { ...opts.compile, backend: context.backend ?? 'openmp', file });
-  if (compiled.ir.structureHash !== header.structureHash)
-    throw new CheckpointError(ckptPath, `its network compiles to structure ${compiled.ir.structureHash}, not ${header.structureHash}`);
+  checkCheckpointStructure(ckptPath, header, compiled.ir.structureHash);
 
   // The hash so far: Node cannot save a SHA-256 state, so the committed parts are read back in
   // order and hashed again; each part must still have the digest recorded when it was committed.
@@ -70,6 +73,6 @@ export async function resumeSimulation(opts: ResumeSimulationOptions): Promise<R
   };
   const resume: ResumeRecord = { fromStep: header.step, fromMs: header.step * context.spec.dt, at: new Date().toISOString(), restoreMs: 0, replayMs: ms(replayMs) };
   resume.restoreMs = ms(performance.now() - started - replayMs); // completed once the sim holds the state
-  return execute(session, { context, state, progress, checkpointRecord: record, hasher, resume, compiled, garbage });
+  return drive(session, { context, state, progress, checkpointRecord: record, hasher, resume, compiled, garbage });
 }
 

@@ -1,11 +1,14 @@
 // Network: the ANNarchy-5-style model API (camelCase). It accumulates a NetworkSpec — the same
 // object a YAML file produces — compiles it through the shared pipeline, and drives the native
-// simulation: values set after compile go straight into the running simulation.
+// simulation: values set after compile go straight into the running simulation. Monitors and
+// checkpoints go through the engine's (engine/monitors.ts, engine/checkpoint.ts), so a Network and
+// `spikesweep run` record and checkpoint the same spec the same way.
 import { randomInt } from 'node:crypto';
 import type { ArrayInfo, RunResult, Sim, SimTypedArray } from '../../native/index.js';
 import { compileNetwork, createSimulation, type CompiledNetwork, type CompileNetworkOptions } from '../../backends/index.js';
-import { CODEGEN_VERSION } from '../ir/ir.js';
-import { applyState, captureState, CheckpointError, loadValues, readCheckpoint, saveValues, writeCheckpoint, type SimState } from '../state/index.js';
+import { checkCheckpointStructure, readSimCheckpoint, writeSimCheckpoint } from '../../engine/checkpoint.js';
+import { attachMonitor, maskSpikes, monitorRequests, neuronMask } from '../../engine/monitors.js';
+import { applyState, captureState, loadValues, saveValues, type SimState } from '../state/index.js';
 import { populationAttributes, projectionAttributes } from './attributes.js';
 import { isDistribution } from '../spec/distributions.js';
 import { validateNetworkSpec } from '../spec/load.js';
@@ -199,15 +202,8 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   }
 
   private attach(sim: Sim, m: Monitor): { variable: string; id: number }[] {
-    const pop = this.spec.populations.findIndex((p) => p.name === m.spec.target);
-    const startStep = Math.round(m.spec.start / this.spec.dt);
-    const periodSteps = Math.max(1, Math.round((m.spec.period ?? this.spec.dt) / this.spec.dt));
-    return m.spec.variables.map((variable) => ({
-      variable,
-      id: variable === 'spike'
-        ? sim.addMonitor({ kind: 'spikes', population: pop, startStep })
-        : sim.addMonitor({ kind: 'state', array: `${m.spec.target}.${variable}`, indices: m.spec.indices ? Int32Array.from(m.spec.indices) : null, periodSteps, startStep }),
-    }));
+    const populations = new Map(this.compiled!.ir.populations.map((p) => [p.name, p.index]));
+    return monitorRequests(m.spec, this.spec.dt, populations).map((r) => ({ variable: r.variable, id: attachMonitor(sim, r) }));
   }
 
   private running(): Sim {
@@ -283,20 +279,17 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   /** Writes everything needed to continue this simulation exactly (see network/state/). */
   async checkpoint(path: string): Promise<{ bytes: number; step: number }> {
     const sim = this.running();
-    const state = captureState(sim);
     const context = { spec: this.toSpec(), monitorsActive: this.mons.map((m) => m.active) };
-    const { bytes } = await writeCheckpoint(path, state, { codegenVersion: CODEGEN_VERSION, structureHash: this.compiled!.ir.structureHash, seed: this.seed, dt: this.dt, context });
-    return { bytes, step: state.step };
+    return writeSimCheckpoint(path, sim, { structureHash: this.compiled!.ir.structureHash, seed: this.seed, dt: this.dt }, context);
   }
 
   /** A network continuing from a checkpoint file: same spec, compiled (cached), state restored. */
   static async restore(path: string, opts: { directory?: string } = {}): Promise<Network> {
-    const { header, state } = await readCheckpoint(path, { codegenVersion: CODEGEN_VERSION });
+    const { header, state } = await readSimCheckpoint(path);
     const context = header.context as { spec: NetworkSpec; monitorsActive: boolean[] };
     const net = Network.fromSpec(context.spec);
     await net.compile(opts);
-    if (net.compiledStructureHash !== header.structureHash)
-      throw new CheckpointError(path, `its network compiles to structure ${net.compiledStructureHash}, not ${header.structureHash}`);
+    checkCheckpointStructure(path, header, net.compiledStructureHash!);
     net.applySnapshot(state);
     net.mons.forEach((m, k) => { if (context.monitorsActive[k] === false) m.pause(); });
     return net;
@@ -304,7 +297,7 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
 
   /** Continues this compiled network from a checkpoint of the same structure. */
   async restoreCheckpoint(path: string): Promise<void> {
-    const { state } = await readCheckpoint(path, { codegenVersion: CODEGEN_VERSION, structureHash: this.running() && this.compiled!.ir.structureHash });
+    const { state } = await readSimCheckpoint(path, { structureHash: this.running() && this.compiled!.ir.structureHash });
     this.applySnapshot(state);
   }
 
@@ -420,14 +413,13 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   // ---- MonitorOwner ----
   drainMonitor(m: Monitor): void {
     if (!this.sim) return;
-    const view = m.spec.indices ? new Set(m.spec.indices) : null;
     for (const { variable, id } of this.nativeMonitors.get(m) ?? []) {
       const data = this.sim.takeMonitor(id);
       if (data.kind === 'state') m.append(variable, data.steps, data.values, data.width);
-      else if (!view) m.append(variable, data.steps, data.neurons, 1);
       else {
-        const keep = [...data.neurons.keys()].filter((k) => view.has(data.neurons[k]));
-        m.append(variable, BigInt64Array.from(keep, (k) => data.steps[k]), Int32Array.from(keep, (k) => data.neurons[k]), 1);
+        // The native spike monitor records the whole population; a view keeps its own neurons.
+        const kept = m.spec.indices ? maskSpikes(data, neuronMask(m.spec.indices, this.getPopulation(m.spec.target).size)) : data;
+        m.append(variable, kept.steps, kept.neurons, 1);
       }
     }
   }
