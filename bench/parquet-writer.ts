@@ -1,7 +1,7 @@
 // Throughput and peak memory of the streaming spikes.parquet writer.
 //   node --import tsx bench/parquet-writer.ts [rows ...]     (default: 5000000 20000000)
-// Each size runs in a fresh process so its peak RSS (getrusage maxrss: the whole process, DuckDB's
-// worker thread included) is its own. Prints one JSON line per size.
+// Each size runs in a fresh process so its peak RSS (getrusage maxrss: the whole process, the sink
+// thread and its DuckDB included) is its own. Prints one JSON line per size.
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 // engine (the run driver): real compiler, real addon, files read back with DuckDB. A 200-neuron CUBA
-// (fixed in-degree 80, the scaling rule of DESIGN.md) run for 200 ms.
+// (fixed in-degree 80, as the benchmarks' fixed-in-degree series scales it: bench/README.md) run for 200 ms.
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
