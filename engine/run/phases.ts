@@ -7,6 +7,7 @@ import { selectUnits, type Phase, type SetAction } from '../../network/experimen
 import { SpecError, type SpecIssue } from '../../network/spec/errors.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
 import type { SimState } from '../../network/state/index.js';
+import { resetArrays } from '../reset.js';
 
 export interface PlannedPhase extends Phase {
   index: number;
@@ -88,14 +89,7 @@ export function applyPhaseStart(sim: Sim, phase: PlannedPhase, ctx: { spec: Netw
   const flags = resetFlags(phase.reset);
   if (flags) {
     if (!ctx.initial) throw new Error(`phase '${phase.name}' resets but no initial state was kept`);
-    const owners = [
-      ...(flags.populations ? ctx.spec.populations.map((p) => p.name) : []),
-      ...(flags.projections ? ctx.spec.projections.map((p) => p.name) : []),
-    ];
-    // Spikes in flight on per-synapse delays ('<projection>._ring') go with the populations.
-    const inFlight = (name: string) => flags.populations && ctx.spec.projections.some((p) => name === `${p.name}._ring`);
-    for (const [name, { data }] of ctx.initial.arrays)
-      if (owners.some((o) => name.startsWith(`${o}.`)) || inFlight(name)) sim.setArray(name, data, { force: true });
+    resetArrays(sim, ctx.spec, ctx.initial, flags);
   }
   for (const action of phase.set) applySet(sim, phase, action, ctx);
 }

@@ -1,13 +1,14 @@
 // Network: the ANNarchy-5-style model API (camelCase). It accumulates a NetworkSpec — the same
 // object a YAML file produces — compiles it through the shared pipeline, and drives the native
-// simulation: values set after compile go straight into the running simulation. Monitors and
-// checkpoints go through the engine's (engine/monitors.ts, engine/checkpoint.ts), so a Network and
-// `spikesweep run` record and checkpoint the same spec the same way.
+// simulation: values set after compile go straight into the running simulation. Monitors,
+// checkpoints and resets go through the engine's (engine/monitors.ts, engine/checkpoint.ts,
+// engine/reset.ts), so a Network and `spikesweep run` record, checkpoint and reset the same way.
 import { randomInt } from 'node:crypto';
 import type { ArrayInfo, RunResult, Sim, SimTypedArray } from '../../native/index.js';
 import { compileNetwork, createSimulation, type CompiledNetwork, type CompileNetworkOptions } from '../../backends/index.js';
 import { checkCheckpointStructure, readSimCheckpoint, writeSimCheckpoint } from '../../engine/checkpoint.js';
 import { attachMonitor, maskSpikes, monitorRequests, neuronMask } from '../../engine/monitors.js';
+import { resetArrays } from '../../engine/reset.js';
 import { applyState, captureState, loadValues, saveValues, type SimState } from '../state/index.js';
 import { populationAttributes, projectionAttributes } from './attributes.js';
 import { isDistribution } from '../spec/distributions.js';
@@ -42,7 +43,8 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   /** Values changed before the first step: the simulation is rebuilt from the spec before use. */
   private stale = false;
   private stepped = false;
-  private initialState = new Map<string, SimTypedArray>();
+  /** The state right after the simulation was built: what reset() goes back to. */
+  private initialState: SimState | null = null;
   private nativeMonitors = new Map<Monitor, { variable: string; id: number }[]>();
 
   constructor(opts: { dt?: number; seed?: number; name?: string } = {}) {
@@ -195,7 +197,7 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
     const spec = this.toSpec();
     const sim = createSimulation(this.compiled!, spec, { seed: spec.seed!, threads: spec.config.numThreads });
     this.sim = sim;
-    this.initialState = new Map(sim.arrays().filter((a) => a.state || a.settable).map((a) => [a.name, sim.getArray(a.name)]));
+    this.initialState = captureState(sim);
     this.nativeMonitors = new Map(this.mons.map((m) => [m, this.attach(sim, m)]));
     this.stale = false;
     this.stepped = false;
@@ -245,13 +247,7 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   reset(opts: { populations?: boolean; projections?: boolean; monitors?: boolean } = {}): void {
     const { populations = true, projections = false, monitors = true } = opts;
     const sim = this.running();
-    const owners = [...(populations ? this.spec.populations.map((p) => p.name) : []), ...(projections ? this.spec.projections.map((p) => p.name) : [])];
-    // Spikes in flight on per-synapse delays sit in the projection's '_ring'; they go with the
-    // populations' spike history (which holds those of uniform delays), or a reset network would
-    // still receive spikes emitted before the reset.
-    const inFlight = (name: string) => populations && this.spec.projections.some((p) => name === `${p.name}._ring`);
-    for (const [name, data] of this.initialState)
-      if (owners.some((o) => name.startsWith(`${o}.`)) || inFlight(name)) sim.setArray(name, data, { force: true });
+    resetArrays(sim, this.spec, this.initialState!, { populations, projections });
     sim.setCurrentStep(0);
     if (monitors) for (const m of this.mons) { this.drainMonitor(m); m.buffers.clear(); }
   }
