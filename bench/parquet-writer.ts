@@ -1,13 +1,13 @@
 // Throughput and peak memory of the streaming spikes.parquet writer.
 //   node --import tsx bench/parquet-writer.ts [rows ...]     (default: 5000000 20000000)
-// Each size runs in a fresh process so its peak RSS (getrusage maxrss: the whole process, DuckDB's
-// worker thread included) is its own. Prints one JSON line per size.
+// Each size runs in a fresh process so its peak RSS (getrusage maxrss: the whole process, the sink
+// thread and its DuckDB included) is its own. Prints one JSON line per size.
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openSpikeWriter } from '../activities/output/index.js';
+import { openSpikeWriter } from '../engine/index.js';
 
 const WINDOW_ROWS = 10_000; // per population per window
 const POPULATIONS = ['exc', 'inh'];

@@ -1,7 +1,7 @@
 // The spikesweep command: an option table over the programmatic APIs. Each command's
 // implementation is imported only when that command runs, so `--help` stays fast.
 import { Command, CommanderError, Option } from 'commander';
-import { spikesweepVersion } from '../activities/simulate/versions.js';
+import { spikesweepVersion } from '../engine/index.js';
 import { classifyError } from './errors.js';
 import { RUN_OPTIONS, TREE_OPTIONS, type OptionDef, type RunCliOptions, type TreeCliOptions } from './options.js';
 import { SERVER_OPTIONS, WORKER_OPTIONS, type ServerCliOptions, type WorkerCliOptions } from './options.js';

@@ -1,6 +1,6 @@
 // The human summary `spikesweep run` prints without --json.
 import Table from 'cli-table3';
-import type { RunReport } from '../activities/simulate/index.js';
+import type { RunReport } from '../engine/index.js';
 
 // Plain borders without colours when stdout is not a terminal (piped into a file or a pager).
 const style = () => (process.stdout.isTTY ? {} : { style: { head: [], border: [] } });

@@ -54,7 +54,7 @@ export interface ArrayInfo {
 export interface CreateOptions {
   /** Unsigned 64-bit seed. */
   seed: bigint;
-  /** Worker threads the kernel may use (≥ 1). */
+  /** Threads the kernel may use (≥ 1). */
   threads: number;
   /** Build-time values, layout chosen by the code generator. */
   values: Float64Array;

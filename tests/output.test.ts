@@ -1,4 +1,4 @@
-// activities/output: files written by the streaming writers are read back with DuckDB (a separate
+// engine/parquet and engine/spike-hash.ts: files written by the streaming writers are read back with DuckDB (a separate
 // instance) and, where pyarrow is importable, with python3 — counts, schema, codec, values, hash.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -16,7 +16,7 @@ import {
   openStateWriter,
   writeManifest,
   type SpikeWindowBatch,
-} from '../activities/output/index.js';
+} from '../engine/index.js';
 
 const DT = 0.1;
 // '\uFF61' sorts after '\u{1F600}' in UTF-16 code units but before it in UTF-8 bytes, the order
@@ -273,7 +273,7 @@ describe('file lifecycle', () => {
   test('a process that dies before close() leaves no spikes.parquet', async () => {
     const folder = await mkdtemp(join(dir, 'crash-'));
     const script = `
-      import { openSpikeWriter } from ${JSON.stringify(new URL('../activities/output/index.ts', import.meta.url).href)};
+      import { openSpikeWriter } from ${JSON.stringify(new URL('../engine/index.ts', import.meta.url).href)};
       const writer = await openSpikeWriter(${JSON.stringify(join(folder, 'spikes.parquet'))}, { runId: 'r', dt: 0.1 });
       const neurons = Int32Array.from({ length: 300000 }, (_, i) => i % 1000);
       const steps = Float64Array.from({ length: 300000 }, (_, i) => Math.floor(i / 1000));

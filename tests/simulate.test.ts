@@ -1,4 +1,4 @@
-// activities/simulate: real compiler, real addon, files read back with DuckDB. A 200-neuron CUBA
+// engine (the run driver): real compiler, real addon, files read back with DuckDB. A 200-neuron CUBA
 // (fixed in-degree 80, the scaling rule of docs/reference-models.md) run for 200 ms.
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { resumeSimulation, runSimulation, type RunReport, type RunSimulationOptions } from '../activities/simulate/index.js';
+import { resumeRun, runNetwork, type RunReport, type RunNetworkOptions } from '../engine/index.js';
 import type { Phase } from '../network/experiment/index.js';
 import { SpecError } from '../network/spec/errors.js';
 import { validateNetworkSpec } from '../network/spec/load.js';
@@ -54,8 +54,8 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function run(spec: NetworkSpec, opts: Partial<RunSimulationOptions> = {}): Promise<RunReport> {
-  return runSimulation({ spec, outDir: join(dir, `run${runs++}`), compile: { directory: cache }, ...opts });
+function run(spec: NetworkSpec, opts: Partial<RunNetworkOptions> = {}): Promise<RunReport> {
+  return runNetwork({ spec, outDir: join(dir, `run${runs++}`), compile: { directory: cache }, ...opts });
 }
 
 async function query(sql: string): Promise<Record<string, unknown>[]> {
@@ -76,7 +76,7 @@ async function hashFile(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-describe('runSimulation', () => {
+describe('runNetwork', () => {
   let first: RunReport;
 
   test('first run: compiles, reports, writes spikes.parquet and manifest.json that agree', async () => {
@@ -182,7 +182,7 @@ describe('runSimulation', () => {
     const controller = new AbortController();
     const outDir = join(dir, 'aborted');
     await assert.rejects(
-      runSimulation({
+      runNetwork({
         spec: cuba(), outDir, compile: { directory: cache }, durationMs: 2000, windowSteps: 100, signal: controller.signal,
         onProgress: (done) => { if (done >= 50) controller.abort(); },
       }),
@@ -233,9 +233,9 @@ describe('runSimulation', () => {
     const outDir = join(dir, 'phased-resume');
     // 80 ms truncates the protocol inside 'high'; checkpoints at 55 (mid-phase), 80 (the end),
     // then after the resume at 110 (the high → low boundary, before low's reset) and 150.
-    const part = await runSimulation({ spec: withState(), protocol, outDir, compile: { directory: cache }, durationMs: 80, checkpointEveryMs: 55 });
+    const part = await runNetwork({ spec: withState(), protocol, outDir, compile: { directory: cache }, durationMs: 80, checkpointEveryMs: 55 });
     assert.equal(part.simulatedMs, 80);
-    const resumed = await resumeSimulation({ outDir, compile: { directory: cache }, durationMs: 150 });
+    const resumed = await resumeRun({ outDir, compile: { directory: cache }, durationMs: 150 });
     assert.equal(resumed.spikesSha256, phased.spikesSha256);
     assert.deepEqual(resumed.populations, phased.populations);
     for (const kind of ['spikes', 'state'] as const) {

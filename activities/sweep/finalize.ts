@@ -10,7 +10,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { SweepProgress } from '../../workflows/contract.js';
 import { planRun } from '../../workflows/plan/expand.js';
 import type { SweepPlan } from '../../workflows/plan/types.js';
-import { describeHost, writeManifest } from '../output/index.js';
+import { describeHost, writeManifest } from '../../engine/index.js';
 import { runPaths, sweepDir } from './layout.js';
 import { readRecord, type RunRecord } from './summary.js';
 

@@ -2,8 +2,7 @@
 // (compiled kernels and Parquet writer threads stay warm between runs). A native crash kills only
 // this process and its current run; the worker starts another. It exits when the worker is gone.
 import pino from 'pino';
-import { classifyRunError } from '../simulate/errors.js';
-import { resumeSimulation, runSimulation } from '../simulate/index.js';
+import { classifyRunError, resumeRun, runNetwork } from '../../engine/index.js';
 import type { RunJob, RunnerReply } from './runner-protocol.js';
 
 const logger = pino({ level: process.env.SPIKESWEEP_LOG_LEVEL ?? 'warn' }, pino.destination(2));
@@ -14,8 +13,8 @@ async function execute(job: RunJob): Promise<RunnerReply> {
   try {
     const compile = { directory: job.cacheDir ?? undefined };
     const report = job.kind === 'resume'
-      ? await resumeSimulation({ outDir: job.outDir, durationMs: job.durationMs, compile, logger })
-      : await runSimulation({
+      ? await resumeRun({ outDir: job.outDir, durationMs: job.durationMs, compile, logger })
+      : await runNetwork({
         spec: job.spec, protocol: job.protocol, seed: job.seed, threads: job.threads, durationMs: job.durationMs,
         checkpointEveryMs: job.checkpointEveryMs, outDir: job.outDir, runId: job.runId, compile, logger,
       });

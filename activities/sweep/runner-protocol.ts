@@ -1,8 +1,7 @@
 // Messages between a sweep worker and its runner processes (runner-child.ts).
 import type { NetworkSpec } from '../../network/spec/schema.js';
 import type { Phase } from '../../network/experiment/index.js';
-import type { ErrorKind } from '../simulate/errors.js';
-import type { RunReport } from '../simulate/index.js';
+import type { ErrorKind, RunReport } from '../../engine/index.js';
 
 export type RunJob =
   | { kind: 'run'; spec: NetworkSpec; protocol: Phase[] | null; seed: number; threads: number; durationMs: number; checkpointEveryMs: number; outDir: string; runId: string; cacheDir: string | null; env: Record<string, string> }

@@ -2,7 +2,7 @@
 // its presence means the run is committed.
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { writeManifest } from '../output/manifest.js';
+import { writeManifest } from '../../engine/index.js';
 import type { RunSummary } from '../../workflows/contract.js';
 
 export interface RunRecord extends RunSummary {

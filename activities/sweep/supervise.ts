@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { RunReport } from '../simulate/index.js';
+import type { RunReport } from '../../engine/index.js';
 import type { RunHeartbeat } from '../../workflows/contract.js';
 import { RunnerCrashed, runInRunner } from './runner-pool.js';
 import type { RunJob } from './runner-protocol.js';

@@ -1,8 +1,8 @@
 // `spikesweep run <spec>`: load the spec (or experiment, with its protocol), run it in-process with
-// runSimulation — or continue a checkpointed run with --resume <dir> — then print either one JSON
+// runNetwork — or continue a checkpointed run with --resume <dir> — then print either one JSON
 // report on stdout (--json) or a progress bar (stderr, on a terminal) and a summary.
 import { resolve } from 'node:path';
-import { drawSeed, resumeSimulation, runSimulation, type RunReport } from '../../activities/simulate/index.js';
+import { drawSeed, resumeRun, runNetwork, type RunReport } from '../../engine/index.js';
 import { loadExperiment } from '../../network/experiment/index.js';
 import { reportError } from '../errors.js';
 import { createCliLogger } from '../logger.js';
@@ -31,13 +31,13 @@ export async function runCommand(specFile: string | undefined, options: RunCliOp
     };
     let report: RunReport;
     if (options.resume !== undefined) {
-      report = await resumeSimulation({ ...common, outDir: options.resume });
+      report = await resumeRun({ ...common, outDir: options.resume });
     } else {
       const { network: spec, protocol } = loadExperiment(specFile!);
       const seedDrawn = options.seed === undefined && spec.seed === undefined;
       const seed = options.seed ?? spec.seed ?? drawSeed();
       const outDir = options.out ?? resolve('out', `${spec.name}-${seed}`);
-      report = await runSimulation({
+      report = await runNetwork({
         ...common, spec, protocol, specFile: specFile!, seed, seedDrawn, outDir,
         threads: options.threads,
         backend: options.backend,

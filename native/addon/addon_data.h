@@ -1,4 +1,4 @@
-// Per-environment state (worker threads each get their own): the class constructors, and the
+// Per-environment state (each Node worker_threads thread gets its own): the class constructors, and the
 // hand-off used to give a new Kernel / Sim JS object its native part. The constructors accept only
 // `token`, which JS never sees, so JS cannot forge a Kernel or a Sim.
 #pragma once

@@ -1,4 +1,4 @@
-// The one thread every run of a simulation executes on. libgomp keeps a pool of worker threads
+// The one thread every run of a simulation executes on. libgomp keeps a pool of threads
 // for each thread that opens a parallel region, and once it manages more threads than there are
 // CPUs it sleeps at barriers instead of spinning. Runs taken by whichever libuv pool thread was
 // free opened a pool per libuv thread: 256k-neuron CUBA on 2 threads took 1.4 s for a process's

@@ -1,6 +1,6 @@
 // The native side of one simulation: the ss_sim pointer, the library it came from, the cancel
 // flag, the thread its runs execute on, and memory handed to the kernel that must outlive the call
-// that passed it. Shared by the Sim JS object and a running RunWorker, so an explicit destroy()
+// that passed it. Shared by the Sim JS object and a running RunTask, so an explicit destroy()
 // during a run is deferred: the sim is freed (ss_destroy) when the last of them lets go, always on
 // the JS thread.
 #pragma once

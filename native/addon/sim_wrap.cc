@@ -5,7 +5,7 @@
 
 #include "addon_data.h"
 #include "conversions.h"
-#include "run_worker.h"
+#include "run_task.h"
 
 namespace spikesweep {
 
@@ -187,16 +187,16 @@ Napi::Value SimWrap::Run(const Napi::CallbackInfo &info) {
   }
   Napi::Function onProgress = info[4].IsFunction() ? info[4].As<Napi::Function>() : Napi::Function();
 
-  // The flag is set before the worker is queued: an already aborted signal must run no step.
+  // The flag is set before the task is queued: an already aborted signal must run no step.
   if (info[5].ToBoolean().Value()) {
     handle_->RequestCancel();
   } else {
     handle_->ClearCancel();
   }
-  auto *worker = new RunWorker(env, handle_, std::move(options), Value(), onProgress);
-  Napi::Promise promise = worker->Promise();
+  auto *task = new RunTask(env, handle_, std::move(options), Value(), onProgress);
+  Napi::Promise promise = task->Promise();
   handle_->running = true;
-  worker->Queue();
+  task->Queue();
   return promise;
 }
 
@@ -207,7 +207,7 @@ Napi::Value SimWrap::Cancel(const Napi::CallbackInfo &info) {
 
 Napi::Value SimWrap::Destroy(const Napi::CallbackInfo &info) {
   if (handle_) {
-    // During a run the worker still holds the handle: cancel it, and the sim is freed when the
+    // During a run the task still holds the handle: cancel it, and the sim is freed when the
     // run settles. Otherwise this releases the last reference and frees it now.
     if (handle_->running) handle_->RequestCancel();
     handle_.reset();

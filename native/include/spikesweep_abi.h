@@ -106,7 +106,7 @@ int32_t ss_set_threads(ss_sim *sim, int32_t num_threads);
 int64_t ss_current_step(const ss_sim *sim);
 void ss_set_current_step(ss_sim *sim, int64_t step);
 
-/* Runs on the calling thread (the addon calls it from a worker thread). 0 on success. */
+/* Runs on the calling thread (the addon calls it from its run thread, native/addon/run_thread.h). 0 on success. */
 int32_t ss_run(ss_sim *sim, const ss_run_args *args, ss_run_result *result, char *err, int64_t errlen);
 
 int32_t ss_monitor_add(ss_sim *sim, const ss_monitor_desc *desc, char *err, int64_t errlen); /* id ≥ 0, or -1 */

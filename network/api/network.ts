@@ -1,11 +1,15 @@
 // Network: the ANNarchy-5-style model API (camelCase). It accumulates a NetworkSpec — the same
 // object a YAML file produces — compiles it through the shared pipeline, and drives the native
-// simulation: values set after compile go straight into the running simulation.
+// simulation: values set after compile go straight into the running simulation. Monitors,
+// checkpoints and resets go through the engine's (engine/monitors.ts, engine/checkpoint.ts,
+// engine/reset.ts), so a Network and `spikesweep run` record, checkpoint and reset the same way.
 import { randomInt } from 'node:crypto';
 import type { ArrayInfo, RunResult, Sim, SimTypedArray } from '../../native/index.js';
 import { compileNetwork, createSimulation, type CompiledNetwork, type CompileNetworkOptions } from '../../backends/index.js';
-import { CODEGEN_VERSION } from '../ir/ir.js';
-import { applyState, captureState, CheckpointError, loadValues, readCheckpoint, saveValues, writeCheckpoint, type SimState } from '../state/index.js';
+import { checkCheckpointStructure, readSimCheckpoint, writeSimCheckpoint } from '../../engine/checkpoint.js';
+import { attachMonitor, maskSpikes, monitorRequests, neuronMask } from '../../engine/monitors.js';
+import { resetArrays } from '../../engine/reset.js';
+import { applyState, captureState, loadValues, saveValues, type SimState } from '../state/index.js';
 import { populationAttributes, projectionAttributes } from './attributes.js';
 import { isDistribution } from '../spec/distributions.js';
 import { validateNetworkSpec } from '../spec/load.js';
@@ -39,7 +43,8 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   /** Values changed before the first step: the simulation is rebuilt from the spec before use. */
   private stale = false;
   private stepped = false;
-  private initialState = new Map<string, SimTypedArray>();
+  /** The state right after the simulation was built: what reset() goes back to. */
+  private initialState: SimState | null = null;
   private nativeMonitors = new Map<Monitor, { variable: string; id: number }[]>();
 
   constructor(opts: { dt?: number; seed?: number; name?: string } = {}) {
@@ -192,22 +197,15 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
     const spec = this.toSpec();
     const sim = createSimulation(this.compiled!, spec, { seed: spec.seed!, threads: spec.config.numThreads });
     this.sim = sim;
-    this.initialState = new Map(sim.arrays().filter((a) => a.state || a.settable).map((a) => [a.name, sim.getArray(a.name)]));
+    this.initialState = captureState(sim);
     this.nativeMonitors = new Map(this.mons.map((m) => [m, this.attach(sim, m)]));
     this.stale = false;
     this.stepped = false;
   }
 
   private attach(sim: Sim, m: Monitor): { variable: string; id: number }[] {
-    const pop = this.spec.populations.findIndex((p) => p.name === m.spec.target);
-    const startStep = Math.round(m.spec.start / this.spec.dt);
-    const periodSteps = Math.max(1, Math.round((m.spec.period ?? this.spec.dt) / this.spec.dt));
-    return m.spec.variables.map((variable) => ({
-      variable,
-      id: variable === 'spike'
-        ? sim.addMonitor({ kind: 'spikes', population: pop, startStep })
-        : sim.addMonitor({ kind: 'state', array: `${m.spec.target}.${variable}`, indices: m.spec.indices ? Int32Array.from(m.spec.indices) : null, periodSteps, startStep }),
-    }));
+    const populations = new Map(this.compiled!.ir.populations.map((p) => [p.name, p.index]));
+    return monitorRequests(m.spec, this.spec.dt, populations).map((r) => ({ variable: r.variable, id: attachMonitor(sim, r) }));
   }
 
   private running(): Sim {
@@ -249,13 +247,7 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   reset(opts: { populations?: boolean; projections?: boolean; monitors?: boolean } = {}): void {
     const { populations = true, projections = false, monitors = true } = opts;
     const sim = this.running();
-    const owners = [...(populations ? this.spec.populations.map((p) => p.name) : []), ...(projections ? this.spec.projections.map((p) => p.name) : [])];
-    // Spikes in flight on per-synapse delays sit in the projection's '_ring'; they go with the
-    // populations' spike history (which holds those of uniform delays), or a reset network would
-    // still receive spikes emitted before the reset.
-    const inFlight = (name: string) => populations && this.spec.projections.some((p) => name === `${p.name}._ring`);
-    for (const [name, data] of this.initialState)
-      if (owners.some((o) => name.startsWith(`${o}.`)) || inFlight(name)) sim.setArray(name, data, { force: true });
+    resetArrays(sim, this.spec, this.initialState!, { populations, projections });
     sim.setCurrentStep(0);
     if (monitors) for (const m of this.mons) { this.drainMonitor(m); m.buffers.clear(); }
   }
@@ -283,20 +275,17 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   /** Writes everything needed to continue this simulation exactly (see network/state/). */
   async checkpoint(path: string): Promise<{ bytes: number; step: number }> {
     const sim = this.running();
-    const state = captureState(sim);
     const context = { spec: this.toSpec(), monitorsActive: this.mons.map((m) => m.active) };
-    const { bytes } = await writeCheckpoint(path, state, { codegenVersion: CODEGEN_VERSION, structureHash: this.compiled!.ir.structureHash, seed: this.seed, dt: this.dt, context });
-    return { bytes, step: state.step };
+    return writeSimCheckpoint(path, sim, { structureHash: this.compiled!.ir.structureHash, seed: this.seed, dt: this.dt }, context);
   }
 
   /** A network continuing from a checkpoint file: same spec, compiled (cached), state restored. */
   static async restore(path: string, opts: { directory?: string } = {}): Promise<Network> {
-    const { header, state } = await readCheckpoint(path, { codegenVersion: CODEGEN_VERSION });
+    const { header, state } = await readSimCheckpoint(path);
     const context = header.context as { spec: NetworkSpec; monitorsActive: boolean[] };
     const net = Network.fromSpec(context.spec);
     await net.compile(opts);
-    if (net.compiledStructureHash !== header.structureHash)
-      throw new CheckpointError(path, `its network compiles to structure ${net.compiledStructureHash}, not ${header.structureHash}`);
+    checkCheckpointStructure(path, header, net.compiledStructureHash!);
     net.applySnapshot(state);
     net.mons.forEach((m, k) => { if (context.monitorsActive[k] === false) m.pause(); });
     return net;
@@ -304,7 +293,7 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
 
   /** Continues this compiled network from a checkpoint of the same structure. */
   async restoreCheckpoint(path: string): Promise<void> {
-    const { state } = await readCheckpoint(path, { codegenVersion: CODEGEN_VERSION, structureHash: this.running() && this.compiled!.ir.structureHash });
+    const { state } = await readSimCheckpoint(path, { structureHash: this.running() && this.compiled!.ir.structureHash });
     this.applySnapshot(state);
   }
 
@@ -420,14 +409,13 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   // ---- MonitorOwner ----
   drainMonitor(m: Monitor): void {
     if (!this.sim) return;
-    const view = m.spec.indices ? new Set(m.spec.indices) : null;
     for (const { variable, id } of this.nativeMonitors.get(m) ?? []) {
       const data = this.sim.takeMonitor(id);
       if (data.kind === 'state') m.append(variable, data.steps, data.values, data.width);
-      else if (!view) m.append(variable, data.steps, data.neurons, 1);
       else {
-        const keep = [...data.neurons.keys()].filter((k) => view.has(data.neurons[k]));
-        m.append(variable, BigInt64Array.from(keep, (k) => data.steps[k]), Int32Array.from(keep, (k) => data.neurons[k]), 1);
+        // The native spike monitor records the whole population; a view keeps its own neurons.
+        const kept = m.spec.indices ? maskSpikes(data, neuronMask(m.spec.indices, this.getPopulation(m.spec.target).size)) : data;
+        m.append(variable, kept.steps, kept.neurons, 1);
       }
     }
   }

@@ -158,7 +158,7 @@ async function duck(): Promise<DuckDBConnection> {
 }
 
 /** Rows of a query as plain JSON objects (BIGINT → number where safe). */
-export async function query(text: string): Promise<Record<string, unknown>[]> {
+async function query(text: string): Promise<Record<string, unknown>[]> {
   const con = await duck();
   const reader = await con.runAndReadAll(text);
   return (reader.getRowObjectsJson() as Record<string, unknown>[]).map((row) =>
@@ -206,7 +206,7 @@ export const parquetSource = (glob: string, hive = false) => `read_parquet(${sql
 // ——— networks ———
 
 /** CUBA as the sweep loads it (examples/cuba.yaml → NetworkSpec). */
-export async function cubaNetwork(): Promise<NetworkSpec> {
+async function cubaNetwork(): Promise<NetworkSpec> {
   const { loadExperiment } = await import('../../network/experiment/index.js');
   return loadExperiment(CUBA).network;
 }

@@ -1,0 +1,185 @@
+// Where a run's rows go. Two layouts:
+//   single (no checkpoints): one spikes.parquet (+ state.parquet) for the whole run;
+//   parts (checkpointed runs): spikes/part-00000.parquet, spikes/part-00001.parquet, … (+ state/…),
+//     one part per checkpoint interval, each published by atomic rename when it is closed.
+// progress.json (parts layout) names the latest complete checkpoint and the parts committed with
+// it; it is written atomically after the checkpoint, so it is the commit point of an interval.
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { WriteResult } from '../parquet/parquet-sink.js';
+import { openSpikeWriter, type SpikeWriter } from '../parquet/spike-writer.js';
+import { openStateWriter, type StateWriter } from '../parquet/state-writer.js';
+import type { WriterOptions } from '../parquet/writer-options.js';
+import { writeManifest } from './manifest.js';
+
+export type Layout = 'single' | 'parts';
+
+export const partName = (kind: 'spikes' | 'state', index: number) => `${kind}/part-${String(index).padStart(5, '0')}.parquet`;
+export const checkpointName = (step: number) => `checkpoints/step-${step}.ckpt`;
+
+/** The writers of one part (or of the whole run in the single layout). */
+export class PartWriters {
+  readonly files: { spikes: string; state: string | null };
+  private readonly opening: Promise<PromiseSettledResult<SpikeWriter | StateWriter | undefined>[]>;
+  private taken: [SpikeWriter | undefined, StateWriter | undefined] | null = null;
+
+  constructor(outDir: string, layout: Layout, index: number, wantsState: boolean, opts: WriterOptions) {
+    this.files = layout === 'single'
+      ? { spikes: 'spikes.parquet', state: wantsState ? 'state.parquet' : null }
+      : { spikes: partName('spikes', index), state: wantsState ? partName('state', index) : null };
+    const state = this.files.state;
+    this.opening = Promise.allSettled([
+      openSpikeWriter(join(outDir, this.files.spikes), opts),
+      state ? openStateWriter(join(outDir, state), opts) : Promise.resolve(undefined),
+    ]);
+  }
+
+  /** The open writers; throws if either failed to open (the other is then aborted by abort()). */
+  async writers(): Promise<{ spikes: SpikeWriter; state: StateWriter | undefined }> {
+    const [a, b] = await this.opening;
+    this.taken ??= [a.status === 'fulfilled' ? (a.value as SpikeWriter) : undefined, b.status === 'fulfilled' ? (b.value as StateWriter | undefined) : undefined];
+    const failed = [a, b].find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    return { spikes: this.taken[0]!, state: this.taken[1] };
+  }
+
+  /** Closes both files (each renamed into place); a failure discards what was not published. */
+  async close(): Promise<{ spikes: WriteResult; state: WriteResult | null }> {
+    const { spikes, state } = await this.writers();
+    this.taken = [undefined, undefined];
+    const closing = await Promise.allSettled([spikes.close(), state?.close()]);
+    const failed = closing.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    const [s, t] = closing.map((r) => (r as PromiseFulfilledResult<WriteResult | undefined>).value);
+    return { spikes: s!, state: t ?? null };
+  }
+
+  /** Removes the temp files of writers not yet closed. */
+  async abort(): Promise<void> {
+    if (!this.taken) {
+      const [a, b] = await this.opening;
+      this.taken = [a.status === 'fulfilled' ? (a.value as SpikeWriter) : undefined, b.status === 'fulfilled' ? (b.value as StateWriter | undefined) : undefined];
+    }
+    const [s, t] = this.taken;
+    this.taken = [undefined, undefined];
+    await Promise.all([s?.abort(), t?.abort()].map((p) => p?.catch(() => undefined)));
+  }
+}
+
+/**
+ * The files one session writes: the writers of the part being written, and what to take back when
+ * the run fails. Single layout: a run that fails after its files were published takes them back
+ * (the manifest marks a finished run; no file outlives a failed one). Parts layout: committed parts
+ * and the checkpoint stay — they are what a resume continues from.
+ */
+export class SessionFiles {
+  /** The writers of the part being written (of the whole run in the single layout). */
+  writers: PartWriters | undefined;
+  private singlePublished = false;
+  private manifestWritten = false;
+
+  constructor(readonly outDir: string, readonly layout: Layout, readonly wantsState: boolean, private readonly writerOptions: WriterOptions) {}
+
+  get manifestPath(): string {
+    return join(this.outDir, 'manifest.json');
+  }
+
+  /** Creates the folders; on a resume, first removes the files its crashed predecessor left. */
+  async prepare(garbage: string[]): Promise<void> {
+    await mkdir(this.outDir, { recursive: true });
+    await removeFiles(this.outDir, garbage);
+    if (this.layout === 'parts') await makeLayoutDirs(this.outDir, this.wantsState);
+  }
+
+  /** Starts opening part `index`'s writers (a thread and DuckDB each) unless a part is open. */
+  open(index: number): void {
+    this.writers ??= new PartWriters(this.outDir, this.layout, index, this.wantsState, this.writerOptions);
+  }
+
+  /** Closes the open part: its files are renamed into place. */
+  async closePart(): Promise<{ files: PartWriters['files']; closed: { spikes: WriteResult; state: WriteResult | null } }> {
+    const closed = await this.writers!.close();
+    const files = this.writers!.files;
+    this.writers = undefined;
+    return { files, closed };
+  }
+
+  /** Closes the single layout's files; close() publishes or cleans up, so nothing is left to abort. */
+  async publishSingle(): Promise<{ spikes: WriteResult; state: WriteResult | null }> {
+    const writers = this.writers!;
+    this.writers = undefined;
+    this.singlePublished = true;
+    return writers.close();
+  }
+
+  async writeManifest(manifest: object): Promise<void> {
+    await writeManifest(this.manifestPath, manifest);
+    this.manifestWritten = true;
+  }
+
+  /** After a failure: aborts the open writers and takes back what must not outlive the run. */
+  async discard(log: Logger): Promise<void> {
+    await this.writers?.abort().catch((e) => log.warn({ err: e }, 'aborting a writer failed'));
+    if (this.layout === 'single' && this.singlePublished) await removeFiles(this.outDir, ['spikes.parquet', 'state.parquet', 'manifest.json']);
+    else if (this.manifestWritten) await rm(this.manifestPath, { force: true });
+  }
+}
+
+export interface Progress {
+  format: 1;
+  runId: string;
+  /** Step of the latest complete checkpoint (and the end of the last committed part). */
+  step: number;
+  /** Relative to the output folder. */
+  checkpoint: string;
+  /** Committed part files, relative, in order. */
+  parts: string[];
+  updatedAt: string;
+}
+
+export const writeProgress = (outDir: string, progress: Progress) => writeManifest(join(outDir, 'progress.json'), progress);
+
+export async function readProgress(outDir: string): Promise<Progress | null> {
+  let text: string;
+  try {
+    text = await readFile(join(outDir, 'progress.json'), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  const p = JSON.parse(text) as Progress;
+  if (p.format !== 1 || typeof p.checkpoint !== 'string' || !Array.isArray(p.parts) || !Number.isSafeInteger(p.step)) throw new Error('progress.json is not a spikesweep progress file (format 1)');
+  return p;
+}
+
+export async function makeLayoutDirs(outDir: string, wantsState: boolean): Promise<void> {
+  await mkdir(join(outDir, 'spikes'), { recursive: true });
+  await mkdir(join(outDir, 'checkpoints'), { recursive: true });
+  if (wantsState) await mkdir(join(outDir, 'state'), { recursive: true });
+}
+
+/**
+ * Files a crash left behind: in spikes/, state/ and checkpoints/ everything progress.json does not
+ * name; in the folder itself, temp files (dot-named .tmp) and manifest.json (rewritten when the
+ * resumed run finishes). Returns their relative paths.
+ */
+export async function uncommittedFiles(outDir: string, progress: Progress): Promise<string[]> {
+  const keep = new Set([...progress.parts, progress.checkpoint]);
+  const out: string[] = [];
+  for (const sub of ['spikes', 'state', 'checkpoints']) {
+    let names: string[];
+    try {
+      names = await readdir(join(outDir, sub));
+    } catch {
+      continue;
+    }
+    for (const name of names) if (!keep.has(`${sub}/${name}`)) out.push(`${sub}/${name}`);
+  }
+  for (const name of await readdir(outDir)) if (name === 'manifest.json' || (name.startsWith('.') && name.endsWith('.tmp'))) out.push(name);
+  return out.sort();
+}
+
+export async function removeFiles(outDir: string, files: string[]): Promise<void> {
+  await Promise.all(files.map((f) => rm(join(outDir, f), { force: true, recursive: true })));
+}

@@ -1,0 +1,44 @@
+// The RunReport: what `spikesweep run --json` prints and manifest.json embeds.
+import { join } from 'node:path';
+import type { MonitorPlan } from '../monitors.js';
+import type { LiveRun } from './live-run.js';
+import type { PopulationReport, RunReport } from './options.js';
+import type { PlannedPhase } from './phases.js';
+import { ms, type StageTimings } from './timings.js';
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** `total`: the stage timings of every session so far; `write` is reported as measured up to now. */
+export function runReport(live: LiveRun, total: StageTimings, spikesSha256: string, hasState: boolean): RunReport {
+  const { s, compiled, files } = live;
+  const dt = s.spec.dt;
+  const outDir = s.outDir;
+  return {
+    runId: s.runId, seed: s.seed, threads: s.threads, backend: compiled.backend,
+    simulatedMs: s.totalSteps * dt,
+    structureHash: compiled.ir.structureHash,
+    timings: { codegen: ms(total.codegen), compile: ms(total.compile), build: ms(total.build), simulate: ms(total.simulate), write: ms(total.write) },
+    compileCacheHit: compiled.cacheHit,
+    populations: populationReports(compiled.ir.populations, live.plan, live.phases, dt),
+    outputs: files.layout === 'single'
+      ? { spikes: join(outDir, 'spikes.parquet'), ...(hasState ? { state: join(outDir, 'state.parquet') } : {}), manifest: files.manifestPath }
+      : { spikes: join(outDir, 'spikes'), ...(hasState ? { state: join(outDir, 'state') } : {}), manifest: files.manifestPath },
+    spikesSha256,
+  };
+}
+
+/** Rates over the recorded time: the phases that record, from the monitor's start. */
+function populationReports(populations: { name: string; size: number }[], plan: MonitorPlan, phases: PlannedPhase[], dt: number): Record<string, PopulationReport> {
+  const out: Record<string, PopulationReport> = {};
+  for (const p of populations) {
+    const s = plan.spikes.find((x) => x.population === p.name);
+    const steps = s ? sum(phases.filter((ph) => ph.record).map((ph) => Math.max(0, ph.endStep - Math.max(ph.startStep, s.startStep)))) : 0;
+    const seconds = (steps * dt) / 1000;
+    out[p.name] = {
+      size: p.size,
+      spikes: s ? s.spikes : null,
+      meanRateHz: s && seconds > 0 && s.recordedNeurons > 0 ? s.spikes / (s.recordedNeurons * seconds) : null,
+    };
+  }
+  return out;
+}

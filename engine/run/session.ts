@@ -1,0 +1,60 @@
+// A fresh run's options → its Session: every default applied and every value checked, so the
+// driver never meets a bad option half-way through a run.
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { pino } from 'pino';
+import { DEFAULT_BACKEND } from '../../backends/index.js';
+import type { Phase } from '../../network/experiment/index.js';
+import { SpecError } from '../../network/spec/errors.js';
+import type { NetworkSpec } from '../../network/spec/schema.js';
+import type { RunNetworkOptions } from './options.js';
+import { protocolSteps } from './phases.js';
+import type { Session } from './records.js';
+
+const DEFAULT_WINDOW_STEPS = 1000;
+
+/** A random 32-bit seed from the OS's cryptographic generator. */
+export function drawSeed(): number {
+  return randomBytes(4).readUInt32LE(0);
+}
+
+/** The run's length in steps: the duration asked for, else the protocol's total, else the spec's. */
+export function resolveTotalSteps(spec: NetworkSpec, protocol: Phase[] | null, durationMs: number | undefined, file: string): number {
+  const bad = (path: (string | number)[], message: string) => new SpecError(file, [{ path, message }]);
+  const full = protocol ? protocolSteps(protocol, spec.dt) : undefined;
+  const wanted = durationMs ?? (protocol ? full! * spec.dt : spec.duration);
+  if (wanted === undefined) throw bad(['duration'], 'no duration: give one in the spec or as an option (--duration)');
+  if (!Number.isFinite(wanted) || wanted <= 0) throw bad(['duration'], `duration must be a positive number of ms, got ${wanted}`);
+  const totalSteps = Math.round(wanted / spec.dt);
+  if (totalSteps < 1) throw bad(['duration'], `duration ${wanted} ms is shorter than dt = ${spec.dt} ms`);
+  if (full !== undefined && totalSteps > full)
+    throw bad(['duration'], `duration ${wanted} ms is longer than the protocol (${full * spec.dt} ms in ${protocol!.length} phases); a shorter one truncates it`);
+  return totalSteps;
+}
+
+export function resolveSession(opts: RunNetworkOptions): Session {
+  const { spec } = opts;
+  const file = opts.specFile ?? '<spec>';
+  const bad = (path: (string | number)[], message: string) => new SpecError(file, [{ path, message }]);
+  const protocol = opts.protocol ?? null;
+  if (protocol && protocol.length === 0) throw bad(['protocol'], 'the protocol has no phases');
+  const totalSteps = resolveTotalSteps(spec, protocol, opts.durationMs, file);
+  const seed = opts.seed ?? spec.seed ?? drawSeed();
+  if (!Number.isSafeInteger(seed) || seed < 0) throw bad(['seed'], `seed must be a non-negative integer, got ${seed}`);
+  const threads = opts.threads ?? spec.config.numThreads;
+  if (!Number.isSafeInteger(threads) || threads < 1) throw bad(['config', 'numThreads'], `threads must be a positive integer, got ${threads}`);
+  const windowSteps = opts.windowSteps ?? DEFAULT_WINDOW_STEPS;
+  if (!Number.isSafeInteger(windowSteps) || windowSteps < 1) throw new RangeError(`windowSteps must be a positive integer, got ${windowSteps}`);
+  let checkpointEverySteps: number | null = null;
+  if (opts.checkpointEveryMs !== undefined) {
+    checkpointEverySteps = Math.round(opts.checkpointEveryMs / spec.dt);
+    if (!Number.isFinite(opts.checkpointEveryMs) || checkpointEverySteps < 1) throw new RangeError(`checkpointEveryMs must be at least dt = ${spec.dt} ms, got ${opts.checkpointEveryMs}`);
+  }
+  return {
+    spec, specFile: opts.specFile ? resolve(opts.specFile) : null, protocol, seed,
+    seedDrawn: opts.seedDrawn === true || (opts.seed === undefined && spec.seed === undefined),
+    threads, backend: opts.backend ?? DEFAULT_BACKEND, runId: opts.runId ?? `${spec.name}-${seed}`, windowSteps, checkpointEverySteps, totalSteps,
+    outDir: resolve(opts.outDir), compile: opts.compile ?? {}, onProgress: opts.onProgress, signal: opts.signal,
+    log: opts.logger ?? pino({ level: 'silent' }),
+  };
+}
