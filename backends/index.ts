@@ -29,6 +29,6 @@ export function checkSpecForBackend(spec: NetworkSpec, backend: Backend): SpecIs
   return issues;
 }
 
-export { compileNetwork, createSimulation, type CompiledNetwork, type CompileNetworkOptions } from './compile.js';
+export { checkThreads, compileNetwork, createSimulation, type CompiledNetwork, type CompileNetworkOptions } from './compile.js';
 export { CompileError } from './cache.js';
 export { BACKEND_NAMES, FEATURES, type Backend, type BackendName, type Feature, type ToolchainInfo } from './types.js';

@@ -5,7 +5,7 @@
 // engine/reset.ts), so a Network and `spikesweep run` record, checkpoint and reset the same way.
 import { randomInt } from 'node:crypto';
 import type { ArrayInfo, RunResult, Sim, SimTypedArray } from '../../native/index.js';
-import { compileNetwork, createSimulation, type CompiledNetwork, type CompileNetworkOptions } from '../../backends/index.js';
+import { checkThreads, compileNetwork, createSimulation, type CompiledNetwork, type CompileNetworkOptions, type BackendName } from '../../backends/index.js';
 import { checkCheckpointStructure, readSimCheckpoint, writeSimCheckpoint } from '../../engine/checkpoint.js';
 import { attachMonitor, maskSpikes, monitorRequests, neuronMask } from '../../engine/monitors.js';
 import { resetArrays } from '../../engine/reset.js';
@@ -20,6 +20,7 @@ import { Population, PopulationView, type PopulationOwner, type PopulationValue 
 import { Projection, type ProjectionOwner } from './projection.js';
 
 export interface CompileReport {
+  backend: BackendName;
   structureHash: string;
   cacheHit: boolean;
   library: string;
@@ -159,6 +160,7 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
 
   config(opts: Partial<NetworkConfig>): void {
     if (opts.precision !== undefined || opts.method !== undefined) this.structural('config');
+    if (opts.numThreads !== undefined && this.compiled) checkThreads(this.compiled.backend, opts.numThreads);
     Object.assign(this.spec.config, opts);
     if (opts.numThreads !== undefined) this.sim?.setThreads(opts.numThreads);
   }
@@ -180,14 +182,15 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
     return validateNetworkSpec(structuredClone(this.spec), `network '${this.spec.name}'`);
   }
 
-  async compile(opts: { directory?: string; clean?: boolean; compilerFlags?: string[] } = {}): Promise<CompileReport> {
+  /** Generates and compiles the network (cached) for a backend (default openmp), then builds it. */
+  async compile(opts: { directory?: string; clean?: boolean; compilerFlags?: string[]; backend?: BackendName } = {}): Promise<CompileReport> {
     const spec = this.toSpec();
-    const options: CompileNetworkOptions = { directory: opts.directory, clean: opts.clean, flags: opts.compilerFlags ?? spec.compilerFlags };
+    const options: CompileNetworkOptions = { directory: opts.directory, clean: opts.clean, flags: opts.compilerFlags ?? spec.compilerFlags, backend: opts.backend };
     this.compiled = await compileNetwork(spec, options);
     const started = performance.now();
     this.rebuild();
     return {
-      structureHash: this.compiled.ir.structureHash, cacheHit: this.compiled.cacheHit, library: this.compiled.library,
+      backend: this.compiled.backend, structureHash: this.compiled.ir.structureHash, cacheHit: this.compiled.cacheHit, library: this.compiled.library,
       codegenMs: this.compiled.timings.codegenMs, compileMs: this.compiled.timings.compileMs, buildMs: performance.now() - started,
     };
   }
