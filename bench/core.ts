@@ -62,7 +62,7 @@ try {
 const report = {
   backend,
   machine: { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() },
-  note: 'simulate = wall time of net.simulate(1000) for 1 s of biological time at dt = 0.1 ms; compile = code generation excluded, the backend's compiler included.',
+  note: 'simulate = wall time of net.simulate(1000) for 1 s of biological time at dt = 0.1 ms; compile = code generation excluded, the backend compiler included.',
   cases,
 };
 mkdirSync('bench/results', { recursive: true });
