@@ -1,4 +1,4 @@
-// Sweep files (cli/sweep-spec.ts) and parameter paths (network/spec/paths.ts): the 36-run CUBA
+// Sweep files (sweeps/spec.ts) and parameter paths (network/spec/paths.ts): the 36-run CUBA
 // example plans exactly its 36 (we, wi, seed) runs in order; applyParameters changes exactly the
 // named values and keeps the structure hash; bad sweep files give located errors.
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { buildIR } from '../network/ir/ir.js';
 import { SpecError } from '../network/spec/errors.js';
 import { loadNetworkSpec } from '../network/spec/load.js';
 import { applyParameters, checkParameterPath, isStructuralPath, parameterValue } from '../network/spec/paths.js';
-import { canonicalJson, loadSweepSpec, parseSweepSpecText } from '../cli/sweep-spec.js';
+import { canonicalJson, loadSweepSpec, parseSweepSpecText } from '../sweeps/spec.js';
 import { planRun, runCount } from '../workflows/plan/expand.js';
 
 const EXAMPLES = resolve('examples');
@@ -188,7 +188,9 @@ record: [ { target: p, variables: [v], period: 1 } ]
       [`${head}vary:\n  grid:\n    - { name: p, path: projections.exc_exc.connector.probability, values: [0.1, 1.5] }\n`, /:5:\d+ vary\.grid\[0\]\.values\[1\]: .*probability must be in \[0, 1\], got 1.5/],
       [`${head}vary:\n  grid:\n    - { name: a, path: dt, values: [0.1] }\n    - { name: a, path: constants.x, values: [1] }\n`, /:6:\d+ vary\.grid\[1\]\.path: .*no constant 'x' \(declared: none\)/],
       [`${head}vary:\n  grid:\n    - { name: a, path: dt, values: [0.1] }\n    - { name: a, path: populations.exc.values.El, values: [1] }\n`, /vary: grid\[1\]: duplicate name 'a'/],
-      [`${head}backend: metal\n`, /:3:\d+ backend: expected openmp or cuda/],
+      [`${head}backend: metal\n`, /:3:\d+ backend: expected openmp, serial, cuda/],
+      [`${head}backend: serial\nthreads: 2\n`, /:4:\d+ threads: the serial backend runs on at most 1 thread/],
+      [`${head}vary:\n  grid:\n    - { name: backend, path: dt, values: [0.1] }\n`, /:5:\d+ vary\.grid\[0\]\.name: 'backend' is reserved \(a column of runs\.parquet\)/],
       [`${head}colour: blue\n`, /test-sweep\.yaml:1:1 unknown field 'colour'/],
       [`network: missing.yaml\nduration: 1\n`, /missing\.yaml.*cannot read the file: ENOENT/],
       [`${head}record: [ { target: nobody, variables: [spike] } ]\n`, /:3:\d+ record\[0\]\.target: unknown population or projection 'nobody'/],

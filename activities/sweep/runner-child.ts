@@ -16,7 +16,7 @@ async function execute(job: RunJob): Promise<RunnerReply> {
     const report = job.kind === 'resume'
       ? await resumeSimulation({ outDir: job.outDir, durationMs: job.durationMs, compile, logger })
       : await runSimulation({
-        spec: job.spec, protocol: job.protocol, seed: job.seed, threads: job.threads, durationMs: job.durationMs,
+        spec: job.spec, protocol: job.protocol, seed: job.seed, threads: job.threads, backend: job.backend, durationMs: job.durationMs,
         checkpointEveryMs: job.checkpointEveryMs, outDir: job.outDir, runId: job.runId, compile, logger,
       });
     return { kind: 'done', report };

@@ -1,0 +1,57 @@
+// DuckDB over a sweep's dataset: views `runs` (runs.parquet), `spikes` and `state` (hive-partitioned
+// by run) — what `spikesweep results --sql` and the sweep API's `results()` query.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { PARTITIONED_DATASETS, partsGlob, runsParquetPath } from './layout.js';
+import { parameterColumns, rateColumns } from './runs-table.js';
+import { sqlColumn, sqlString } from './sql.js';
+
+export interface QueryResult {
+  columns: string[];
+  /** One object per row; BIGINT and DECIMAL values as strings when a number would lose digits (DuckDB's JSON form). */
+  rows: Record<string, unknown>[];
+}
+
+export interface ResultsDb {
+  /** The sweep folder the views read. */
+  readonly dir: string;
+  query(sql: string): Promise<QueryResult>;
+  close(): void;
+}
+
+/** The default query of `spikesweep results`: every run. */
+export const ALL_RUNS_SQL = 'SELECT * FROM runs ORDER BY run';
+
+/** Opens an in-memory DuckDB with the views of the sweep folder `dir` (those whose files exist). */
+export async function openResults(dir: string): Promise<ResultsDb> {
+  const db = await DuckDBInstance.create(':memory:');
+  const con = await db.connect();
+  if (existsSync(runsParquetPath(dir))) await con.run(`CREATE VIEW runs AS SELECT * FROM read_parquet(${sqlString(runsParquetPath(dir))})`);
+  for (const name of PARTITIONED_DATASETS) {
+    if (existsSync(join(dir, name))) await con.run(`CREATE VIEW ${name} AS SELECT * FROM read_parquet(${sqlString(partsGlob(dir, name))}, hive_partitioning = true)`);
+  }
+  return {
+    dir,
+    async query(sql) {
+      const reader = await con.runAndReadAll(sql);
+      return { columns: reader.columnNames(), rows: reader.getRowObjectsJson() as Record<string, unknown>[] };
+    },
+    close() {
+      con.closeSync();
+      db.closeSync();
+    },
+  };
+}
+
+/**
+ * Completed runs grouped by parameter point (every varied parameter), with the run count and the
+ * mean of each population's rate: the table `spikesweep sweep` ends with.
+ */
+export async function pointSummarySql(results: ResultsDb): Promise<string> {
+  const { columns } = await results.query('SELECT * FROM runs LIMIT 0');
+  const axes = parameterColumns(columns).map(sqlColumn);
+  const rates = rateColumns(columns).map((r) => `round(avg(${sqlColumn(r)}), 2) AS ${sqlColumn(r)}`);
+  const grouped = axes.length ? ` GROUP BY ${axes.join(', ')} ORDER BY ${axes.join(', ')}` : '';
+  return `SELECT ${[...axes, 'count(*) AS runs', ...rates].join(', ')} FROM runs WHERE status = 'completed'${grouped}`;
+}
