@@ -2,15 +2,30 @@
 // by run) — what `spikesweep results --sql` and the sweep API's `results()` query.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, DuckDBTypeId, type DuckDBResultReader } from '@duckdb/node-api';
 import { PARTITIONED_DATASETS, partsGlob, runsParquetPath } from './layout.js';
 import { parameterColumns, rateColumns } from './runs-table.js';
 import { sqlColumn, sqlString } from './sql.js';
 
 export interface QueryResult {
   columns: string[];
-  /** One object per row; BIGINT and DECIMAL values as strings when a number would lose digits (DuckDB's JSON form). */
+  /** One object per row in DuckDB's JSON form, except that 64- and 128-bit integers are numbers when they fit one exactly. */
   rows: Record<string, unknown>[];
+}
+
+const WIDE_INTEGERS = new Set([DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT]);
+
+// DuckDB's JSON form writes every 64-bit integer (counts, run indices, seeds) as a string.
+function rowsOf(reader: DuckDBResultReader): Record<string, unknown>[] {
+  const wide = reader.columnNames().filter((_, i) => WIDE_INTEGERS.has(reader.columnTypes()[i].typeId));
+  const rows = reader.getRowObjectsJson() as Record<string, unknown>[];
+  for (const row of rows) {
+    for (const c of wide) {
+      const n = Number(row[c]);
+      if (typeof row[c] === 'string' && Number.isSafeInteger(n)) row[c] = n;
+    }
+  }
+  return rows;
 }
 
 export interface ResultsDb {
@@ -35,7 +50,7 @@ export async function openResults(dir: string): Promise<ResultsDb> {
     dir,
     async query(sql) {
       const reader = await con.runAndReadAll(sql);
-      return { columns: reader.columnNames(), rows: reader.getRowObjectsJson() as Record<string, unknown>[] };
+      return { columns: reader.columnNames(), rows: rowsOf(reader) };
     },
     close() {
       con.closeSync();
