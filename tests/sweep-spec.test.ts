@@ -10,7 +10,7 @@ import { buildIR } from '../network/ir/ir.js';
 import { SpecError } from '../network/spec/errors.js';
 import { loadNetworkSpec } from '../network/spec/load.js';
 import { applyParameters, checkParameterPath, isStructuralPath, parameterValue } from '../network/spec/paths.js';
-import { canonicalJson, loadSweepSpec, parseSweepSpecText } from '../sweeps/spec.js';
+import { canonicalJson, loadSweepSpec, parseSweepSpecText, sweepSpecFromObject } from '../sweeps/spec.js';
 import { planRun, runCount } from '../workflows/plan/expand.js';
 
 const EXAMPLES = resolve('examples');
@@ -275,5 +275,30 @@ describe('sweep file on disk', () => {
     assert.equal(loadSweepSpec(join(dir, 's.yaml')).network.name, 'cuba');
     writeFileSync(join(dir, 'r.yaml'), 'network: cuba.yaml\nduration: 10\n');
     assert.throws(() => loadSweepSpec(join(dir, 'r.yaml')), (e: SpecError) => e instanceof SpecError && e.file === join(dir, 'cuba.yaml'));
+  });
+});
+
+describe('sweeps given as objects (the sweep API)', () => {
+  const vary = { grid: [{ name: 'we', paths: ['projections.exc_exc.connector.weights'], values: [1.2, 2.0] }] };
+
+  it('a network spec object gives the same sweep (and id) as the file that holds it', () => {
+    const fromFile = sweep(`name: same\nnetwork: cuba.yaml\nduration: 100\nvary:\n  grid:\n    - { name: we, paths: [projections.exc_exc.connector.weights], values: [1.2, 2.0] }\n`);
+    const fromObject = sweepSpecFromObject({ name: 'same', network: cuba, duration: 100, vary });
+    assert.deepEqual(fromObject, fromFile);
+    assert.deepEqual(sweepSpecFromObject({ name: 'same', network: 'cuba.yaml', duration: 100, vary }, { baseDir: EXAMPLES }), fromFile);
+  });
+
+  it('takes a network built with the Network API (net.toSpec())', async () => {
+    const { cubaNetwork } = await import('../examples/cuba.js');
+    const spec = cubaNetwork({ neurons: 400 }).toSpec();
+    const s = sweepSpecFromObject({ name: 'api', network: spec, duration: 100, vary, backend: 'serial' });
+    assert.deepEqual(s.network, spec);
+    assert.equal(s.backend, 'serial');
+    assert.equal(runCount(s.plan), 2);
+  });
+
+  it('needs a name; errors name the object and the field', () => {
+    assert.throws(() => sweepSpecFromObject({ network: cuba, duration: 100, vary }), (e: unknown) => e instanceof SpecError && /\n\s+<sweep definition> name: a sweep given as an object needs a name/.test(e.message));
+    assert.throws(() => sweepSpecFromObject({ name: 'x', network: cuba, duration: -1, vary }, { label: 'my sweep' }), (e: unknown) => e instanceof SpecError && /\n\s+my sweep duration: duration must be > 0 ms/.test(e.message));
   });
 });
