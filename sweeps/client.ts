@@ -110,7 +110,7 @@ export class SweepClient {
       attached = true;
     }
     const handle = new SweepHandle(this.session, sweepId, attached, total, dataset);
-    const running = !attached || (await handle.status()).workflowStatus === 'RUNNING';
+    const running = !attached || (await handle.describe()).workflowStatus === 'RUNNING';
     if (this.session.local && (options.worker ?? true) && running) {
       const worker = await startEmbeddedWorker({
         address: this.session.address, namespace: this.session.namespace, concurrency: input.maxConcurrent, threads: input.threads,
@@ -124,8 +124,8 @@ export class SweepClient {
   /** A sweep by id (or workflow id); throws when the server does not know it. */
   async attach(sweep: string): Promise<SweepHandle> {
     const sweepId = sweepIdFromArgument(sweep);
-    const status = await new SweepHandle(this.session, sweepId, true, 0, null).status();
-    return new SweepHandle(this.session, sweepId, true, status.total, status.output);
+    const { total, output } = await new SweepHandle(this.session, sweepId, true, 0, null).describe();
+    return new SweepHandle(this.session, sweepId, true, total ?? 0, output);
   }
 
   /** Stops the embedded workers this client started (in-flight runs get the drain grace time), then closes the connection. */

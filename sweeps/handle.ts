@@ -53,19 +53,24 @@ export class SweepHandle {
     return this.workflow.query(progressQuery);
   }
 
-  /** Counts, output folder and Temporal status; for a closed sweep, from its result or memo. */
-  async status(): Promise<SweepStatus> {
+  /** Temporal's execution status (RUNNING, COMPLETED, …) and what the submitter recorded; needs no worker. */
+  async describe(): Promise<{ workflowStatus: string; total: number | null; output: string | null }> {
     const description = await this.workflow.describe();
     const memo = (description.memo ?? {}) as SweepMemo;
-    const state = description.status.name;
+    return { workflowStatus: description.status.name, total: memo.runs ?? null, output: memo.output ?? null };
+  }
+
+  /** Counts, output folder and Temporal status; for a closed sweep, from its result or memo. */
+  async status(): Promise<SweepStatus> {
+    const { workflowStatus, total, output } = await this.describe();
     let progress: SweepProgress;
     try {
       progress = await this.progress();
     } catch {
-      progress = state === 'COMPLETED' ? await this.workflow.result()
-        : { sweepId: this.sweepId, status: state === 'CANCELLED' ? 'cancelled' : 'failed', total: memo.runs ?? 0, completed: 0, failed: 0, running: 0 };
+      progress = workflowStatus === 'COMPLETED' ? await this.workflow.result()
+        : { sweepId: this.sweepId, status: workflowStatus === 'CANCELLED' ? 'cancelled' : 'failed', total: total ?? 0, completed: 0, failed: 0, running: 0 };
     }
-    return { ...progress, workflowId: this.workflowId, workflowStatus: state, output: memo.output ?? null, uiUrl: this.uiUrl };
+    return { ...progress, workflowId: this.workflowId, workflowStatus, output, uiUrl: this.uiUrl };
   }
 
   /** Resolves when the sweep closes (completed, or cancelled: runs.parquet is written either way). */
@@ -109,7 +114,7 @@ export class SweepHandle {
 
   /** The sweep's dataset folder. */
   async output(): Promise<string> {
-    const output = this.knownOutput ?? (await this.status()).output;
+    const output = this.knownOutput ?? (await this.describe()).output;
     if (!output) throw new Error(`sweep ${this.sweepId} has no recorded output folder`);
     return output;
   }
