@@ -27,6 +27,8 @@ interface SweepMemo {
   runs?: number;
 }
 
+const STATUS_OF: Record<string, SweepProgress['status']> = { RUNNING: 'running', CANCELLED: 'cancelled' };
+
 export class SweepHandle {
   readonly workflowId: string;
   readonly uiUrl: string | null;
@@ -67,8 +69,9 @@ export class SweepHandle {
     try {
       progress = await this.progress();
     } catch {
+      // No worker answered (none runs the sweep yet, or it has closed): what Temporal itself knows.
       progress = workflowStatus === 'COMPLETED' ? await this.workflow.result()
-        : { sweepId: this.sweepId, status: workflowStatus === 'CANCELLED' ? 'cancelled' : 'failed', total: total ?? 0, completed: 0, failed: 0, running: 0 };
+        : { sweepId: this.sweepId, status: STATUS_OF[workflowStatus] ?? 'failed', total: total ?? 0, completed: 0, failed: 0, running: 0 };
     }
     return { ...progress, workflowId: this.workflowId, workflowStatus, output, uiUrl: this.uiUrl };
   }
