@@ -7,7 +7,7 @@ import { pino, type Logger } from 'pino';
 import { TASK_QUEUES, queueOf, searchAttributes, type SweepInput } from '../workflows/contract.js';
 import { runCount } from '../workflows/plan/expand.js';
 import type { SweepWorkflow } from '../workflows/sweep.js';
-import { startEmbeddedWorker, type EmbeddedWorker } from './embedded-worker.js';
+import type { EmbeddedWorker } from './embedded-worker.js';
 import { sweepIdFromArgument, sweepIdOf, workflowIdOf } from './ids.js';
 import { SweepHandle } from './handle.js';
 import { openSession, type TemporalSession } from './session.js';
@@ -112,6 +112,8 @@ export class SweepClient {
     const handle = new SweepHandle(this.session, sweepId, attached, total, dataset);
     const running = !attached || (await handle.describe()).workflowStatus === 'RUNNING';
     if (this.session.local && (options.worker ?? true) && running) {
+      // Imported here: only the embedded default loads the worker, its workflows and activities.
+      const { startEmbeddedWorker } = await import('./embedded-worker.js');
       const worker = await startEmbeddedWorker({
         address: this.session.address, namespace: this.session.namespace, concurrency: input.maxConcurrent, threads: input.threads,
         logger: this.logger ?? defaultLogger(),
