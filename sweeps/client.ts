@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { pino, type Logger } from 'pino';
+import { sweepDir } from '../results/index.js';
 import { TASK_QUEUES, queueOf, searchAttributes, type SweepInput } from '../workflows/contract.js';
 import { runCount } from '../workflows/plan/expand.js';
 import type { SweepWorkflow } from '../workflows/sweep.js';
@@ -86,7 +87,7 @@ export class SweepClient {
       plan: spec.plan, backend: spec.backend, threads: spec.threads, maxConcurrent: options.concurrency ?? spec.maxConcurrent, output,
       checkpointEveryMs: spec.checkpointEveryMs,
     };
-    const dataset = `${output}/${sweepId}`;
+    const dataset = sweepDir(output, sweepId);
     const total = runCount(spec.plan);
     let attached = false;
     try {

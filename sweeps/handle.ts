@@ -2,6 +2,7 @@
 // SQL over its dataset. The same operations back `spikesweep sweep/status/cancel/results`.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
+import { z } from 'zod';
 import { openResults, type QueryResult, type ResultsDb } from '../results/index.js';
 import { cancelUpdate, progressQuery, type SweepProgress } from '../workflows/contract.js';
 import type { SweepResult, SweepWorkflow } from '../workflows/sweep.js';
@@ -21,11 +22,8 @@ export interface SweepStatus extends SweepProgress {
   uiUrl: string | null;
 }
 
-/** What the submitter recorded in the workflow's memo. */
-interface SweepMemo {
-  output?: string;
-  runs?: number;
-}
+/** What the submitter recorded in the workflow's memo (SweepClient.submit); fields it lacks read as unknown. */
+const SweepMemo = z.object({ output: z.string().optional().catch(undefined), runs: z.number().int().min(0).optional().catch(undefined) });
 
 const STATUS_OF: Record<string, SweepProgress['status']> = { RUNNING: 'running', CANCELLED: 'cancelled' };
 
@@ -58,7 +56,7 @@ export class SweepHandle {
   /** Temporal's execution status (RUNNING, COMPLETED, …) and what the submitter recorded; needs no worker. */
   async describe(): Promise<{ workflowStatus: string; total: number | null; output: string | null }> {
     const description = await this.workflow.describe();
-    const memo = (description.memo ?? {}) as SweepMemo;
+    const memo = SweepMemo.parse(description.memo ?? {});
     return { workflowStatus: description.status.name, total: memo.runs ?? null, output: memo.output ?? null };
   }
 
