@@ -46,7 +46,7 @@ describe('spikesweep run', () => {
     assert.equal(lines.length, 1, stdout);
     const report = JSON.parse(lines[0]);
     assert.deepEqual(Object.keys(report).sort(), [
-      'compileCacheHit', 'outputs', 'populations', 'runId', 'seed', 'simulatedMs', 'spikesSha256', 'structureHash', 'threads', 'timings',
+      'backend', 'compileCacheHit', 'outputs', 'populations', 'runId', 'seed', 'simulatedMs', 'spikesSha256', 'structureHash', 'threads', 'timings',
     ]);
     assert.equal(report.seed, 42);
     assert.equal(report.simulatedMs, 200);
