@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { startLocalServer } from '../cli/temporal/local-server.js';
+import { startLocalServer } from '../sweeps/temporal/local-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'spikesweep-sweep-bench-'));
 const port = 20000 + Math.floor(Math.random() * 20000);

@@ -16,8 +16,8 @@ import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { buildProgram, type CliHandlers } from '../cli/index.js';
 import { workerOptionsFromEnv } from '../cli/commands/worker.js';
 import type { WorkerCliOptions } from '../cli/options.js';
-import { contractSearchAttributes, searchAttributeFlags } from '../cli/temporal/search-attributes.js';
-import { loadSweepSpec } from '../cli/sweep-spec.js';
+import { contractSearchAttributes, searchAttributeFlags } from '../sweeps/temporal/search-attributes.js';
+import { loadSweepSpec } from '../sweeps/spec.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS, WORKER_ENV } from '../worker/settings.js';
 import { TASK_QUEUES, type QueueKind } from '../workflows/contract.js';
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { loadSweepSpec } from '../cli/sweep-spec.js';
+import { loadSweepSpec } from '../sweeps/spec.js';
 import { applyParameters } from '../network/spec/paths.js';
 import { planRun, runCount } from '../workflows/plan/expand.js';
 import { python } from './helpers/python.js';

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { loadSweepSpec } from '../cli/sweep-spec.js';
+import { loadSweepSpec } from '../sweeps/spec.js';
 import { planRun, planShape, seedsOf } from '../workflows/plan/expand.js';
 import { cliEnv, readRuns, spikesweep, startWorker, writeSmallNetwork, writeSweepFile, type WorkerProcess } from './helpers/sweep.js';
 import { startTestTemporal, type TestTemporal } from './helpers/temporal.js';

@@ -1,4 +1,4 @@
-// Sweep files (cli/sweep-spec.ts) and parameter paths (network/spec/paths.ts): the 36-run CUBA
+// Sweep files (sweeps/spec.ts) and parameter paths (network/spec/paths.ts): the 36-run CUBA
 // example plans exactly its 36 (we, wi, seed) runs in order; applyParameters changes exactly the
 // named values and keeps the structure hash; bad sweep files give located errors.
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { buildIR } from '../network/ir/ir.js';
 import { SpecError } from '../network/spec/errors.js';
 import { loadNetworkSpec } from '../network/spec/load.js';
 import { applyParameters, checkParameterPath, isStructuralPath, parameterValue } from '../network/spec/paths.js';
-import { canonicalJson, loadSweepSpec, parseSweepSpecText } from '../cli/sweep-spec.js';
+import { canonicalJson, loadSweepSpec, parseSweepSpecText, sweepSpecFromObject } from '../sweeps/spec.js';
 import { planRun, runCount } from '../workflows/plan/expand.js';
 
 const EXAMPLES = resolve('examples');
@@ -188,7 +188,9 @@ record: [ { target: p, variables: [v], period: 1 } ]
       [`${head}vary:\n  grid:\n    - { name: p, path: projections.exc_exc.connector.probability, values: [0.1, 1.5] }\n`, /:5:\d+ vary\.grid\[0\]\.values\[1\]: .*probability must be in \[0, 1\], got 1.5/],
       [`${head}vary:\n  grid:\n    - { name: a, path: dt, values: [0.1] }\n    - { name: a, path: constants.x, values: [1] }\n`, /:6:\d+ vary\.grid\[1\]\.path: .*no constant 'x' \(declared: none\)/],
       [`${head}vary:\n  grid:\n    - { name: a, path: dt, values: [0.1] }\n    - { name: a, path: populations.exc.values.El, values: [1] }\n`, /vary: grid\[1\]: duplicate name 'a'/],
-      [`${head}backend: metal\n`, /:3:\d+ backend: expected openmp or cuda/],
+      [`${head}backend: metal\n`, /:3:\d+ backend: expected openmp, serial, cuda/],
+      [`${head}backend: serial\nthreads: 2\n`, /:4:\d+ threads: the serial backend runs on at most 1 thread/],
+      [`${head}vary:\n  grid:\n    - { name: backend, path: dt, values: [0.1] }\n`, /:5:\d+ vary\.grid\[0\]\.name: 'backend' is reserved \(a column of runs\.parquet\)/],
       [`${head}colour: blue\n`, /test-sweep\.yaml:1:1 unknown field 'colour'/],
       [`network: missing.yaml\nduration: 1\n`, /missing\.yaml.*cannot read the file: ENOENT/],
       [`${head}record: [ { target: nobody, variables: [spike] } ]\n`, /:3:\d+ record\[0\]\.target: unknown population or projection 'nobody'/],
@@ -273,5 +275,30 @@ describe('sweep file on disk', () => {
     assert.equal(loadSweepSpec(join(dir, 's.yaml')).network.name, 'cuba');
     writeFileSync(join(dir, 'r.yaml'), 'network: cuba.yaml\nduration: 10\n');
     assert.throws(() => loadSweepSpec(join(dir, 'r.yaml')), (e: SpecError) => e instanceof SpecError && e.file === join(dir, 'cuba.yaml'));
+  });
+});
+
+describe('sweeps given as objects (the sweep API)', () => {
+  const vary = { grid: [{ name: 'we', paths: ['projections.exc_exc.connector.weights'], values: [1.2, 2.0] }] };
+
+  it('a network spec object gives the same sweep (and id) as the file that holds it', () => {
+    const fromFile = sweep(`name: same\nnetwork: cuba.yaml\nduration: 100\nvary:\n  grid:\n    - { name: we, paths: [projections.exc_exc.connector.weights], values: [1.2, 2.0] }\n`);
+    const fromObject = sweepSpecFromObject({ name: 'same', network: cuba, duration: 100, vary });
+    assert.deepEqual(fromObject, fromFile);
+    assert.deepEqual(sweepSpecFromObject({ name: 'same', network: 'cuba.yaml', duration: 100, vary }, { baseDir: EXAMPLES }), fromFile);
+  });
+
+  it('takes a network built with the Network API (net.toSpec())', async () => {
+    const { cubaNetwork } = await import('../examples/cuba.js');
+    const spec = cubaNetwork({ neurons: 400 }).toSpec();
+    const s = sweepSpecFromObject({ name: 'api', network: spec, duration: 100, vary, backend: 'serial' });
+    assert.deepEqual(s.network, spec);
+    assert.equal(s.backend, 'serial');
+    assert.equal(runCount(s.plan), 2);
+  });
+
+  it('needs a name; errors name the object and the field', () => {
+    assert.throws(() => sweepSpecFromObject({ network: cuba, duration: 100, vary }), (e: unknown) => e instanceof SpecError && /\n\s+<sweep definition> name: a sweep given as an object needs a name/.test(e.message));
+    assert.throws(() => sweepSpecFromObject({ name: 'x', network: cuba, duration: -1, vary }, { label: 'my sweep' }), (e: unknown) => e instanceof SpecError && /\n\s+my sweep duration: duration must be > 0 ms/.test(e.message));
   });
 });

@@ -3,11 +3,20 @@
 // Temporal definitions only — safe to import from the workflow sandbox.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey } from '@temporalio/common';
+import type { BackendName } from '../backends/types.js';
 import type { NetworkSpec } from '../network/spec/schema.js';
 import type { SweepPlan } from './plan/types.js';
 
 export const TASK_QUEUES = { cpu: 'spikesweep-cpu', gpu: 'spikesweep-gpu' } as const;
 export type QueueKind = keyof typeof TASK_QUEUES;
+
+/** The backends a sweep may name: the engine's, and cuda (run by GPU workers). */
+export type SweepBackend = BackendName | 'cuda';
+
+/** cuda runs on the gpu queue, every other backend on the cpu queue. */
+export function queueOf(backend: SweepBackend): QueueKind {
+  return backend === 'cuda' ? 'gpu' : 'cpu';
+}
 
 /** Everything a sweep needs; small (a spec and a plan, never data). */
 export interface SweepInput {
@@ -20,7 +29,8 @@ export interface SweepInput {
   protocol: unknown[] | null;
   durationMs: number;
   plan: SweepPlan;
-  backend: 'openmp' | 'cuda';
+  /** Picks the task queue (queueOf) and reaches every run (RunInput.backend). */
+  backend: SweepBackend;
   threads: number;
   maxConcurrent: number;
   /** Dataset root: results land in `<output>/<sweepId>/`. */
@@ -43,6 +53,8 @@ export interface RunInput {
   durationMs: number;
   threads: number;
   checkpointEveryMs: number;
+  /** The backend that compiles and runs the network; absent in histories recorded before runs carried it: openmp. */
+  backend?: SweepBackend;
 }
 
 /** What a finished run reports back (the run's rows are on disk, never in history). */

@@ -57,7 +57,7 @@ export async function RunBatchWorkflow({ sweep, from, to, sweepWorkflowId }: Bat
       summary = await runSimulation({
         sweepId: sweep.sweepId, output: sweep.output, runIndex: index, values: planned.values, params: planned.params, seed: planned.seed,
         network: sweep.network, protocol: sweep.protocol, durationMs: sweep.durationMs, threads: sweep.threads,
-        checkpointEveryMs: sweep.checkpointEveryMs,
+        checkpointEveryMs: sweep.checkpointEveryMs, backend: sweep.backend,
       });
     } catch (err) {
       if (isCancellation(err)) {

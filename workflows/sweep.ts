@@ -95,7 +95,7 @@ export async function SweepWorkflow(input: SweepInput, carry: SweepCarry = { nex
   status = cancelRequested ? 'cancelled' : 'completed';
   running = 0;
   const outcome = await CancellationScope.nonCancellable(() =>
-    finalizeSweep({ sweepId: input.sweepId, output: input.output, name: input.name, specHash: input.specHash, total, status, plan: input.plan }));
+    finalizeSweep({ sweepId: input.sweepId, output: input.output, name: input.name, specHash: input.specHash, total, status, plan: input.plan, backend: input.backend }));
   // The committed runs on disk are the final word (a run may commit while a cancel is delivered).
   completed = outcome.completed;
   failed = outcome.failed;

@@ -6,13 +6,14 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { BACKEND_NAMES, backendFor, DEFAULT_BACKEND, isBackendName } from '../../backends/index.js';
 import { applyParameters } from '../../network/spec/paths.js';
 import type { RunHeartbeat, RunInput, RunSummary } from '../../workflows/contract.js';
 import { runSupervised } from './supervise.js';
 import type { RunJob } from './runner-protocol.js';
 import type { Phase } from '../../network/experiment/index.js';
-import { runPaths, type RunPaths } from './layout.js';
-import { readRecord, writeRecord, type RunRecord } from './summary.js';
+import { runPaths, type RunPaths, type RunRecord } from '../../results/index.js';
+import { readRecord, writeRecord } from './summary.js';
 
 export interface RunSettings {
   /** Threads per simulation (overrides the sweep's when set). */
@@ -52,7 +53,11 @@ export function createRunActivity(settings: RunSettings) {
     const outDir = join(paths.work, 'out');
     const previous = info.heartbeatDetails as RunHeartbeat | undefined;
     const resume = !!previous?.checkpointDir && existsSync(join(outDir, 'progress.json'));
-    const threads = settings.threads ?? input.threads;
+    const backend = input.backend ?? DEFAULT_BACKEND;
+    if (!isBackendName(backend))
+      throw ApplicationFailure.nonRetryable(`this worker has no ${backend} backend (it has ${BACKEND_NAMES.join(', ')})`, 'InvalidRunInput');
+    // Spikes do not depend on the thread count, so a one-thread backend may run a many-thread worker's runs.
+    const threads = Math.min(settings.threads ?? input.threads, backendFor(backend).maxThreads);
     const common = { cacheDir: settings.cacheDir, env: faultEnv(input.runIndex) };
     let job: RunJob;
     if (resume) {
@@ -67,7 +72,7 @@ export function createRunActivity(settings: RunSettings) {
       await rm(paths.work, { recursive: true, force: true });
       await mkdir(paths.work, { recursive: true });
       job = {
-        kind: 'run', spec, protocol: input.protocol as Phase[] | null, seed: input.seed, threads, durationMs: input.durationMs,
+        kind: 'run', spec, protocol: input.protocol as Phase[] | null, seed: input.seed, threads, backend, durationMs: input.durationMs,
         checkpointEveryMs: input.checkpointEveryMs, outDir, runId: `run-${input.runIndex}`, ...common,
       };
     }
@@ -76,7 +81,7 @@ export function createRunActivity(settings: RunSettings) {
     const record: RunRecord = {
       runIndex: input.runIndex, status: 'completed', attempts: info.attempt,
       resumedFromMs: resume ? (previous?.checkpointStep ?? 0) * dt : 0,
-      spikesSha256: report.spikesSha256, error: null, values: input.values, seed: input.seed,
+      spikesSha256: report.spikesSha256, error: null, values: input.values, seed: input.seed, backend: report.backend,
       report: { timings: { ...report.timings }, populations: report.populations, simulatedMs: report.simulatedMs },
       attemptMs: performance.now() - started,
     };

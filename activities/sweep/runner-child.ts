@@ -15,7 +15,7 @@ async function execute(job: RunJob): Promise<RunnerReply> {
     const report = job.kind === 'resume'
       ? await resumeRun({ outDir: job.outDir, durationMs: job.durationMs, compile, logger })
       : await runNetwork({
-        spec: job.spec, protocol: job.protocol, seed: job.seed, threads: job.threads, durationMs: job.durationMs,
+        spec: job.spec, protocol: job.protocol, seed: job.seed, threads: job.threads, backend: job.backend, durationMs: job.durationMs,
         checkpointEveryMs: job.checkpointEveryMs, outDir: job.outDir, runId: job.runId, compile, logger,
       });
     return { kind: 'done', report };

@@ -1,10 +1,11 @@
 // Messages between a sweep worker and its runner processes (runner-child.ts).
+import type { BackendName } from '../../backends/index.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
 import type { Phase } from '../../network/experiment/index.js';
 import type { ErrorKind, RunReport } from '../../engine/index.js';
 
 export type RunJob =
-  | { kind: 'run'; spec: NetworkSpec; protocol: Phase[] | null; seed: number; threads: number; durationMs: number; checkpointEveryMs: number; outDir: string; runId: string; cacheDir: string | null; env: Record<string, string> }
+  | { kind: 'run'; spec: NetworkSpec; protocol: Phase[] | null; seed: number; threads: number; backend: BackendName; durationMs: number; checkpointEveryMs: number; outDir: string; runId: string; cacheDir: string | null; env: Record<string, string> }
   | { kind: 'resume'; outDir: string; durationMs: number; cacheDir: string | null; env: Record<string, string> };
 
 export type RunnerReply =

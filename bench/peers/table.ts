@@ -16,8 +16,9 @@ export interface Report {
 export const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 const BANDS: Record<string, [number, number]> = { cuba: [5.61 * 0.85, 5.61 * 1.15], coba: [20.48 * 0.9, 20.48 * 1.1] };
-/** Mean rate over seeds per (model, N, threads, simulator) from the raw runs, against the
- *  bands (defined on the mean of seeds). A seed run more than once counts once. */
+/** Mean rate over seeds per (model, N, threads, simulator) from the raw runs, against the expected
+ *  bands (BANDS: the reference mean rate ±15 % for CUBA, ±10 % for COBA, defined on the mean of
+ *  seeds). A seed run more than once counts once. */
 export function ratesFrom(raw: { model: string; neurons: number; threads: number; peer: string; meanRateHz: number; seed?: number }[]): Report['rates'] {
   const groups = new Map<string, Map<number, number>>();
   for (const r of raw) {
@@ -41,7 +42,7 @@ export function markdown(r: Report): string {
     const v = (ms: number) => (x.phase === 'peakRssMiB' ? `${ms.toFixed(0)} MiB` : ms === 0 ? '— (none)' : f(ms));
     out.push(`| ${x.model} | ${x.neurons.toLocaleString('en')} | ${x.threads} | ${x.phase} | ${x.peer} | ${v(x.spikesweepMs)} | ${v(x.peerMs)} | ${Number.isFinite(x.ratio) ? x.ratio.toFixed(2) : '—'} | ${x.reps} |`);
   }
-  out.push('', '| model | N | threads | simulator | mean rate | seeds | band (docs/reference-models.md) | in band |', '|---|---|---|---|---|---|---|---|');
+  out.push('', '| model | N | threads | simulator | mean rate | seeds | expected band | in band |', '|---|---|---|---|---|---|---|---|');
   for (const x of r.rates) out.push(`| ${x.model} | ${x.neurons.toLocaleString('en')} | ${x.threads ?? '—'} | ${x.peer} | ${x.meanRateHz.toFixed(2)} Hz | ${x.seeds?.join(', ') ?? '—'} | ${x.band[0].toFixed(2)}–${x.band[1].toFixed(2)} Hz | ${x.inBand ? 'yes' : 'no'} |`);
   out.push('', '| peer | version | status |', '|---|---|---|');
   for (const [name, p] of Object.entries(r.peers)) out.push(`| ${name} | ${p.version ?? '—'} | ${p.status}${p.reason ? `: ${p.reason}` : ''} |`);

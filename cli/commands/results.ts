@@ -1,22 +1,32 @@
 // `spikesweep results <sweep|dir> [--sql …]`: DuckDB over the sweep's dataset (views runs, spikes,
-// state); the default query lists the runs.
+// state; results/views.ts); the default query lists the runs.
 import { existsSync } from 'node:fs';
+import { ALL_RUNS_SQL, openResults } from '../../results/index.js';
+import { SweepClient } from '../../sweeps/index.js';
 import { reportError } from '../errors.js';
 import type { ResultsCliOptions } from '../options.js';
-import { openResults, query } from '../sweep/results-db.js';
-import { formatTable } from '../sweep/table.js';
-import { describeSweep } from './status.js';
+import { formatTable } from '../table.js';
+
+async function datasetOf(arg: string): Promise<string> {
+  if (existsSync(arg)) return arg;
+  const client = await SweepClient.connect({ startLocalServer: false });
+  try {
+    return await (await client.attach(arg)).output();
+  } finally {
+    await client.close();
+  }
+}
 
 export async function resultsCommand(arg: string, options: ResultsCliOptions): Promise<number> {
   try {
-    const dir = existsSync(arg) ? arg : (await describeSweep(arg)).output;
-    if (!dir || !existsSync(dir)) throw new Error(`no results for '${arg}' (give a sweep id or its output folder)`);
-    const con = await openResults(dir);
+    const dir = await datasetOf(arg);
+    if (!existsSync(dir)) throw new Error(`no results for '${arg}' (give a sweep id or its output folder)`);
+    const results = await openResults(dir);
     try {
-      const { columns, rows } = await query(con, options.sql ?? 'SELECT * FROM runs ORDER BY run');
+      const { columns, rows } = await results.query(options.sql ?? ALL_RUNS_SQL);
       process.stdout.write(options.json ? `${JSON.stringify(rows)}\n` : formatTable(columns, rows));
     } finally {
-      con.closeSync();
+      results.close();
     }
     return 0;
   } catch (error) {

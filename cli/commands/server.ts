@@ -4,7 +4,7 @@
 // Ctrl-C (or SIGTERM) stops it.
 import { reportError } from '../errors.js';
 import type { ServerCliOptions } from '../options.js';
-import { startLocalServer } from '../temporal/local-server.js';
+import { startLocalServer } from '../../sweeps/temporal/index.js';
 
 export async function serverCommand(options: ServerCliOptions): Promise<number> {
   try {

@@ -7,7 +7,7 @@ import { reportError } from '../errors.js';
 import { createCliLogger } from '../logger.js';
 import type { WorkerCliOptions } from '../options.js';
 import { WORKER_OPTIONS } from '../options.js';
-import { resolveConnection } from '../temporal/connection.js';
+import { resolveConnection } from '../../sweeps/temporal/index.js';
 
 /** Options from the flags, else from the environment variables of WORKER_ENV (parsed by the same parsers). */
 export function workerOptionsFromEnv(options: WorkerCliOptions, env: NodeJS.ProcessEnv = process.env): WorkerCliOptions {

@@ -7,8 +7,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { startLocalServer, type LocalServer } from '../../cli/temporal/local-server.js';
-import { temporalBinary, TemporalCliMissingError } from '../../cli/temporal/paths.js';
+import { startLocalServer, type LocalServer } from '../../sweeps/temporal/local-server.js';
+import { temporalBinary, TemporalCliMissingError } from '../../sweeps/temporal/paths.js';
 
 export interface TestTemporal {
   /** host:port of the frontend (unchanged by restart). */

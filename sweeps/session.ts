@@ -1,8 +1,8 @@
-// A CLI command's link to Temporal: the configured server (Temporal's environment configuration),
-// or — when none is configured — the local dev server, started on demand and left running so
-// its Web UI and SQLite state outlive the command.
+// A link to Temporal for the sweep API and the CLI: the configured server (Temporal's environment
+// configuration), or — when none is configured — the local dev server, started on demand and left
+// running so its Web UI and SQLite state outlive the process.
 import { Client, Connection } from '@temporalio/client';
-import { probeTemporal, resolveConnection, startLocalServer } from '../temporal/index.js';
+import { probeTemporal, resolveConnection, startLocalServer, type ResolveConnectionOptions } from './temporal/index.js';
 
 export interface TemporalSession {
   client: Client;
@@ -16,13 +16,19 @@ export interface TemporalSession {
   close(): Promise<void>;
 }
 
+export interface SessionOptions extends ResolveConnectionOptions {
+  /** With no server configured: start the local dev server (true), or only use one already running (false). */
+  startLocal: boolean;
+}
+
 const LOCAL_ADDRESS = '127.0.0.1:7233';
 const LOCAL_UI = 'http://127.0.0.1:8233';
 
-export async function openSession(opts: { startLocal: boolean }): Promise<TemporalSession> {
-  const resolved = resolveConnection();
+export async function openSession(opts: SessionOptions): Promise<TemporalSession> {
+  const resolved = resolveConnection(opts);
+  const env = opts.env ?? process.env;
   let address: string;
-  let uiBase: string | null = process.env.SPIKESWEEP_UI_URL ?? null;
+  let uiBase: string | null = env.SPIKESWEEP_UI_URL ?? null;
   if (resolved.configured) {
     address = resolved.connectionOptions.address!;
   } else if (opts.startLocal) {

@@ -1,10 +1,11 @@
-// A sweep file (YAML) → the validated pieces of a SweepInput: the network (a path relative to the
-// sweep file, or inline — a network spec or a nets-style experiment), its protocol or a duration,
-// the plan (grid / zip / sample axes over parameter paths, and a seed policy), what to record and
-// how to run. Errors carry the file, the field path and the line (network/spec/yaml.ts locator);
-// problems in a referenced network file are reported against that file.
+// A sweep file (YAML), or the same fields as an object (the sweep API), → the validated pieces of a
+// SweepInput: the network (a path relative to the sweep file, or inline — a network spec, e.g.
+// `net.toSpec()`, or a nets-style experiment), its protocol or a duration, the plan (grid / zip /
+// sample axes over parameter paths, and a seed policy), what to record and how to run. Errors
+// carry the file, the field path and the line (network/spec/yaml.ts locator); problems in a
+// referenced network file are reported against that file.
 //
-//   name: cuba-weights                       # default: the file's base name
+//   name: cuba-weights                       # default: the file's base name (required in an object)
 //   network: cuba.yaml                       # or an inline mapping
 //   duration: 1000                           # ms; default: the network's protocol or duration
 //   vary:
@@ -13,7 +14,7 @@
 //     sample: { count, seed, parameters: [ { name, paths, distribution: "Uniform(a, b)" } ] }
 //   seeds: { policy: same | sequential | random | list, base, count, master, values }
 //   record: [ { target, variables, … } ]     # monitors; replace the network's on those targets
-//   backend: openmp | cuda                   # default openmp
+//   backend: openmp | serial | cuda          # default openmp; cuda runs on GPU workers (queue gpu)
 //   threads: 1
 //   maxConcurrent: 2
 //   output: out/sweeps
@@ -22,6 +23,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { z, type ZodError } from 'zod';
+import { BACKEND_NAMES, backendFor, checkSpecForBackend, isBackendName } from '../backends/index.js';
 import { experimentFromObject, loadExperiment } from '../network/experiment/index.js';
 import { checkNetworkSpec } from '../network/spec/check.js';
 import { SpecError, type SpecIssue } from '../network/spec/errors.js';
@@ -30,7 +32,8 @@ import { MonitorSchema, type MonitorSpec, type NetworkSpec } from '../network/sp
 import { parseYamlText, type Locator } from '../network/spec/yaml.js';
 import { runCount, validatePlan } from '../workflows/plan/expand.js';
 import type { SampleDistribution, SeedPolicy, SweepPlan } from '../workflows/plan/types.js';
-import type { SweepInput } from '../workflows/contract.js';
+import { RUN_COLUMNS } from '../results/index.js';
+import type { SweepBackend, SweepInput } from '../workflows/contract.js';
 
 const WHAT = 'sweep spec';
 
@@ -39,6 +42,9 @@ export interface SweepSpec extends Omit<SweepInput, 'sweepId'> {
   /** The monitors the sweep file asked for (already merged into `network.monitors`); [] if none. */
   record: MonitorSpec[];
 }
+
+/** The engine's backends, and cuda (GPU workers). */
+const SWEEP_BACKEND_NAMES = [...new Set<SweepBackend>([...BACKEND_NAMES, 'cuda'])] as [SweepBackend, ...SweepBackend[]];
 
 const finite = z.number().refine(Number.isFinite, 'expected a finite number');
 const positiveInt = (what: string) => z.number().int(`${what} must be an integer`).min(1, `${what} must be ≥ 1`);
@@ -73,7 +79,7 @@ const SweepFileSchema = z.object({
     values: z.array(seedInt('a seed')).min(1, 'expected at least one seed').optional(),
   }).strict().optional(),
   record: z.array(MonitorSchema).optional(),
-  backend: z.enum(['openmp', 'cuda'], { error: 'expected openmp or cuda' }).default('openmp'),
+  backend: z.enum(SWEEP_BACKEND_NAMES, { error: `expected ${SWEEP_BACKEND_NAMES.join(', ')}` }).default('openmp'),
   threads: positiveInt('threads').default(1),
   maxConcurrent: positiveInt('maxConcurrent').max(1000, 'maxConcurrent must be ≤ 1000 (Temporal allows 2000 pending activities per workflow)').default(2),
   output: z.string().min(1).default('out/sweeps'),
@@ -81,6 +87,19 @@ const SweepFileSchema = z.object({
 }).strict();
 
 type SweepFile = z.infer<typeof SweepFileSchema>;
+
+/** A sweep as an object: a sweep file's fields; `network` a path, or a network spec (`net.toSpec()`) or experiment object. */
+export type SweepDefinition = Omit<z.input<typeof SweepFileSchema>, 'network'> & { network: string | NetworkSpec | Record<string, unknown> };
+
+interface Source {
+  /** Names the sweep in errors. */
+  file: string;
+  /** A relative `network:` path is relative to this folder. */
+  baseDir: string;
+  /** The name when the sweep gives none (null: it must give one). */
+  defaultName: string | null;
+  locate: Locator;
+}
 
 /** Reads and validates a sweep file; throws a located SpecError. */
 export function loadSweepSpec(path: string): SweepSpec {
@@ -96,6 +115,18 @@ export function loadSweepSpec(path: string): SweepSpec {
 /** Sweep YAML text → SweepSpec; `file` names it in errors and anchors a relative `network:` path. */
 export function parseSweepSpecText(text: string, file: string): SweepSpec {
   const { data, locate } = parseYamlText(text, file, WHAT);
+  return sweepSpecOf(data, { file, baseDir: dirname(file), defaultName: basename(file, extname(file)), locate });
+}
+
+/**
+ * A sweep given as an object → SweepSpec. A relative `network:` path is relative to `baseDir`
+ * (default: the working directory); `label` names the sweep in errors.
+ */
+export function sweepSpecFromObject(definition: SweepDefinition, opts: { baseDir?: string; label?: string } = {}): SweepSpec {
+  return sweepSpecOf(definition, { file: opts.label ?? '<sweep definition>', baseDir: resolve(opts.baseDir ?? '.'), defaultName: null, locate: () => undefined });
+}
+
+function sweepSpecOf(data: unknown, { file, baseDir, defaultName, locate }: Source): SweepSpec {
   const fail = (issues: SpecIssue[]) => new SpecError(file, issues.map((i) => (i.line === undefined ? { ...locate(i.path), ...i } : i)), WHAT);
   if (typeof data !== 'object' || data === null || Array.isArray(data))
     throw fail([{ path: [], message: 'expected a mapping with network, vary, seeds, …', line: 1, column: 1 }]);
@@ -107,7 +138,7 @@ export function parseSweepSpecText(text: string, file: string): SweepSpec {
   // The network: a file next to the sweep file, or inline (errors located in this file).
   let loaded: { network: NetworkSpec; protocol: unknown[] | null };
   if (typeof sweep.network === 'string') {
-    loaded = loadExperiment(resolve(dirname(file), sweep.network));
+    loaded = loadExperiment(resolve(baseDir, sweep.network));
   } else {
     const inner: Locator = (p, fieldLine) => locate(['network', ...p], fieldLine);
     loaded = experimentFromObject(sweep.network, file, inner);
@@ -147,11 +178,18 @@ export function parseSweepSpecText(text: string, file: string): SweepSpec {
     network = merged;
   }
 
-  const plan = buildPlan(sweep, network, issues);
-  if (issues.length > 0) throw fail(issues);
-
-  const name = sweep.name ?? basename(file, extname(file));
   const backend = sweep.backend;
+  if (isBackendName(backend)) {
+    const engine = backendFor(backend);
+    if (sweep.threads > engine.maxThreads) issues.push({ path: ['threads'], message: `the ${backend} backend runs on at most ${engine.maxThreads} thread${engine.maxThreads === 1 ? '' : 's'}` });
+    for (const i of checkSpecForBackend(network, engine)) issues.push({ ...i, path: ['network', ...i.path] });
+  }
+
+  const plan = buildPlan(sweep, network, issues);
+  const name = sweep.name ?? defaultName;
+  if (name === null) issues.push({ path: ['name'], message: 'a sweep given as an object needs a name (it is part of the sweep id)' });
+  if (name === null || issues.length > 0) throw fail(issues);
+
   const specHash = sweepSpecHash({ network, protocol, durationMs, plan, record, backend });
   return {
     name, network, protocol, durationMs, plan, backend,
@@ -183,8 +221,10 @@ function buildPlan(sweep: SweepFile, network: NetworkSpec, issues: SpecIssue[]):
       issues.push({ path: at, message: (e as Error).message.replace(/^cannot apply parameters:\n\s*/, '') });
     }
   };
+  const reserved = new Set<string>(RUN_COLUMNS);
   const axes = (list: SweepFile['vary']['grid'], section: 'grid' | 'zip') => list.map((a, i) => {
     const at = ['vary', section, i];
+    if (reserved.has(a.name)) issues.push({ path: [...at, 'name'], message: `'${a.name}' is reserved (a column of runs.parquet)` });
     const paths = pathsOf(a, at);
     a.values.forEach((v, k) => checkValue(paths, v, [...at, 'values', k]));
     return { name: a.name, paths, values: a.values };

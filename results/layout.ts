@@ -4,11 +4,11 @@
 //
 //   <output>/<sweepId>/
 //     manifest.json                    sweep manifest (finalizeSweep)
-//     runs.parquet                     one row per run (finalizeSweep)
+//     runs.parquet                     one row per run (finalizeSweep; columns: runs-table.ts)
 //     spikes/run=<i>/part-*.parquet    hive-partitioned spike rows
 //     state/run=<i>/part-*.parquet     monitored variables
-//     runs/run=<i>/summary.json        the run's report, parameters, seed, attempts (commit marker)
-//     runs/run=<i>/manifest.json       the run's provenance (spikesweep run's manifest)
+//     runs/run=<i>/summary.json        the run's record (run-record.ts; commit marker)
+//     runs/run=<i>/manifest.json       the run's provenance (the engine's run manifest)
 //     .work/run=<i>/                   a run in progress: spec, parts, checkpoints, progress.json
 import { join } from 'node:path';
 
@@ -21,16 +21,28 @@ export interface RunPaths {
   summary: string;
 }
 
+/** The dataset's files relative to the sweep folder, as the sweep manifest lists them. */
+export const DATASET_FILES = { runs: 'runs.parquet', spikes: 'spikes/run=<i>/*.parquet', state: 'state/run=<i>/*.parquet' } as const;
+
+/** The hive-partitioned datasets under a sweep folder (DuckDB views of the same names). */
+export const PARTITIONED_DATASETS = ['spikes', 'state'] as const;
+
 export function sweepDir(output: string, sweepId: string): string {
   return join(output, sweepId);
 }
+
+export const runsParquetPath = (dir: string) => join(dir, DATASET_FILES.runs);
+export const workRoot = (dir: string) => join(dir, '.work');
+export const sweepManifestPath = (dir: string) => join(dir, 'manifest.json');
+/** Every part file of one partitioned dataset, as a DuckDB glob. */
+export const partsGlob = (dir: string, dataset: (typeof PARTITIONED_DATASETS)[number]) => join(dir, dataset, '*', '*.parquet');
 
 export function runPaths(output: string, sweepId: string, index: number): RunPaths {
   const root = sweepDir(output, sweepId);
   const part = `run=${index}`;
   return {
     sweepDir: root,
-    work: join(root, '.work', part),
+    work: join(workRoot(root), part),
     spikes: join(root, 'spikes', part),
     state: join(root, 'state', part),
     runDir: join(root, 'runs', part),

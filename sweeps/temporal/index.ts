@@ -1,4 +1,4 @@
-// Connection settings and the local Temporal dev server, for the CLI's commands (and tests).
+// Connection settings and the local Temporal dev server: for the sweep API, the CLI, workers and tests.
 export { resolveConnection, type ResolvedConnection, type ResolveConnectionOptions } from './connection.js';
 export { startLocalServer, waitForTemporal, probeTemporal, isPortOpen, LocalServerError, type LocalServer, type LocalServerOptions } from './local-server.js';
 export { temporalBinary, temporalStateDir, defaultDbFile, toolsDir, TemporalCliMissingError } from './paths.js';

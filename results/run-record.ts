@@ -1,0 +1,19 @@
+// A run's summary.json (runs/run=<i>/summary.json): what runs.parquet is built from. The run
+// activity writes it when the run commits (or recordRunOutcome when it failed for good).
+import type { RunSummary, SweepBackend } from '../workflows/contract.js';
+
+export interface RunRecord extends RunSummary {
+  /** Axis/parameter name → value (runs.parquet columns). */
+  values: Record<string, number>;
+  seed: number | null;
+  /** The backend the run ran on (its report's); absent in records written before it was recorded, and for failed runs. */
+  backend?: SweepBackend;
+  /** The `spikesweep run --json` report of the attempt that finished (null for failed runs). */
+  report: {
+    timings: Record<string, number>;
+    populations: Record<string, { size: number; spikes: number | null; meanRateHz: number | null }>;
+    simulatedMs: number;
+  } | null;
+  /** Wall time of the attempt that committed the run (child start-up, run, commit), ms. */
+  attemptMs?: number;
+}

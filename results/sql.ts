@@ -1,0 +1,3 @@
+// SQL literals for the paths and column names spliced into DuckDB statements.
+export const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+export const sqlColumn = (s: string) => `"${s.replaceAll('"', '""')}"`;

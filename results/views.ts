@@ -1,0 +1,72 @@
+// DuckDB over a sweep's dataset: views `runs` (runs.parquet), `spikes` and `state` (hive-partitioned
+// by run) — what `spikesweep results --sql` and the sweep API's `results()` query.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance, DuckDBTypeId, type DuckDBResultReader } from '@duckdb/node-api';
+import { PARTITIONED_DATASETS, partsGlob, runsParquetPath } from './layout.js';
+import { parameterColumns, rateColumns } from './runs-table.js';
+import { sqlColumn, sqlString } from './sql.js';
+
+export interface QueryResult {
+  columns: string[];
+  /** One object per row in DuckDB's JSON form, except that 64- and 128-bit integers are numbers when they fit one exactly. */
+  rows: Record<string, unknown>[];
+}
+
+const WIDE_INTEGERS = new Set([DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT]);
+
+// DuckDB's JSON form writes every 64-bit integer (counts, run indices, seeds) as a string.
+function rowsOf(reader: DuckDBResultReader): Record<string, unknown>[] {
+  const wide = reader.columnNames().filter((_, i) => WIDE_INTEGERS.has(reader.columnTypes()[i].typeId));
+  const rows = reader.getRowObjectsJson() as Record<string, unknown>[];
+  for (const row of rows) {
+    for (const c of wide) {
+      const n = Number(row[c]);
+      if (typeof row[c] === 'string' && Number.isSafeInteger(n)) row[c] = n;
+    }
+  }
+  return rows;
+}
+
+export interface ResultsDb {
+  /** The sweep folder the views read. */
+  readonly dir: string;
+  query(sql: string): Promise<QueryResult>;
+  close(): void;
+}
+
+/** The default query of `spikesweep results`: every run. */
+export const ALL_RUNS_SQL = 'SELECT * FROM runs ORDER BY run';
+
+/** Opens an in-memory DuckDB with the views of the sweep folder `dir` (those whose files exist). */
+export async function openResults(dir: string): Promise<ResultsDb> {
+  const db = await DuckDBInstance.create(':memory:');
+  const con = await db.connect();
+  if (existsSync(runsParquetPath(dir))) await con.run(`CREATE VIEW runs AS SELECT * FROM read_parquet(${sqlString(runsParquetPath(dir))})`);
+  for (const name of PARTITIONED_DATASETS) {
+    if (existsSync(join(dir, name))) await con.run(`CREATE VIEW ${name} AS SELECT * FROM read_parquet(${sqlString(partsGlob(dir, name))}, hive_partitioning = true)`);
+  }
+  return {
+    dir,
+    async query(sql) {
+      const reader = await con.runAndReadAll(sql);
+      return { columns: reader.columnNames(), rows: rowsOf(reader) };
+    },
+    close() {
+      con.closeSync();
+      db.closeSync();
+    },
+  };
+}
+
+/**
+ * Completed runs grouped by parameter point (every varied parameter), with the run count and the
+ * mean of each population's rate: the table `spikesweep sweep` ends with.
+ */
+export async function pointSummarySql(results: ResultsDb): Promise<string> {
+  const { columns } = await results.query('SELECT * FROM runs LIMIT 0');
+  const axes = parameterColumns(columns).map(sqlColumn);
+  const rates = rateColumns(columns).map((r) => `round(avg(${sqlColumn(r)}), 2) AS ${sqlColumn(r)}`);
+  const grouped = axes.length ? ` GROUP BY ${axes.join(', ')} ORDER BY ${axes.join(', ')}` : '';
+  return `SELECT ${[...axes, 'count(*) AS runs', ...rates].join(', ')} FROM runs WHERE status = 'completed'${grouped}`;
+}

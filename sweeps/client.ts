@@ -1,0 +1,152 @@
+// The sweep API's entry: a client connected with the CLI's connection settings (Temporal's
+// environment configuration; with none, the local dev server and an in-process worker), which
+// submits sweeps — from a file or an object — and attaches to them by id.
+import { resolve } from 'node:path';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { pino, type Logger } from 'pino';
+import { sweepDir } from '../results/index.js';
+import { TASK_QUEUES, queueOf, searchAttributes, type SweepInput } from '../workflows/contract.js';
+import { runCount } from '../workflows/plan/expand.js';
+import type { SweepWorkflow } from '../workflows/sweep.js';
+import type { EmbeddedWorker } from './embedded-worker.js';
+import { sweepIdFromArgument, sweepIdOf, workflowIdOf } from './ids.js';
+import { SweepHandle } from './handle.js';
+import { openSession, type TemporalSession } from './session.js';
+import { loadSweepSpec, sweepSpecFromObject, type SweepDefinition, type SweepSpec } from './spec.js';
+
+export interface SweepClientOptions {
+  /** Environment holding Temporal's settings (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, …); default process.env. */
+  env?: Record<string, string | undefined>;
+  /** temporal.toml profile (default: $TEMPORAL_PROFILE, else "default"). */
+  profile?: string;
+  /** With no server configured: start the local dev server (default true), or only use one already running (false). */
+  startLocalServer?: boolean;
+  /** Where the embedded worker's SDK logs go (default: pino on stderr at $SPIKESWEEP_LOG_LEVEL, else warn). */
+  logger?: Logger;
+}
+
+export interface SubmitOptions {
+  /** Runs at once (default: the sweep's maxConcurrent). */
+  concurrency?: number;
+  /** A sweep object's relative `network:` path is relative to this folder (default: the working directory). */
+  baseDir?: string;
+  /**
+   * With no server configured, this process runs the sweep in an in-process worker until it closes
+   * (default true); false only submits it (a `spikesweep worker` runs it).
+   */
+  worker?: boolean;
+}
+
+const defaultLogger = () => pino({ level: process.env.SPIKESWEEP_LOG_LEVEL ?? 'warn' }, pino.destination(2));
+
+export class SweepClient {
+  /** Embedded workers, each settling once it has stopped. */
+  private readonly workers = new Set<Promise<void>>();
+  private requestClose!: () => void;
+  private readonly closeRequested = new Promise<void>((resolveClose) => { this.requestClose = resolveClose; });
+
+  private constructor(private readonly session: TemporalSession, private readonly logger: Logger | undefined) {}
+
+  static async connect(options: SweepClientOptions = {}): Promise<SweepClient> {
+    const session = await openSession({ env: options.env, profile: options.profile, startLocal: options.startLocalServer ?? true });
+    return new SweepClient(session, options.logger);
+  }
+
+  /** True when no server is configured and the local dev server is used (the embedded default). */
+  get local(): boolean {
+    return this.session.local;
+  }
+
+  get address(): string {
+    return this.session.address;
+  }
+
+  get namespace(): string {
+    return this.session.namespace;
+  }
+
+  /** Loads and validates a sweep (a sweep file's path, or the same fields as an object) without submitting it. */
+  static load(sweep: string | SweepDefinition, options: Pick<SubmitOptions, 'baseDir'> = {}): SweepSpec {
+    return typeof sweep === 'string' ? loadSweepSpec(sweep) : sweepSpecFromObject(sweep, { baseDir: options.baseDir });
+  }
+
+  /**
+   * Submits a sweep — or attaches to it: the sweep id comes from its name and spec hash, so the
+   * identical sweep submitted again is followed, not repeated (a failed or cancelled one continues,
+   * keeping its committed runs).
+   */
+  async submit(sweep: string | SweepDefinition, options: SubmitOptions = {}): Promise<SweepHandle> {
+    const spec = SweepClient.load(sweep, options);
+    if (spec.backend === 'cuda' && this.session.local)
+      throw new Error(`${typeof sweep === 'string' ? sweep : spec.name}: backend cuda needs GPU workers (spikesweep worker --queue gpu) on a configured Temporal server; this machine runs the embedded CPU worker only`);
+    const sweepId = sweepIdOf(spec.name, spec.specHash);
+    const workflowId = workflowIdOf(sweepId);
+    const output = resolve(spec.output);
+    const input: SweepInput = {
+      sweepId, name: spec.name, specHash: spec.specHash, network: spec.network, protocol: spec.protocol, durationMs: spec.durationMs,
+      plan: spec.plan, backend: spec.backend, threads: spec.threads, maxConcurrent: options.concurrency ?? spec.maxConcurrent, output,
+      checkpointEveryMs: spec.checkpointEveryMs,
+    };
+    const dataset = sweepDir(output, sweepId);
+    const total = runCount(spec.plan);
+    let attached = false;
+    try {
+      await this.session.client.workflow.start<typeof SweepWorkflow>('SweepWorkflow', {
+        taskQueue: TASK_QUEUES[queueOf(spec.backend)], workflowId, args: [input],
+        // A completed sweep is never run twice; a failed or cancelled one may be submitted again
+        // and continues (committed runs are kept).
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        typedSearchAttributes: [
+          { key: searchAttributes.sweepId, value: sweepId },
+          { key: searchAttributes.sweepName, value: spec.name },
+          { key: searchAttributes.status, value: 'running' },
+        ],
+        memo: {
+          output: dataset, name: spec.name, specHash: spec.specHash, runs: total, durationMs: spec.durationMs, backend: spec.backend,
+          ...(typeof sweep === 'string' ? { file: resolve(sweep) } : {}),
+        },
+      });
+    } catch (e) {
+      if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+      attached = true;
+    }
+    const handle = new SweepHandle(this.session, sweepId, attached, total, dataset);
+    const running = !attached || (await handle.describe()).workflowStatus === 'RUNNING';
+    if (this.session.local && (options.worker ?? true) && running) {
+      // Imported here: only the embedded default loads the worker, its workflows and activities.
+      const { startEmbeddedWorker } = await import('./embedded-worker.js');
+      const worker = await startEmbeddedWorker({
+        address: this.session.address, namespace: this.session.namespace, concurrency: input.maxConcurrent, threads: input.threads,
+        logger: this.logger ?? defaultLogger(),
+      });
+      this.track(worker, handle);
+    }
+    return handle;
+  }
+
+  /** A sweep by id (or workflow id); throws when the server does not know it. */
+  async attach(sweep: string): Promise<SweepHandle> {
+    const sweepId = sweepIdFromArgument(sweep);
+    const { total, output } = await new SweepHandle(this.session, sweepId, true, 0, null).describe();
+    return new SweepHandle(this.session, sweepId, true, total ?? 0, output);
+  }
+
+  /** Stops the embedded workers this client started (in-flight runs get the drain grace time), then closes the connection. */
+  async close(): Promise<void> {
+    this.requestClose();
+    try {
+      await Promise.all([...this.workers]);
+    } finally {
+      await this.session.close();
+    }
+  }
+
+  // The embedded worker lives until its sweep closes, or until the client closes.
+  private track(worker: EmbeddedWorker, handle: SweepHandle): void {
+    const closed = handle.result().then(() => undefined, () => undefined);
+    const stopped = Promise.race([closed, this.closeRequested]).then(() => worker.stop());
+    // A worker's failure surfaces from close(), not as an unhandled rejection before it.
+    stopped.catch(() => undefined);
+    this.workers.add(stopped);
+  }
+}

@@ -1,0 +1,137 @@
+// A submitted sweep, by id: its progress (live, or as a stream), its result, cancelling it, and
+// SQL over its dataset. The same operations back `spikesweep sweep/status/cancel/results`.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { WorkflowHandle } from '@temporalio/client';
+import { z } from 'zod';
+import { openResults, type QueryResult, type ResultsDb } from '../results/index.js';
+import { cancelUpdate, progressQuery, type SweepProgress } from '../workflows/contract.js';
+import type { SweepResult, SweepWorkflow } from '../workflows/sweep.js';
+import { workflowIdOf } from './ids.js';
+import { workflowUiUrl, type TemporalSession } from './session.js';
+
+export type { SweepProgress } from '../workflows/contract.js';
+export type { SweepResult } from '../workflows/sweep.js';
+
+/** Where a sweep stands, whether it runs or has closed. */
+export interface SweepStatus extends SweepProgress {
+  workflowId: string;
+  /** Temporal's execution status (RUNNING, COMPLETED, CANCELLED, FAILED, …). */
+  workflowStatus: string;
+  /** The sweep's dataset folder (`<output>/<sweepId>`), when recorded. */
+  output: string | null;
+  uiUrl: string | null;
+}
+
+/** What the submitter recorded in the workflow's memo (SweepClient.submit); fields it lacks read as unknown. */
+const SweepMemo = z.object({ output: z.string().optional().catch(undefined), runs: z.number().int().min(0).optional().catch(undefined) });
+
+const STATUS_OF: Record<string, SweepProgress['status']> = { RUNNING: 'running', CANCELLED: 'cancelled' };
+
+export class SweepHandle {
+  readonly workflowId: string;
+  readonly uiUrl: string | null;
+  private readonly workflow: WorkflowHandle<typeof SweepWorkflow>;
+
+  /** @internal — handles come from SweepClient.submit and SweepClient.attach. */
+  constructor(
+    session: TemporalSession,
+    readonly sweepId: string,
+    /** True when the submission found the identical sweep already submitted, or the handle came from attach. */
+    readonly attached: boolean,
+    /** Runs in the sweep. */
+    readonly total: number,
+    /** The dataset folder, when the submitter knows it (else read from the workflow's memo). */
+    private readonly knownOutput: string | null,
+  ) {
+    this.workflowId = workflowIdOf(sweepId);
+    this.uiUrl = workflowUiUrl(session, this.workflowId);
+    this.workflow = session.client.workflow.getHandle<typeof SweepWorkflow>(this.workflowId);
+  }
+
+  /** The sweep's live counts (a query: the workflow must be open, or a worker must answer it). */
+  progress(): Promise<SweepProgress> {
+    return this.workflow.query(progressQuery);
+  }
+
+  /** Temporal's execution status (RUNNING, COMPLETED, …) and what the submitter recorded; needs no worker. */
+  async describe(): Promise<{ workflowStatus: string; total: number | null; output: string | null }> {
+    const description = await this.workflow.describe();
+    const memo = SweepMemo.parse(description.memo ?? {});
+    return { workflowStatus: description.status.name, total: memo.runs ?? null, output: memo.output ?? null };
+  }
+
+  /** Counts, output folder and Temporal status; for a closed sweep, from its result or memo. */
+  async status(): Promise<SweepStatus> {
+    const { workflowStatus, total, output } = await this.describe();
+    let progress: SweepProgress;
+    try {
+      progress = await this.progress();
+    } catch {
+      // No worker answered (none runs the sweep yet, or it has closed): what Temporal itself knows.
+      progress = workflowStatus === 'COMPLETED' ? await this.workflow.result()
+        : { sweepId: this.sweepId, status: STATUS_OF[workflowStatus] ?? 'failed', total: total ?? 0, completed: 0, failed: 0, running: 0 };
+    }
+    return { ...progress, workflowId: this.workflowId, workflowStatus, output, uiUrl: this.uiUrl };
+  }
+
+  /** Resolves when the sweep closes (completed, or cancelled: runs.parquet is written either way). */
+  result(): Promise<SweepResult> {
+    return this.workflow.result();
+  }
+
+  /**
+   * Progress as it changes, polled every `intervalMs` (default 500), until the sweep closes; the
+   * last value is the final count. Errors of single polls are skipped (the sweep may be between
+   * runs of continue-as-new); the sweep's own failure is thrown.
+   */
+  async *follow(opts: { intervalMs?: number } = {}): AsyncGenerator<SweepProgress, SweepResult> {
+    const intervalMs = opts.intervalMs ?? 500;
+    let closed = false;
+    const done = this.result().finally(() => { closed = true; });
+    done.catch(() => undefined);
+    let last = '';
+    const changed = (p: SweepProgress) => {
+      const key = JSON.stringify(p);
+      if (key === last) return false;
+      last = key;
+      return true;
+    };
+    while (!closed) {
+      const p = await this.progress().catch(() => null);
+      if (p && !closed && changed(p)) yield p;
+      await Promise.race([sleep(intervalMs), done.catch(() => undefined)]);
+    }
+    const result = await done;
+    const final: SweepProgress = { sweepId: result.sweepId, status: result.status, total: result.total, completed: result.completed, failed: result.failed, running: result.running };
+    if (changed(final)) yield final;
+    return result;
+  }
+
+  /** Cancels the sweep: in-flight runs stop, committed runs stay; resolves with the final result. */
+  async cancel(): Promise<SweepResult> {
+    await this.workflow.executeUpdate(cancelUpdate);
+    return this.result();
+  }
+
+  /** The sweep's dataset folder. */
+  async output(): Promise<string> {
+    const output = this.knownOutput ?? (await this.describe()).output;
+    if (!output) throw new Error(`sweep ${this.sweepId} has no recorded output folder`);
+    return output;
+  }
+
+  /** DuckDB over the dataset (views runs, spikes, state); close it when done. */
+  async results(): Promise<ResultsDb> {
+    return openResults(await this.output());
+  }
+
+  /** One SQL query over the dataset's views. */
+  async query(sql: string): Promise<QueryResult> {
+    const db = await this.results();
+    try {
+      return await db.query(sql);
+    } finally {
+      db.close();
+    }
+  }
+}

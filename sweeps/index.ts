@@ -1,0 +1,9 @@
+// The programmatic sweep API (`spikesweep/sweep`): submit a sweep from a file or an object (with a
+// network built in code: `network: net.toSpec()`), attach to one by id, follow its progress,
+// cancel it, and query its results with SQL. See README.md.
+export { SweepClient, type SubmitOptions, type SweepClientOptions } from './client.js';
+export { SweepHandle, type SweepProgress, type SweepResult, type SweepStatus } from './handle.js';
+export { loadSweepSpec, parseSweepSpecText, sweepSpecFromObject, type SweepDefinition, type SweepSpec } from './spec.js';
+export { sweepIdOf } from './ids.js';
+export { openResults, type QueryResult, type ResultsDb } from '../results/index.js';
+export type { SweepBackend } from '../workflows/contract.js';
