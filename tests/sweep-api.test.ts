@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { runPaths } from '../results/index.js';
 import { SweepClient } from '../sweeps/index.js';
 import { python } from './helpers/python.js';
-import { ROOT, cliEnv, cubaNetwork, startWorker, waitFor, type WorkerProcess } from './helpers/sweep.js';
+import { ROOT, cliEnv, cubaSpec, startWorker, waitFor, type WorkerProcess } from './helpers/sweep.js';
 import { startTestTemporal, type TestTemporal } from './helpers/temporal.js';
 
 let temporal: TestTemporal;
@@ -102,7 +102,7 @@ describe('the sweep API', () => {
 
       // A long sweep from an object with a network spec, cancelled once a run is in flight.
       const long = await client.submit({
-        name: 'api-cancel', network: await cubaNetwork(), duration: 100_000, checkpointEvery: 5000, maxConcurrent: 2,
+        name: 'api-cancel', network: await cubaSpec(), duration: 100_000, checkpointEvery: 5000, maxConcurrent: 2,
         vary: { grid: [{ name: 'we', paths: ['projections.exc_exc.connector.weights'], values: [1.2, 1.62, 2.0] }] }, output: join(dir, 'out'),
       });
       assert.equal(long.attached, false);

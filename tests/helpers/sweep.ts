@@ -206,7 +206,7 @@ export const parquetSource = (glob: string, hive = false) => `read_parquet(${sql
 // ——— networks ———
 
 /** CUBA as the sweep loads it (examples/cuba.yaml → NetworkSpec). */
-async function cubaNetwork(): Promise<NetworkSpec> {
+export async function cubaSpec(): Promise<NetworkSpec> {
   const { loadExperiment } = await import('../../network/experiment/index.js');
   return loadExperiment(CUBA).network;
 }
@@ -216,7 +216,7 @@ async function cubaNetwork(): Promise<NetworkSpec> {
  * only), written as NetworkSpec JSON into `dir`; returns its path.
  */
 export async function writeSmallNetwork(dir: string, name = 'cuba100'): Promise<string> {
-  const cuba = await cubaNetwork();
+  const cuba = await cubaSpec();
   const spec: NetworkSpec = {
     ...cuba,
     name,
