@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BACKEND_NAMES, backendFor, FEATURES, type Feature } from '../backends/index.js';
-import { spikesweep } from './helpers/cli.js';
+import { runCli } from './helpers/cli.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const NETWORKS = ['examples/cuba.yaml', 'examples/coba.yaml', 'examples/nets-experiment.yaml', 'tests/fixtures/features.yaml'];
@@ -19,7 +19,7 @@ after(() => rm(dir, { recursive: true, force: true }));
 
 async function run(file: string, args: string[]): Promise<{ backend: string; threads: number; spikesSha256: string; populations: Record<string, { spikes: number | null }> }> {
   const out = join(dir, `${file.replace(/\W/g, '_')}-${args.join('_')}`);
-  const { code, stdout, stderr } = await spikesweep(['run', join(root, file), '--duration', '300', '--seed', '1', '--json', '--out', out, ...args]);
+  const { code, stdout, stderr } = await runCli(['run', join(root, file), '--duration', '300', '--seed', '1', '--json', '--out', out, ...args]);
   assert.equal(code, 0, stderr);
   return JSON.parse(stdout);
 }
@@ -42,7 +42,7 @@ describe('serial and openmp give the same spikes', () => {
 
 describe('a backend refuses what it cannot run', () => {
   test('--threads 2 on the serial backend exits 2 naming the option and the backend', async () => {
-    const { code, stdout, stderr } = await spikesweep(['run', join(root, 'examples/cuba.yaml'), '--backend', 'serial', '--threads', '2', '--duration', '10', '--out', join(dir, 'refused')]);
+    const { code, stdout, stderr } = await runCli(['run', join(root, 'examples/cuba.yaml'), '--backend', 'serial', '--threads', '2', '--duration', '10', '--out', join(dir, 'refused')]);
     assert.equal(code, 2);
     assert.equal(stdout, '');
     assert.match(stderr, /threads: the serial backend runs on at most 1 thread \(got 2\)/);
@@ -52,13 +52,13 @@ describe('a backend refuses what it cannot run', () => {
   test('a spec asking for threads on the serial backend is refused at its field', async () => {
     const spec = join(dir, 'threads.yaml');
     await writeFile(spec, `${await readFile(join(root, 'examples/cuba.yaml'), 'utf8')}\nconfig: { numThreads: 2 }\n`);
-    const { code, stderr } = await spikesweep(['run', spec, '--backend', 'serial', '--duration', '10', '--out', join(dir, 'refused-spec')]);
+    const { code, stderr } = await runCli(['run', spec, '--backend', 'serial', '--duration', '10', '--out', join(dir, 'refused-spec')]);
     assert.equal(code, 2);
     assert.match(stderr, new RegExp(`${spec.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.*config\\.numThreads: the serial backend does not support more than one thread`));
   });
 
   test('an unknown backend is a usage error listing the known ones', async () => {
-    const { code, stderr } = await spikesweep(['run', join(root, 'examples/cuba.yaml'), '--backend', 'metal']);
+    const { code, stderr } = await runCli(['run', join(root, 'examples/cuba.yaml'), '--backend', 'metal']);
     assert.equal(code, 2);
     assert.match(stderr, /expected one of openmp, serial, got 'metal'/);
   });

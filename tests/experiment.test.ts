@@ -1,6 +1,5 @@
 // Parameter trees (nets ParamsTree inheritance), nets-style experiment files → { network,
 // protocol }, located errors, proportion selection, write-back round trip, `spikesweep tree`.
-import { spawn } from 'node:child_process';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -11,21 +10,11 @@ import {
 } from '../network/experiment/index.js';
 import { SpecError } from '../network/spec/errors.js';
 
-const BIN = new URL('../bin/spikesweep.js', import.meta.url).pathname;
+import { runCli } from './helpers/cli.js';
 const EXAMPLE = new URL('../examples/nets-experiment.yaml', import.meta.url).pathname;
 const TREE = new URL('../examples/trees/models.yaml', import.meta.url).pathname;
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(args);
 
 /** The SpecError a thunk throws. */
 function specError(fn: () => unknown): SpecError {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spikesweep, type CliResult } from './helpers/cli.js';
+import { runCli, type CliResult } from './helpers/cli.js';
 
 const CUBA = new URL('../examples/cuba.yaml', import.meta.url).pathname;
 const NETS = new URL('../examples/nets-experiment.yaml', import.meta.url).pathname;
@@ -22,7 +22,7 @@ before(async () => {
 after(() => rm(dir, { recursive: true, force: true }));
 
 function cli(args: string[]): Promise<CliResult> {
-  return spikesweep(args, { SPIKESWEEP_CACHE_DIR: join(dir, 'cache') });
+  return runCli(args, { SPIKESWEEP_CACHE_DIR: join(dir, 'cache') });
 }
 
 describe('spikesweep run', () => {

@@ -13,7 +13,8 @@ import { after, before, describe, test } from 'node:test';
 import { runPaths } from '../results/index.js';
 import { SweepClient } from '../sweeps/index.js';
 import { python } from './helpers/python.js';
-import { ROOT, cliEnv, cubaSpec, startWorker, waitFor, type WorkerProcess } from './helpers/sweep.js';
+import { cliEnv, cubaSpec, startWorker, waitFor, type WorkerProcess } from './helpers/sweep.js';
+import { ROOT } from './helpers/cli.js';
 import { startTestTemporal, type TestTemporal } from './helpers/temporal.js';
 
 let temporal: TestTemporal;

@@ -14,9 +14,8 @@ import { loadSweepSpec } from '../sweeps/spec.js';
 import { applyParameters } from '../network/spec/paths.js';
 import { planRun, runCount } from '../workflows/plan/expand.js';
 import { python } from './helpers/python.js';
-import {
-  CUBA, CUBA_SWEEP, cliEnv, readRuns, spikeCountsByRun, spikesGlob, spikesweep, startWorker, writeSweepFile, type WorkerProcess,
-} from './helpers/sweep.js';
+import { CUBA, CUBA_SWEEP, cliEnv, readRuns, spikeCountsByRun, spikesGlob, startWorker, writeSweepFile, type WorkerProcess } from './helpers/sweep.js';
+import { spikesweep } from './helpers/cli.js';
 import { startTestTemporal, type TestTemporal } from './helpers/temporal.js';
 
 let temporal: TestTemporal;

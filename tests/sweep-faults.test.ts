@@ -14,10 +14,8 @@ import { applyParameters } from '../network/spec/paths.js';
 import { progressQuery, type SweepProgress } from '../workflows/contract.js';
 import { planRun } from '../workflows/plan/expand.js';
 import type { SweepResult } from '../workflows/sweep.js';
-import {
-  CUBA, childPids, cliEnv, parquetSource, pendingRuns, pgrep, pidAlive, readRuns, spikeCountsByRun, spikeParts, spikeRowsHash, spikesGlob,
-  spikesweep, startWorker, waitFor, writeSmallNetwork, writeSweepFile, type CliResult, type WorkerProcess,
-} from './helpers/sweep.js';
+import { CUBA, childPids, cliEnv, parquetSource, pendingRuns, pgrep, pidAlive, readRuns, spikeCountsByRun, spikeParts, spikeRowsHash, spikesGlob, startWorker, waitFor, writeSmallNetwork, writeSweepFile, type WorkerProcess } from './helpers/sweep.js';
+import { spikesweep, type CliResult } from './helpers/cli.js';
 import { startTestTemporal, type TestTemporal } from './helpers/temporal.js';
 
 let temporal: TestTemporal;

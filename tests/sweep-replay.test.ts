@@ -20,7 +20,8 @@ import { loadSweepSpec } from '../sweeps/spec.js';
 import { sweepIdOf, workflowIdOf } from '../sweeps/ids.js';
 import { runPaths } from '../results/layout.js';
 import { WORKFLOW_BUNDLE_IGNORE_MODULES } from '../workflows/plan/expand.js';
-import { cliEnv, spikesweep, startWorker, waitFor, writeSmallNetwork, writeSweepFile, CUBA } from './helpers/sweep.js';
+import { cliEnv, startWorker, waitFor, writeSmallNetwork, writeSweepFile, CUBA } from './helpers/sweep.js';
+import { spikesweep } from './helpers/cli.js';
 import { startTestTemporal } from './helpers/temporal.js';
 
 const HISTORIES = fileURLToPath(new URL('./fixtures/histories/', import.meta.url));

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BATCH_RUNS } from '../workflows/sweep.js';
-import { cliEnv, readRuns, spikeCountsByRun, spikesweep, startWorker, writeSmallNetwork, writeSweepFile, type WorkerProcess } from './helpers/sweep.js';
+import { cliEnv, readRuns, spikeCountsByRun, startWorker, writeSmallNetwork, writeSweepFile, type WorkerProcess } from './helpers/sweep.js';
+import { spikesweep } from './helpers/cli.js';
 import { startTestTemporal, type TestTemporal } from './helpers/temporal.js';
 
 const LONG = process.env.SPIKESWEEP_SKIP_LONG_TESTS !== '1';

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadSweepSpec } from '../sweeps/spec.js';
 import { planRun, planShape, seedsOf } from '../workflows/plan/expand.js';
-import { cliEnv, readRuns, spikesweep, startWorker, writeSmallNetwork, writeSweepFile, type WorkerProcess } from './helpers/sweep.js';
+import { cliEnv, readRuns, startWorker, writeSmallNetwork, writeSweepFile, type WorkerProcess } from './helpers/sweep.js';
+import { spikesweep } from './helpers/cli.js';
 import { startTestTemporal, type TestTemporal } from './helpers/temporal.js';
 
 let temporal: TestTemporal;

@@ -6,15 +6,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { NetworkSpec } from '../../network/spec/schema.js';
+import { BIN, ROOT } from './cli.js';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const BIN = join(ROOT, 'bin', 'spikesweep.js');
 export const CUBA = join(ROOT, 'examples', 'cuba.yaml');
 export const CUBA_SWEEP = join(ROOT, 'examples', 'cuba-sweep.yaml');
 
@@ -33,40 +31,6 @@ export async function writeSweepFile(dir: string, name: string, sweep: Record<st
   const file = join(dir, `${name}.yaml`);
   await writeFile(file, `${JSON.stringify(sweep, null, 2)}\n`);
   return file;
-}
-
-export interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  /** The last stdout line as JSON (or null). */
-  json: Record<string, unknown> | null;
-  wallMs: number;
-}
-
-export interface CliProcess {
-  child: ChildProcess;
-  done: Promise<CliResult>;
-}
-
-/** Spawns `spikesweep <args>`; `done` resolves when it exits. */
-export function spikesweep(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 600_000): CliProcess {
-  const started = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-20_000)));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => {
-    clearTimeout(timer);
-    const last = stdout.trim().split('\n').pop() ?? '';
-    let json: Record<string, unknown> | null = null;
-    try { json = JSON.parse(last); } catch { /* not JSON */ }
-    resolve({ code, signal, stdout, stderr, json, wallMs: Date.now() - started });
-  }));
-  return { child, done };
 }
 
 export interface WorkerProcess {

@@ -10,7 +10,7 @@
 //     grid point g → one value index per grid axis, mixed radix with the FIRST axis slowest
 //   An absent part counts as one (no grid → one grid point, no zip → one row, no sample → one).
 //
-// Seeds (DESIGN.md "Seed policies"), copy k of nSeeds:
+// Seeds (docs/architecture.md, "Determinism contract"), copy k of nSeeds:
 //   same       → base                       (nSeeds = count)
 //   sequential → base + k + 1               (nSeeds = count; ANNarchy's parallel_run)
 //   random     → k-th distinct uint32 drawn from seedrandom(`master:${master}`) (nSeeds = count); a
