@@ -99,7 +99,6 @@ function create(x: Shape): string[] {
     ] : []),
     `  S->${m('_row_ptr')} = S->store.adopt<int64_t>(${name('_row_ptr')}, std::move(csr.row_ptr), 0);`,
     `  S->${m('_col')} = S->store.adopt<int32_t>(${name('_col')}, std::move(csr.col), SS_ARRAY_SYNAPTIC);`,
-    ...(splitsByTarget(proj) ? [`  S->row_splits[${proj.index}] = ss::RowSplit(S->${m('_row_ptr')}, S->${m('_col')}, ${pre.size}, ${post.size}, S->threads);`] : []),
     '}',
   ];
 }
@@ -175,7 +174,7 @@ function eventMath(x: Shape, name: string, statements: Statement[], kernelNames:
 }
 
 // The loops over the spikes being delivered (bound to `spikes`), each spike as `i`, and over
-// the synapses `k` of the given part of its row; the caller closes both.
+// the synapses `k` of the given part of its row (an ss::RowPart); the caller closes both.
 function spikeLoop(rows: string, col: string): string[] {
   return [
     `  const ss::RowPart rows = ${rows};`,
@@ -195,75 +194,58 @@ export function splitsByTarget(proj: ProjectionIR): boolean {
   return proj.delays === 'uniform' && !proj.model.variables.some((v) => v.eventDriven) && proj.model.preSpike.every(isConductance);
 }
 
-function deliver(x: Shape, event: MathFunction | null): { whole: string[]; split: string[] } {
+/**
+ * deliver_j<N>(s) over a part of every spike's row: `rows` is the ss::RowPart expression (whole
+ * rows: `{row_ptr}`), `prelude` lines run first (a schedule that splits rows by target returns
+ * early for a thread with no targets).
+ */
+export type DeliverOver = (rows: string, prelude: string[]) => string[];
+
+function deliver(x: Shape, event: MathFunction | null): DeliverOver | null {
   const { m, proj, pre, post } = x;
-  if (!event) return { whole: [], split: [] };
+  if (!event) return null;
   const locals = [
     '  const double t = double(s) * dt; (void)t;',
     '  const uint64_t seed = this->seed; (void)seed;',
     `  const bool learning = ${m('learning')}[0] != 0; (void)learning;`,
     ...sharedLocals(x).map((l) => `  ${l}`),
     ...constantLocals(x.ir).map((l) => `  ${l}`),
+    `  const int32_t *__restrict col = ${m('_col')};`,
   ];
   if (proj.delays === 'synapse') {
     // Each spike adds to the ring slot of its synapse's arrival step; the slot of this step is
     // then added to the conductances and cleared.
     const g = `${popMember(post, `g_${proj.target}`)}`;
-    return {
-      whole: [
-        `void deliver_j${proj.index}(int64_t s) {`,
-        ...locals,
-        `  const int64_t R = ${m('_ring_len')};`,
-        `  const ss::Spikes spikes = populations[${pre.index}].emitted(s, 1);`,
-        ...spikeLoop(`{${m('_row_ptr')}}`, m('_col')),
-        `      const int64_t j = ${m('_col')}[k];`,
-        `      real &slot = ${m('_ring')}[((s - 1 + ${m('_delay')}[k]) % R) * ${post.size} + j];`,
-        `      ${callMath(event, { [`${g}[j]`]: 'slot' })};`,
-        '    }',
-        '  }',
-        `  real *slot = ${m('_ring')} + (s % R) * ${post.size};`,
-        `  for (int64_t j = 0; j < ${post.size}; ++j) { ${g}[j] += slot[j]; slot[j] = 0; }`,
-        '}',
-      ],
-      split: [],
-    };
+    return (rows, prelude) => [
+      `void deliver_j${proj.index}(int64_t s) {`,
+      ...prelude,
+      ...locals,
+      `  const int64_t R = ${m('_ring_len')};`,
+      `  const ss::Spikes spikes = populations[${pre.index}].emitted(s, 1);`,
+      ...spikeLoop(rows, 'col'),
+      '      const int64_t j = col[k];',
+      `      real &slot = ${m('_ring')}[((s - 1 + ${m('_delay')}[k]) % R) * ${post.size} + j];`,
+      `      ${callMath(event, { [`${g}[j]`]: 'slot' })};`,
+      '    }',
+      '  }',
+      `  real *slot = ${m('_ring')} + (s % R) * ${post.size};`,
+      `  for (int64_t j = 0; j < ${post.size}; ++j) { ${g}[j] += slot[j]; slot[j] = 0; }`,
+      '}',
+    ];
   }
-  const head = [
+  return (rows, prelude) => [
+    `void deliver_j${proj.index}(int64_t s) {`,
     `  const ss::Spikes spikes = populations[${pre.index}].emitted(s, ${m('_delay')});`,
     '  if (spikes.empty()) return;',
-  ];
-  const whole = [
-    `void deliver_j${proj.index}(int64_t s) {`,
-    ...head,
+    ...prelude,
     ...locals,
-    ...spikeLoop(`{${m('_row_ptr')}}`, m('_col')),
-    `      const int64_t j = ${m('_col')}[k];`,
+    ...spikeLoop(rows, 'col'),
+    '      const int64_t j = col[k];',
     `      ${callMath(event)};`,
     '    }',
     '  }',
     '}',
   ];
-  if (!splitsByTarget(proj)) return { whole, split: [] };
-  // Each thread walks its own part of every spike's row, the synapses onto its slice of
-  // postsynaptic neurons (row_splits): every neuron still sums its input in spike order.
-  return {
-    whole,
-    split: [
-      `void deliver_j${proj.index}(int64_t s) {`,
-      ...head,
-      '  int64_t jb, je;',
-      `  ss::target_range(${post.size}, jb, je);`,
-      '  if (jb == je) return;',
-      ...locals,
-      `  const int32_t *__restrict col = ${m('_col')};`,
-      ...spikeLoop(`row_splits[${proj.index}].part()`, 'col'),
-      '      const int64_t j = col[k];',
-      `      ${callMath(event)};`,
-      '    }',
-      '  }',
-      '}',
-    ],
-  };
 }
 
 function psp(x: Shape, kernelNames: KernelNames): { math: string[]; method: string[] } {
@@ -342,10 +324,10 @@ function postEvents(x: Shape, event: MathFunction | null): string[] {
 }
 
 export interface ProjectionCode extends CodeParts {
-  /** deliver_j<N>(s) over whole rows (one thread), when presynaptic spikes do anything. */
-  deliver: string[];
-  /** deliver_j<N>(s) made by every thread of a team, each over its targets (splitsByTarget), or empty. */
-  deliverSplit: string[];
+  /** deliver_j<N>(s) over given parts of the rows, when presynaptic spikes do anything (splitsByTarget says whether rows may be split by target). */
+  deliver: DeliverOver | null;
+  /** The ss::RowPart of whole rows, for `deliver`. */
+  wholeRows: string;
   /** psp_j<N>(s): continuous input summed into sum(target) (one thread), or empty. */
   psp: string[];
   /** The continuous synaptic equations over presynaptic rows [b, e) of step s (`learning` checked by the caller), or empty. */
@@ -359,15 +341,14 @@ export function emitProjection(proj: ProjectionIR, ir: NetworkIR): ProjectionCod
   const split = splitsByTarget(proj);
   const preEvent = proj.model.preSpike.length ? eventMath(x, 'pre_event', proj.model.preSpike, names(x, ir, split)) : null;
   const postEvent = x.hasPostIndex ? eventMath(x, 'post_event', proj.model.postSpike, names(x, ir)) : null;
-  const delivery = deliver(x, preEvent);
   const continuous = psp(x, names(x, ir));
   const equations = synapseEquations(x, names(x, ir));
   return {
     members: members(x),
     create: create(x),
     math: [...(preEvent ? defineMath(preEvent) : []), ...(postEvent ? defineMath(postEvent) : []), ...continuous.math, ...equations.math],
-    deliver: delivery.whole,
-    deliverSplit: delivery.split,
+    deliver: deliver(x, preEvent),
+    wholeRows: `{${x.m('_row_ptr')}}`,
     psp: continuous.method,
     equationRows: equations.rows,
     postEvents: postEvents(x, postEvent),

@@ -7,21 +7,23 @@ import { equationsUpdate, generateCpuSource, populationUpdate, type CpuSchedule,
 import type { NetworkIR } from '../../network/ir/ir.js';
 
 const schedule: CpuSchedule = {
+  includes: [],
+  members: () => [],
+  create: () => [],
   methods: (code: NetworkCode) => [
-    // The whole population is one range; its spikes go to the first chunk's list (end_step gathers
-    // the chunks' lists in order, and the others stay empty).
+    // The whole population is one range with one spike list.
     ...code.ir.populations.flatMap((p) => populationUpdate(code, p.index, (body) => [
-      `std::vector<int32_t> &out = populations[${p.index}].chunk_spikes[0];`,
+      `std::vector<int32_t> &out = populations[${p.index}].spike_lists[0];`,
       'out.clear();',
       `const int64_t b = 0, e = ${p.size};`,
       ...body,
     ], '0')),
-    ...code.projections.flatMap((p) => p.deliver),
+    ...code.projections.flatMap((p) => (p.deliver ? p.deliver(p.wholeRows, []) : [])),
     ...code.ir.projections.flatMap((p) => equationsUpdate(code, p.index, (rows, preSize) => [`const int64_t b = 0, e = ${preSize};`, ...rows])),
   ],
   step: (code: NetworkCode) => [
     ...code.zeroSums,
-    ...code.projections.flatMap((p, k) => [...(p.deliver.length ? [`deliver_j${k}(s);`] : []), ...(p.psp.length ? [`psp_j${k}(s);`] : [])]),
+    ...code.projections.flatMap((p, k) => [...(p.deliver ? [`deliver_j${k}(s);`] : []), ...(p.psp.length ? [`psp_j${k}(s);`] : [])]),
     ...code.ir.populations.map((p) => `update_p${p.index}(s);`),
     ...code.projections.flatMap((p, k) => (p.equationRows.length ? [`equations_j${k}(s);`] : [])),
   ],

@@ -5,8 +5,6 @@
 #include <cstdint>
 #include <vector>
 
-#include "team.hpp"
-
 namespace ss {
 
 // A read-only list of spiking neurons (ascending).
@@ -24,28 +22,6 @@ inline void thread_range(int64_t n, int t, int T, int64_t &begin, int64_t &end) 
   end = n * (t + 1) / T;
 }
 
-// Neurons per unit of update work handed to a thread (update_population): enough to amortise
-// taking one, few enough that a thread slowed by its CPU takes fewer of a step's.
-constexpr int64_t kUpdateChunk = 8192;
-
-inline int64_t chunk_count(int64_t n) { return (n + kUpdateChunk - 1) / kUpdateChunk; }
-
-// The postsynaptic neurons thread t of T delivers spikes to: those of the chunks it starts each
-// step's update with (thread_range over the chunks, Population::deal_chunks), so that it can
-// update them as soon as its own deliveries are made, without waiting for the team.
-inline void target_range(int64_t n, int t, int T, int64_t &begin, int64_t &end) {
-  int64_t first, last;
-  thread_range(chunk_count(n), t, T, first, last);
-  begin = std::min(n, first * kUpdateChunk);
-  end = std::min(n, last * kUpdateChunk);
-}
-
-// The calling thread's targets (all of them outside a team).
-inline void target_range(int64_t n, int64_t &begin, int64_t &end) {
-  const bool team = in_team();
-  target_range(n, team ? team_thread() : 0, team ? team_size() : 1, begin, end);
-}
-
 // One thread's part of every row: synapses [begin(i), end(i)). A null offset table stands for
 // the row's own start or end.
 struct RowPart {
@@ -54,32 +30,6 @@ struct RowPart {
   const int32_t *last = nullptr;   // per row: offset just past the part's last synapse
   int64_t begin(int64_t i) const { return row_ptr[i] + (first ? first[i] : 0); }
   int64_t end(int64_t i) const { return last ? row_ptr[i] + last[i] : row_ptr[i + 1]; }
-};
-
-// Where each thread's targets start in every row, computed once per thread count: a split
-// delivery then walks exactly its own synapses, with no search of the row per spike and no
-// fetching of other threads' parts. Offsets fit 32 bits: a row holds at most one synapse per
-// postsynaptic neuron.
-struct RowSplit {
-  const int64_t *row_ptr = nullptr;
-  const int32_t *col = nullptr;
-  int64_t n_pre = 0, n_post = 0;
-  int threads = 1;
-  std::vector<int32_t> offsets;  // (threads - 1) × n_pre: where thread t ≥ 1 starts in row i
-
-  RowSplit() = default;
-  RowSplit(const int64_t *rows, const int32_t *cols, int64_t pre, int64_t post, int T)
-      : row_ptr(rows), col(cols), n_pre(pre), n_post(post) {
-    build(T);
-  }
-  void build(int T);
-  // The calling thread's part (whole rows outside a team).
-  RowPart part() const {
-    if (!in_team() || threads <= 1) return {row_ptr, nullptr, nullptr};
-    const int t = team_thread();
-    return {row_ptr, t == 0 ? nullptr : offsets.data() + (t - 1) * n_pre,
-            t == threads - 1 ? nullptr : offsets.data() + t * n_pre};
-  }
 };
 
 // A spike's row of synapses lies far from the previous spike's (beyond the caches in large
