@@ -9,7 +9,7 @@ export interface TemporalSession {
   connection: Connection;
   namespace: string;
   address: string;
-  /** Web UI root, when known (the local dev server's, or $SPIKESWEEP_UI_URL). */
+  /** Web UI root, when known: $SPIKESWEEP_UI_URL (a configured server's UI), else the local dev server's. */
   uiBase: string | null;
   /** True when no server was configured and the local dev server is used. */
   local: boolean;
@@ -28,7 +28,8 @@ export async function openSession(opts: SessionOptions): Promise<TemporalSession
   const resolved = resolveConnection(opts);
   const env = opts.env ?? process.env;
   let address: string;
-  let uiBase: string | null = env.SPIKESWEEP_UI_URL ?? null;
+  // A configured server's Web UI cannot be derived from its gRPC address (it is often another host or path).
+  let uiBase: string | null = env.SPIKESWEEP_UI_URL?.trim().replace(/\/+$/, '') || null;
   if (resolved.configured) {
     address = resolved.connectionOptions.address!;
   } else if (opts.startLocal) {
