@@ -3,7 +3,8 @@
 // and after it (`completed`, with runs.parquet and the manifest on disk); an unknown sweep id exits
 // 2 with one sentence; `sweep --out` moves the dataset without changing the sweep id; the Web UI
 // link of a configured server comes from SPIKESWEEP_UI_URL; what the server refuses (a spec too
-// large for one payload, a namespace that does not exist) is a sentence naming the cause.
+// large for one payload, a namespace that does not exist) is a sentence naming the cause. And, with
+// no server, how sweeps/status.ts makes one status of Temporal's, the published and the live one.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -15,9 +16,10 @@ import { closeRunners, createActivities } from '../activities/index.js';
 import { SweepClient } from '../sweeps/index.js';
 import { loadSweepSpec } from '../sweeps/spec.js';
 import { sweepIdOf, workflowIdOf } from '../sweeps/ids.js';
+import { sweepProgressOf, type StatusSources } from '../sweeps/status.js';
 import { createWorker } from '../worker/index.js';
 import type { NetworkSpec } from '../network/spec/schema.js';
-import { progressQuery, searchAttributes } from '../workflows/contract.js';
+import { progressQuery, searchAttributes, type SweepProgress } from '../workflows/contract.js';
 import { spikesweep, type CliResult } from './helpers/cli.js';
 import { cliEnv, startWorker, waitFor, writeSmallNetwork, writeSweepFile } from './helpers/sweep.js';
 import { startTestTemporal, type TestTemporal } from './helpers/temporal.js';
@@ -75,6 +77,32 @@ async function sweepFile(name: string, body: Record<string, unknown>) {
 }
 
 const seeds = (count: number) => ({ policy: 'sequential', base: 0, count });
+
+describe('sweepProgressOf: one status from every source', () => {
+  const sources = (over: Partial<StatusSources>): StatusSources => ({
+    sweepId: 's', workflowStatus: 'RUNNING', total: 10, published: { status: 'running', completed: 4, failed: 1 }, live: null, datasetWritten: false, ...over,
+  });
+  const live = (status: SweepProgress['status']): SweepProgress => ({ sweepId: 's', status, total: 10, completed: 9, failed: 1, running: 0 });
+
+  test('no worker: the published status and counts', () => {
+    assert.deepEqual(sweepProgressOf(sources({})), { sweepId: 's', status: 'running', total: 10, completed: 4, failed: 1, running: 0 });
+    assert.equal(sweepProgressOf(sources({ published: { status: 'finalizing', completed: 9, failed: 1 } })).status, 'finalizing');
+    assert.deepEqual(sweepProgressOf(sources({ published: { status: null, completed: null, failed: null } })), { sweepId: 's', status: 'running', total: 10, completed: 0, failed: 0, running: 0 });
+  });
+
+  test('done while the workflow runs on and the dataset is not written: finalizing (sweeps from before `finalizing` said completed early)', () => {
+    assert.equal(sweepProgressOf(sources({ live: live('completed') })).status, 'finalizing');
+    assert.equal(sweepProgressOf(sources({ live: live('cancelled') })).status, 'finalizing');
+    assert.equal(sweepProgressOf(sources({ live: live('completed'), datasetWritten: true })).status, 'completed');
+  });
+
+  test('closed: the result, else how Temporal says it ended', () => {
+    assert.equal(sweepProgressOf(sources({ workflowStatus: 'COMPLETED', live: live('completed'), datasetWritten: true })).status, 'completed');
+    assert.deepEqual(sweepProgressOf(sources({ workflowStatus: 'TERMINATED' })), { sweepId: 's', status: 'failed', total: 10, completed: 4, failed: 1, running: 0 });
+    assert.equal(sweepProgressOf(sources({ workflowStatus: 'FAILED', published: { status: 'failed', completed: 4, failed: 1 } })).status, 'failed');
+    assert.equal(sweepProgressOf(sources({ workflowStatus: 'CANCELLED' })).status, 'cancelled');
+  });
+});
 
 describe('spikesweep status', () => {
   test('no worker: running, with the counts the workflow published as search attributes', { timeout: 300_000 }, async () => {
