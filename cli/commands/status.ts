@@ -1,9 +1,12 @@
 // `spikesweep status <sweep>`: where a sweep stands — live progress while a worker answers, the
 // counts the workflow published when none does, `finalizing` until the dataset is written, its
-// result after (sweeps/status.ts). Exits 1 when a finished sweep's dataset is not on this machine.
-import { SweepClient } from '../../sweeps/index.js';
+// result after (sweeps/status.ts).
+import { SweepClient, type SweepStatus } from '../../sweeps/index.js';
 import { reportError } from '../errors.js';
 import type { SweepQueryCliOptions } from '../options.js';
+
+/** The workflow wrote the dataset (it says so only after finalizeSweep returned), but not where this machine sees it (k8s: a volume of the workers). */
+const elsewhere = (s: SweepStatus) => (s.status === 'completed' || s.status === 'cancelled') && !s.datasetWritten;
 
 export async function statusCommand(arg: string, options: SweepQueryCliOptions): Promise<number> {
   let client: SweepClient | null = null;
@@ -15,12 +18,7 @@ export async function statusCommand(arg: string, options: SweepQueryCliOptions):
       output: s.output, datasetWritten: s.datasetWritten, uiUrl: s.uiUrl,
     };
     process.stdout.write(options.json ? `${JSON.stringify(out)}\n`
-      : `${s.sweepId}: ${s.status} — ${s.completed}/${s.total} done, ${s.failed} failed, ${s.running} running\n  output: ${s.output ?? '?'}\n${s.uiUrl ? `  Web UI: ${s.uiUrl}\n` : ''}`);
-    const finished = s.status === 'completed' || s.status === 'cancelled';
-    if (finished && !s.datasetWritten) {
-      process.stderr.write(`spikesweep: sweep ${s.sweepId} is ${s.status}, but its runs.parquet and manifest.json are not in ${s.output ?? 'a recorded output folder'} on this machine\n`);
-      return 1;
-    }
+      : `${s.sweepId}: ${s.status} — ${s.completed}/${s.total} done, ${s.failed} failed, ${s.running} running\n  output: ${s.output ?? '?'}${elsewhere(s) ? ' (on the workers\' machines, not on this one)' : ''}\n${s.uiUrl ? `  Web UI: ${s.uiUrl}\n` : ''}`);
     return 0;
   } catch (error) {
     return reportError(error, { json: options.json });
