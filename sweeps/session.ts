@@ -2,6 +2,7 @@
 // configuration), or — when none is configured — the local dev server, started on demand and left
 // running so its Web UI and SQLite state outlive the process.
 import { Client, Connection } from '@temporalio/client';
+import { TemporalServerError } from './server-errors.js';
 import { probeTemporal, resolveConnection, startLocalServer, type ResolveConnectionOptions } from './temporal/index.js';
 
 export interface TemporalSession {
@@ -43,7 +44,9 @@ export async function openSession(opts: SessionOptions): Promise<TemporalSession
     address = LOCAL_ADDRESS;
     uiBase ??= LOCAL_UI;
   }
-  const connection = await Connection.connect({ ...resolved.connectionOptions, address } as Parameters<typeof Connection.connect>[0]);
+  const connection = await Connection.connect({ ...resolved.connectionOptions, address } as Parameters<typeof Connection.connect>[0]).catch((error: unknown) => {
+    throw new TemporalServerError(`cannot reach the Temporal server at ${address} (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+  });
   const client = new Client({ connection, namespace: resolved.namespace });
   return { client, connection, namespace: resolved.namespace, address, uiBase, local: !resolved.configured, close: () => connection.close() };
 }

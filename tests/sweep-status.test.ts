@@ -3,8 +3,9 @@
 // and after it (`completed`, with runs.parquet and the manifest on disk); an unknown sweep id exits
 // 2 with one sentence; `sweep --out` moves the dataset without changing the sweep id; the Web UI
 // link of a configured server comes from SPIKESWEEP_UI_URL; what the server refuses (a spec too
-// large for one payload, a namespace that does not exist) is a sentence naming the cause. And, with
-// no server, how sweeps/status.ts makes one status of Temporal's, the published and the live one.
+// large for one payload, a namespace that does not exist, a server nobody listens at) is a
+// sentence naming the cause. And, with no server, how sweeps/status.ts makes one status of
+// Temporal's, the published and the live one.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -22,7 +23,7 @@ import type { NetworkSpec } from '../network/spec/schema.js';
 import { progressQuery, searchAttributes, type SweepProgress } from '../workflows/contract.js';
 import { spikesweep, type CliResult } from './helpers/cli.js';
 import { cliEnv, startWorker, waitFor, writeSmallNetwork, writeSweepFile } from './helpers/sweep.js';
-import { startTestTemporal, type TestTemporal } from './helpers/temporal.js';
+import { freePort, startTestTemporal, type TestTemporal } from './helpers/temporal.js';
 
 let temporal: TestTemporal;
 let dir: string;
@@ -223,7 +224,7 @@ describe('spikesweep status', () => {
     await client.workflow.getHandle(workflowIdOf(s.sweepId)).terminate('test over');
   });
 
-  test('what the server refuses is a sentence: a spec too large for one payload, a namespace that does not exist', { timeout: 120_000 }, async () => {
+  test('what the server refuses is a sentence: a spec too large for one payload, a namespace that does not exist, no server', { timeout: 120_000 }, async () => {
     // 250,000 synapses listed one by one: about 2.5 MB of sweep input.
     const spec = JSON.parse(readFileSync(network, 'utf8')) as NetworkSpec;
     const n = 250_000;
@@ -241,5 +242,7 @@ describe('spikesweep status', () => {
 
     const small = await sweepFile('status-namespace', { seeds: seeds(1) });
     assertSentence(await cli(['sweep', small.file, '--detach'], { TEMPORAL_NAMESPACE: 'no-such-namespace' }), 1, /namespace 'no-such-namespace' does not exist on the Temporal server at \S+/);
+    const nobody = `127.0.0.1:${await freePort()}`;
+    assertSentence(await cli(['status', 'nope'], { TEMPORAL_ADDRESS: nobody }), 1, new RegExp(`cannot reach the Temporal server at ${nobody.replaceAll('.', '\\.')} `));
   });
 });
