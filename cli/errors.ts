@@ -1,12 +1,17 @@
 // Errors → what the CLI prints and its exit code (see engine/run/errors.ts), plus the
 // command line's own usage errors.
 import { CommanderError } from 'commander';
-import { classifyRunError, type ClassifiedError } from '../engine/index.js';
+import { classifyRunError, type ClassifiedError as RunError, type ErrorKind as RunErrorKind } from '../engine/index.js';
+import { SweepNotFoundError, TemporalServerError } from '../sweeps/server-errors.js';
 
-export type { ClassifiedError, ErrorKind } from '../engine/index.js';
+/** A run's error kinds, plus the sweep commands': an unknown sweep id, and what the Temporal server refused. */
+export type ErrorKind = RunErrorKind | 'not-found' | 'server';
+export type ClassifiedError = Omit<RunError, 'kind'> & { kind: ErrorKind };
 
 export function classifyError(error: unknown, specFile?: string): ClassifiedError {
   if (error instanceof CommanderError) return { kind: 'usage', message: error.message.replace(/^error: /, ''), exitCode: 2 };
+  if (error instanceof SweepNotFoundError) return { kind: 'not-found', message: error.message, exitCode: 2 };
+  if (error instanceof TemporalServerError) return { kind: 'server', message: error.message, exitCode: 1 };
   return classifyRunError(error, specFile);
 }
 

@@ -123,12 +123,14 @@ export interface SweepCliOptions {
   detach?: boolean;
   json?: boolean;
   concurrency?: number;
+  out?: string;
 }
 
 export const SWEEP_OPTIONS = {
   detach: { flags: '--detach', description: 'submit and return; follow it with `spikesweep status` or in the Web UI' },
   json: { flags: '--json', description: 'print one JSON object (sweepId, status, runs, output, uiUrl) on stdout' },
   concurrency: { flags: '--concurrency <n>', description: "runs at once (default: the sweep's maxConcurrent)", parse: integer(1, 100_000) },
+  out: { flags: '--out <dir>', description: "dataset root instead of the spec's output (the dataset is <dir>/<sweep id>; the sweep id does not change)" },
 } satisfies { [K in keyof Required<SweepCliOptions>]: OptionDef };
 
 /** What `spikesweep status` and `spikesweep cancel` hand their actions. */

@@ -11,6 +11,7 @@ import type { SweepWorkflow } from '../workflows/sweep.js';
 import type { EmbeddedWorker } from './embedded-worker.js';
 import { sweepIdFromArgument, sweepIdOf, workflowIdOf } from './ids.js';
 import { SweepHandle } from './handle.js';
+import { onServer } from './server-errors.js';
 import { openSession, type TemporalSession } from './session.js';
 import { loadSweepSpec, sweepSpecFromObject, type SweepDefinition, type SweepSpec } from './spec.js';
 
@@ -30,6 +31,11 @@ export interface SubmitOptions {
   concurrency?: number;
   /** A sweep object's relative `network:` path is relative to this folder (default: the working directory). */
   baseDir?: string;
+  /**
+   * Dataset root instead of the sweep's `output` (relative to the working directory); the dataset
+   * is `<output>/<sweepId>`. Not part of the spec hash: the sweep id stays the same.
+   */
+  output?: string;
   /**
    * With no server configured, this process runs the sweep in an in-process worker until it closes
    * (default true); false only submits it (a `spikesweep worker` runs it).
@@ -81,7 +87,7 @@ export class SweepClient {
       throw new Error(`${typeof sweep === 'string' ? sweep : spec.name}: backend cuda needs GPU workers (spikesweep worker --queue gpu) on a configured Temporal server; this machine runs the embedded CPU worker only`);
     const sweepId = sweepIdOf(spec.name, spec.specHash);
     const workflowId = workflowIdOf(sweepId);
-    const output = resolve(spec.output);
+    const output = resolve(options.output ?? spec.output);
     const input: SweepInput = {
       sweepId, name: spec.name, specHash: spec.specHash, network: spec.network, protocol: spec.protocol, durationMs: spec.durationMs,
       plan: spec.plan, backend: spec.backend, threads: spec.threads, maxConcurrent: options.concurrency ?? spec.maxConcurrent, output,
@@ -91,7 +97,7 @@ export class SweepClient {
     const total = runCount(spec.plan);
     let attached = false;
     try {
-      await this.session.client.workflow.start<typeof SweepWorkflow>('SweepWorkflow', {
+      await onServer(this.session, `submitting sweep ${sweepId}`, () => this.session.client.workflow.start<typeof SweepWorkflow>('SweepWorkflow', {
         taskQueue: TASK_QUEUES[queueOf(spec.backend)], workflowId, args: [input],
         // A completed sweep is never run twice; a failed or cancelled one may be submitted again
         // and continues (committed runs are kept).
@@ -105,13 +111,15 @@ export class SweepClient {
           output: dataset, name: spec.name, specHash: spec.specHash, runs: total, durationMs: spec.durationMs, backend: spec.backend,
           ...(typeof sweep === 'string' ? { file: resolve(sweep) } : {}),
         },
-      });
+      }), { payloadBytes: Buffer.byteLength(JSON.stringify(input)) });
     } catch (e) {
       if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
       attached = true;
     }
-    const handle = new SweepHandle(this.session, sweepId, attached, total, dataset);
-    const running = !attached || (await handle.describe()).workflowStatus === 'RUNNING';
+    // An attached sweep writes where it was first submitted to, whatever this submission asked for.
+    const described = attached ? await new SweepHandle(this.session, sweepId, true, total, null).describe() : null;
+    const handle = new SweepHandle(this.session, sweepId, attached, total, described?.output ?? dataset);
+    const running = !described || described.workflowStatus === 'RUNNING';
     if (this.session.local && (options.worker ?? true) && running) {
       // Imported here: only the embedded default loads the worker, its workflows and activities.
       const { startEmbeddedWorker } = await import('./embedded-worker.js');

@@ -7,7 +7,9 @@ import { openResults, type QueryResult, type ResultsDb } from '../results/index.
 import { cancelUpdate, progressQuery, type SweepProgress } from '../workflows/contract.js';
 import type { SweepResult, SweepWorkflow } from '../workflows/sweep.js';
 import { workflowIdOf } from './ids.js';
+import { onServer } from './server-errors.js';
 import { workflowUiUrl, type TemporalSession } from './session.js';
+import { datasetWritten, publishedProgress, sweepProgressOf, type PublishedProgress } from './status.js';
 
 export type { SweepProgress } from '../workflows/contract.js';
 export type { SweepResult } from '../workflows/sweep.js';
@@ -19,13 +21,28 @@ export interface SweepStatus extends SweepProgress {
   workflowStatus: string;
   /** The sweep's dataset folder (`<output>/<sweepId>`), when recorded. */
   output: string | null;
+  /** runs.parquet and manifest.json are in `output` on this machine. */
+  datasetWritten: boolean;
   uiUrl: string | null;
+}
+
+/** What the server knows of a sweep without asking a worker. */
+export interface SweepDescription {
+  /** Temporal's execution status (RUNNING, COMPLETED, …). */
+  workflowStatus: string;
+  /** Runs in the sweep, as the submitter recorded them. */
+  total: number | null;
+  /** The dataset folder, as the submitter recorded it. */
+  output: string | null;
+  /** The status and counts the workflow last published as search attributes. */
+  published: PublishedProgress;
 }
 
 /** What the submitter recorded in the workflow's memo (SweepClient.submit); fields it lacks read as unknown. */
 const SweepMemo = z.object({ output: z.string().optional().catch(undefined), runs: z.number().int().min(0).optional().catch(undefined) });
 
-const STATUS_OF: Record<string, SweepProgress['status']> = { RUNNING: 'running', CANCELLED: 'cancelled' };
+/** How long status() waits for a worker to answer the progress query before it reads what the server holds. */
+const QUERY_WAIT_MS = 2_000;
 
 export class SweepHandle {
   readonly workflowId: string;
@@ -34,7 +51,7 @@ export class SweepHandle {
 
   /** @internal — handles come from SweepClient.submit and SweepClient.attach. */
   constructor(
-    session: TemporalSession,
+    private readonly session: TemporalSession,
     readonly sweepId: string,
     /** True when the submission found the identical sweep already submitted, or the handle came from attach. */
     readonly attached: boolean,
@@ -50,28 +67,30 @@ export class SweepHandle {
 
   /** The sweep's live counts (a query: the workflow must be open, or a worker must answer it). */
   progress(): Promise<SweepProgress> {
-    return this.workflow.query(progressQuery);
+    return this.call('querying', () => this.workflow.query(progressQuery));
   }
 
-  /** Temporal's execution status (RUNNING, COMPLETED, …) and what the submitter recorded; needs no worker. */
-  async describe(): Promise<{ workflowStatus: string; total: number | null; output: string | null }> {
-    const description = await this.workflow.describe();
+  /** Temporal's execution status, what the submitter recorded and what the workflow published; needs no worker. */
+  async describe(): Promise<SweepDescription> {
+    const description = await this.call('describing', () => this.workflow.describe());
     const memo = SweepMemo.parse(description.memo ?? {});
-    return { workflowStatus: description.status.name, total: memo.runs ?? null, output: memo.output ?? null };
+    return { workflowStatus: description.status.name, total: memo.runs ?? null, output: memo.output ?? null, published: publishedProgress(description.typedSearchAttributes) };
   }
 
-  /** Counts, output folder and Temporal status; for a closed sweep, from its result or memo. */
+  /**
+   * Where the sweep stands, with or without a worker (sweeps/status.ts): live counts when a worker
+   * answers, else the published ones; `finalizing` until runs.parquet and the manifest are written;
+   * for a closed sweep, its result.
+   */
   async status(): Promise<SweepStatus> {
-    const { workflowStatus, total, output } = await this.describe();
-    let progress: SweepProgress;
-    try {
-      progress = await this.progress();
-    } catch {
-      // No worker answered (none runs the sweep yet, or it has closed): what Temporal itself knows.
-      progress = workflowStatus === 'COMPLETED' ? await this.workflow.result()
-        : { sweepId: this.sweepId, status: STATUS_OF[workflowStatus] ?? 'failed', total: total ?? 0, completed: 0, failed: 0, running: 0 };
-    }
-    return { ...progress, workflowId: this.workflowId, workflowStatus, output, uiUrl: this.uiUrl };
+    const description = await this.describe();
+    const { workflowStatus, output } = description;
+    const live = workflowStatus === 'COMPLETED' ? await this.result()
+      : workflowStatus === 'RUNNING' ? await this.session.connection.withDeadline(Date.now() + QUERY_WAIT_MS, () => this.workflow.query(progressQuery)).catch(() => null)
+      : null;
+    const written = datasetWritten(output);
+    const progress = sweepProgressOf({ sweepId: this.sweepId, ...description, live, datasetWritten: written });
+    return { ...progress, workflowId: this.workflowId, workflowStatus, output, datasetWritten: written, uiUrl: this.uiUrl };
   }
 
   /** Resolves when the sweep closes (completed, or cancelled: runs.parquet is written either way). */
@@ -109,7 +128,7 @@ export class SweepHandle {
 
   /** Cancels the sweep: in-flight runs stop, committed runs stay; resolves with the final result. */
   async cancel(): Promise<SweepResult> {
-    await this.workflow.executeUpdate(cancelUpdate);
+    await this.call('cancelling', () => this.workflow.executeUpdate(cancelUpdate));
     return this.result();
   }
 
@@ -123,6 +142,11 @@ export class SweepHandle {
   /** DuckDB over the dataset (views runs, spikes, state); close it when done. */
   async results(): Promise<ResultsDb> {
     return openResults(await this.output());
+  }
+
+  // A server call on this sweep; what fails reaches the caller as a sentence naming the cause.
+  private call<T>(doing: string, fn: () => Promise<T>): Promise<T> {
+    return onServer(this.session, `${doing} sweep ${this.sweepId}`, fn, { sweepId: this.sweepId });
   }
 
   /** One SQL query over the dataset's views. */

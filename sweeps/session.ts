@@ -2,6 +2,7 @@
 // configuration), or — when none is configured — the local dev server, started on demand and left
 // running so its Web UI and SQLite state outlive the process.
 import { Client, Connection } from '@temporalio/client';
+import { TemporalServerError } from './server-errors.js';
 import { probeTemporal, resolveConnection, startLocalServer, type ResolveConnectionOptions } from './temporal/index.js';
 
 export interface TemporalSession {
@@ -9,7 +10,7 @@ export interface TemporalSession {
   connection: Connection;
   namespace: string;
   address: string;
-  /** Web UI root, when known (the local dev server's, or $SPIKESWEEP_UI_URL). */
+  /** Web UI root, when known: $SPIKESWEEP_UI_URL (a configured server's UI), else the local dev server's. */
   uiBase: string | null;
   /** True when no server was configured and the local dev server is used. */
   local: boolean;
@@ -28,7 +29,8 @@ export async function openSession(opts: SessionOptions): Promise<TemporalSession
   const resolved = resolveConnection(opts);
   const env = opts.env ?? process.env;
   let address: string;
-  let uiBase: string | null = env.SPIKESWEEP_UI_URL ?? null;
+  // A configured server's Web UI cannot be derived from its gRPC address (it is often another host or path).
+  let uiBase: string | null = env.SPIKESWEEP_UI_URL?.trim().replace(/\/+$/, '') || null;
   if (resolved.configured) {
     address = resolved.connectionOptions.address!;
   } else if (opts.startLocal) {
@@ -42,7 +44,9 @@ export async function openSession(opts: SessionOptions): Promise<TemporalSession
     address = LOCAL_ADDRESS;
     uiBase ??= LOCAL_UI;
   }
-  const connection = await Connection.connect({ ...resolved.connectionOptions, address } as Parameters<typeof Connection.connect>[0]);
+  const connection = await Connection.connect({ ...resolved.connectionOptions, address } as Parameters<typeof Connection.connect>[0]).catch((error: unknown) => {
+    throw new TemporalServerError(`cannot reach the Temporal server at ${address} (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+  });
   const client = new Client({ connection, namespace: resolved.namespace });
   return { client, connection, namespace: resolved.namespace, address, uiBase, local: !resolved.configured, close: () => connection.close() };
 }

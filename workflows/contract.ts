@@ -79,7 +79,8 @@ export interface RunHeartbeat {
 
 export interface SweepProgress {
   sweepId: string;
-  status: 'running' | 'cancelling' | 'cancelled' | 'completed' | 'failed';
+  /** `finalizing`: the runs are over and finalizeSweep writes runs.parquet and the manifest; `completed` and `cancelled` once it has. */
+  status: 'running' | 'cancelling' | 'finalizing' | 'cancelled' | 'completed' | 'failed';
   total: number;
   completed: number;
   failed: number;

@@ -3,7 +3,7 @@
 // sweep continues as new when its history grows, so any number of runs fits the history limits.
 // At the end (completed or cancelled) an activity writes runs.parquet and the sweep manifest.
 import {
-  CancellationScope, ContinueAsNew, continueAsNew, executeChild, isCancellation, proxyActivities, setHandler, sleep,
+  CancellationScope, ContinueAsNew, continueAsNew, executeChild, isCancellation, patched, proxyActivities, setHandler, sleep,
   upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { SweepActivities } from '../activities/sweep/index.js';
@@ -15,6 +15,12 @@ import { RunBatchWorkflow } from './run-batch.js';
 export const BATCH_RUNS = 500;
 /** How long cancelled runs may take to stop: their heartbeat timeout (1.5 s) plus a margin. */
 const RUNS_STOP_WITHIN = '3 seconds';
+/**
+ * Sweeps started from here on publish their counts as each report arrives and `finalizing` while
+ * finalizeSweep writes the dataset (so `status` is true without a worker); histories recorded
+ * before it did neither, and replay without these commands.
+ */
+const LIVE_SEARCH_ATTRIBUTES = 'live-search-attributes';
 
 const { finalizeSweep } = proxyActivities<SweepActivities>({
   startToCloseTimeout: '30 minutes',
@@ -49,6 +55,8 @@ export async function SweepWorkflow(input: SweepInput, carry: SweepCarry = { nex
   const runs = new CancellationScope();
   let cancelRequested = false;
   const cancel = () => {
+    // Once the runs are over there is nothing left to stop: the dataset is being written.
+    if (status === 'finalizing') return;
     cancelRequested = true;
     status = 'cancelling';
     runs.cancel();
@@ -58,6 +66,7 @@ export async function SweepWorkflow(input: SweepInput, carry: SweepCarry = { nex
     completed += delta.completed;
     failed += delta.failed;
     running = delta.running;
+    if (patched(LIVE_SEARCH_ATTRIBUTES)) publish();
   });
   setHandler(cancelSignal, cancel);
   setHandler(cancelUpdate, () => { cancel(); return progress(); });
@@ -92,11 +101,15 @@ export async function SweepWorkflow(input: SweepInput, carry: SweepCarry = { nex
     // after that, so a run that committed meanwhile is reported as completed, not cancelled.
     await CancellationScope.nonCancellable(() => sleep(RUNS_STOP_WITHIN));
   }
-  status = cancelRequested ? 'cancelled' : 'completed';
+  const final = cancelRequested ? 'cancelled' : 'completed';
+  // `completed` and `cancelled` promise a written dataset: until finalizeSweep returns, the sweep is finalizing.
+  status = 'finalizing';
   running = 0;
+  if (patched(LIVE_SEARCH_ATTRIBUTES)) publish();
   const outcome = await CancellationScope.nonCancellable(() =>
-    finalizeSweep({ sweepId: input.sweepId, output: input.output, name: input.name, specHash: input.specHash, total, status, plan: input.plan, backend: input.backend }));
+    finalizeSweep({ sweepId: input.sweepId, output: input.output, name: input.name, specHash: input.specHash, total, status: final, plan: input.plan, backend: input.backend }));
   // The committed runs on disk are the final word (a run may commit while a cancel is delivered).
+  status = final;
   completed = outcome.completed;
   failed = outcome.failed;
   publish();

@@ -13,9 +13,9 @@ export async function sweepCommand(file: string, options: SweepCliOptions): Prom
   let client: SweepClient | null = null;
   try {
     client = await SweepClient.connect({ logger: await createCliLogger() });
-    const sweep = await client.submit(file, { concurrency: options.concurrency, worker: !options.detach });
+    const sweep = await client.submit(file, { concurrency: options.concurrency, worker: !options.detach, output: options.out });
     const output = await sweep.output();
-    if (!options.json) process.stderr.write(`sweep ${sweep.sweepId}: ${sweep.total} runs${sweep.attached ? ' (already submitted: following it)' : ''}\n${sweep.uiUrl ? `  Web UI: ${sweep.uiUrl}\n` : ''}`);
+    if (!options.json) process.stderr.write(`sweep ${sweep.sweepId}: ${sweep.total} runs${sweep.attached ? ' (already submitted: following it)' : ''}\n  output: ${output}\n${sweep.uiUrl ? `  Web UI: ${sweep.uiUrl}\n` : ''}`);
 
     if (options.detach) {
       const line = { sweepId: sweep.sweepId, workflowId: sweep.workflowId, status: 'running', runs: { total: sweep.total, completed: 0, failed: 0 }, output, uiUrl: sweep.uiUrl };
