@@ -1,7 +1,8 @@
 // Sweeps that meet trouble, on a real dev server with real worker processes and the real compiler:
 // a native crash in every attempt of one run (the test-only fault hook), a worker SIGKILLed
-// mid-run, a cancel while runs are in flight, the dev server killed and restarted mid-sweep, and a
-// soak: two workers whose processes and runner processes are SIGKILLed at random, plus a server restart.
+// mid-run, runner processes killed from outside, a cancel while runs are in flight, the dev server
+// killed and restarted mid-sweep, and a soak: two workers whose processes and runner processes are
+// SIGKILLed at random, plus a server restart.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -242,6 +243,41 @@ describe('sweeps under faults (real dev server, worker processes)', () => {
     assert.ok(cancelledRuns >= 1 && quick >= cancelledRuns, `${cancelledRuns} in-flight runs cancelled, ${quick} processes stopped within 2 s (exits at ${stopped.map((x) => x - acceptedAt)} ms)`);
     await assertNoDuplicates(s.sweepDir);
     assert.ok(!existsSync(join(s.sweepDir, '.work')) || (await readdir(join(s.sweepDir, '.work'))).length === 0, 'work folders are cleaned up');
+  });
+
+  test('a run whose runner process is SIGKILLed from outside 4 times (as by the OOM killer) uses none of its 3 attempts and completes bit-identical', { timeout: 300_000 }, async (t) => {
+    const s = await sweepFile('oom-killed', { network: CUBA, duration: 30_000, maxConcurrent: 1, checkpointEvery: 1000, vary: { grid: [we([1.62])] }, seeds: { policy: 'list', values: [5] } });
+    const w = worker({}, 1);
+    await w.ready;
+    const sweep = spikesweep(['sweep', s.file, '--json'], cliEnv(temporal.address));
+    const step = () => {
+      try {
+        return Number(JSON.parse(readFileSync(progressFile(s, 0), 'utf8')).step);
+      } catch {
+        return -1;
+      }
+    };
+    let killedAt = -1;
+    for (let kill = 0; kill < 4; kill++) {
+      // Each kill lands after the attempt before it resumed and checkpointed further.
+      const runners = await waitFor('a runner that checkpointed past the last kill', () => {
+        const pids = step() > killedAt && !committed(s, 0) ? childPids(w.pid) : [];
+        return pids.length ? pids : null;
+      }, 120_000, 20);
+      killedAt = step();
+      for (const pid of runners) process.kill(pid, 'SIGKILL');
+    }
+    const report = reportOf(await sweep.done, 'sweep');
+    assert.deepEqual([report.status, report.runs.completed, report.runs.failed], ['completed', 1, 0]);
+    const [row] = await readRuns(s.sweepDir);
+    t.diagnostic(`attempts ${row.attempts}, lost workers ${row.lost_workers}, resumed from ${row.resumed_from_ms} ms`);
+    assert.equal(row.attempts, 1);
+    assert.ok(Number(row.lost_workers) >= 4, `lost workers ${row.lost_workers}`);
+    assert.ok(row.resumed_from_ms > 0);
+    assert.ok(w.alive(), 'the worker survived its runners');
+    const single = await singleRun(s, 0);
+    assert.equal(row.spikes_sha256, single.spikesSha256, 'spike hash of the run resumed 4 times = the uninterrupted run');
+    await assertNoDuplicates(s.sweepDir);
   });
 
   test('soak: workers and runner processes SIGKILLed at random, the server restarted once: every run once, none failed, resumed runs bit-identical', { timeout: 240_000 }, async (t) => {
