@@ -14,6 +14,8 @@ export interface RunRecord extends RunSummary {
     populations: Record<string, { size: number; spikes: number | null; meanRateHz: number | null }>;
     simulatedMs: number;
   } | null;
-  /** Wall time of the attempt that committed the run (child start-up, run, commit), ms. */
+  /** Attempts cut short by a lost worker or runner process (they use none of the run's `attempts` budget); absent in records written before it was counted. */
+  lostWorkers?: number;
+  /** Wall time of the run in the attempt that committed it (its runner round trip, run and commit; within a group, this run alone), ms. */
   attemptMs?: number;
 }

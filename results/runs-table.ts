@@ -1,6 +1,7 @@
-// runs.parquet: one row per run — index, every varied parameter, seed, backend, status, attempts,
-// resumed-from time, phase timings, spike counts, mean rates and the CV of inter-spike intervals
-// per population — built with DuckDB from the runs' records and the spike dataset.
+// runs.parquet: one row per run — index, every varied parameter, seed, backend, status, attempts
+// (those the run's own failures used) and lost workers, resumed-from time, phase timings, spike
+// counts, mean rates and the CV of inter-spike intervals per population — built with DuckDB from
+// the runs' records and the spike dataset.
 import { existsSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import type { RunRecord } from './run-record.js';
 import { sqlColumn, sqlString } from './sql.js';
 
 /** The columns every row has, whatever the plan and the network. */
-export const RUN_COLUMNS = ['run', 'seed', 'backend', 'status', 'attempts', 'resumed_from_ms', 'simulated_ms', 'spikes_sha256', 'error', 'attempt_ms'] as const;
+export const RUN_COLUMNS = ['run', 'seed', 'backend', 'status', 'attempts', 'lost_workers', 'resumed_from_ms', 'simulated_ms', 'spikes_sha256', 'error', 'attempt_ms'] as const;
 
 /** Per-population columns (spikes_<pop>, rate_<pop>_hz, cv_isi_<pop>) and per-phase timings (<phase>_ms). */
 const DERIVED = /^(spikes_|rate_|cv_isi_)|_ms$/;
@@ -35,7 +36,7 @@ export function runRow(index: number, record: RunRecord | null, plan: SweepPlan,
   const planned = planRun(plan, index);
   const row: Record<string, unknown> = {
     run: index, ...planned.values, seed: record?.seed ?? planned.seed, backend: record?.backend ?? backend, status: record?.status ?? 'cancelled',
-    attempts: record?.attempts ?? 0, resumed_from_ms: record?.resumedFromMs ?? 0, simulated_ms: record?.report?.simulatedMs ?? null,
+    attempts: record?.attempts ?? 0, lost_workers: record?.lostWorkers ?? 0, resumed_from_ms: record?.resumedFromMs ?? 0, simulated_ms: record?.report?.simulatedMs ?? null,
     spikes_sha256: record?.spikesSha256 ?? null, error: record?.error ?? null, attempt_ms: record?.attemptMs ?? null,
   };
   for (const [phase, ms] of Object.entries(record?.report?.timings ?? {})) row[`${phase}_ms`] = ms;

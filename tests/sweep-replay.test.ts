@@ -2,11 +2,13 @@
 // completed sweep with a run that failed natively in every attempt, and a sweep cancelled while
 // runs were in flight; each the SweepWorkflow and its RunBatchWorkflow child) replay against
 // today's workflows (Worker.runReplayHistories) without nondeterminism errors. A change to the
-// workflows that would break running sweeps fails here.
+// workflows that would break running sweeps fails here. The `replay-*` histories were recorded
+// before run groups (one activity per run; the batch workflow's `run-groups` patch keeps them
+// replaying), the `replay-groups-*` ones with run groups.
 //
-// Re-record (after an intended, versioned change) with
+// Record the run-group histories again (after an intended, versioned change) with
 //   SPIKESWEEP_RECORD_HISTORIES=1 node scripts/test.js sweep-replay
-// which runs the two sweeps on a test dev server and rewrites the fixtures.
+// which runs the two sweeps on a test dev server and rewrites their fixtures (older ones stay).
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -42,14 +44,14 @@ async function record(): Promise<void> {
     const network = await writeSmallNetwork(dir);
     const weights = (values: number[]) => ({ name: 'we', paths: ['projections.exc_exc.connector.weights', 'projections.exc_inh.connector.weights'], values });
     // A completed sweep: 4 runs, run 2 crashes natively in every attempt (failed after 3).
-    const completedFile = await writeSweepFile(dir, 'replay-completed', {
-      name: 'replay-completed', network, duration: 200, output, maxConcurrent: 2, vary: { grid: [weights([1.2, 2.0])] }, seeds: { policy: 'sequential', base: 0, count: 2 },
+    const completedFile = await writeSweepFile(dir, 'replay-groups-completed', {
+      name: 'replay-groups-completed', network, duration: 200, output, maxConcurrent: 2, vary: { grid: [weights([1.2, 2.0])] }, seeds: { policy: 'sequential', base: 0, count: 2 },
     });
     const done = await spikesweep(['sweep', completedFile, '--json'], cliEnv(temporal.address)).done;
     assert.equal((done.json as { status?: string } | null)?.status, 'completed', done.stderr);
     // A sweep cancelled while its runs are in flight.
-    const cancelFile = await writeSweepFile(dir, 'replay-cancelled', {
-      name: 'replay-cancelled', network: CUBA, duration: 100_000, output, maxConcurrent: 2, checkpointEvery: 5000, vary: { grid: [weights([1.2, 1.62, 2.0])] }, seeds: { policy: 'list', values: [1] },
+    const cancelFile = await writeSweepFile(dir, 'replay-groups-cancelled', {
+      name: 'replay-groups-cancelled', network: CUBA, duration: 100_000, output, maxConcurrent: 2, checkpointEvery: 5000, vary: { grid: [weights([1.2, 1.62, 2.0])] }, seeds: { policy: 'list', values: [1] },
     });
     const cancelSpec = loadSweepSpec(cancelFile);
     const cancelId = sweepIdOf(cancelSpec.name, cancelSpec.specHash);
@@ -60,7 +62,6 @@ async function record(): Promise<void> {
     await following.done;
 
     const { client } = await temporal.client();
-    await rm(HISTORIES, { recursive: true, force: true });
     await mkdir(HISTORIES, { recursive: true });
     for (const file of [completedFile, cancelFile]) {
       const spec = loadSweepSpec(file);
@@ -90,6 +91,10 @@ describe('replaying recorded sweep histories', () => {
     assert.ok(ids.filter((id) => id.includes('/runs-')).length >= 2, `recorded batch histories: ${ids.join(', ')}`);
 
     const histories = files.map((file) => ({ workflowId: workflowIdOfFile(file), history: JSON.parse(readFileSync(join(HISTORIES, file), 'utf8')) }));
+    // Both generations of the batch workflow are covered: one activity per run, and run groups.
+    const activityTypes = new Set(histories.flatMap(({ history }) =>
+      (history.events as { activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }[]).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)));
+    assert.ok(activityTypes.has('runSimulation') && activityTypes.has('runGroup'), `activities in the recorded histories: ${[...activityTypes].filter(Boolean).join(', ')}`);
     for (const { workflowId, history } of histories) {
       const types = new Set((history.events as { eventType: string }[]).map((e) => e.eventType));
       assert.ok(types.has('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED'), `${workflowId} is a finished history`);

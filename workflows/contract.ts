@@ -68,8 +68,29 @@ export interface RunSummary {
   error: string | null;
 }
 
+/** Attempts a run may fail by itself (an error or a native crash) before it is recorded failed; a lost worker uses none. */
+export const RUN_ATTEMPTS = 3;
+
+/** A run group: the contiguous runs [from, to) of a sweep, run one after another by one activity. */
+export interface GroupInput {
+  sweep: SweepInput;
+  from: number;
+  to: number;
+}
+
+/** What a group reports back: counts, and the wall time per run it ran (sizes the next groups). */
+export interface GroupResult {
+  completed: number;
+  failed: number;
+  /** Runs this attempt ran (committed runs skipped on a retry are not counted), and their mean wall time. */
+  ran: number;
+  msPerRun: number;
+}
+
 /** What an attempt heartbeats: enough for the next attempt to resume. */
 export interface RunHeartbeat {
+  /** The run in progress (a group's heartbeats name the run they are about); absent in histories recorded before run groups. */
+  runIndex?: number;
   stepsDone: number;
   totalSteps: number;
   /** Output directory holding the latest complete checkpoint (progress.json), or null. */

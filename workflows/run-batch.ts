@@ -1,22 +1,40 @@
-// RunBatchWorkflow: runs a contiguous range of a sweep's runs with bounded concurrency (the batch
-// sample's sliding window), reports finished runs to its sweep in chunks, and returns counts.
-// Runs are identified by (sweep, index), so a retried or re-submitted batch never repeats a
-// committed run: the run activity returns the committed result.
-import { ActivityFailure, CancellationScope, condition, getExternalWorkflowHandle, isCancellation, proxyActivities } from '@temporalio/workflow';
+// RunBatchWorkflow: runs a contiguous range of a sweep's runs with bounded concurrency (a sliding
+// window of at most maxConcurrent activities), reports finished runs to its sweep in chunks, and
+// returns counts. Runs go out in groups (one `runGroup` activity runs a contiguous range): the
+// first groups hold one run each, later ones are sized from the wall time per run the finished
+// groups report, aiming at GROUP_TARGET_MS per activity. Runs are identified by (sweep, index), so
+// a retried or re-submitted group never repeats a committed run.
+import { ActivityFailure, CancellationScope, condition, getExternalWorkflowHandle, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
 import type { SweepActivities } from '../activities/sweep/index.js';
-import { runsFinishedSignal, type RunSummary, type SweepInput } from './contract.js';
-import { planRun } from './plan/expand.js';
+import { RUN_ATTEMPTS, runsFinishedSignal, type RunSummary, type SweepInput } from './contract.js';
+import { runInputOf } from './run-input.js';
 
-export const MAX_ATTEMPTS = 3;
 /** Report to the sweep after this many finished runs (or at the end): bounded signals per batch. */
 const REPORT_EVERY = 25;
+/**
+ * Wall time a group aims at: long enough that an activity's fixed costs (scheduling, pick-up, a
+ * history event or six) vanish beside it, short enough that progress and load balance stay fine.
+ * A run longer than this is a group of its own.
+ */
+export const GROUP_TARGET_MS = 10_000;
+/** Batches that began before run groups keep running one activity per run (their replay needs it). */
+const RUN_GROUPS_PATCH = 'run-groups';
 
-const { runSimulation } = proxyActivities<SweepActivities>({
+const { runGroup } = proxyActivities<SweepActivities>({
   startToCloseTimeout: '24 hours',
   // Short: a dead worker is noticed in seconds, and cancellation reaches a run within ~2 s
   // (heartbeats are throttled to 0.8 × this timeout: every 1.2 s).
   heartbeatTimeout: '1500 milliseconds',
-  retry: { maximumAttempts: MAX_ATTEMPTS, initialInterval: '1 second', nonRetryableErrorTypes: ['InvalidRunInput'] },
+  // No attempt limit: a lost worker is retried with backoff for as long as the sweep lives. A run
+  // that fails by itself uses its own budget of RUN_ATTEMPTS, counted and recorded by the activity.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+// Batches recorded before run groups: one activity per run, 3 attempts whatever the cause.
+const { runSimulation } = proxyActivities<SweepActivities>({
+  startToCloseTimeout: '24 hours',
+  heartbeatTimeout: '1500 milliseconds',
+  retry: { maximumAttempts: RUN_ATTEMPTS, initialInterval: '1 second', nonRetryableErrorTypes: ['InvalidRunInput'] },
 });
 
 const { recordRunOutcome } = proxyActivities<SweepActivities>({
@@ -39,37 +57,65 @@ export interface BatchResult {
 }
 
 export async function RunBatchWorkflow({ sweep, from, to, sweepWorkflowId }: BatchInput): Promise<BatchResult> {
+  const grouped = patched(RUN_GROUPS_PATCH);
   const parent = getExternalWorkflowHandle(sweepWorkflowId);
   const result: BatchResult = { completed: 0, failed: 0, cancelled: 0 };
   let unreported = { completed: 0, failed: 0 };
   let inFlight = 0;
+  let runsInFlight = 0;
   const report = async () => {
     if (unreported.completed + unreported.failed === 0) return;
     const delta = unreported;
     unreported = { completed: 0, failed: 0 };
-    await parent.signal(runsFinishedSignal, { ...delta, running: inFlight });
+    await parent.signal(runsFinishedSignal, { ...delta, running: runsInFlight });
+  };
+  const finished = (completed: number, failed: number) => {
+    result.completed += completed;
+    unreported.completed += completed;
+    result.failed += failed;
+    unreported.failed += failed;
   };
 
-  const runOne = async (index: number): Promise<void> => {
-    const planned = planRun(sweep.plan, index);
+  let measuredMs = 0;
+  let measuredRuns = 0;
+  /** Runs in the next group: one until a group has reported its time per run, then GROUP_TARGET_MS' worth, capped so that every slot still gets a share of what is left. */
+  const groupSize = (remaining: number): number => {
+    if (!grouped || measuredRuns === 0) return 1;
+    const byTime = Math.floor(GROUP_TARGET_MS / Math.max(1, measuredMs / measuredRuns));
+    const share = Math.ceil(remaining / (2 * sweep.maxConcurrent));
+    return Math.max(1, Math.min(byTime, share));
+  };
+
+  const runRange = async (start: number, end: number): Promise<void> => {
+    try {
+      const r = await runGroup({ sweep, from: start, to: end });
+      finished(r.completed, r.failed);
+      measuredMs += r.msPerRun * r.ran;
+      measuredRuns += r.ran;
+    } catch (err) {
+      if (!isCancellation(err)) throw err;
+      // Runs of the group that committed before the cancel are counted from disk by finalizeSweep.
+      result.cancelled += end - start;
+    }
+  };
+
+  const runSingle = async (index: number): Promise<void> => {
+    const input = runInputOf(sweep, index);
     let summary: RunSummary;
     try {
-      summary = await runSimulation({
-        sweepId: sweep.sweepId, output: sweep.output, runIndex: index, values: planned.values, params: planned.params, seed: planned.seed,
-        network: sweep.network, protocol: sweep.protocol, durationMs: sweep.durationMs, threads: sweep.threads,
-        checkpointEveryMs: sweep.checkpointEveryMs, backend: sweep.backend,
-      });
+      summary = await runSimulation(input);
     } catch (err) {
       if (isCancellation(err)) {
         result.cancelled++;
         return;
       }
       const message = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
-      summary = { runIndex: index, status: 'failed', attempts: MAX_ATTEMPTS, resumedFromMs: 0, spikesSha256: null, error: message };
+      summary = { runIndex: index, status: 'failed', attempts: RUN_ATTEMPTS, resumedFromMs: 0, spikesSha256: null, error: message };
       // Recorded even if the batch is being cancelled: the sweep's results must say why.
-      await CancellationScope.nonCancellable(() => recordRunOutcome({ sweepId: sweep.sweepId, output: sweep.output, summary, values: planned.values, seed: planned.seed }));
+      await CancellationScope.nonCancellable(() => recordRunOutcome({ sweepId: sweep.sweepId, output: sweep.output, summary, values: input.values, seed: input.seed }));
     }
-    if (summary.status === 'completed') { result.completed++; unreported.completed++; } else { result.failed++; unreported.failed++; }
+    if (summary.status === 'completed') finished(1, 0);
+    else finished(0, 1);
   };
 
   let next = from;
@@ -77,9 +123,13 @@ export async function RunBatchWorkflow({ sweep, from, to, sweepWorkflowId }: Bat
   try {
     while (next < to) {
       await condition(() => inFlight < sweep.maxConcurrent);
-      const index = next++;
+      const start = next;
+      const end = Math.min(to, start + groupSize(to - start));
+      next = end;
       inFlight++;
-      work.push(runOne(index).finally(() => { inFlight--; }));
+      runsInFlight += end - start;
+      const running = grouped ? runRange(start, end) : runSingle(start);
+      work.push(running.finally(() => { inFlight--; runsInFlight -= end - start; }));
       if (unreported.completed + unreported.failed >= REPORT_EVERY) await report();
     }
     await Promise.all(work);

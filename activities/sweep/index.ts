@@ -1,5 +1,6 @@
 // The activities of a sweep, created with the worker's settings (the SDK's factory pattern).
 import { createFinalizeActivity } from './finalize.js';
+import { createGroupActivity } from './group.js';
 import { createRecordOutcomeActivity, createRunActivity, type RunSettings } from './run.js';
 
 export type { RunSettings } from './run.js';
@@ -7,6 +8,7 @@ export { closeRunners } from './runner-pool.js';
 
 export function createSweepActivities(settings: RunSettings) {
   return {
+    runGroup: createGroupActivity(settings),
     runSimulation: createRunActivity(settings),
     recordRunOutcome: createRecordOutcomeActivity(),
     finalizeSweep: createFinalizeActivity(),

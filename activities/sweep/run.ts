@@ -1,6 +1,8 @@
-// The run activity: one run of a sweep, idempotent and resumable. A committed run returns its
-// recorded summary; an attempt after a failure resumes from the checkpoint its predecessor
-// heartbeated; outputs reach the dataset by rename only after the run finished.
+// One run of a sweep, idempotent and resumable, as the group activity (group.ts) and the
+// single-run activity of older histories run it. A committed run returns its recorded summary; an
+// attempt after a failure resumes from the checkpoint its predecessor heartbeated; outputs reach
+// the dataset by rename only after the run finished. The run's failure budget (budget.ts) decides
+// whether a failure is retried (the activity fails, Temporal retries it) or recorded for good.
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -8,11 +10,12 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { BACKEND_NAMES, backendFor, DEFAULT_BACKEND, isBackendName } from '../../backends/index.js';
 import { applyParameters } from '../../network/spec/paths.js';
-import type { RunHeartbeat, RunInput, RunSummary } from '../../workflows/contract.js';
-import { runSupervised } from './supervise.js';
+import { RUN_ATTEMPTS, type RunHeartbeat, type RunInput, type RunSummary } from '../../workflows/contract.js';
+import { runSupervised, type RunOutcome } from './supervise.js';
 import type { RunJob } from './runner-protocol.js';
 import type { Phase } from '../../network/experiment/index.js';
 import { runPaths, type RunPaths, type RunRecord } from '../../results/index.js';
+import { failAttempt, startAttempt, type RunBudget } from './budget.js';
 import { readRecord, writeRecord } from './summary.js';
 
 export interface RunSettings {
@@ -40,54 +43,82 @@ async function commit(paths: RunPaths, outDir: string): Promise<void> {
   }
 }
 
+/** The job of this attempt: a resume from the heartbeated checkpoint, a fresh run, or why the input is bad. */
+async function jobFor(input: RunInput, settings: RunSettings, outDir: string, resume: boolean): Promise<RunJob | string> {
+  const common = { cacheDir: settings.cacheDir, env: faultEnv(input.runIndex) };
+  if (resume) return { kind: 'resume', outDir, durationMs: input.durationMs, ...common };
+  const backend = input.backend ?? DEFAULT_BACKEND;
+  if (!isBackendName(backend)) return `this worker has no ${backend} backend (it has ${BACKEND_NAMES.join(', ')})`;
+  let spec;
+  try {
+    spec = applyParameters(input.network, input.params);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  await rm(outDir, { recursive: true, force: true });
+  // Spikes do not depend on the thread count, so a one-thread backend may run a many-thread worker's runs.
+  const threads = Math.min(settings.threads ?? input.threads, backendFor(backend).maxThreads);
+  return {
+    kind: 'run', spec, protocol: input.protocol as Phase[] | null, seed: input.seed, threads, backend, durationMs: input.durationMs,
+    checkpointEveryMs: input.checkpointEveryMs, outDir, runId: `run-${input.runIndex}`, ...common,
+  };
+}
+
+/** Records the run failed for good (its work folder, with any partial rows, goes). */
+async function recordFailure(input: RunInput, paths: RunPaths, budget: RunBudget, message: string): Promise<RunSummary> {
+  const record: RunRecord = {
+    runIndex: input.runIndex, status: 'failed', attempts: budget.failures, lostWorkers: budget.lostWorkers, resumedFromMs: 0,
+    spikesSha256: null, error: message, values: input.values, seed: input.seed, report: null,
+  };
+  await writeRecord(paths.summary, record);
+  await rm(paths.work, { recursive: true, force: true });
+  return summaryOf(record);
+}
+
+/**
+ * Runs one run to its verdict: its summary (completed, or failed for good), or a retryable
+ * failure thrown for Temporal to retry — a lost runner (no budget used) or a failure within budget.
+ * `previous` is the last heartbeat of an interrupted attempt at this run.
+ */
+export async function runOne(input: RunInput, settings: RunSettings, previous: RunHeartbeat | undefined): Promise<{ summary: RunSummary; ran: boolean }> {
+  const started = performance.now();
+  const paths = runPaths(input.output, input.sweepId, input.runIndex);
+  const committed = await readRecord(paths.summary);
+  if (committed) return { summary: summaryOf(committed), ran: false };
+
+  await mkdir(paths.work, { recursive: true });
+  const budget = await startAttempt(paths.work);
+  const dt = input.network.dt;
+  const outDir = join(paths.work, 'out');
+  const resume = !!previous?.checkpointDir && existsSync(join(outDir, 'progress.json'));
+  const job = await jobFor(input, settings, outDir, resume);
+  const outcome: RunOutcome = typeof job === 'string' ? { kind: 'invalid', message: job } : await runSupervised(job, input.runIndex, Math.round(input.durationMs / dt));
+  if (outcome.kind === 'invalid') return { summary: await recordFailure(input, paths, { ...budget, failures: budget.failures + 1 }, outcome.message), ran: true };
+  // A lost runner leaves the attempt's start mark: the next attempt counts it as a lost worker.
+  if (outcome.kind === 'lost') throw ApplicationFailure.retryable(outcome.message, 'WorkerLost');
+  if (outcome.kind === 'failed') {
+    const spent = await failAttempt(paths.work, budget);
+    if (spent.failures >= RUN_ATTEMPTS) return { summary: await recordFailure(input, paths, spent, outcome.message), ran: true };
+    throw ApplicationFailure.retryable(outcome.message, 'RunFailed');
+  }
+  const report = outcome.report;
+  await commit(paths, outDir);
+  const record: RunRecord = {
+    runIndex: input.runIndex, status: 'completed', attempts: budget.failures + 1, lostWorkers: budget.lostWorkers,
+    resumedFromMs: resume ? (previous?.checkpointStep ?? 0) * dt : 0,
+    spikesSha256: report.spikesSha256, error: null, values: input.values, seed: input.seed, backend: report.backend,
+    report: { timings: { ...report.timings }, populations: report.populations, simulatedMs: report.simulatedMs },
+    attemptMs: performance.now() - started,
+  };
+  await writeRecord(paths.summary, record);
+  await rm(paths.work, { recursive: true, force: true });
+  return { summary: summaryOf(record), ran: true };
+}
+
+/** The single-run activity that batch workflows recorded before run groups schedule (tests/fixtures/histories). */
 export function createRunActivity(settings: RunSettings) {
   return async function runSimulation(input: RunInput): Promise<RunSummary> {
-    const started = performance.now();
-    const { info } = Context.current();
-    const paths = runPaths(input.output, input.sweepId, input.runIndex);
-    const committed = await readRecord(paths.summary);
-    if (committed) return summaryOf(committed);
-
-    const dt = input.network.dt;
-    const totalSteps = Math.round(input.durationMs / dt);
-    const outDir = join(paths.work, 'out');
-    const previous = info.heartbeatDetails as RunHeartbeat | undefined;
-    const resume = !!previous?.checkpointDir && existsSync(join(outDir, 'progress.json'));
-    const backend = input.backend ?? DEFAULT_BACKEND;
-    if (!isBackendName(backend))
-      throw ApplicationFailure.nonRetryable(`this worker has no ${backend} backend (it has ${BACKEND_NAMES.join(', ')})`, 'InvalidRunInput');
-    // Spikes do not depend on the thread count, so a one-thread backend may run a many-thread worker's runs.
-    const threads = Math.min(settings.threads ?? input.threads, backendFor(backend).maxThreads);
-    const common = { cacheDir: settings.cacheDir, env: faultEnv(input.runIndex) };
-    let job: RunJob;
-    if (resume) {
-      job = { kind: 'resume', outDir, durationMs: input.durationMs, ...common };
-    } else {
-      let spec;
-      try {
-        spec = applyParameters(input.network, input.params);
-      } catch (e) {
-        throw ApplicationFailure.nonRetryable((e as Error).message, 'InvalidRunInput');
-      }
-      await rm(paths.work, { recursive: true, force: true });
-      await mkdir(paths.work, { recursive: true });
-      job = {
-        kind: 'run', spec, protocol: input.protocol as Phase[] | null, seed: input.seed, threads, backend, durationMs: input.durationMs,
-        checkpointEveryMs: input.checkpointEveryMs, outDir, runId: `run-${input.runIndex}`, ...common,
-      };
-    }
-    const report = await runSupervised(job, totalSteps);
-    await commit(paths, outDir);
-    const record: RunRecord = {
-      runIndex: input.runIndex, status: 'completed', attempts: info.attempt,
-      resumedFromMs: resume ? (previous?.checkpointStep ?? 0) * dt : 0,
-      spikesSha256: report.spikesSha256, error: null, values: input.values, seed: input.seed, backend: report.backend,
-      report: { timings: { ...report.timings }, populations: report.populations, simulatedMs: report.simulatedMs },
-      attemptMs: performance.now() - started,
-    };
-    await writeRecord(paths.summary, record);
-    await rm(paths.work, { recursive: true, force: true });
-    return summaryOf(record);
+    return (await runOne(input, settings, Context.current().info.heartbeatDetails as RunHeartbeat | undefined)).summary;
   };
 }
 

@@ -32,7 +32,12 @@ export function closeRunners(): void {
   for (const child of idle.splice(0)) child.disconnect();
 }
 
-export class RunnerCrashed extends Error {}
+/** The runner process died during a job: by a signal (`signal`) or with an exit status. */
+export class RunnerCrashed extends Error {
+  constructor(readonly signal: NodeJS.Signals | null, code: number | null) {
+    super(`the simulation process ${signal ? `was killed by ${signal}` : `exited with status ${code}`}`);
+  }
+}
 
 /** Runs one job in a runner process; rejects with RunnerCrashed if the process dies, with the signal's reason if cancelled. */
 export function runInRunner(job: RunJob, signal: AbortSignal): Promise<RunnerReply> {
@@ -52,7 +57,7 @@ export function runInRunner(job: RunJob, signal: AbortSignal): Promise<RunnerRep
     };
     const onExit = (code: number | null, sig: NodeJS.Signals | null) => {
       cleanup();
-      reject(new RunnerCrashed(`the simulation process ${sig ? `was killed by ${sig}` : `exited with status ${code}`}`));
+      reject(new RunnerCrashed(sig, code));
     };
     const onAbort = () => {
       cleanup();

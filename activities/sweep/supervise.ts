@@ -1,16 +1,28 @@
-// Supervises one run in a runner process: heartbeats carrying the latest committed checkpoint
-// while it runs, cancellation (the process is killed at once), and the mapping of outcomes to
-// Temporal failures — bad input is not retried, a crash or other failure is.
+// Supervises one run in a runner process: heartbeats naming the run and its latest committed
+// checkpoint while it runs, cancellation (the process is killed at once), and what the outcome
+// means for the run's failure budget (budget.ts): bad input fails it at once, an error or a native
+// crash uses one attempt, a runner killed from outside (OOM killer, node drain) uses none.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { RunReport } from '../../engine/index.js';
 import type { RunHeartbeat } from '../../workflows/contract.js';
 import { RunnerCrashed, runInRunner } from './runner-pool.js';
 import type { RunJob } from './runner-protocol.js';
 
 const HEARTBEAT_MS = 250;
+
+/** Signals that come from outside the run (the kernel's OOM killer, a drain, an operator), not from its own code. */
+const EXTERNAL_SIGNALS: ReadonlySet<string> = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP']);
+
+export type RunOutcome =
+  | { kind: 'done'; report: RunReport }
+  /** The run's input is bad: retrying cannot help. */
+  | { kind: 'invalid'; message: string }
+  /** The run failed by itself: an error, or its process crashed (SIGSEGV, SIGABRT, …). */
+  | { kind: 'failed'; message: string }
+  /** Its process was killed from outside: not the run's fault. */
+  | { kind: 'lost'; message: string };
 
 async function checkpointStep(outDir: string): Promise<number | null> {
   try {
@@ -20,21 +32,21 @@ async function checkpointStep(outDir: string): Promise<number | null> {
   }
 }
 
-export async function runSupervised(job: RunJob, totalSteps: number): Promise<RunReport> {
+/** Runs a job; rejects only when the activity is cancelled. */
+export async function runSupervised(job: RunJob, runIndex: number, totalSteps: number): Promise<RunOutcome> {
   const ctx = Context.current();
   const beat = setInterval(async () => {
     const step = await checkpointStep(job.outDir);
-    const details: RunHeartbeat = { stepsDone: step ?? 0, totalSteps, checkpointDir: step === null ? null : job.outDir, checkpointStep: step ?? 0 };
+    const details: RunHeartbeat = { runIndex, stepsDone: step ?? 0, totalSteps, checkpointDir: step === null ? null : job.outDir, checkpointStep: step ?? 0 };
     ctx.heartbeat(details);
   }, HEARTBEAT_MS);
   try {
     const reply = await runInRunner(job, ctx.cancellationSignal);
-    if (reply.kind === 'done') return reply.report;
-    if (reply.error.exitCode === 2) throw ApplicationFailure.nonRetryable(reply.error.message, 'InvalidRunInput');
-    throw ApplicationFailure.retryable(reply.error.message, 'RunFailed');
+    if (reply.kind === 'done') return { kind: 'done', report: reply.report };
+    return { kind: reply.error.exitCode === 2 ? 'invalid' : 'failed', message: reply.error.message };
   } catch (error) {
-    if (error instanceof RunnerCrashed) throw ApplicationFailure.retryable(error.message, 'SimulationCrashed');
-    throw error;
+    if (!(error instanceof RunnerCrashed)) throw error;
+    return { kind: error.signal && EXTERNAL_SIGNALS.has(error.signal) ? 'lost' : 'failed', message: error.message };
   } finally {
     clearInterval(beat);
   }

@@ -198,14 +198,14 @@ export interface PendingRun {
   activityId: string;
   attempt: number;
   /** The last heartbeat's details that reached the server (RunHeartbeat), or null. */
-  details: { stepsDone: number; totalSteps: number; checkpointDir: string | null; checkpointStep: number } | null;
+  details: { runIndex?: number; stepsDone: number; totalSteps: number; checkpointDir: string | null; checkpointStep: number } | null;
 }
 
-/** The run activities a batch workflow has pending, with the heartbeat details the server holds. */
+/** The run (and run group) activities a batch workflow has pending, with the heartbeat details the server holds. */
 export async function pendingRuns(client: Client, batchWorkflowId: string): Promise<PendingRun[]> {
   const description = await client.workflow.getHandle(batchWorkflowId).describe();
   return (description.raw.pendingActivities ?? [])
-    .filter((a) => a.activityType?.name === 'runSimulation')
+    .filter((a) => a.activityType?.name === 'runGroup' || a.activityType?.name === 'runSimulation')
     .map((a) => {
       const payload = a.heartbeatDetails?.payloads?.[0];
       return { activityId: String(a.activityId), attempt: Number(a.attempt ?? 1), details: payload ? defaultPayloadConverter.fromPayload(payload) : null };
