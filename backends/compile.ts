@@ -1,5 +1,5 @@
 // The pipeline from a validated NetworkSpec to a running native simulation on one backend:
-// checks against the backend → IR (structure hash) → the backend's source → compile cache →
+// IR (structure hash) → checks against the backend → the backend's source → compile cache →
 // kernel library → simulation built from the spec's values. Shared by the engine and the Network API.
 import { loadKernel, type Kernel, type Sim } from '../native/index.js';
 import { buildIR, type NetworkIR } from '../network/ir/ir.js';
@@ -29,10 +29,10 @@ export interface CompiledNetwork {
 
 export async function compileNetwork(spec: NetworkSpec, opts: CompileNetworkOptions = {}): Promise<CompiledNetwork> {
   const backend = backendFor(opts.backend);
-  const issues = checkSpecForBackend(spec, backend);
-  if (issues.length) throw new SpecError(opts.file ?? `network '${spec.name}'`, issues);
   const started = performance.now();
   const ir = buildIR(spec);
+  const issues = checkSpecForBackend(spec, backend, ir);
+  if (issues.length) throw new SpecError(opts.file ?? `network '${spec.name}'`, issues);
   const source = backend.generate(ir);
   const codegenMs = performance.now() - started;
   const compiled = await backend.compile(source, { directory: opts.directory, clean: opts.clean, flags: opts.flags ?? spec.compilerFlags });

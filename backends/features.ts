@@ -1,6 +1,6 @@
 // The features a network uses, each with the spec field that asks for it, read off its IR (what
 // the code generator will actually emit, after models are resolved).
-import { buildIR } from '../network/ir/ir.js';
+import type { NetworkIR } from '../network/ir/ir.js';
 import type { NetworkSpec } from '../network/spec/schema.js';
 import { randomSites } from './codegen/expressions.js';
 import type { Feature } from './types.js';
@@ -10,8 +10,7 @@ export interface FeatureUse {
   path: (string | number)[];
 }
 
-export function featuresUsed(spec: NetworkSpec): FeatureUse[] {
-  const ir = buildIR(spec);
+export function featuresUsed(spec: NetworkSpec, ir: NetworkIR): FeatureUse[] {
   const uses: FeatureUse[] = [];
   const use = (feature: Feature, ...path: (string | number)[]) => uses.push({ feature, path });
   if (spec.config.numThreads > 1) use('threads', 'config', 'numThreads');

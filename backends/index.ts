@@ -1,4 +1,5 @@
 // The backends a network can be compiled for, by name, and the checks of a spec against one.
+import { buildIR, type NetworkIR } from '../network/ir/ir.js';
 import type { SpecIssue } from '../network/spec/errors.js';
 import type { NetworkSpec } from '../network/spec/schema.js';
 import { featuresUsed } from './features.js';
@@ -21,8 +22,8 @@ export function backendFor(name: BackendName = DEFAULT_BACKEND): Backend {
 }
 
 /** What `spec` uses that `backend` cannot run, and flags its toolchain refuses, each at its field. */
-export function checkSpecForBackend(spec: NetworkSpec, backend: Backend): SpecIssue[] {
-  const issues: SpecIssue[] = featuresUsed(spec)
+export function checkSpecForBackend(spec: NetworkSpec, backend: Backend, ir: NetworkIR = buildIR(spec)): SpecIssue[] {
+  const issues: SpecIssue[] = featuresUsed(spec, ir)
     .filter((u) => !backend.features.has(u.feature))
     .map((u) => ({ path: u.path, message: `the ${backend.name} backend does not support ${FEATURES[u.feature]}` }));
   backend.checkFlags(spec.compilerFlags ?? []).forEach((message, k) => issues.push({ path: ['compilerFlags', k], message }));

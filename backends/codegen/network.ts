@@ -120,7 +120,7 @@ export function generateCpuSource(ir: NetworkIR, schedule: CpuSchedule): string 
   ].join('\n');
 }
 
-/** update_p<N>(s) running `range` (a schedule's wrapper) around the population's kernel over [b, e). */
+/** update_p<N>(s): the population's kernel over [b, e), placed in the schedule's loop by `wrap`; `thread` is the updating thread's index. */
 export function populationUpdate(code: NetworkCode, index: number, wrap: (body: string[]) => string[], thread: string): string[] {
   const k = code.populations[index].kernel;
   const body = [...k.locals, ...k.prepare, 'for (int64_t i = b; i < e; ++i) {', ...indent(k.step, 1), '}', ...k.spikes(thread), ...k.clear];
