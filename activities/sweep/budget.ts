@@ -3,8 +3,9 @@
 // by a lost worker. An attempt marks itself started before it runs; an attempt that finds the
 // mark of one that never reached a verdict knows that one's worker was lost (heartbeat timeout,
 // SIGKILL, node drain), which costs the run nothing.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeManifest } from '../../engine/index.js';
 
 export interface RunBudget {
   /** Attempts that failed by the run's own doing (an error, a native crash). */
@@ -26,7 +27,9 @@ async function read(work: string): Promise<RunBudget> {
   }
 }
 
-const write = (work: string, budget: RunBudget) => writeFile(budgetPath(work), JSON.stringify(budget));
+// Atomically (temp + rename, as summary.json): a worker SIGKILLed mid-write must not leave a torn
+// file that every later attempt fails to read.
+const write = (work: string, budget: RunBudget) => writeManifest(budgetPath(work), budget);
 
 /** Starts an attempt: counts a predecessor that never reached a verdict as a lost worker. The work folder must exist. */
 export async function startAttempt(work: string): Promise<RunBudget> {
