@@ -4,6 +4,7 @@
 //
 //   <output>/<sweepId>/
 //     manifest.json                    sweep manifest (finalizeSweep)
+//     network/<sha256>.json            the network spec, stored at submission (network-spec.ts)
 //     runs.parquet                     one row per run (finalizeSweep; columns: runs-table.ts)
 //     spikes/run=<i>/part-*.parquet    hive-partitioned spike rows
 //     state/run=<i>/part-*.parquet     monitored variables

@@ -11,6 +11,7 @@ import type { SweepWorkflow } from '../workflows/sweep.js';
 import type { EmbeddedWorker } from './embedded-worker.js';
 import { sweepIdFromArgument, sweepIdOf, workflowIdOf } from './ids.js';
 import { SweepHandle } from './handle.js';
+import { storeSweepNetwork } from './network-store.js';
 import { onServer } from './server-errors.js';
 import { openSession, type TemporalSession } from './session.js';
 import { loadSweepSpec, sweepSpecFromObject, type SweepDefinition, type SweepSpec } from './spec.js';
@@ -88,12 +89,14 @@ export class SweepClient {
     const sweepId = sweepIdOf(spec.name, spec.specHash);
     const workflowId = workflowIdOf(sweepId);
     const output = resolve(options.output ?? spec.output);
+    const dataset = sweepDir(output, sweepId);
+    // The spec travels as a file in the dataset folder, its hash in the input: any size fits Temporal's payload limit.
+    const networkSha256 = await storeSweepNetwork(dataset, spec.network);
     const input: SweepInput = {
-      sweepId, name: spec.name, specHash: spec.specHash, network: spec.network, protocol: spec.protocol, durationMs: spec.durationMs,
+      sweepId, name: spec.name, specHash: spec.specHash, networkSha256, protocol: spec.protocol, durationMs: spec.durationMs,
       plan: spec.plan, backend: spec.backend, threads: spec.threads, maxConcurrent: options.concurrency ?? spec.maxConcurrent, output,
       checkpointEveryMs: spec.checkpointEveryMs,
     };
-    const dataset = sweepDir(output, sweepId);
     const total = runCount(spec.plan);
     let attached = false;
     try {

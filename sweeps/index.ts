@@ -4,6 +4,7 @@
 export { SweepClient, type SubmitOptions, type SweepClientOptions } from './client.js';
 export { SweepHandle, type SweepDescription, type SweepProgress, type SweepResult, type SweepStatus } from './handle.js';
 export { SweepNotFoundError, TemporalServerError } from './server-errors.js';
+export { SweepOutputError } from './network-store.js';
 export type { PublishedProgress } from './status.js';
 export { loadSweepSpec, parseSweepSpecText, sweepSpecFromObject, type SweepDefinition, type SweepSpec } from './spec.js';
 export { sweepIdOf } from './ids.js';

@@ -25,8 +25,8 @@ export interface ServerContext {
   namespace: string;
 }
 
-/** What makes a sweep's input large, and what keeps it small. */
-const SMALLER = 'long fromSparse lists and per-neuron value arrays are what make it large: connector rules (fixedProbability, …) and distributions keep it small';
+/** What makes a sweep's input large (the network spec is a file in the output folder, never in it), and what keeps it small. */
+const SMALLER = 'explicit lists in the plan (seed lists, axis values) are what make it large: seed policies (sequential, random) and sampled parameters keep it small';
 
 /** gRPC status codes the causes below are told apart by. */
 const GRPC = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, UNAVAILABLE: 14 } as const;
@@ -49,7 +49,7 @@ export function explainServerError(error: unknown, server: ServerContext, doing:
   if (!(error instanceof ServiceError)) return error;
   const cause = (error.cause ?? {}) as GrpcCause;
   const details = cause.details ?? cause.message ?? error.message;
-  const size = sizes ? ` (${megabytes(sizes.payloadBytes)} MB, mostly the network spec)` : '';
+  const size = sizes ? ` (${megabytes(sizes.payloadBytes)} MB)` : '';
   if (cause.code === GRPC.INVALID_ARGUMENT && /blob data size exceeds limit/i.test(details)) {
     return new TemporalServerError(`${doing} failed: the sweep's input${size} is larger than ${at} accepts for one payload (its blob size limit, 2 MB by default); ${SMALLER}`, { cause: error });
   }

@@ -37,8 +37,9 @@ import type { SweepBackend, SweepInput } from '../workflows/contract.js';
 
 const WHAT = 'sweep spec';
 
-/** A loaded sweep file: the sweep workflow's input less its id, plus the monitors it asked for. */
-export interface SweepSpec extends Omit<SweepInput, 'sweepId'> {
+/** A loaded sweep file: the sweep workflow's input less its id, with the network spec itself (submission stores it and passes its hash), plus the monitors it asked for. */
+export interface SweepSpec extends Omit<SweepInput, 'sweepId' | 'network' | 'networkSha256'> {
+  network: NetworkSpec;
   /** The monitors the sweep file asked for (already merged into `network.monitors`); [] if none. */
   record: MonitorSpec[];
 }

@@ -432,6 +432,14 @@ describe('sweep submission Job', () => {
     const workers = base.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0];
     const dataMount = workers.volumeMounts.find((m: Obj) => m.name === 'results').mountPath;
     assert.ok(sweep.output.startsWith(`${dataMount}/`), `output ${sweep.output} is not on the results volume ${dataMount}`);
+    // The Job writes the network spec into the sweep's output folder: the workers' claim, read-write, at their path.
+    const claimOf = (pod: Obj, mount: Obj) => pod.volumes.find((v: Obj) => v.name === mount.name)?.persistentVolumeClaim?.claimName;
+    const workerPod = base.find((o) => o.kind === 'Deployment').spec.template.spec;
+    const jobMount = c.volumeMounts.find((m: Obj) => m.mountPath === dataMount);
+    assert.ok(jobMount && !jobMount.readOnly, `the Job mounts nothing writable at ${dataMount}`);
+    const claim = claimOf(workerPod, workers.volumeMounts.find((m: Obj) => m.name === 'results'));
+    assert.ok(claim, 'the workers mount a claim at their results path');
+    assert.equal(claimOf(job.spec.template.spec, jobMount), claim);
     assert.equal(String(sweep.threads), configOf(base)['cpu-threads']);
     const dir = mkdtempSync(join(tmpdir(), 'spikesweep-k8s-'));
     try {

@@ -2,10 +2,10 @@
 // workflow published as search attributes), while finalizeSweep writes the dataset (`finalizing`),
 // and after it (`completed`, with runs.parquet and the manifest on disk); an unknown sweep id exits
 // 2 with one sentence; `sweep --out` moves the dataset without changing the sweep id; the Web UI
-// link of a configured server comes from SPIKESWEEP_UI_URL; what the server refuses (a spec too
+// link of a configured server comes from SPIKESWEEP_UI_URL; what the server refuses (an input too
 // large for one payload, a namespace that does not exist, a server nobody listens at) is a
-// sentence naming the cause. And, with no server, how sweeps/status.ts makes one status of
-// Temporal's, the published and the live one.
+// sentence naming the cause, and so is an output folder the submitter cannot write. And, with no
+// server, how sweeps/status.ts makes one status of Temporal's, the published and the live one.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -19,7 +19,6 @@ import { loadSweepSpec } from '../sweeps/spec.js';
 import { sweepIdOf, workflowIdOf } from '../sweeps/ids.js';
 import { sweepProgressOf, type StatusSources } from '../sweeps/status.js';
 import { createWorker } from '../worker/index.js';
-import type { NetworkSpec } from '../network/spec/schema.js';
 import { progressQuery, searchAttributes, type SweepProgress } from '../workflows/contract.js';
 import { spikesweep, type CliResult } from './helpers/cli.js';
 import { cliEnv, startWorker, waitFor, writeSmallNetwork, writeSweepFile } from './helpers/sweep.js';
@@ -224,21 +223,19 @@ describe('spikesweep status', () => {
     await client.workflow.getHandle(workflowIdOf(s.sweepId)).terminate('test over');
   });
 
-  test('what the server refuses is a sentence: a spec too large for one payload, a namespace that does not exist, no server', { timeout: 120_000 }, async () => {
-    // 250,000 synapses listed one by one: about 2.5 MB of sweep input.
-    const spec = JSON.parse(readFileSync(network, 'utf8')) as NetworkSpec;
-    const n = 250_000;
-    const big: NetworkSpec = {
-      ...spec, name: 'huge',
-      projections: [...spec.projections, {
-        ...spec.projections[0], name: 'listed',
-        connector: { type: 'fromSparse', pre: Array.from({ length: n }, (_, i) => i % 80), post: Array.from({ length: n }, (_, i) => (i * 7) % 80), weights: Array(n).fill(0.5) },
-      }],
-    };
-    const bigNetwork = join(dir, 'huge.json');
-    await writeFile(bigNetwork, JSON.stringify(big));
-    const s = await sweepFile('status-too-large', { network: bigNetwork, seeds: seeds(1) });
-    assertSentence(await cli(['sweep', s.file, '--detach']), 1, /submitting sweep status-too-large-[0-9a-f]{12} failed: the sweep's input \(\d\.\d MB, mostly the network spec\) is larger than the Temporal server at \S+ accepts for one payload/);
+  test('what the server refuses is a sentence: an input too large for one payload, a namespace that does not exist, no server; an output folder the submitter cannot write', { timeout: 120_000 }, async () => {
+    // The network spec is a file in the output folder, never in the input: what can still make the
+    // input large is an explicit list in the plan, here 300,000 seeds (about 2.4 MB).
+    const listed = await sweepFile('status-too-large', { seeds: { policy: 'list', values: Array.from({ length: 300_000 }, (_, i) => 1_000_000 + i) } });
+    assertSentence(await cli(['sweep', listed.file, '--detach']), 1, /submitting sweep status-too-large-[0-9a-f]{12} failed: the sweep's input \(\d\.\d MB\) is larger than the Temporal server at \S+ accepts for one payload .*seed lists/);
+
+    // An output folder the submitter cannot write (a path below a plain file): refused before anything reaches the server.
+    const blocker = join(dir, 'not-a-folder');
+    await writeFile(blocker, '');
+    const unwritable = await sweepFile('status-unwritable', { seeds: seeds(1), output: join(blocker, 'out') });
+    assertSentence(await cli(['sweep', unwritable.file, '--detach']), 1, new RegExp(`cannot write the sweep's network spec into its output folder ${join(blocker, 'out', unwritable.sweepId).replaceAll('.', '\\.')} \\(.*ENOTDIR.*\\); the submitter must be able to write the output folder`));
+    const { client } = await temporal.client();
+    await assert.rejects(client.workflow.getHandle(workflowIdOf(unwritable.sweepId)).describe(), /not found/i, 'nothing was submitted');
 
     const small = await sweepFile('status-namespace', { seeds: seeds(1) });
     assertSentence(await cli(['sweep', small.file, '--detach'], { TEMPORAL_NAMESPACE: 'no-such-namespace' }), 1, /namespace 'no-such-namespace' does not exist on the Temporal server at \S+/);

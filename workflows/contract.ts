@@ -18,13 +18,19 @@ export function queueOf(backend: SweepBackend): QueueKind {
   return backend === 'cuda' ? 'gpu' : 'cpu';
 }
 
-/** Everything a sweep needs; small (a spec and a plan, never data). */
+/** Everything a sweep needs; small (a plan and the network spec's hash, never data). */
 export interface SweepInput {
   sweepId: string;
   name: string;
   /** SHA-256 of the canonical sweep definition (network, protocol, plan, duration, recording). */
   specHash: string;
-  network: NetworkSpec;
+  /**
+   * SHA-256 of the network spec stored in the dataset folder (results/network-spec.ts), which
+   * the activities read it from; absent in histories recorded before, which carry `network`.
+   */
+  networkSha256?: string;
+  /** The network spec inline, as histories recorded before `networkSha256` carry it. */
+  network?: NetworkSpec;
   /** Sessions/phases (network/experiment) or null for one phase of `durationMs`. */
   protocol: unknown[] | null;
   durationMs: number;
@@ -48,7 +54,9 @@ export interface RunInput {
   /** Parameter path → value, as the plan drew it (applied to the network). */
   params: Record<string, number>;
   seed: number;
-  network: NetworkSpec;
+  /** As in SweepInput: the stored spec's hash, or (recorded before it) the spec inline. */
+  networkSha256?: string;
+  network?: NetworkSpec;
   protocol: unknown[] | null;
   durationMs: number;
   threads: number;

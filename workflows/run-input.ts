@@ -8,7 +8,7 @@ export function runInputOf(sweep: SweepInput, index: number): RunInput {
   const planned = planRun(sweep.plan, index);
   return {
     sweepId: sweep.sweepId, output: sweep.output, runIndex: index, values: planned.values, params: planned.params, seed: planned.seed,
-    network: sweep.network, protocol: sweep.protocol, durationMs: sweep.durationMs, threads: sweep.threads,
+    networkSha256: sweep.networkSha256, network: sweep.network, protocol: sweep.protocol, durationMs: sweep.durationMs, threads: sweep.threads,
     checkpointEveryMs: sweep.checkpointEveryMs, backend: sweep.backend,
   };
 }

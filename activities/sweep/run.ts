@@ -14,8 +14,10 @@ import { RUN_ATTEMPTS, type RunHeartbeat, type RunInput, type RunSummary } from 
 import { runSupervised, type RunOutcome } from './supervise.js';
 import type { RunJob } from './runner-protocol.js';
 import type { Phase } from '../../network/experiment/index.js';
-import { runPaths, type RunPaths, type RunRecord } from '../../results/index.js';
+import type { NetworkSpec } from '../../network/spec/schema.js';
+import { NetworkSpecFileError, runPaths, type RunPaths, type RunRecord } from '../../results/index.js';
 import { failAttempt, startAttempt, type RunBudget } from './budget.js';
+import { networkOf } from './network.js';
 import { readRecord, writeRecord } from './summary.js';
 
 export interface RunSettings {
@@ -44,14 +46,14 @@ async function commit(paths: RunPaths, outDir: string): Promise<void> {
 }
 
 /** The job of this attempt: a resume from the heartbeated checkpoint, a fresh run, or why the input is bad. */
-async function jobFor(input: RunInput, settings: RunSettings, outDir: string, resume: boolean): Promise<RunJob | string> {
+async function jobFor(input: RunInput, network: NetworkSpec, settings: RunSettings, outDir: string, resume: boolean): Promise<RunJob | string> {
   const common = { cacheDir: settings.cacheDir, env: faultEnv(input.runIndex) };
   if (resume) return { kind: 'resume', outDir, durationMs: input.durationMs, ...common };
   const backend = input.backend ?? DEFAULT_BACKEND;
   if (!isBackendName(backend)) return `this worker has no ${backend} backend (it has ${BACKEND_NAMES.join(', ')})`;
   let spec;
   try {
-    spec = applyParameters(input.network, input.params);
+    spec = applyParameters(network, input.params);
   } catch (e) {
     return (e as Error).message;
   }
@@ -88,12 +90,19 @@ export async function runOne(input: RunInput, settings: RunSettings, previous: R
 
   await mkdir(paths.work, { recursive: true });
   const budget = await startAttempt(paths.work);
-  const dt = input.network.dt;
+  // Bad input is not retried: the run is recorded failed at once, with the reason.
+  const invalid = async (message: string) => ({ summary: await recordFailure(input, paths, { ...budget, failures: budget.failures + 1 }, message), ran: true });
+  const network = await networkOf(input).catch((e: unknown) => {
+    if (e instanceof NetworkSpecFileError) return e;
+    throw e;
+  });
+  if (network instanceof NetworkSpecFileError) return invalid(network.message);
+  const dt = network.dt;
   const outDir = join(paths.work, 'out');
   const resume = !!previous?.checkpointDir && existsSync(join(outDir, 'progress.json'));
-  const job = await jobFor(input, settings, outDir, resume);
+  const job = await jobFor(input, network, settings, outDir, resume);
   const outcome: RunOutcome = typeof job === 'string' ? { kind: 'invalid', message: job } : await runSupervised(job, input.runIndex, Math.round(input.durationMs / dt));
-  if (outcome.kind === 'invalid') return { summary: await recordFailure(input, paths, { ...budget, failures: budget.failures + 1 }, outcome.message), ran: true };
+  if (outcome.kind === 'invalid') return invalid(outcome.message);
   // A lost runner leaves the attempt's start mark: the next attempt counts it as a lost worker.
   if (outcome.kind === 'lost') throw ApplicationFailure.retryable(outcome.message, 'WorkerLost');
   if (outcome.kind === 'failed') {

@@ -2,10 +2,9 @@
 // checkpoints and resumes; engine/run/README.md lists its fields) and how JSON files of a run are
 // published: atomically, so a reader never sees half a file and a crash leaves only a dot-named
 // temp file.
-import { open, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import type { WriteResult } from '../parquet/parquet-sink.js';
-import { tempPathFor } from '../temp-path.js';
+import { writeFileAtomic } from '../atomic-write.js';
 import type { LiveRun } from './live-run.js';
 import type { RunReport } from './options.js';
 import { ms, roundTimings, timed, type StageTimings } from './timings.js';
@@ -22,18 +21,7 @@ export interface HostInfo {
 }
 
 export async function writeManifest(path: string, manifest: object): Promise<void> {
-  const temp = tempPathFor(path);
-  const file = await open(temp, 'wx');
-  try {
-    await file.writeFile(`${JSON.stringify(manifest, null, 2)}\n`);
-    await file.sync(); // the bytes are on disk before the name points at them
-    await file.close();
-    await rename(temp, path);
-  } catch (error) {
-    await file.close().catch(() => {});
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 export function describeHost(): HostInfo {
