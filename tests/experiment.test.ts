@@ -266,6 +266,14 @@ protocol:
     }
   });
 
+  test('a JSON experiment is read as JSON, and its errors still name the line', () => {
+    const text = JSON.stringify(parse(BASE.replace('exc: { params: { neuron_model: lif } }', 'exc: { params: { neuron_model: lifx } }')), null, 2);
+    const e = specError(() => parseExperimentText(text, 'exp.json'));
+    const issue = issueAt(e, 'layers.exc.params.neuron_model');
+    assert.match(issue.message, /unknown neuron model 'lifx'/);
+    assert.equal(issue.line, text.split('\n').findIndex((l) => l.includes('"lifx"')) + 1, e.message);
+  });
+
   test('an inherited mistake is reported once, at its definition, naming every item it reaches', async () => {
     const { readFile } = await import('node:fs/promises');
     const text = (await readFile(EXAMPLE, 'utf8')).replace('params: { type: fixedProbability, probability: 0.08,', 'params: { type: fixedProbability, probability: 1.08,');

@@ -1,6 +1,6 @@
 // YAML text → plain data plus a locator from field paths to lines, shared by every loader that
 // reports located errors (network specs, experiments, parameter trees).
-import { LineCounter, parseDocument, isNode, isScalar } from 'yaml';
+import { LineCounter, parseDocument, isNode, isScalar, type Document } from 'yaml';
 import { SpecError } from './errors.js';
 
 // Maps a field path (and, inside a text field such as equations, a line of that text) to its
@@ -12,8 +12,37 @@ export interface LocatedYaml {
   locate: Locator;
 }
 
-/** Parses YAML (or JSON) text; syntax errors throw a SpecError with their line. */
+interface ParsedDocument {
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+}
+
+/**
+ * Parses YAML (or JSON) text; syntax errors throw a SpecError with their line. JSON text is read
+ * with JSON.parse and its YAML document (which keeps every node's position, ~100× slower: 9 s for
+ * a 3.8 MB spec of listed synapses) is only built when an error needs a line.
+ */
 export function parseYamlText(text: string, file: string, what?: string): LocatedYaml {
+  const json = parseJson(text);
+  if (json !== undefined) {
+    let parsed: ParsedDocument | undefined;
+    return { data: json.value, locate: (path, fieldLine) => locateIn((parsed ??= parseYaml(text, file, what)), path, fieldLine) };
+  }
+  const parsed = parseYaml(text, file, what);
+  return { data: parsed.doc.toJS(), locate: (path, fieldLine) => locateIn(parsed, path, fieldLine) };
+}
+
+/** The value of JSON text; undefined for text that is not JSON (YAML then reads it, or says why not). */
+function parseJson(text: string): { value: unknown } | undefined {
+  if (!/^\s*[[{]/.test(text)) return undefined;
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
+}
+
+function parseYaml(text: string, file: string, what?: string): ParsedDocument {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -22,18 +51,19 @@ export function parseYamlText(text: string, file: string, what?: string): Locate
       return { path: [], message: `YAML syntax: ${e.message.split('\n')[0]}`, line: pos.line, column: pos.col };
     }), what);
   }
-  const locate: Locator = (path, fieldLine) => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true);
-      if (isNode(node) && node.range) {
-        const pos = lineCounter.linePos(node.range[0]);
-        if (fieldLine === undefined || n < path.length) return { line: pos.line, column: pos.col };
-        // A block scalar (|) starts on the line after its indicator; a plain or quoted one on it.
-        const block = isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED');
-        return { line: pos.line + fieldLine - (block ? 0 : 1), column: 1 };
-      }
+  return { doc, lineCounter };
+}
+
+function locateIn({ doc, lineCounter }: ParsedDocument, path: (string | number)[], fieldLine?: number): { line: number; column: number } | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true);
+    if (isNode(node) && node.range) {
+      const pos = lineCounter.linePos(node.range[0]);
+      if (fieldLine === undefined || n < path.length) return { line: pos.line, column: pos.col };
+      // A block scalar (|) starts on the line after its indicator; a plain or quoted one on it.
+      const block = isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED');
+      return { line: pos.line + fieldLine - (block ? 0 : 1), column: 1 };
     }
-    return undefined;
-  };
-  return { data: doc.toJS(), locate };
+  }
+  return undefined;
 }
