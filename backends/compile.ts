@@ -27,20 +27,37 @@ export interface CompiledNetwork {
   timings: { codegenMs: number; compileMs: number };
 }
 
+/**
+ * Kernels this process has loaded, by backend, structure hash, flags and cache folder: a runner
+ * that runs many runs of one structure (a sweep's run group) generates and looks up its kernel
+ * once, not per run. The generated source is a function of the structure (values never reach it:
+ * see hashStructure), so a hit is the kernel a fresh compile would return. Bounded, as a process
+ * may meet many structures (a sweep over a population's size).
+ */
+const loaded = new Map<string, Omit<CompiledNetwork, 'ir' | 'cacheHit' | 'timings'>>();
+const LOADED_KERNELS = 8;
+
 export async function compileNetwork(spec: NetworkSpec, opts: CompileNetworkOptions = {}): Promise<CompiledNetwork> {
   const backend = backendFor(opts.backend);
   const started = performance.now();
   const ir = buildIR(spec);
   const issues = checkSpecForBackend(spec, backend, ir);
   if (issues.length) throw new SpecError(opts.file ?? `network '${spec.name}'`, issues);
+  const flags = opts.flags ?? spec.compilerFlags;
+  const memo = JSON.stringify([backend.name, ir.structureHash, flags ?? null, opts.directory ?? null]);
+  const hit = opts.clean ? undefined : loaded.get(memo);
+  if (hit) {
+    loaded.delete(memo);
+    loaded.set(memo, hit);
+    return { ...hit, ir, cacheHit: true, timings: { codegenMs: performance.now() - started, compileMs: 0 } };
+  }
   const source = backend.generate(ir);
   const codegenMs = performance.now() - started;
-  const compiled = await backend.compile(source, { directory: opts.directory, clean: opts.clean, flags: opts.flags ?? spec.compilerFlags });
-  const kernel = loadKernel(compiled.library);
-  return {
-    ir, backend: backend.name, kernel, library: compiled.library, key: compiled.key, cacheHit: compiled.cacheHit,
-    toolchain: compiled.toolchain, timings: { codegenMs, compileMs: compiled.compileMs },
-  };
+  const compiled = await backend.compile(source, { directory: opts.directory, clean: opts.clean, flags });
+  const kernel = { backend: backend.name, kernel: loadKernel(compiled.library), library: compiled.library, key: compiled.key, toolchain: compiled.toolchain };
+  loaded.set(memo, kernel);
+  if (loaded.size > LOADED_KERNELS) loaded.delete(loaded.keys().next().value!);
+  return { ...kernel, ir, cacheHit: compiled.cacheHit, timings: { codegenMs, compileMs: compiled.compileMs } };
 }
 
 // Builds connectivity and initial state natively, then writes the per-neuron arrays the spec gives.
