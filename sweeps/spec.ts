@@ -219,7 +219,8 @@ function buildPlan(sweep: SweepFile, network: NetworkSpec, issues: SpecIssue[]):
       const problems = checkNetworkSpec(applied);
       if (problems.length > 0) issues.push({ path: at, message: `${value}: ${problems[0].message}` });
     } catch (e) {
-      issues.push({ path: at, message: (e as Error).message.replace(/^cannot apply parameters:\n\s*/, '') });
+      if (!(e instanceof SpecError)) throw e;
+      for (const issue of e.issues) issues.push({ path: at, message: issue.message });
     }
   };
   const reserved = new Set<string>(RUN_COLUMNS);

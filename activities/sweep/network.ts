@@ -13,7 +13,10 @@ const cache = new Map<string, Promise<NetworkSpec>>();
  * The run's network spec. Throws NetworkSpecFileError (naming the file and the expected hash)
  * when the stored file is missing or is not the spec the hash names.
  */
-export async function networkOf(input: Pick<RunInput, 'sweepId' | 'output' | 'networkSha256' | 'network'>): Promise<NetworkSpec> {
+/** Where a run's network spec is: stored in the dataset folder by hash, or inline (older inputs). */
+export type NetworkSource = Pick<RunInput, 'sweepId' | 'output' | 'networkSha256' | 'network'>;
+
+export async function networkOf(input: NetworkSource): Promise<NetworkSpec> {
   const sha256 = input.networkSha256;
   if (sha256 === undefined) {
     if (!input.network) throw new Error(`run input of sweep ${input.sweepId} has neither networkSha256 nor network`);

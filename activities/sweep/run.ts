@@ -9,12 +9,10 @@ import { dirname, join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { BACKEND_NAMES, backendFor, DEFAULT_BACKEND, isBackendName } from '../../backends/index.js';
-import { applyParameters } from '../../network/spec/paths.js';
 import { RUN_ATTEMPTS, type RunHeartbeat, type RunInput, type RunSummary } from '../../workflows/contract.js';
 import { runSupervised, type RunOutcome } from './supervise.js';
 import type { RunJob } from './runner-protocol.js';
 import type { Phase } from '../../network/experiment/index.js';
-import type { NetworkSpec } from '../../network/spec/schema.js';
 import { NetworkSpecFileError, runPaths, type RunPaths, type RunRecord } from '../../results/index.js';
 import { failAttempt, startAttempt, type RunBudget } from './budget.js';
 import { networkOf } from './network.js';
@@ -46,23 +44,18 @@ async function commit(paths: RunPaths, outDir: string): Promise<void> {
 }
 
 /** The job of this attempt: a resume from the heartbeated checkpoint, a fresh run, or why the input is bad. */
-async function jobFor(input: RunInput, network: NetworkSpec, settings: RunSettings, outDir: string, resume: boolean): Promise<RunJob | string> {
+async function jobFor(input: RunInput, settings: RunSettings, outDir: string, resume: boolean): Promise<RunJob | string> {
   const common = { cacheDir: settings.cacheDir, env: faultEnv(input.runIndex) };
   if (resume) return { kind: 'resume', outDir, durationMs: input.durationMs, ...common };
   const backend = input.backend ?? DEFAULT_BACKEND;
   if (!isBackendName(backend)) return `this worker has no ${backend} backend (it has ${BACKEND_NAMES.join(', ')})`;
-  let spec;
-  try {
-    spec = applyParameters(network, input.params);
-  } catch (e) {
-    return (e as Error).message;
-  }
   await rm(outDir, { recursive: true, force: true });
   // Spikes do not depend on the thread count, so a one-thread backend may run a many-thread worker's runs.
   const threads = Math.min(settings.threads ?? input.threads, backendFor(backend).maxThreads);
+  const { sweepId, output, networkSha256, network, params } = input;
   return {
-    kind: 'run', spec, protocol: input.protocol as Phase[] | null, seed: input.seed, threads, backend, durationMs: input.durationMs,
-    checkpointEveryMs: input.checkpointEveryMs, outDir, runId: `run-${input.runIndex}`, ...common,
+    kind: 'run', network: { sweepId, output, networkSha256, network }, params, protocol: input.protocol as Phase[] | null, seed: input.seed, threads, backend,
+    durationMs: input.durationMs, checkpointEveryMs: input.checkpointEveryMs, outDir, runId: `run-${input.runIndex}`, ...common,
   };
 }
 
@@ -100,7 +93,7 @@ export async function runOne(input: RunInput, settings: RunSettings, previous: R
   const dt = network.dt;
   const outDir = join(paths.work, 'out');
   const resume = !!previous?.checkpointDir && existsSync(join(outDir, 'progress.json'));
-  const job = await jobFor(input, network, settings, outDir, resume);
+  const job = await jobFor(input, settings, outDir, resume);
   const outcome: RunOutcome = typeof job === 'string' ? { kind: 'invalid', message: job } : await runSupervised(job, input.runIndex, Math.round(input.durationMs / dt));
   if (outcome.kind === 'invalid') return invalid(outcome.message);
   // A lost runner leaves the attempt's start mark: the next attempt counts it as a lost worker.

@@ -3,6 +3,8 @@
 // this process and its current run; the worker starts another. It exits when the worker is gone.
 import pino from 'pino';
 import { classifyRunError, resumeRun, runNetwork } from '../../engine/index.js';
+import { applyParameters } from '../../network/spec/paths.js';
+import { networkOf } from './network.js';
 import type { RunJob, RunnerReply } from './runner-protocol.js';
 
 const logger = pino({ level: process.env.SPIKESWEEP_LOG_LEVEL ?? 'warn' }, pino.destination(2));
@@ -15,7 +17,7 @@ async function execute(job: RunJob): Promise<RunnerReply> {
     const report = job.kind === 'resume'
       ? await resumeRun({ outDir: job.outDir, durationMs: job.durationMs, compile, logger })
       : await runNetwork({
-        spec: job.spec, protocol: job.protocol, seed: job.seed, threads: job.threads, backend: job.backend, durationMs: job.durationMs,
+        spec: applyParameters(await networkOf(job.network), job.params), protocol: job.protocol, seed: job.seed, threads: job.threads, backend: job.backend, durationMs: job.durationMs,
         checkpointEveryMs: job.checkpointEveryMs, outDir: job.outDir, runId: job.runId, compile, logger,
       });
     return { kind: 'done', report };

@@ -1,11 +1,13 @@
-// Messages between a sweep worker and its runner processes (runner-child.ts).
+// Messages between a sweep worker and its runner processes (runner-child.ts). A run names its
+// network (the runner reads the stored spec once per process) and its parameters, so a group's
+// runs over a megabytes-large spec do not ship it to the runner one by one.
 import type { BackendName } from '../../backends/index.js';
-import type { NetworkSpec } from '../../network/spec/schema.js';
 import type { Phase } from '../../network/experiment/index.js';
 import type { ErrorKind, RunReport } from '../../engine/index.js';
+import type { NetworkSource } from './network.js';
 
 export type RunJob =
-  | { kind: 'run'; spec: NetworkSpec; protocol: Phase[] | null; seed: number; threads: number; backend: BackendName; durationMs: number; checkpointEveryMs: number; outDir: string; runId: string; cacheDir: string | null; env: Record<string, string> }
+  | { kind: 'run'; network: NetworkSource; params: Record<string, number>; protocol: Phase[] | null; seed: number; threads: number; backend: BackendName; durationMs: number; checkpointEveryMs: number; outDir: string; runId: string; cacheDir: string | null; env: Record<string, string> }
   | { kind: 'resume'; outDir: string; durationMs: number; cacheDir: string | null; env: Record<string, string> };
 
 export type RunnerReply =

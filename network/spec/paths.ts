@@ -16,6 +16,7 @@
 // replacing them by one number switches the storage to one shared value, which changes the
 // structure (a second compile). They are allowed, and reported as structural.
 import { resolveModels, neuronNames, synapseNames } from '../ir/models.js';
+import { SpecError } from './errors.js';
 import type { NetworkSpec } from './schema.js';
 
 export type ParameterTarget =
@@ -103,8 +104,8 @@ function checkValue(path: string, t: ParameterTarget, value: number): string | n
 
 /**
  * A new NetworkSpec with each path set to its value; the input is not modified (objects along the
- * changed paths are copied, everything else is shared). Throws an Error listing every bad path or
- * value.
+ * changed paths are copied, everything else is shared). Throws a SpecError listing every bad path
+ * or value.
  */
 export function applyParameters(spec: NetworkSpec, params: Record<string, number>): NetworkSpec {
   const problems: string[] = [];
@@ -116,7 +117,7 @@ export function applyParameters(spec: NetworkSpec, params: Record<string, number
     if (bad) problems.push(bad);
     else targets.push([t, value]);
   }
-  if (problems.length > 0) throw new Error(`cannot apply parameters:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0) throw new SpecError('the run\'s parameters', problems.map((message) => ({ path: [], message })), 'parameters');
 
   const out: NetworkSpec = { ...spec };
   let populations: NetworkSpec['populations'] | null = null;
