@@ -24,9 +24,13 @@ export async function writeManifest(path: string, manifest: object): Promise<voi
   await writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
+let host: HostInfo | undefined;
+
+/** The machine, read once per process: os.cpus() reads a file per core, and a runner writes a manifest per run. */
 export function describeHost(): HostInfo {
+  if (host) return host;
   const cpus = os.cpus();
-  return {
+  host = {
     hostname: os.hostname(),
     platform: os.platform(),
     arch: os.arch(),
@@ -35,6 +39,7 @@ export function describeHost(): HostInfo {
     totalMemoryBytes: os.totalmem(),
     node: process.version,
   };
+  return host;
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
