@@ -16,8 +16,11 @@ import type { BackendName, CompiledKernel, KernelBuildOptions, ToolchainInfo } f
 const run = promisify(execFile);
 
 // -O2 with loop vectorisation runs the kernels as fast as -O3 here and compiles in about half
-// the time (bench/README.md).
-export const HOST_TUNING = ['-O2', '-march=native', '-ftree-loop-vectorize', '-fvect-cost-model=dynamic'];
+// the time (bench/README.md). -fno-trapping-math lets GCC if-convert a neuron's update: it sinks
+// the arithmetic of a refractory-guarded assignment into a branch and, were FP ops allowed to
+// trap, would not speculate it back, so the loop stayed scalar ("control flow in loop"). It
+// changes no result (it enables no reassociation or contraction; no FP trap is ever unmasked).
+export const HOST_TUNING = ['-O2', '-march=native', '-ftree-loop-vectorize', '-fvect-cost-model=dynamic', '-fno-trapping-math'];
 // User flags may tune code generation, never name files or load plugins.
 const ALLOWED_FLAG = /^-(O[0-3sg]|Ofast|march=[\w.-]+|mtune=[\w.-]+|m[\w.-]+|f(?!plugin)[\w.-]+(=[\w.-]+)?|g[0-3]?|D[A-Za-z_]\w*(=\w+)?|U[A-Za-z_]\w*|W[\w.-]*)$/;
 
