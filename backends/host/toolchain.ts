@@ -5,8 +5,8 @@
 // links, and its main header is precompiled, so a new network only compiles its own code.
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildOnce, CompileError, defaultCacheDir } from '../cache.js';
@@ -103,6 +103,25 @@ export class HostToolchain {
   async compileProgram(sourcePath: string, output: string): Promise<void> {
     const args = [...this.defaultFlags, ...this.requiredFlags, ...this.includeDirs.map((d) => `-I${d}`), sourcePath, '-o', output];
     await compileStep(this.compiler, args, sourcePath, `${output}.log`, sourcePath);
+  }
+
+  /**
+   * The source lines of the loops the compiler vectorised in `source` (GCC's -fopt-info-vec-optimized),
+   * compiled with this backend's flags for `-march=<march>`: what the vectorisation guard test and
+   * the benchmarks read.
+   */
+  async vectorisedLoops(source: string, march: string): Promise<Set<number>> {
+    const dir = mkdtempSync(join(tmpdir(), 'spikesweep-vec-'));
+    try {
+      const sourcePath = join(dir, 'network.cpp');
+      writeFileSync(sourcePath, source);
+      const flags = [...this.defaultFlags.filter((f) => !f.startsWith('-march=')), `-march=${march}`, ...this.requiredFlags];
+      const { stderr } = await run(this.compiler, [...flags, ...this.includeDirs.map((d) => `-I${d}`), '-fopt-info-vec-optimized', '-c', sourcePath, '-o', join(dir, 'network.o')], { maxBuffer: 64 << 20 });
+      const lines = [...stderr.matchAll(/network\.cpp:(\d+):\d+: optimized: loop vectorized/g)].map((m) => Number(m[1]));
+      return new Set(lines);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   async compile(source: string, opts: KernelBuildOptions = {}): Promise<CompiledKernel> {
