@@ -39,7 +39,7 @@ describe('spikesweep run', () => {
     assert.equal(report.seed, 42);
     assert.equal(report.backend, 'openmp');
     assert.equal(report.simulatedMs, 200);
-    assert.deepEqual(Object.keys(report.timings).sort(), ['build', 'codegen', 'compile', 'simulate', 'write']);
+    assert.deepEqual(Object.keys(report.timings).sort(), ['build', 'checkpoint', 'codegen', 'compile', 'simulate', 'write']);
     for (const t of Object.values(report.timings)) assert.equal(typeof t, 'number');
     assert.equal(typeof report.compileCacheHit, 'boolean');
     assert.equal(report.populations.exc.size, 3200);

@@ -74,6 +74,8 @@ export interface RunTimings {
   simulate: number;
   /** Opening writers, draining monitors, hashing, writing Parquet, closing files, the manifest. */
   write: number;
+  /** Writing checkpoints and committing them (progress.json); 0 for a run without checkpoints. */
+  checkpoint: number;
 }
 // A resumed run reports the sum over its sessions (up to the checkpoint it resumed from).
 

@@ -17,7 +17,7 @@ export function runReport(live: LiveRun, total: StageTimings, spikesSha256: stri
     runId: s.runId, seed: s.seed, threads: s.threads, backend: compiled.backend,
     simulatedMs: s.totalSteps * dt,
     structureHash: compiled.ir.structureHash,
-    timings: { codegen: ms(total.codegen), compile: ms(total.compile), build: ms(total.build), simulate: ms(total.simulate), write: ms(total.write) },
+    timings: { codegen: ms(total.codegen), compile: ms(total.compile), build: ms(total.build), simulate: ms(total.simulate), write: ms(total.write), checkpoint: ms(total.checkpoint) },
     compileCacheHit: compiled.cacheHit,
     populations: populationReports(compiled.ir.populations, live.plan, live.phases, dt),
     outputs: files.layout === 'single'
