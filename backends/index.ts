@@ -2,12 +2,13 @@
 import { buildIR, type NetworkIR } from '../network/ir/ir.js';
 import type { SpecIssue } from '../network/spec/errors.js';
 import type { NetworkSpec } from '../network/spec/schema.js';
+import { cuda } from './cuda/index.js';
 import { featuresUsed } from './features.js';
 import { openmp } from './openmp/index.js';
 import { serial } from './serial/index.js';
 import { BACKEND_NAMES, FEATURES, type Backend, type BackendName } from './types.js';
 
-const BACKENDS: Record<BackendName, Backend> = { openmp, serial };
+const BACKENDS: Record<BackendName, Backend> = { openmp, serial, cuda };
 
 export const DEFAULT_BACKEND: BackendName = 'openmp';
 

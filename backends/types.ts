@@ -4,7 +4,7 @@ import type { NetworkIR } from '../network/ir/ir.js';
 import type { SpecIssue } from '../network/spec/errors.js';
 import type { NetworkSpec } from '../network/spec/schema.js';
 
-export const BACKEND_NAMES = ['openmp', 'serial'] as const;
+export const BACKEND_NAMES = ['openmp', 'serial', 'cuda'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** What a network may use that a backend may or may not run (the docs' feature matrix). */

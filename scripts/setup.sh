@@ -6,6 +6,8 @@
 #     into ~/.cache/spikesweep/bin (outside the clone, so every clone on the machine shares it)
 #   - a Python environment with pyarrow and numpy under .cache/python (tests read Parquet and .npy
 #     files back with other readers)
+#   - nvcc from NVIDIA's PyPI wheels into ~/.cache/spikesweep/cuda (scripts/install-cuda.sh): the
+#     cuda backend's compiler, and the tests' compile checks of its kernels (no GPU needed)
 # Safe to run repeatedly; it only does work that is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +28,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 bash scripts/install-temporal.sh
+bash scripts/install-cuda.sh >/dev/null
 
 if [ "${1:-}" = "--test" ]; then
   py=.cache/python/bin/python

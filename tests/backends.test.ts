@@ -60,7 +60,7 @@ describe('a backend refuses what it cannot run', () => {
   test('an unknown backend is a usage error listing the known ones', async () => {
     const { code, stderr } = await runCli(['run', join(root, 'examples/cuba.yaml'), '--backend', 'metal']);
     assert.equal(code, 2);
-    assert.match(stderr, /expected one of openmp, serial, got 'metal'/);
+    assert.match(stderr, /expected one of openmp, serial, cuda, got 'metal'/);
   });
 });
 

@@ -5,7 +5,7 @@
 // fixed order, so sums do not depend on threads), psp, synaptic equations, postsynaptic events.
 import { eventDrivenDecay, integrate, type Expr, type Statement, type SynapseModel } from '../../network/equations/index.js';
 import type { NetworkIR, PopulationIR, ProjectionIR } from '../../network/ir/ir.js';
-import { popMember, projMember, quote } from './cpp.js';
+import { indent, popMember, projMember, quote } from './cpp.js';
 import { context, emitCpp, emitStatementCpp, randomDraws, randomSites, type KernelNames } from './expressions.js';
 import { callMath, defineMath, MathBinder, type MathFunction } from './math.js';
 import { constantLocals, type CodeParts } from './population.js';
@@ -201,17 +201,22 @@ export function splitsByTarget(proj: ProjectionIR): boolean {
  */
 export type DeliverOver = (rows: string, prelude: string[]) => string[];
 
+// What a delivery reads once per step before its loops (the event's arguments name them).
+function deliveryLocals(x: Shape): string[] {
+  return [
+    'const double t = double(s) * dt; (void)t;',
+    'const uint64_t seed = this->seed; (void)seed;',
+    `const bool learning = ${x.m('learning')}[0] != 0; (void)learning;`,
+    ...sharedLocals(x),
+    ...constantLocals(x.ir),
+    `const int32_t *__restrict col = ${x.m('_col')};`,
+  ];
+}
+
 function deliver(x: Shape, event: MathFunction | null): DeliverOver | null {
   const { m, proj, pre, post } = x;
   if (!event) return null;
-  const locals = [
-    '  const double t = double(s) * dt; (void)t;',
-    '  const uint64_t seed = this->seed; (void)seed;',
-    `  const bool learning = ${m('learning')}[0] != 0; (void)learning;`,
-    ...sharedLocals(x).map((l) => `  ${l}`),
-    ...constantLocals(x.ir).map((l) => `  ${l}`),
-    `  const int32_t *__restrict col = ${m('_col')};`,
-  ];
+  const locals = indent(deliveryLocals(x), 1);
   if (proj.delays === 'synapse') {
     // Each spike adds to the ring slot of its synapse's arrival step; the slot of this step is
     // then added to the conductances and cleared.
@@ -323,7 +328,16 @@ function postEvents(x: Shape, event: MathFunction | null): string[] {
   ];
 }
 
+/** A presynaptic spike's event for a schedule that writes its own delivery loops. */
+export interface PreEvent {
+  fn: MathFunction;
+  /** Locals its arguments name (t, seed, learning, shared values, constants, col), read in deliver_j's body. */
+  locals: string[];
+}
+
 export interface ProjectionCode extends CodeParts {
+  /** The event of a presynaptic spike, when spikes do anything. */
+  preEvent: PreEvent | null;
   /** deliver_j<N>(s) over given parts of the rows, when presynaptic spikes do anything (splitsByTarget says whether rows may be split by target). */
   deliver: DeliverOver | null;
   /** The ss::RowPart of whole rows, for `deliver`. */
@@ -347,6 +361,7 @@ export function emitProjection(proj: ProjectionIR, ir: NetworkIR): ProjectionCod
     members: members(x),
     create: create(x),
     math: [...(preEvent ? defineMath(preEvent) : []), ...(postEvent ? defineMath(postEvent) : []), ...continuous.math, ...equations.math],
+    preEvent: preEvent ? { fn: preEvent, locals: deliveryLocals(x) } : null,
     deliver: deliver(x, preEvent),
     wholeRows: `{${x.m('_row_ptr')}}`,
     psp: continuous.method,

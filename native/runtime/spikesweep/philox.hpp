@@ -5,8 +5,13 @@
 #include <cmath>
 #include <cstdint>
 
+// The same code on the host and, compiled by nvcc, on the device.
 #ifndef SS_HOST_DEVICE
+#ifdef __CUDACC__
+#define SS_HOST_DEVICE __host__ __device__
+#else
 #define SS_HOST_DEVICE
+#endif
 #endif
 
 namespace ss {

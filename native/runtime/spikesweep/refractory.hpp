@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "store.hpp"
+
 namespace ss {
 
 struct Refractory {
@@ -20,7 +22,7 @@ struct Refractory {
   static constexpr int32_t kTopUpBelow = 128;
 
   int32_t *left = nullptr;                              // the store's `_refractory_left`
-  std::vector<uint8_t> steps;                           // the byte the update loop counts down
+  ArrayVector<uint8_t> steps;                           // the byte the update loop counts down
   std::vector<int32_t> extended;                        // neurons with steps parked in `left`
   std::vector<uint8_t> listed;                          // whether a neuron is in `extended`
   std::vector<std::vector<int32_t>> thread_extended;   // neurons each thread extended this step

@@ -38,7 +38,7 @@ struct Population {
   // This step's spikes as the schedule's update found them: one list per range of neurons, the
   // ranges in neuron order (one list for the whole population unless the schedule splits it).
   std::vector<std::vector<int32_t>> spike_lists;
-  std::vector<uint8_t> fire;  // scratch: spike condition per neuron this step
+  ArrayVector<uint8_t> fire;  // scratch: spike condition per neuron this step
   Refractory refractory;      // attached by models with a refractory period
 
   void init(Store &store, const std::string &name, int64_t n, int64_t history_depth, int threads) {

@@ -3,6 +3,7 @@
 // checkpoints) without knowing the model. Arrays never move once registered.
 #pragma once
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <new>
@@ -12,7 +13,30 @@
 
 #include "spikesweep_abi.h"
 
+// Where arrays live: host memory, unless the backend's runtime provides array_memory.hpp (memory
+// its kernels on another device can also reach) with the same two functions.
+#if __has_include("array_memory.hpp")
+#include "array_memory.hpp"
+#else
 namespace ss {
+inline void *array_alloc(size_t bytes, size_t alignment) { return ::operator new(bytes, std::align_val_t(alignment)); }
+inline void array_free(void *p, size_t alignment) { ::operator delete(p, std::align_val_t(alignment)); }
+}  // namespace ss
+#endif
+
+namespace ss {
+
+// Scratch vectors the kernels read (spike flags, refractory bytes) live where the arrays do.
+template <class T> struct ArrayAllocator {
+  using value_type = T;
+  ArrayAllocator() = default;
+  template <class U> ArrayAllocator(const ArrayAllocator<U> &) {}
+  T *allocate(size_t n) { return static_cast<T *>(array_alloc(std::max<size_t>(n, 1) * sizeof(T), alignof(std::max_align_t))); }
+  void deallocate(T *p, size_t) { array_free(p, alignof(std::max_align_t)); }
+  template <class U> bool operator==(const ArrayAllocator<U> &) const { return true; }
+  template <class U> bool operator!=(const ArrayAllocator<U> &) const { return false; }
+};
+template <class T> using ArrayVector = std::vector<T, ArrayAllocator<T>>;
 
 template <class T> struct DType;
 template <> struct DType<double> { static constexpr int32_t id = SS_F64; };
@@ -36,8 +60,11 @@ class Store {
     return enter<T>(std::move(name), flags, std::move(holder));
   }
 
+  // An array built elsewhere (connectivity), copied into the store's memory.
   template <class T> T *adopt(std::string name, std::vector<T> &&values, int32_t flags) {
-    return enter<T>(std::move(name), flags, std::make_unique<Holder<T>>(std::move(values)));
+    auto holder = std::make_unique<AlignedHolder<T>>(values.size(), kLineBytes, 0);
+    std::copy(values.begin(), values.end(), holder->values);
+    return enter<T>(std::move(name), flags, std::move(holder));
   }
 
   int64_t count() const { return int64_t(entries_.size()); }
@@ -68,10 +95,10 @@ class Store {
   template <class T> struct AlignedHolder : AnyHolder {
     AlignedHolder(size_t n, size_t alignment, size_t offset)
         : alignment(alignment),
-          raw(static_cast<char *>(::operator new(offset + std::max<size_t>(n, 1) * sizeof(T), std::align_val_t(alignment)))),
+          raw(static_cast<char *>(array_alloc(offset + std::max<size_t>(n, 1) * sizeof(T), alignment))),
           values(reinterpret_cast<T *>(raw + offset)),
           n(int64_t(n)) {}
-    ~AlignedHolder() override { ::operator delete(raw, std::align_val_t(alignment)); }
+    ~AlignedHolder() override { array_free(raw, alignment); }
     AlignedHolder(const AlignedHolder &) = delete;
     AlignedHolder &operator=(const AlignedHolder &) = delete;
     void *data() override { return values; }
@@ -80,12 +107,6 @@ class Store {
     char *raw;
     T *values;
     int64_t n;
-  };
-  template <class T> struct Holder : AnyHolder {
-    explicit Holder(std::vector<T> &&v) : values(std::move(v)) {}
-    void *data() override { return values.data(); }
-    int64_t length() const override { return int64_t(values.size()); }
-    std::vector<T> values;
   };
   template <class T> T *enter(std::string name, int32_t flags, std::unique_ptr<AnyHolder> holder) {
     T *data = static_cast<T *>(holder->data());

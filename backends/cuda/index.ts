@@ -1,0 +1,27 @@
+// The cuda backend: each phase of a step a kernel over neurons, targets or rows, from the same
+// model math as the CPU backends, in exact mode (the CPU's bits). Without a GPU it refuses to
+// run with one sentence, unless emulated (SPIKESWEEP_CUDA_EMULATE) for tests
+// (backends/README.md, "cuda").
+import { CompileError } from '../cache.js';
+import { FEATURES, type Backend, type Feature } from '../types.js';
+import { generateCudaSource } from './schedule.js';
+import { compileForGpu, emulated, emulation, gpuMissing } from './toolchain.js';
+
+// Not yet on the GPU: continuous transmission (its sums need a target-major walk of every
+// synapse). One host thread drives the device, so config.numThreads means nothing here.
+const MISSING: Feature[] = ['threads', 'continuousPsp'];
+
+export const cuda: Backend = {
+  name: 'cuda',
+  summary: 'NVIDIA GPU, a kernel per phase of the step, exact mode: the CPU backends\' bits',
+  features: new Set((Object.keys(FEATURES) as Feature[]).filter((f) => !MISSING.includes(f))),
+  maxThreads: 1,
+  checkFlags: (flags) => (flags.length ? [`the cuda backend takes no compiler flags (got ${flags.join(' ')})`] : []),
+  generate: generateCudaSource,
+  compile: async (source, opts) => {
+    if (emulated()) return emulation.compile(source, opts);
+    const missing = gpuMissing();
+    if (missing) throw new CompileError(missing, '');
+    return compileForGpu(source, opts);
+  },
+};
