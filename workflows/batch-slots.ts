@@ -21,29 +21,34 @@ export function batchSlots(lent: number, sweepWorkflowId: string): BatchSlots {
   let held = lent;
   /** The batch to hand slots to; undefined until the sweep names it, null when none follows. */
   let successor: string | null | undefined;
-  let sending = false;
+  /** Hand-overs not yet acknowledged by the server. */
+  let sending = 0;
+  /** Successors that closed before a hand-over reached them (they drained as well). */
+  const closed = new Set<string>();
   setHandler(slotsHandedSignal, ({ slots }) => { held += slots; });
   setHandler(successorSignal, ({ batch }) => { successor = batch; });
 
-  // One hand-over in flight at a time: the slots freed meanwhile go together in the next one.
+  const send = async (to: string, slots: number): Promise<void> => {
+    try {
+      await getExternalWorkflowHandle(to).signal(slotsHandedSignal, { slots });
+    } catch (err) {
+      held += slots;
+      // Closed: the slots wait for the batch the sweep names next. Cancelled: no batch follows.
+      if (!isCancellation(err)) closed.add(to);
+    } finally {
+      sending--;
+    }
+  };
+  // Each workflow task hands on the slots freed since the last one, without waiting for earlier
+  // hand-overs to be acknowledged: a slot idles for a workflow task of each batch, not a round trip.
   const handOn = async (inUse: () => number): Promise<void> => {
     try {
       for (;;) {
-        await condition(() => typeof successor === 'string' && held > inUse());
-        const to = successor as string;
+        await condition(() => typeof successor === 'string' && !closed.has(successor) && held > inUse());
         const slots = held - inUse();
         held -= slots;
-        sending = true;
-        try {
-          await getExternalWorkflowHandle(to).signal(slotsHandedSignal, { slots });
-          sending = false;
-        } catch (err) {
-          held += slots;
-          sending = false;
-          if (isCancellation(err)) return;
-          // The successor closed first (it drained as well): the sweep names the batch after it.
-          await condition(() => successor !== to);
-        }
+        sending++;
+        void send(successor as string, slots);
       }
     } catch (err) {
       // A cancelled sweep starts no further batch: there is nobody to hand slots to.
@@ -61,7 +66,7 @@ export function batchSlots(lent: number, sweepWorkflowId: string): BatchSlots {
     },
     async handedOn() {
       try {
-        await condition(() => successor !== undefined && !sending && (successor === null || held === 0));
+        await condition(() => successor !== undefined && sending === 0 && (successor === null || held === 0));
       } catch (err) {
         if (!isCancellation(err)) throw err;
       }
