@@ -1,9 +1,9 @@
 // RunBatchWorkflow: runs a contiguous range of a sweep's runs with bounded concurrency (a sliding
-// window of at most maxConcurrent activities), reports finished runs to its sweep in chunks, and
-// returns counts. Batches of a sweep started with the `overlapping-batches` patch overlap: such a
-// batch holds a share of the sweep's slots (BatchInput.slots, workflows/batch-slots.ts) instead of
-// a window of its own, and hands them on as it drains. Runs go out in groups (one `runGroup` activity runs a contiguous range): the
-// first groups hold one run each, later ones are sized from the wall time per run the finished
+// window of at most the slots it holds), reports finished runs to its sweep in chunks, and returns
+// counts. Batches of sweeps started with the `overlapping-batches` patch hold a share of the
+// sweep's maxConcurrent slots (BatchInput.slots, workflows/batch-slots.ts) and hand them on as they
+// drain; older ones had a window of maxConcurrent each. Runs go out in groups (one `runGroup`
+// activity runs a contiguous range): the first groups hold one run each, later ones are sized from the wall time per run the finished
 // groups report, aiming at GROUP_TARGET_MS per activity. Runs are identified by (sweep, index), so
 // a retried or re-submitted group never repeats a committed run.
 import { ActivityFailure, CancellationScope, condition, getExternalWorkflowHandle, isCancellation, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
