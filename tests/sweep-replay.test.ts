@@ -4,9 +4,12 @@
 // today's workflows (Worker.runReplayHistories) without nondeterminism errors. A change to the
 // workflows that would break running sweeps fails here. The `replay-*` histories were recorded
 // before run groups (one activity per run; the batch workflow's `run-groups` patch keeps them
-// replaying), the `replay-groups-*` ones with run groups.
+// replaying), the `replay-groups-*` ones with run groups and one batch at a time, the
+// `replay-overlap-*` ones with overlapping batches (the sweep's `overlapping-batches` patch):
+// `replay-overlap-completed` is 520 runs in two batches (the second started while the first drained
+// and got its slots handed over), run 2 failing natively.
 //
-// Record the run-group histories again (after an intended, versioned change) with
+// Record the overlapping-batch histories again (after an intended, versioned change) with
 //   SPIKESWEEP_RECORD_HISTORIES=1 node scripts/test.js sweep-replay
 // which runs the two sweeps on a test dev server and rewrites their fixtures (older ones stay).
 import assert from 'node:assert/strict';
@@ -43,15 +46,16 @@ async function record(): Promise<void> {
     const output = join(dir, 'out');
     const network = await writeSmallNetwork(dir);
     const weights = (values: number[]) => ({ name: 'we', paths: ['projections.exc_exc.connector.weights', 'projections.exc_inh.connector.weights'], values });
-    // A completed sweep: 4 runs, run 2 crashes natively in every attempt (failed after 3).
-    const completedFile = await writeSweepFile(dir, 'replay-groups-completed', {
-      name: 'replay-groups-completed', network, duration: 200, output, maxConcurrent: 2, vary: { grid: [weights([1.2, 2.0])] }, seeds: { policy: 'sequential', base: 0, count: 2 },
+    // A completed sweep of two overlapping batches: 520 runs, run 2 crashes natively in every attempt (failed after 3).
+    const completedFile = await writeSweepFile(dir, 'replay-overlap-completed', {
+      name: 'replay-overlap-completed', network, duration: 10, output, maxConcurrent: 2, vary: { grid: [weights(Array.from({ length: 130 }, (_, k) => 1 + k / 100))] },
+      seeds: { policy: 'sequential', base: 0, count: 4 },
     });
     const done = await spikesweep(['sweep', completedFile, '--json'], cliEnv(temporal.address)).done;
     assert.equal((done.json as { status?: string } | null)?.status, 'completed', done.stderr);
     // A sweep cancelled while its runs are in flight.
-    const cancelFile = await writeSweepFile(dir, 'replay-groups-cancelled', {
-      name: 'replay-groups-cancelled', network: CUBA, duration: 100_000, output, maxConcurrent: 2, checkpointEvery: 5000, vary: { grid: [weights([1.2, 1.62, 2.0])] }, seeds: { policy: 'list', values: [1] },
+    const cancelFile = await writeSweepFile(dir, 'replay-overlap-cancelled', {
+      name: 'replay-overlap-cancelled', network: CUBA, duration: 100_000, output, maxConcurrent: 2, checkpointEvery: 5000, vary: { grid: [weights([1.2, 1.62, 2.0])] }, seeds: { policy: 'list', values: [1] },
     });
     const cancelSpec = loadSweepSpec(cancelFile);
     const cancelId = sweepIdOf(cancelSpec.name, cancelSpec.specHash);
@@ -66,7 +70,7 @@ async function record(): Promise<void> {
     for (const file of [completedFile, cancelFile]) {
       const spec = loadSweepSpec(file);
       const sweepId = sweepIdOf(spec.name, spec.specHash);
-      for (const id of [workflowIdOf(sweepId), `${sweepId}/runs-0-4`, `${sweepId}/runs-0-3`]) {
+      for (const id of [workflowIdOf(sweepId), `${sweepId}/runs-0-500`, `${sweepId}/runs-500-520`, `${sweepId}/runs-0-3`]) {
         const handle = client.workflow.getHandle(id);
         const exists = await handle.describe().then(() => true, () => false);
         if (!exists) continue;
@@ -95,6 +99,10 @@ describe('replaying recorded sweep histories', () => {
     const activityTypes = new Set(histories.flatMap(({ history }) =>
       (history.events as { activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }[]).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)));
     assert.ok(activityTypes.has('runSimulation') && activityTypes.has('runGroup'), `activities in the recorded histories: ${[...activityTypes].filter(Boolean).join(', ')}`);
+    // And both generations of the sweep: one batch at a time, and overlapping batches.
+    const signals = new Set(histories.flatMap(({ history }) =>
+      (history.events as { workflowExecutionSignaledEventAttributes?: { signalName?: string } }[]).map((e) => e.workflowExecutionSignaledEventAttributes?.signalName)));
+    assert.ok(signals.has('batchDraining') && signals.has('slotsHanded'), `signals in the recorded histories: ${[...signals].filter(Boolean).join(', ')}`);
     for (const { workflowId, history } of histories) {
       const types = new Set((history.events as { eventType: string }[]).map((e) => e.eventType));
       assert.ok(types.has('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED'), `${workflowId} is a finished history`);

@@ -119,8 +119,20 @@ export interface SweepProgress {
 export const progressQuery = defineQuery<SweepProgress>('progress');
 export const cancelUpdate = defineUpdate<SweepProgress>('cancel');
 export const cancelSignal = defineSignal('cancel');
-/** Batches report finished runs to their sweep in chunks (bounded history). */
-export const runsFinishedSignal = defineSignal<[{ completed: number; failed: number; running: number }]>('runsFinished');
+/**
+ * Batches report finished runs to their sweep in chunks (bounded history). Overlapping batches
+ * name themselves (`batch`: the batch's workflow id), so the sweep sums `running` over the batches alive.
+ */
+export const runsFinishedSignal = defineSignal<[{ completed: number; failed: number; running: number; batch?: string }]>('runsFinished');
+
+// Overlapping batches share the sweep's maxConcurrent slots. A slot is held by one batch at a
+// time and moves only by these signals, so the activities in flight never exceed maxConcurrent.
+/** Batch → sweep: it dispatched its last group; `slots` it holds but no longer needs go to the next batch. */
+export const batchDrainingSignal = defineSignal<[{ batch: string; slots: number }]>('batchDraining');
+/** Sweep → draining batch: hand the slots your groups free to this batch (null: no batch follows in this execution). */
+export const successorSignal = defineSignal<[{ batch: string | null }]>('successor');
+/** Batch → batch: slots handed on by a draining batch to the one still dispatching. */
+export const slotsHandedSignal = defineSignal<[{ slots: number }]>('slotsHanded');
 
 export const searchAttributes = {
   sweepId: defineSearchAttributeKey('SpikesweepSweepId', 'KEYWORD'),

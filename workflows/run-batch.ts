@@ -1,11 +1,14 @@
 // RunBatchWorkflow: runs a contiguous range of a sweep's runs with bounded concurrency (a sliding
-// window of at most maxConcurrent activities), reports finished runs to its sweep in chunks, and
-// returns counts. Runs go out in groups (one `runGroup` activity runs a contiguous range): the
-// first groups hold one run each, later ones are sized from the wall time per run the finished
+// window of at most the slots it holds), reports finished runs to its sweep in chunks, and returns
+// counts. Batches of sweeps started with the `overlapping-batches` patch hold a share of the
+// sweep's maxConcurrent slots (BatchInput.slots, workflows/batch-slots.ts) and hand them on as they
+// drain; older ones had a window of maxConcurrent each. Runs go out in groups (one `runGroup`
+// activity runs a contiguous range): the first groups hold one run each, later ones are sized from the wall time per run the finished
 // groups report, aiming at GROUP_TARGET_MS per activity. Runs are identified by (sweep, index), so
 // a retried or re-submitted group never repeats a committed run.
-import { ActivityFailure, CancellationScope, condition, getExternalWorkflowHandle, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, CancellationScope, condition, getExternalWorkflowHandle, isCancellation, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { SweepActivities } from '../activities/sweep/index.js';
+import { batchSlots } from './batch-slots.js';
 import { RUN_ATTEMPTS, runsFinishedSignal, type RunSummary, type SweepInput } from './contract.js';
 import { runInputOf } from './run-input.js';
 
@@ -48,6 +51,13 @@ export interface BatchInput {
   to: number;
   /** Workflow id of the sweep that receives progress. */
   sweepWorkflowId: string;
+  /**
+   * Slots of the sweep's maxConcurrent lent to this batch at its start (more arrive by signal).
+   * Absent in batches of sweeps that ran their batches one after another (before the sweep's
+   * `overlapping-batches` patch): a window of maxConcurrent of their own. The input is in the
+   * batch's history, so it decides as surely as a patch marker which way a replay goes.
+   */
+  slots?: number;
 }
 
 export interface BatchResult {
@@ -56,9 +66,11 @@ export interface BatchResult {
   cancelled: number;
 }
 
-export async function RunBatchWorkflow({ sweep, from, to, sweepWorkflowId }: BatchInput): Promise<BatchResult> {
+export async function RunBatchWorkflow({ sweep, from, to, sweepWorkflowId, slots: lent }: BatchInput): Promise<BatchResult> {
   const grouped = patched(RUN_GROUPS_PATCH);
   const parent = getExternalWorkflowHandle(sweepWorkflowId);
+  const slots = lent === undefined ? null : batchSlots(lent, sweepWorkflowId);
+  const sender = slots ? { batch: workflowInfo().workflowId } : {};
   const result: BatchResult = { completed: 0, failed: 0, cancelled: 0 };
   let unreported = { completed: 0, failed: 0 };
   let inFlight = 0;
@@ -67,7 +79,7 @@ export async function RunBatchWorkflow({ sweep, from, to, sweepWorkflowId }: Bat
     if (unreported.completed + unreported.failed === 0) return;
     const delta = unreported;
     unreported = { completed: 0, failed: 0 };
-    await parent.signal(runsFinishedSignal, { ...delta, running: runsInFlight });
+    await parent.signal(runsFinishedSignal, { ...delta, running: runsInFlight, ...sender });
   };
   const finished = (completed: number, failed: number) => {
     result.completed += completed;
@@ -120,9 +132,10 @@ export async function RunBatchWorkflow({ sweep, from, to, sweepWorkflowId }: Bat
 
   let next = from;
   const work: Promise<void>[] = [];
+  let cancelled = false;
   try {
     while (next < to) {
-      await condition(() => inFlight < sweep.maxConcurrent);
+      await condition(() => inFlight < (slots ? slots.held() : sweep.maxConcurrent));
       const start = next;
       const end = Math.min(to, start + groupSize(to - start));
       next = end;
@@ -132,12 +145,16 @@ export async function RunBatchWorkflow({ sweep, from, to, sweepWorkflowId }: Bat
       work.push(running.finally(() => { inFlight--; runsInFlight -= end - start; }));
       if (unreported.completed + unreported.failed >= REPORT_EVERY) await report();
     }
+    await slots?.drain(() => inFlight);
     await Promise.all(work);
   } catch (err) {
     if (!isCancellation(err)) throw err;
+    cancelled = true;
     await CancellationScope.nonCancellable(() => Promise.allSettled(work));
     result.cancelled += to - next;
   }
   await CancellationScope.nonCancellable(report);
+  // Last, so that slots handed to this batch while it reported still go on.
+  if (slots && !cancelled) await slots.handedOn();
   return result;
 }
