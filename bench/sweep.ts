@@ -1,6 +1,6 @@
 // Benchmark of sweep orchestration (issue 4) on a real local Temporal dev server with one worker
 // process at concurrency 2: the 36-run CUBA sweep (examples/cuba-sweep.yaml) against the ideal
-// (the runs' own codegen + compile + build + simulate + write time, shared by 2 slots), the median
+// (the runs' own codegen + compile + build + simulate + write + checkpoint time, shared by 2 slots), the median
 // per-run overhead (attempt wall time − own time), and runs per second for 2000 tiny runs; then,
 // on a worker of 64 slots, worker-slot utilisation across batch boundaries: 1500 tiny runs (three
 // batches) at maxConcurrent 64 after a warm-up sweep — on 2 cores 64 runs at once take ~1 s each —
@@ -64,7 +64,7 @@ async function sweep(file: string): Promise<{ wallMs: number; result: { sweepId:
 async function runTimes(output: string) {
   const db = await DuckDBInstance.create(':memory:');
   const con = await db.connect();
-  const reader = await con.runAndReadAll(`SELECT codegen_ms + compile_ms + build_ms + simulate_ms + write_ms AS own, attempt_ms FROM read_parquet('${join(output, 'runs.parquet')}') WHERE status = 'completed'`);
+  const reader = await con.runAndReadAll(`SELECT codegen_ms + compile_ms + build_ms + simulate_ms + write_ms + checkpoint_ms AS own, attempt_ms FROM read_parquet('${join(output, 'runs.parquet')}') WHERE status = 'completed'`);
   const rows = reader.getRowObjectsJson() as { own: number; attempt_ms: number }[];
   con.closeSync();
   const own = rows.reduce((s, r) => s + Number(r.own), 0);

@@ -104,10 +104,10 @@ print(json.dumps({ 'rows': t.num_rows, 'counts': { str(c['run']): c['run_count']
       assert.equal(runs[i].spikes_sha256, (single.json as { spikesSha256: string }).spikesSha256, `run ${i}: spike hash of the sweep = spikesweep run`);
     }
 
-    // Orchestration overhead: the sweep's wall time against its runs' own build + simulate + write.
-    const own = runs.reduce((s, r) => s + Number(r.build_ms ?? 0) + Number(r.simulate_ms ?? 0) + Number(r.write_ms ?? 0), 0);
+    // Orchestration overhead: the sweep's wall time against its runs' own build + simulate + write + checkpoint.
+    const own = runs.reduce((s, r) => s + Number(r.build_ms ?? 0) + Number(r.simulate_ms ?? 0) + Number(r.write_ms ?? 0) + Number(r.checkpoint_ms ?? 0), 0);
     const ideal = own / 2;
-    t.diagnostic(`36-run sweep: wall ${(sweep.wallMs / 1000).toFixed(1)} s (client start to result); runs' own build+simulate+write ${(own / 1000).toFixed(1)} s in all, ideal on 2 slots ${(ideal / 1000).toFixed(1)} s; ratio ${(sweep.wallMs / ideal).toFixed(2)}; overhead per run ${((sweep.wallMs - ideal) * 2 / 36).toFixed(0)} ms`);
+    t.diagnostic(`36-run sweep: wall ${(sweep.wallMs / 1000).toFixed(1)} s (client start to result); runs' own build+simulate+write+checkpoint ${(own / 1000).toFixed(1)} s in all, ideal on 2 slots ${(ideal / 1000).toFixed(1)} s; ratio ${(sweep.wallMs / ideal).toFixed(2)}; overhead per run ${((sweep.wallMs - ideal) * 2 / 36).toFixed(0)} ms`);
     void spikesGlob;
   });
 });
