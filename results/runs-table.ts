@@ -1,15 +1,16 @@
 // runs.parquet: one row per run — index, every varied parameter, seed, backend, status, attempts
 // (those the run's own failures used) and lost workers, resumed-from time, phase timings, spike
 // counts, mean rates and the CV of inter-spike intervals per population — built with DuckDB from
-// the runs' records and the spike dataset.
+// the runs' records (streamed) and the spike dataset.
 import { existsSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { SweepBackend } from '../workflows/contract.js';
 import { planRun } from '../workflows/plan/expand.js';
 import type { SweepPlan } from '../workflows/plan/types.js';
-import { partsGlob, runsParquetPath } from './layout.js';
+import { isiCvOf } from './isi-cv.js';
+import { runsParquetPath } from './layout.js';
 import type { RunRecord } from './run-record.js';
 import { sqlColumn, sqlString } from './sql.js';
 
@@ -47,31 +48,56 @@ export function runRow(index: number, record: RunRecord | null, plan: SweepPlan,
   return row;
 }
 
-/** Writes `<sweepDir>/runs.parquet` from the rows (ordered by run) plus CV-of-ISI columns from the spike dataset; returns its path. */
-export async function writeRunsParquet(dir: string, rows: Record<string, unknown>[]): Promise<string> {
+/** Rows gathered (and their CV of ISI computed) before they go to the NDJSON file together. */
+const CHUNK_ROWS = 1000;
+/**
+ * Rows per Parquet row group. DuckDB's parquet writer buffers a whole row group (122,880 rows by
+ * default); smaller groups keep the writer's memory the same for a sweep of any size.
+ */
+const ROW_GROUP_ROWS = 2048;
+
+/**
+ * Writes `<sweepDir>/runs.parquet` from the rows, which arrive in run order, with CV-of-ISI columns
+ * from the spike dataset; returns its path. Memory stays flat in the number of runs: the rows
+ * stream through an NDJSON file a chunk at a time (each chunk's CVs from its runs' spike parts
+ * only), and DuckDB (one thread, no file cache) copies that file to Parquet without materialising a table.
+ */
+export async function writeRunsParquet(dir: string, rows: AsyncIterable<Record<string, unknown>>): Promise<string> {
   const ndjson = join(dir, `.runs.${process.pid}.ndjson`);
   const tmp = join(dir, `.runs.${process.pid}.parquet`);
   const target = runsParquetPath(dir);
-  await writeFile(ndjson, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  const db = await DuckDBInstance.create(':memory:');
+  const spikesDir = join(dir, 'spikes');
+  const withSpikes = existsSync(spikesDir);
+  /** cv_isi_<population> column names seen. */
+  const cvNames = new Set<string>();
+  // DuckDB keeps what it read of every file in its external file cache (≈ 36 MB per 1000 spike
+  // parts, measured): off, or finalizing grows with the number of runs.
+  const db = await DuckDBInstance.create(':memory:', { threads: '1', enable_external_file_cache: 'false' });
   const con = await db.connect();
   try {
-    await con.run(`CREATE TABLE runs AS SELECT * FROM read_json_auto(${sqlString(ndjson)}, format = 'newline_delimited')`);
-    const populations = [...new Set(rows.flatMap((r) => Object.keys(r).filter((k) => k.startsWith('spikes_') && k !== 'spikes_sha256').map((k) => k.slice(7))))];
-    let select = 'SELECT runs.* FROM runs';
-    if (existsSync(join(dir, 'spikes')) && populations.length) {
-      // CV of the inter-spike intervals of each neuron with ≥ 3 spikes, averaged over the population.
-      await con.run(`CREATE TABLE cv AS
-        WITH isi AS (
-          SELECT run, population, neuron, t_ms - lag(t_ms) OVER (PARTITION BY run, population, neuron ORDER BY t_ms) AS isi
-          FROM read_parquet(${sqlString(partsGlob(dir, 'spikes'))}, hive_partitioning = true))
-        SELECT run, population, avg(cv) AS cv FROM (
-          SELECT run, population, neuron, stddev_pop(isi) / avg(isi) AS cv FROM isi WHERE isi IS NOT NULL GROUP BY ALL HAVING count(*) >= 2)
-        GROUP BY ALL`);
-      const cvColumns = populations.map((p) => `(SELECT cv FROM cv WHERE cv.run = runs.run AND cv.population = ${sqlString(p)}) AS ${sqlColumn(`cv_isi_${p}`)}`);
-      select = `SELECT runs.*, ${cvColumns.join(', ')} FROM runs`;
+    const file = await open(ndjson, 'w');
+    try {
+      const flush = async (chunk: Record<string, unknown>[]) => {
+        const cv = withSpikes ? await isiCvOf(con, spikesDir, chunk.map((row) => Number(row.run))) : null;
+        const lines = chunk.map((row) => JSON.stringify(cv ? { ...row, ...cvColumns(row, cv.get(Number(row.run)), cvNames) } : row));
+        await file.write(lines.join('\n') + '\n');
+      };
+      let chunk: Record<string, unknown>[] = [];
+      for await (const row of rows) {
+        chunk.push(row);
+        if (chunk.length === CHUNK_ROWS) {
+          await flush(chunk);
+          chunk = [];
+        }
+      }
+      if (chunk.length) await flush(chunk);
+    } finally {
+      await file.close();
     }
-    await con.run(`COPY (${select} ORDER BY run) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
+    // A CV column null in every row would read as JSON, not DOUBLE. A plain scan keeps the file's (run) order.
+    const casts = [...cvNames].map((c) => `CAST(${sqlColumn(c)} AS DOUBLE) AS ${sqlColumn(c)}`);
+    const columns = casts.length ? `* REPLACE (${casts.join(', ')})` : '*';
+    await con.run(`COPY (SELECT ${columns} FROM read_json_auto(${sqlString(ndjson)}, format = 'newline_delimited')) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`);
     await rename(tmp, target);
   } finally {
     con.closeSync();
@@ -80,4 +106,17 @@ export async function writeRunsParquet(dir: string, rows: Record<string, unknown
     await rm(tmp, { force: true });
   }
   return target;
+}
+
+/** `cv_isi_<population>` for every population the row counts spikes of (null without a CV). */
+function cvColumns(row: Record<string, unknown>, cv: Record<string, number> | undefined, names: Set<string>): Record<string, number | null> {
+  const columns: Record<string, number | null> = {};
+  for (const key of Object.keys(row)) {
+    if (!key.startsWith('spikes_') || key === 'spikes_sha256') continue;
+    const population = key.slice('spikes_'.length);
+    const name = `cv_isi_${population}`;
+    names.add(name);
+    columns[name] = cv?.[population] ?? null;
+  }
+  return columns;
 }

@@ -3,14 +3,14 @@
 // running so its Web UI and SQLite state outlive the process.
 import { Client, Connection } from '@temporalio/client';
 import { TemporalServerError } from './server-errors.js';
-import { probeTemporal, resolveConnection, startLocalServer, type ResolveConnectionOptions } from './temporal/index.js';
+import { probeTemporal, resolveConnection, startLocalServer, webUiRoot, type ResolveConnectionOptions } from './temporal/index.js';
 
 export interface TemporalSession {
   client: Client;
   connection: Connection;
   namespace: string;
   address: string;
-  /** Web UI root, when known: $SPIKESWEEP_UI_URL (a configured server's UI), else the local dev server's. */
+  /** Web UI root, when known: $SPIKESWEEP_UI_URL, the profile's `ui_url`, Temporal Cloud's, the local dev server's (temporal/web-ui.ts). */
   uiBase: string | null;
   /** True when no server was configured and the local dev server is used. */
   local: boolean;
@@ -27,23 +27,22 @@ const LOCAL_UI = 'http://127.0.0.1:8233';
 
 export async function openSession(opts: SessionOptions): Promise<TemporalSession> {
   const resolved = resolveConnection(opts);
-  const env = opts.env ?? process.env;
   let address: string;
-  // A configured server's Web UI cannot be derived from its gRPC address (it is often another host or path).
-  let uiBase: string | null = env.SPIKESWEEP_UI_URL?.trim().replace(/\/+$/, '') || null;
+  let localUiUrl: string | null = null;
   if (resolved.configured) {
     address = resolved.connectionOptions.address!;
   } else if (opts.startLocal) {
     const server = await startLocalServer({ namespace: resolved.namespace, detached: true });
     address = server.address;
-    uiBase ??= server.uiUrl;
+    localUiUrl = server.uiUrl;
   } else {
     if (!(await probeTemporal(LOCAL_ADDRESS, resolved.namespace))) {
       throw new Error(`no Temporal server: set TEMPORAL_ADDRESS (or a temporal.toml profile), or start the local one with \`spikesweep server\``);
     }
     address = LOCAL_ADDRESS;
-    uiBase ??= LOCAL_UI;
+    localUiUrl = LOCAL_UI;
   }
+  const uiBase = webUiRoot({ env: opts.env ?? process.env, profileUiUrl: resolved.profileUiUrl, configuredAddress: resolved.configured ? address : null, localUiUrl });
   const connection = await Connection.connect({ ...resolved.connectionOptions, address } as Parameters<typeof Connection.connect>[0]).catch((error: unknown) => {
     throw new TemporalServerError(`cannot reach the Temporal server at ${address} (${error instanceof Error ? error.message : String(error)})`, { cause: error });
   });

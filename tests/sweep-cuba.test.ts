@@ -1,7 +1,8 @@
 // The README's main job on a real Temporal dev server with a real worker process: the 36-run CUBA
 // sweep (examples/cuba-sweep.yaml) completes; runs.parquet has the planned parameters and seeds;
-// the spike dataset reads as one hive-partitioned dataset in DuckDB and pyarrow; two runs' spike
-// hashes equal those of `spikesweep run` with the same parameters and seed.
+// the spike dataset reads as one hive-partitioned dataset in DuckDB and pyarrow; runs.parquet's CV
+// of inter-spike intervals equals one recomputed from the spike rows; two runs' spike hashes equal
+// those of `spikesweep run` with the same parameters and seed.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -93,6 +94,34 @@ print(json.dumps({ 'rows': t.num_rows, 'counts': { str(c['run']): c['run_count']
     const pa = JSON.parse(py.stdout) as { rows: number; counts: Record<string, number> };
     assert.equal(pa.rows, [...counts.values()].reduce((a, b) => a + b, 0));
     for (const [run, n] of counts) assert.equal(pa.counts[String(run)], n, `pyarrow run ${run}`);
+
+    // cv_isi_<population>: the mean over neurons with ≥ 3 spikes of the CV of their inter-spike
+    // intervals, recomputed here from the spike rows pyarrow reads.
+    for (const i of [0, 35]) {
+      const cv = spawnSync(python, ['-c', `
+import json, sys, statistics, pyarrow.dataset as ds
+d = ds.dataset(sys.argv[1], format='parquet', partitioning='hive')
+t = d.to_table(columns=['population', 'neuron', 't_ms'], filter=ds.field('run') == int(sys.argv[2])).to_pylist()
+out = {}
+for pop in ('exc', 'inh'):
+    times = {}
+    for r in t:
+        if r['population'] == pop: times.setdefault(r['neuron'], []).append(r['t_ms'])
+    cvs = []
+    for ts in times.values():
+        ts.sort()
+        isi = [b - a for a, b in zip(ts, ts[1:])]
+        if len(isi) >= 2: cvs.append(statistics.pstdev(isi) / statistics.fmean(isi))
+    out[pop] = statistics.fmean(cvs) if cvs else None
+print(json.dumps(out))
+`, join(sweepDir, 'spikes'), String(i)], { encoding: 'utf8' });
+      assert.equal(cv.status, 0, cv.stderr);
+      const expected = JSON.parse(cv.stdout) as Record<string, number | null>;
+      for (const pop of ['exc', 'inh']) {
+        assert.equal(typeof runs[i][`cv_isi_${pop}`], 'number', `run ${i} cv_isi_${pop} is a number`);
+        assert.ok(Math.abs(Number(runs[i][`cv_isi_${pop}`]) - expected[pop]!) < 1e-9, `run ${i} cv_isi_${pop}: ${runs[i][`cv_isi_${pop}`]} = ${expected[pop]}`);
+      }
+    }
 
     // Two runs against `spikesweep run` with the same parameters and seed.
     for (const i of [0, 22]) {

@@ -2,10 +2,11 @@
 // workflow published as search attributes), while finalizeSweep writes the dataset (`finalizing`),
 // and after it (`completed`, with runs.parquet and the manifest on disk); an unknown sweep id exits
 // 2 with one sentence; `sweep --out` moves the dataset without changing the sweep id; the Web UI
-// link of a configured server comes from SPIKESWEEP_UI_URL; what the server refuses (an input too
-// large for one payload, a namespace that does not exist, a server nobody listens at) is a
-// sentence naming the cause, and so is an output folder the submitter cannot write. And, with no
-// server, how sweeps/status.ts makes one status of Temporal's, the published and the live one.
+// link of a configured server comes from SPIKESWEEP_UI_URL or the connection profile's ui_url;
+// what the server refuses (an input too large for one payload, a namespace that does not exist, a
+// server nobody listens at) is a sentence naming the cause, and so is an output folder the
+// submitter cannot write. And, with no server, how sweeps/status.ts makes one status of
+// Temporal's, the published and the live one.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -212,13 +213,19 @@ describe('spikesweep status', () => {
     }
   });
 
-  test('the Web UI link of a configured server comes from SPIKESWEEP_UI_URL', { timeout: 120_000 }, async () => {
+  test('the Web UI link of a configured server comes from SPIKESWEEP_UI_URL, else the connection profile\'s ui_url', { timeout: 120_000 }, async () => {
     const s = await sweepFile('status-ui-url', { seeds: seeds(1) });
     const submitted = reportOf(await cli(['sweep', s.file, '--detach', '--json'], { SPIKESWEEP_UI_URL: 'https://temporal.example.org/ui/' }), 'sweep --detach');
     const link = `https://temporal.example.org/ui/namespaces/default/workflows/sweep-${s.sweepId}`;
     assert.equal(submitted.uiUrl, link);
     assert.equal(reportOf(await cli(['status', s.sweepId, '--json'], { SPIKESWEEP_UI_URL: 'https://temporal.example.org/ui' }), 'status').uiUrl, link);
     assert.equal(reportOf(await cli(['status', s.sweepId, '--json']), 'status').uiUrl, null, 'no link to guess without it');
+    // The connection profile may name the UI (`ui_url`); the environment variable still wins.
+    const config = join(dir, 'temporal-ui.toml');
+    await writeFile(config, `[profile.lab]\naddress = "${temporal.address}"\nui_url = "https://ui.lab.example/temporal/"\n`);
+    const profile = { TEMPORAL_CONFIG_FILE: config, TEMPORAL_PROFILE: 'lab' };
+    assert.equal(reportOf(await cli(['status', s.sweepId, '--json'], profile), 'status').uiUrl, `https://ui.lab.example/temporal/namespaces/default/workflows/sweep-${s.sweepId}`);
+    assert.equal(reportOf(await cli(['status', s.sweepId, '--json'], { ...profile, SPIKESWEEP_UI_URL: 'https://temporal.example.org/ui' }), 'status').uiUrl, link);
     const { client } = await temporal.client();
     await client.workflow.getHandle(workflowIdOf(s.sweepId)).terminate('test over');
   });

@@ -26,16 +26,21 @@ export function createFinalizeActivity() {
     const dir = sweepDir(input.output, input.sweepId);
     await mkdir(dir, { recursive: true });
     const backend = input.backend ?? 'openmp';
-    const rows: Record<string, unknown>[] = [];
-    for (let i = 0; i < input.total; i++) {
-      rows.push(runRow(i, await readRecord(runPaths(input.output, input.sweepId, i).summary), input.plan, backend));
-      if (i % 1000 === 999) Context.current().heartbeat(i);
+    const counts = { completed: 0, failed: 0 };
+    // One run's record at a time: a sweep of any size finalizes in the same memory.
+    async function* rows(): AsyncGenerator<Record<string, unknown>> {
+      for (let i = 0; i < input.total; i++) {
+        const row = runRow(i, await readRecord(runPaths(input.output, input.sweepId, i).summary), input.plan, backend);
+        if (row.status === 'completed') counts.completed++;
+        else if (row.status === 'failed') counts.failed++;
+        if (i % 1000 === 999) Context.current().heartbeat(i);
+        yield row;
+      }
     }
-    const runsParquet = await writeRunsParquet(dir, rows);
+    const runsParquet = await writeRunsParquet(dir, rows());
     // Work folders of runs that never finished (a cancelled sweep) go; committed data stays.
     await rm(workRoot(dir), { recursive: true, force: true });
-    const completed = rows.filter((r) => r.status === 'completed').length;
-    const failed = rows.filter((r) => r.status === 'failed').length;
+    const { completed, failed } = counts;
     await writeManifest(sweepManifestPath(dir), {
       sweepId: input.sweepId, name: input.name, specHash: input.specHash, status: input.status, backend,
       runs: { total: input.total, completed, failed, cancelled: input.total - completed - failed },
