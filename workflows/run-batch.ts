@@ -6,7 +6,7 @@
 // activity runs a contiguous range): the first groups hold one run each, later ones are sized from the wall time per run the finished
 // groups report, aiming at GROUP_TARGET_MS per activity. Runs are identified by (sweep, index), so
 // a retried or re-submitted group never repeats a committed run.
-import { ActivityFailure, CancellationScope, condition, getExternalWorkflowHandle, isCancellation, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityCancellationType, ActivityFailure, CancellationScope, condition, getExternalWorkflowHandle, isCancellation, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { SweepActivities } from '../activities/sweep/index.js';
 import { batchSlots } from './batch-slots.js';
 import { RUN_ATTEMPTS, runsFinishedSignal, type RunSummary, type SweepInput } from './contract.js';
@@ -23,7 +23,7 @@ export const GROUP_TARGET_MS = 10_000;
 /** Batches that began before run groups keep running one activity per run (their replay needs it). */
 const RUN_GROUPS_PATCH = 'run-groups';
 
-const { runGroup } = proxyActivities<SweepActivities>({
+const groupOptions = {
   startToCloseTimeout: '24 hours',
   // Short: a dead worker is noticed in seconds, and cancellation reaches a run within ~2 s
   // (heartbeats are throttled to 0.8 × this timeout: every 1.2 s).
@@ -31,7 +31,15 @@ const { runGroup } = proxyActivities<SweepActivities>({
   // No attempt limit: a lost worker is retried with backoff for as long as the sweep lives. A run
   // that fails by itself uses its own budget of RUN_ATTEMPTS, counted and recorded by the activity.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+} as const;
+const { runGroup } = proxyActivities<SweepActivities>(groupOptions);
+/**
+ * Batches started with CANCEL_WAITS_PATCH close only once their cancelled groups have stopped (the
+ * worker saw the cancel at a heartbeat, or the attempt timed out): a cancelled sweep then has no
+ * run in flight when it finalizes. Older ones closed as soon as the cancel was requested.
+ */
+const { runGroup: runGroupToItsEnd } = proxyActivities<SweepActivities>({ ...groupOptions, cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED });
+const CANCEL_WAITS_PATCH = 'cancel-waits-for-groups';
 
 // Batches recorded before run groups: one activity per run, 3 attempts whatever the cause.
 const { runSimulation } = proxyActivities<SweepActivities>({
@@ -68,6 +76,7 @@ export interface BatchResult {
 
 export async function RunBatchWorkflow({ sweep, from, to, sweepWorkflowId, slots: lent }: BatchInput): Promise<BatchResult> {
   const grouped = patched(RUN_GROUPS_PATCH);
+  const group = grouped && patched(CANCEL_WAITS_PATCH) ? runGroupToItsEnd : runGroup;
   const parent = getExternalWorkflowHandle(sweepWorkflowId);
   const slots = lent === undefined ? null : batchSlots(lent, sweepWorkflowId);
   const sender = slots ? { batch: workflowInfo().workflowId } : {};
@@ -100,7 +109,7 @@ export async function RunBatchWorkflow({ sweep, from, to, sweepWorkflowId, slots
 
   const runRange = async (start: number, end: number): Promise<void> => {
     try {
-      const r = await runGroup({ sweep, from: start, to: end });
+      const r = await group({ sweep, from: start, to: end });
       finished(r.completed, r.failed);
       measuredMs += r.msPerRun * r.ran;
       measuredRuns += r.ran;
