@@ -130,7 +130,7 @@ SS_HOST_DEVICE inline double log_mantissa(double m) {
 // when x is positive and finite, the case left to the caller.
 SS_HOST_DEVICE inline bool log_special(double x, double &out) {
   if (is_nan(x) || x == INF) { out = x + x; return true; }
-  if (x < 0) { out = (x - x) / 0.0; return true; }
+  if (x < 0) { out = (x - x) / (x - x); return true; }
   if (x == 0) { out = -INF; return true; }
   return false;
 }
