@@ -88,6 +88,9 @@ function lint(content: string, kind: 'cpu' | 'gpu'): string[] {
   for (const tool of BUILD_ONLY) if (installed.includes(tool)) problems.push(`runtime stage installs the build-only tool ${tool}`);
   for (const needed of ['g++', 'libgomp1']) if (!installed.includes(needed)) problems.push(`runtime stage lacks ${needed} (networks are compiled on the worker)`);
   if (kind === 'gpu' && !/^nvidia\/cuda:.*-devel-/.test(runtime.from)) problems.push(`GPU runtime stage ${runtime.from} is not a CUDA devel image (nvcc)`);
+  // Kernels are built on the worker from each backend's runtime headers, so the image must hold them.
+  for (const backend of kind === 'gpu' ? ['openmp', 'serial', 'cuda'] : ['openmp', 'serial'])
+    if (!all.some((i) => i.keyword === 'COPY' && i.args.includes(`backends/${backend}/runtime`))) problems.push(`runtime stage lacks backends/${backend}/runtime (the ${backend} backend's headers)`);
   if (kind === 'cpu' && !/^node:20[.-]/.test(runtime.from)) problems.push(`CPU runtime stage ${runtime.from} is not Node 20`);
   if (all.some((i) => i.keyword === 'COPY' && /node_modules/.test(i.args)) && !all.some((i) => i.keyword === 'COPY' && /--from=\S+ \S*dist\b/.test(i.args)))
     problems.push('runtime stage lacks the built dist/');
@@ -170,6 +173,12 @@ describe('Dockerfile rules catch broken files', () => {
     ['apt lists kept', (s) => s.replace(' \\\n && rm -rf /var/lib/apt/lists/*\nRUN groupadd', '\nRUN groupadd'), /apt lists left/],
     ['syntax error', (s) => s.replace('WORKDIR /app', 'WORKDIRR /app'), /Unknown instruction/],
   ];
+  test('a GPU image without the cuda backend\'s runtime', () => {
+    const gpu = readFileSync(join(ROOT, files.gpu), 'utf8');
+    const broken = gpu.replace('COPY --from=build /app/backends/cuda/runtime backends/cuda/runtime\n', '');
+    assert.notEqual(broken, gpu, 'the variant changed nothing');
+    assert.ok(lint(broken, 'gpu').some((p) => /lacks backends\/cuda\/runtime/.test(p)));
+  });
   for (const [name, breakIt, expected] of cases) {
     test(name, () => {
       const broken = breakIt(cpu());

@@ -23,7 +23,7 @@ const runtimeDir = backendRuntimeDir('cuda');
 export const CUDA_ARCHS = ['sm_80', 'sm_90'];
 // Exact mode: the device rounds every operation as the host does (docs: backends/README.md).
 export const EXACT_FLAGS = ['--fmad=false', '-prec-div=true', '-prec-sqrt=true', '-ftz=false', '-Xcompiler', '-ffp-contract=off'];
-const NVCC_FLAGS = ['-O2', '-std=c++17', '--extended-lambda', ...EXACT_FLAGS];
+export const NVCC_FLAGS = ['-O2', '-std=c++17', '--extended-lambda', ...EXACT_FLAGS];
 const GENCODE = [
   ...CUDA_ARCHS.map((a) => `-gencode=arch=compute_${a.slice(3)},code=${a}`),
   `-gencode=arch=compute_${CUDA_ARCHS.at(-1)!.slice(3)},code=compute_${CUDA_ARCHS.at(-1)!.slice(3)}`,
@@ -108,7 +108,8 @@ export async function compileForGpu(source: string, opts: KernelBuildOptions = {
   const runtime = readdirSync(sharedRuntimeSourceDir).filter((f) => f.endsWith('.cpp')).sort().map((f) => join(sharedRuntimeSourceDir, f));
   const hit = await buildOnce(library, opts.clean ?? false, async (tmp) => {
     writeFileSync(sourcePath, source);
-    await nvccStep(nvcc, [...flags, '-shared', ...includes(), sourcePath, ...runtime, '-o', tmp], join(dir, `${k}.log`), sourcePath);
+    // -x cu: the runtime's .cpp files include the kernel launches (runtime/launch.hpp) too.
+    await nvccStep(nvcc, [...flags, '-shared', ...includes(), '-x', 'cu', sourcePath, ...runtime, '-o', tmp], join(dir, `${k}.log`), sourcePath);
   });
   const toolchain: ToolchainInfo = { backend: 'cuda', compiler: nvcc, compilerVersion: await nvccVersion(nvcc), flags: NVCC_FLAGS, requiredFlags: [...GENCODE, '-cudart', 'static'] };
   return { library, key: k, cacheHit: hit, compileMs: performance.now() - started, toolchain };

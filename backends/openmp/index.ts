@@ -6,7 +6,7 @@ import { backendRuntimeDir } from '../paths.js';
 import { FEATURES, type Backend, type Feature } from '../types.js';
 
 export const toolchain = new HostToolchain({
-  backend: 'openmp', compiler: 'g++', defaultFlags: HOST_TUNING, requiredFlags: ['-fopenmp', '-fPIC', '-std=c++17'], runtimeDir: backendRuntimeDir('openmp'),
+  backend: 'openmp', compiler: 'g++', defaultFlags: HOST_TUNING, requiredFlags: ['-fopenmp', '-fPIC', '-std=c++17', '-ffp-contract=off'], runtimeDir: backendRuntimeDir('openmp'),
 });
 
 export const openmp: Backend = {

@@ -8,7 +8,7 @@ import { FEATURES, type Backend, type Feature } from '../types.js';
 
 // The same tuning as the OpenMP backend's: the reference must run the same arithmetic.
 const toolchain = new HostToolchain({
-  backend: 'serial', compiler: 'g++', defaultFlags: HOST_TUNING, requiredFlags: ['-fPIC', '-std=c++17'], runtimeDir: backendRuntimeDir('serial'),
+  backend: 'serial', compiler: 'g++', defaultFlags: HOST_TUNING, requiredFlags: ['-fPIC', '-std=c++17', '-ffp-contract=off'], runtimeDir: backendRuntimeDir('serial'),
 });
 
 export const serial: Backend = {

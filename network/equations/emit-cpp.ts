@@ -18,12 +18,17 @@ export interface CppContext {
 
 type Want = 'num' | 'bool';
 
-// C library names; double uses the std:: overloads, float the C `…f` functions (also valid in CUDA).
+// C library names of the functions IEEE arithmetic rounds exactly (so libm and CUDA agree); double
+// uses the std:: overloads, float the C `…f` functions (also valid in CUDA).
 const C_NAME: Partial<Record<MathFunction, string>> = {
-  exp: 'exp', log: 'log', log10: 'log10', log2: 'log2', sqrt: 'sqrt',
-  sin: 'sin', cos: 'cos', tan: 'tan', asin: 'asin', acos: 'acos', atan: 'atan', atan2: 'atan2',
-  sinh: 'sinh', cosh: 'cosh', tanh: 'tanh', fabs: 'fabs', abs: 'fabs', floor: 'floor', ceil: 'ceil',
-  round: 'round', pow: 'pow', min: 'fmin', max: 'fmax', fmod: 'fmod',
+  sqrt: 'sqrt', fabs: 'fabs', abs: 'fabs', floor: 'floor', ceil: 'ceil', round: 'round', min: 'fmin', max: 'fmax', fmod: 'fmod',
+};
+
+// The rest come from the runtime's ss::math (native/runtime/spikesweep/math.hpp), one implementation
+// for host and device: libm and CUDA's libdevice round them differently.
+const SHARED_NAME: Partial<Record<MathFunction, string>> = {
+  exp: 'exp', log: 'log', log10: 'log10', log2: 'log2', sin: 'sin', cos: 'cos', tan: 'tan', asin: 'asin', acos: 'acos',
+  atan: 'atan', atan2: 'atan2', sinh: 'sinh', cosh: 'cosh', tanh: 'tanh', pow: 'pow',
 };
 
 const TEMP_NAME = /^_[A-Za-z0-9_]+$/;
@@ -44,6 +49,10 @@ class Emitter {
 
   private fn(name: string): string {
     return this.p === 'float' ? `${name}f` : `std::${name}`;
+  }
+
+  private shared(name: string): string {
+    return `ss::math::${name}${this.p === 'float' ? 'f' : ''}`;
   }
 
   private lit(v: number): string {
@@ -93,7 +102,7 @@ class Emitter {
       const x = this.emit(base, 'num');
       return `(${Array(exponent.value).fill(x).join(' * ')})`;
     }
-    return `${this.fn('pow')}(${this.emit(base, 'num')}, ${this.emit(exponent, 'num')})`;
+    return `${this.shared('pow')}(${this.emit(base, 'num')}, ${this.emit(exponent, 'num')})`;
   }
 
   // Python/ANNarchy modulo: the result has the sign of the divisor.
@@ -111,6 +120,8 @@ class Emitter {
       case 'neg': return `${this.fn('fmin')}(${a[0]}, ${this.lit(0)})`;
       case 'heaviside': return `(${a[0]} > ${this.lit(0)} ? ${this.lit(1)} : ${this.lit(0)})`;
     }
+    const shared = SHARED_NAME[fn];
+    if (shared) return `${this.shared(shared)}(${a.join(', ')})`;
     const name = C_NAME[fn];
     if (!name) throw new Error(`no C++ form for function '${fn}'`);
     return `${this.fn(name)}(${a.join(', ')})`;

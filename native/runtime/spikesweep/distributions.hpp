@@ -21,7 +21,7 @@ struct Dist {
     switch (kind) {
       case DIST_UNIFORM: x = a + (b - a) * uniform(seed, stream, 0, index); break;
       case DIST_NORMAL: x = a + b * normal(seed, stream, 0, index); break;
-      case DIST_LOGNORMAL: x = std::exp(a + b * normal(seed, stream, 0, index)); break;
+      case DIST_LOGNORMAL: x = math::exp(a + b * normal(seed, stream, 0, index)); break;
       default: x = a;
     }
     return std::min(std::max(x, min), max);

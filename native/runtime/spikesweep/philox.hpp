@@ -5,14 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
-// The same code on the host and, compiled by nvcc, on the device.
-#ifndef SS_HOST_DEVICE
-#ifdef __CUDACC__
-#define SS_HOST_DEVICE __host__ __device__
-#else
-#define SS_HOST_DEVICE
-#endif
-#endif
+#include "math.hpp"  // SS_HOST_DEVICE, and log and cos that give the same bits on host and device
 
 namespace ss {
 
@@ -60,7 +53,7 @@ SS_HOST_DEVICE inline double normal(uint64_t seed, uint32_t stream, uint64_t ste
   const Philox4 r = philox(seed, stream, step, index);
   const double u1 = 1.0 - u01(r.v[0], r.v[1]);  // (0, 1]
   const double u2 = u01(r.v[2], r.v[3]);
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586476925 * u2);
+  return std::sqrt(-2.0 * math::log(u1)) * math::cos(6.283185307179586476925 * u2);
 }
 
 }  // namespace ss
