@@ -7,10 +7,11 @@ import {
 } from '../network/equations/index.js';
 
 // Emitted C++ may contain only: resolver outputs (id_N, rnd_*, sum_N), generated temporaries,
-// numeric literals, operators, parentheses and whitelisted math functions.
+// numeric literals, operators, parentheses and whitelisted math functions (the runtime's shared
+// ss::math ones, or the std:: / C float ones).
 const FUNCS = 'exp|log|log10|log2|sqrt|sin|cos|tan|asin|acos|atan|atan2|sinh|cosh|tanh|fabs|floor|ceil|round|pow|fmin|fmax|fmod';
 const ALLOWED = new RegExp([
-  String.raw`\s+`, `std::(?:${FUNCS})\\b`, `(?:${FUNCS})f\\b`, String.raw`id_\d+\b`, String.raw`rnd_(?:uniform|normal)_\d+\b`,
+  String.raw`\s+`, `(?:std|ss::math)::(?:${FUNCS})f?\\b`, `(?:${FUNCS})f\\b`, String.raw`id_\d+\b`, String.raw`rnd_(?:uniform|normal)_\d+\b`,
   String.raw`sum_\d+\b`, String.raw`_[a-z0-9]+_id_\d+\b`, 'const double',
   String.raw`\d+(?:\.\d*)?(?:e[+-]?\d+)?f?\b`, '&&', String.raw`\|\|`, '[<>=!+\\-*/]=', String.raw`[-+*/<>=!?:(),;]`,
 ].join('|'), 'g');
