@@ -7,7 +7,7 @@ import { buildRuntimeValues } from '../network/ir/values.js';
 import { SpecError } from '../network/spec/errors.js';
 import type { NetworkSpec } from '../network/spec/schema.js';
 import { backendFor, checkSpecForBackend } from './index.js';
-import type { BackendName, KernelBuildOptions, ToolchainInfo } from './types.js';
+import type { BackendName, CudaMode, KernelBuildOptions, ToolchainInfo } from './types.js';
 
 export interface CompileNetworkOptions extends KernelBuildOptions {
   backend?: BackendName;
@@ -18,6 +18,8 @@ export interface CompileNetworkOptions extends KernelBuildOptions {
 export interface CompiledNetwork {
   ir: NetworkIR;
   backend: BackendName;
+  /** The cuda backend's mode; null on the CPU backends. */
+  cudaMode: CudaMode | null;
   kernel: Kernel;
   library: string;
   /** Compile-cache key of the library. */
@@ -43,18 +45,19 @@ export async function compileNetwork(spec: NetworkSpec, opts: CompileNetworkOpti
   const ir = buildIR(spec);
   const issues = checkSpecForBackend(spec, backend, ir);
   if (issues.length) throw new SpecError(opts.file ?? `network '${spec.name}'`, issues);
+  const cudaMode = checkCudaMode(backend.name, opts.cudaMode);
   const flags = opts.flags ?? spec.compilerFlags;
-  const memo = JSON.stringify([backend.name, ir.structureHash, flags ?? null, opts.directory ?? null]);
+  const memo = JSON.stringify([backend.name, cudaMode, ir.structureHash, flags ?? null, opts.directory ?? null]);
   const hit = opts.clean ? undefined : loaded.get(memo);
   if (hit) {
     loaded.delete(memo);
     loaded.set(memo, hit);
     return { ...hit, ir, cacheHit: true, timings: { codegenMs: performance.now() - started, compileMs: 0 } };
   }
-  const source = backend.generate(ir);
+  const source = backend.generate(ir, cudaMode ?? undefined);
   const codegenMs = performance.now() - started;
-  const compiled = await backend.compile(source, { directory: opts.directory, clean: opts.clean, flags });
-  const kernel = { backend: backend.name, kernel: loadKernel(compiled.library), library: compiled.library, key: compiled.key, toolchain: compiled.toolchain };
+  const compiled = await backend.compile(source, { directory: opts.directory, clean: opts.clean, flags, cudaMode: cudaMode ?? undefined });
+  const kernel = { backend: backend.name, cudaMode, kernel: loadKernel(compiled.library), library: compiled.library, key: compiled.key, toolchain: compiled.toolchain };
   loaded.set(memo, kernel);
   if (loaded.size > LOADED_KERNELS) loaded.delete(loaded.keys().next().value!);
   return { ...kernel, ir, cacheHit: compiled.cacheHit, timings: { codegenMs, compileMs: compiled.compileMs } };
@@ -74,4 +77,12 @@ export function checkThreads(name: BackendName, threads: number): void {
   const { maxThreads } = backendFor(name);
   if (threads > maxThreads)
     throw new SpecError('the run options', [{ path: ['threads'], message: `the ${name} backend runs on at most ${maxThreads} thread${maxThreads === 1 ? '' : 's'} (got ${threads})` }], 'run options');
+}
+
+/** The mode a run compiles in: the cuda backend's (default exact), none on the others, which refuse fast. */
+function checkCudaMode(name: BackendName, mode: CudaMode | undefined): CudaMode | null {
+  if (name === 'cuda') return mode ?? 'exact';
+  if (mode === 'fast')
+    throw new SpecError('the run options', [{ path: ['cudaMode'], message: `fast mode is the cuda backend's; the ${name} backend is always exact (leave the cuda mode out or choose the cuda backend)` }], 'run options');
+  return null;
 }

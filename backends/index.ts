@@ -33,4 +33,4 @@ export function checkSpecForBackend(spec: NetworkSpec, backend: Backend, ir: Net
 
 export { checkThreads, compileNetwork, createSimulation, type CompiledNetwork, type CompileNetworkOptions } from './compile.js';
 export { CompileError } from './cache.js';
-export { BACKEND_NAMES, FEATURES, type Backend, type BackendName, type Feature, type ToolchainInfo } from './types.js';
+export { BACKEND_NAMES, CUDA_MODES, FEATURES, type Backend, type BackendName, type CudaMode, type Feature, type ToolchainInfo } from './types.js';

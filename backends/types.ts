@@ -7,6 +7,13 @@ import type { NetworkSpec } from '../network/spec/schema.js';
 export const BACKEND_NAMES = ['openmp', 'serial', 'cuda'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
+/**
+ * How the cuda backend rounds: exact (the default) gives the CPU backends' bits; fast (float
+ * atomics, fast math) promises only statistically equivalent runs (backends/README.md, "cuda").
+ */
+export const CUDA_MODES = ['exact', 'fast'] as const;
+export type CudaMode = (typeof CUDA_MODES)[number];
+
 /** What a network may use that a backend may or may not run (the docs' feature matrix). */
 export const FEATURES = {
   threads: 'more than one thread per simulation (config.numThreads, --threads)',
@@ -44,6 +51,8 @@ export interface KernelBuildOptions {
   clean?: boolean;
   /** Tuning flags replacing the backend's defaults. */
   flags?: string[];
+  /** The cuda backend's mode (default exact); the CPU backends are always exact. */
+  cudaMode?: CudaMode;
 }
 
 export interface CompiledKernel {
@@ -65,7 +74,7 @@ export interface Backend {
   /** Problems with tuning flags, one message each (the spec's compilerFlags, compile({ compilerFlags })). */
   checkFlags(flags: string[]): string[];
   /** The kernel's source: the IR's model math wrapped in this backend's schedule. */
-  generate(ir: NetworkIR): string;
+  generate(ir: NetworkIR, cudaMode?: CudaMode): string;
   /** Compiles a generated source through the content-addressed cache. */
   compile(source: string, opts?: KernelBuildOptions): Promise<CompiledKernel>;
 }

@@ -1,7 +1,7 @@
 // The CLI's option tables: each command's options, typed against the options object its action
 // receives, with the parsers that reject bad values (exit code 2) before any work starts.
 import { InvalidArgumentError } from 'commander';
-import { BACKEND_NAMES, isBackendName, type BackendName } from '../backends/index.js';
+import { BACKEND_NAMES, CUDA_MODES, isBackendName, type BackendName, type CudaMode } from '../backends/index.js';
 
 export interface OptionDef {
   flags: string;
@@ -30,12 +30,19 @@ function backendName(value: string): BackendName {
   return value;
 }
 
+function cudaMode(value: string): CudaMode {
+  const mode = CUDA_MODES.find((m) => m === value);
+  if (!mode) throw new InvalidArgumentError(`expected one of ${CUDA_MODES.join(', ')}, got '${value}'`);
+  return mode;
+}
+
 /** What `spikesweep run` hands its action (commander camel-cases --cache-dir to cacheDir). */
 export interface RunCliOptions {
   duration?: number;
   seed?: number;
   threads?: number;
   backend?: BackendName;
+  cudaMode?: CudaMode;
   out?: string;
   json?: boolean;
   cacheDir?: string;
@@ -49,6 +56,7 @@ export const RUN_OPTIONS = {
   seed: { flags: '--seed <n>', description: "random seed (default: the spec's seed, else a random one, recorded)", parse: integer(0, Number.MAX_SAFE_INTEGER) },
   threads: { flags: '--threads <n>', description: 'CPU threads (default: config.numThreads of the spec)', parse: integer(1, 4096) },
   backend: { flags: '--backend <name>', description: `the backend that compiles and runs the network: ${BACKEND_NAMES.join(' | ')} (default openmp)`, parse: backendName },
+  cudaMode: { flags: '--cuda-mode <mode>', description: 'with --backend cuda: exact (default; the CPU backends\' spikes bit for bit) or fast (float atomics and fast math; rates within the reference bands only)', parse: cudaMode },
   out: { flags: '--out <dir>', description: 'output folder (default: out/<spec name>-<seed>)' },
   json: { flags: '--json', description: 'print the run report as one JSON object on stdout (logs stay on stderr)' },
   cacheDir: { flags: '--cache-dir <dir>', description: 'compiled kernel cache (default: $SPIKESWEEP_CACHE_DIR or ~/.cache/spikesweep/kernels)' },

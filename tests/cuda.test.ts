@@ -3,10 +3,12 @@
 // spikes bit for bit with its threads visited in order and shuffled — for CUBA, COBA and a network
 // with STDP, per-synapse delays, Poisson input, a spike source, refractoriness and noise. Compile
 // checks: nvcc builds each of those networks' kernels for sm_90 within a register budget and with
-// no spills, and exact-mode kernels contain no fused multiply-add. And on a
-// machine without a GPU, `--backend cuda` is one sentence, not a crash.
+// no spills, and exact-mode kernels contain no fused multiply-add. Fast mode (--cuda-mode fast):
+// CUBA and COBA emulated with shuffled threads fire within the reference rate bands, the manifest
+// says fast, its kernels have their own cache key, and nvcc builds them within the same budget.
+// And on a machine without a GPU, `--backend cuda` is one sentence, not a crash.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,9 +28,12 @@ let dir: string;
 before(async () => { dir = await mkdtemp(join(tmpdir(), 'spikesweep-cuda-')); });
 after(() => rm(dir, { recursive: true, force: true }));
 
-async function spikes(file: string, duration: number, backend: string, env: NodeJS.ProcessEnv = {}): Promise<{ backend: string; spikesSha256: string; populations: Record<string, { spikes: number | null }> }> {
-  const out = join(dir, `${file.replace(/\W/g, '_')}-${backend}-${env.SPIKESWEEP_CUDA_ORDER ?? ''}`);
-  const { code, stdout, stderr } = await runCli(['run', join(root, file), '--duration', String(duration), '--seed', '1', '--json', '--out', out, '--backend', backend], env);
+interface Report { backend: string; spikesSha256: string; populations: Record<string, { spikes: number | null; meanRateHz: number | null }>; outputs: { manifest: string } }
+
+async function spikes(file: string, duration: number, backend: string, env: NodeJS.ProcessEnv = {}, mode = 'exact'): Promise<Report> {
+  const out = join(dir, `${file.replace(/\W/g, '_')}-${backend}-${env.SPIKESWEEP_CUDA_ORDER ?? ''}-${mode}-${duration}`);
+  const modeArgs = backend === 'cuda' ? ['--cuda-mode', mode] : [];
+  const { code, stdout, stderr } = await runCli(['run', join(root, file), '--duration', String(duration), '--seed', '1', '--json', '--out', out, '--backend', backend, ...modeArgs], env);
   assert.equal(code, 0, stderr);
   return JSON.parse(stdout);
 }
@@ -47,21 +52,55 @@ describe('emulated cuda kernels give the OpenMP backend\'s spikes, threads in or
   }
 });
 
-describe('nvcc compiles every network\'s kernels for sm_90', () => {
-  for (const [file] of NETWORKS) {
+const manifestKernel = (report: Report) => JSON.parse(readFileSync(report.outputs.manifest, 'utf8')).kernel;
+
+// The reference bands of tests/core-models.test.ts (there the mean of 3 seeds; here seed 1).
+const BANDS: [string, number, number][] = [['examples/cuba.yaml', 5.61, 0.15], ['examples/coba.yaml', 20.48, 0.1]];
+
+describe('fast mode, emulated with threads shuffled, fires within the reference rate bands (1 s, seed 1)', () => {
+  for (const [file, rate, tolerance] of BANDS) {
     test(file, async () => {
-      const check = await compileCheck(cuda.generate(buildIR(loadNetworkSpec(join(root, file)))));
-      assert.equal(check.arch, 'sm_90');
-      assert.ok(check.kernels.some((k) => /update_p0/.test(k.kernel)), 'the neuron update is a kernel');
-      for (const k of check.kernels) {
-        assert.ok(k.registers > 0 && k.registers <= REGISTER_BUDGET, `${k.kernel}: ${k.registers} registers (budget ${REGISTER_BUDGET})`);
-        assert.equal(k.spillStores + k.spillLoads, 0, `${k.kernel} spills`);
-      }
-      // The transcendental functions are the runtime's ss::math, not CUDA's (whose exp, log and cos
-      // use fused multiply-adds inside), so no network's kernels contain one.
-      assert.doesNotMatch(check.ptx, /\bfma\.rn/, 'exact mode emits no fused multiply-add');
+      const emulate = { SPIKESWEEP_CUDA_EMULATE: '1', SPIKESWEEP_CUDA_ORDER: 'shuffled' };
+      const fast = await spikes(file, 1000, 'cuda', emulate, 'fast');
+      for (const [name, p] of Object.entries(fast.populations))
+        assert.ok(Math.abs(p.meanRateHz! - rate) <= tolerance * rate, `${name}: ${p.meanRateHz} Hz, expected ${rate} Hz ± ${tolerance * 100} %`);
+      const exact = await spikes(file, 10, 'cuda', emulate);
+      assert.equal(manifestKernel(fast).cudaMode, 'fast');
+      assert.equal(manifestKernel(exact).cudaMode, 'exact');
+      assert.notEqual(manifestKernel(fast).cacheKey, manifestKernel(exact).cacheKey, 'each mode has its own kernel');
     });
   }
+});
+
+describe('nvcc compiles every network\'s kernels for sm_90, in exact and fast mode', () => {
+  for (const [file] of NETWORKS) {
+    for (const mode of ['exact', 'fast'] as const) {
+      test(`${file} (${mode})`, async () => {
+        const check = await compileCheck(cuda.generate(buildIR(loadNetworkSpec(join(root, file))), mode), mode);
+        assert.equal(check.arch, 'sm_90');
+        assert.ok(check.kernels.some((k) => /update_p0/.test(k.kernel)), 'the neuron update is a kernel');
+        for (const k of check.kernels) {
+          assert.ok(k.registers > 0 && k.registers <= REGISTER_BUDGET, `${k.kernel}: ${k.registers} registers (budget ${REGISTER_BUDGET})`);
+          assert.equal(k.spillStores + k.spillLoads, 0, `${k.kernel} spills`);
+        }
+        if (mode === 'exact') {
+          // The transcendental functions are the runtime's ss::math, not CUDA's (whose exp, log and cos
+          // use fused multiply-adds inside), so no network's kernels contain one.
+          assert.doesNotMatch(check.ptx, /\bfma\.rn/, 'exact mode emits no fused multiply-add');
+          assert.doesNotMatch(check.ptx, /\b(red|atom)\.global\.add\.f/, 'exact mode has no float atomics');
+        } else {
+          assert.match(check.ptx, /\bfma\.rn/, 'fast mode fuses multiply-adds');
+          assert.match(check.ptx, /\b(red|atom)\.global\.add\.f/, 'fast mode delivers with float atomics');
+        }
+      });
+    }
+  }
+});
+
+test('fast mode on a CPU backend is refused, naming the option', async () => {
+  const { code, stderr } = await runCli(['run', join(root, 'examples/cuba.yaml'), '--backend', 'openmp', '--cuda-mode', 'fast', '--duration', '10', '--out', join(dir, 'openmp-fast')]);
+  assert.equal(code, 2);
+  assert.match(stderr, /cudaMode: fast mode is the cuda backend's; the openmp backend is always exact/);
 });
 
 const hasGpu = existsSync('/dev') && readdirSync('/dev').some((d) => /^nvidia\d+$/.test(d));

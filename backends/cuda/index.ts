@@ -1,5 +1,6 @@
 // The cuda backend: each phase of a step a kernel over neurons, targets or rows, from the same
-// model math as the CPU backends, in exact mode (the CPU's bits). Without a GPU it refuses to
+// model math as the CPU backends, in exact mode (the CPU's bits) or, asked for, fast mode (float
+// atomics, fast math: statistically equivalent). Without a GPU it refuses to
 // run with one sentence, unless emulated (SPIKESWEEP_CUDA_EMULATE) for tests
 // (backends/README.md, "cuda").
 import { CompileError } from '../cache.js';
@@ -13,7 +14,7 @@ const MISSING: Feature[] = ['threads', 'continuousPsp'];
 
 export const cuda: Backend = {
   name: 'cuda',
-  summary: 'NVIDIA GPU, a kernel per phase of the step, exact mode: the CPU backends\' bits',
+  summary: 'NVIDIA GPU, a kernel per phase of the step, exact mode (the CPU backends\' bits) or fast mode',
   features: new Set((Object.keys(FEATURES) as Feature[]).filter((f) => !MISSING.includes(f))),
   maxThreads: 1,
   checkFlags: (flags) => (flags.length ? [`the cuda backend takes no compiler flags (got ${flags.join(' ')})`] : []),

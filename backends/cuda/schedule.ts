@@ -11,10 +11,15 @@
 // - continuous synaptic equations: a thread per presynaptic row.
 // Clearing sums and postsynaptic events (end_step) run on the host. A kernel's body reads only
 // locals it captures by value: members it names are first copied into locals of the same name.
+// Fast mode delivers instead with a thread per spike walking its row and adding to the targets
+// with atomics, so each target's sum has the order the threads happen to run in — wherever a
+// projection's preSpike only adds to g_target (else it keeps the exact walk, which is race-free).
 import { indent } from '../codegen/cpp.js';
 import { generateCpuSource, type CpuSchedule, type NetworkCode } from '../codegen/network.js';
 import { callMath } from '../codegen/math.js';
-import type { NetworkIR } from '../../network/ir/ir.js';
+import { usesIdent } from '../../network/equations/ast.js';
+import type { NetworkIR, ProjectionIR } from '../../network/ir/ir.js';
+import type { CudaMode } from '../types.js';
 
 // Generated member names (p<N>_…, j<N>_…, c_…), not function calls.
 const MEMBER = /\b((?:[pj]\d+|c)_\w+)\b(?!\s*\()/g;
@@ -37,7 +42,15 @@ function update(code: NetworkCode, index: number): string[] {
   return [`void update_p${index}(int64_t s) {`, '  const double t = double(s) * dt; (void)t;', ...indent(body, 1), '}'];
 }
 
-function deliver(code: NetworkCode, index: number): string[] {
+// Whether a thread per spike may deliver a projection's events with atomic adds: its preSpike only
+// adds to g_target (never reads it) and writes nothing of the postsynaptic neuron, so what two
+// rows share is only sums; everything else an event writes is its own synapse's.
+function addsOnlyToTargets(proj: ProjectionIR): boolean {
+  return proj.model.preSpike.every((st) => st.target.scope !== 'post' && !usesIdent(st.value, 'g_target')
+    && (st.target.name !== 'g_target' || (!st.target.scope && st.op === '+=')));
+}
+
+function deliver(code: NetworkCode, index: number, mode: CudaMode): string[] {
   const proj = code.ir.projections[index];
   const event = code.projections[index].preEvent;
   if (!event) return [];
@@ -46,13 +59,22 @@ function deliver(code: NetworkCode, index: number): string[] {
   const g = `p${proj.post}_g_${proj.target}`;
   const synapseDelays = proj.delays === 'synapse';
   // Per-synapse delays: the event adds to its arrival step's ring slot instead of the conductance.
-  const call = callMath(event.fn, synapseDelays ? { [`${g}[j]`]: `${m('_ring')}[((s - 1 + ${m('_delay')}[k]) % R) * ${posts} + j]` } : {});
-  const walk = [
+  const target = synapseDelays ? `${m('_ring')}[((s - 1 + ${m('_delay')}[k]) % R) * ${posts} + j]` : `${g}[j]`;
+  const byRow = mode === 'fast' && addsOnlyToTargets(proj);
+  const walk = byRow ? [
+    'const int32_t i = spike_data[n];',
+    `for (int64_t k = ${m('_row_ptr')}[i]; k < ${m('_row_ptr')}[i + 1]; ++k) {`,
+    '  const int64_t j = col[k];',
+    '  real add = 0;',
+    `  ${callMath(event.fn, { [`${g}[j]`]: 'add' })};`,
+    `  ss::atomic_add(&${target}, add);`,
+    '}',
+  ] : [
     'for (int64_t n = 0; n < spike_count; ++n) {',
     '  const int32_t i = spike_data[n];',
     `  const int64_t end = ${m('_row_ptr')}[i + 1];`,
     `  for (int64_t k = ss::first_synapse_onto(col, ${m('_row_ptr')}[i], end, j); k < end && col[k] == j; ++k) {`,
-    `    ${call};`,
+    `    ${callMath(event.fn, synapseDelays ? { [`${g}[j]`]: target } : {})};`,
     '  }',
     '}',
   ];
@@ -64,7 +86,7 @@ function deliver(code: NetworkCode, index: number): string[] {
     '  const int64_t spike_count = spikes.count;',
     '  const double dt = this->dt;',
     ...indent(event.locals, 1),
-    ...indent(kernel(String(posts), 'j', walk), 1),
+    ...indent(kernel(byRow ? 'spike_count' : String(posts), byRow ? 'n' : 'j', walk), 1),
     ...(synapseDelays
       ? indent(kernel(String(posts), 'j', [`real &slot = ${m('_ring')}[(s % R) * ${posts} + j];`, `${g}[j] += slot;`, 'slot = 0;']), 1)
       : []),
@@ -87,13 +109,13 @@ function equations(code: NetworkCode, index: number): string[] {
   ];
 }
 
-const schedule: CpuSchedule = {
+const schedule = (mode: CudaMode): CpuSchedule => ({
   includes: [],
   members: () => [],
   create: () => [],
   methods: (code: NetworkCode) => [
     ...code.ir.populations.flatMap((p) => update(code, p.index)),
-    ...code.ir.projections.flatMap((p) => [...deliver(code, p.index), ...equations(code, p.index)]),
+    ...code.ir.projections.flatMap((p) => [...deliver(code, p.index, mode), ...equations(code, p.index)]),
   ],
   step: (code: NetworkCode) => [
     ...code.zeroSums,
@@ -101,6 +123,6 @@ const schedule: CpuSchedule = {
     ...code.ir.populations.map((p) => `update_p${p.index}(s);`),
     ...code.projections.flatMap((p, k) => (p.equationRows.length ? [`equations_j${k}(s);`] : [])),
   ],
-};
+});
 
-export const generateCudaSource = (ir: NetworkIR): string => generateCpuSource(ir, schedule);
+export const generateCudaSource = (ir: NetworkIR, mode: CudaMode = 'exact'): string => generateCpuSource(ir, schedule(mode));

@@ -1,6 +1,6 @@
 // The cuda backend's toolchains. On a GPU machine: nvcc (from scripts/install-cuda.sh, or
 // SPIKESWEEP_NVCC) in exact mode — no fused multiply-add, IEEE division and square root, no
-// flush to zero, host code without contraction — building SASS for sm_80 and sm_90 plus sm_90
+// flush to zero, host code without contraction — or in fast mode with fast math, building SASS for sm_80 and sm_90 plus sm_90
 // PTX, with cudart linked statically (so nothing of CUDA loads until a cuda kernel does). Without
 // a GPU: the emulation toolchain (SPIKESWEEP_CUDA_EMULATE=1), the host compiler building the
 // same generated source with launches run on the CPU (runtime/launch.hpp). And the compile check:
@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { buildOnce, CompileError, defaultCacheDir } from '../cache.js';
 import { HOST_TUNING, HostToolchain } from '../host/toolchain.js';
 import { backendRuntimeDir, sharedRuntimeIncludeDirs, sharedRuntimeSourceDir } from '../paths.js';
-import type { CompiledKernel, KernelBuildOptions, ToolchainInfo } from '../types.js';
+import type { CompiledKernel, CudaMode, KernelBuildOptions, ToolchainInfo } from '../types.js';
 
 const run = promisify(execFile);
 const runtimeDir = backendRuntimeDir('cuda');
@@ -23,7 +23,10 @@ const runtimeDir = backendRuntimeDir('cuda');
 export const CUDA_ARCHS = ['sm_80', 'sm_90'];
 // Exact mode: the device rounds every operation as the host does (docs: backends/README.md).
 export const EXACT_FLAGS = ['--fmad=false', '-prec-div=true', '-prec-sqrt=true', '-ftz=false', '-Xcompiler', '-ffp-contract=off'];
-export const NVCC_FLAGS = ['-O2', '-std=c++17', '--extended-lambda', ...EXACT_FLAGS];
+// Fast mode: approximate division, square root and intrinsics, flush to zero, fused multiply-adds.
+const FAST_FLAGS = ['--use_fast_math', '--fmad=true'];
+/** nvcc's flags in a mode. */
+export const nvccFlags = (mode: CudaMode = 'exact') => ['-O2', '-std=c++17', '--extended-lambda', ...(mode === 'fast' ? FAST_FLAGS : EXACT_FLAGS)];
 const GENCODE = [
   ...CUDA_ARCHS.map((a) => `-gencode=arch=compute_${a.slice(3)},code=${a}`),
   `-gencode=arch=compute_${CUDA_ARCHS.at(-1)!.slice(3)},code=compute_${CUDA_ARCHS.at(-1)!.slice(3)}`,
@@ -99,7 +102,8 @@ async function key(nvcc: string, source: string, flags: string[]): Promise<strin
 export async function compileForGpu(source: string, opts: KernelBuildOptions = {}): Promise<CompiledKernel> {
   const started = performance.now();
   const nvcc = requireNvcc();
-  const flags = [...NVCC_FLAGS, ...GENCODE, '-Xcompiler', '-fPIC', '-cudart', 'static'];
+  const modeFlags = nvccFlags(opts.cudaMode);
+  const flags = [...modeFlags, ...GENCODE, '-Xcompiler', '-fPIC', '-cudart', 'static'];
   const dir = opts.directory ?? defaultCacheDir();
   mkdirSync(dir, { recursive: true });
   const k = await key(nvcc, source, flags);
@@ -111,7 +115,7 @@ export async function compileForGpu(source: string, opts: KernelBuildOptions = {
     // -x cu: the runtime's .cpp files include the kernel launches (runtime/launch.hpp) too.
     await nvccStep(nvcc, [...flags, '-shared', ...includes(), '-x', 'cu', sourcePath, ...runtime, '-o', tmp], join(dir, `${k}.log`), sourcePath);
   });
-  const toolchain: ToolchainInfo = { backend: 'cuda', compiler: nvcc, compilerVersion: await nvccVersion(nvcc), flags: NVCC_FLAGS, requiredFlags: [...GENCODE, '-cudart', 'static'] };
+  const toolchain: ToolchainInfo = { backend: 'cuda', compiler: nvcc, compilerVersion: await nvccVersion(nvcc), flags: modeFlags, requiredFlags: [...GENCODE, '-cudart', 'static'] };
   return { library, key: k, cacheHit: hit, compileMs: performance.now() - started, toolchain };
 }
 
@@ -123,9 +127,9 @@ export interface CompileCheck { nvccVersion: string; arch: string; kernels: Kern
  * Compiles a generated source's device code for sm_90 only (ptxas -v), keeping the PTX: what tests
  * check without a GPU. Cached under its key like a kernel.
  */
-export async function compileCheck(source: string, directory = defaultCacheDir()): Promise<CompileCheck> {
+export async function compileCheck(source: string, mode: CudaMode = 'exact', directory = defaultCacheDir()): Promise<CompileCheck> {
   const nvcc = requireNvcc();
-  const flags = [...NVCC_FLAGS, '-arch=sm_90', '-Xptxas', '-v'];
+  const flags = [...nvccFlags(mode), '-arch=sm_90', '-Xptxas', '-v'];
   mkdirSync(directory, { recursive: true });
   const k = await key(nvcc, source, flags);
   const report = join(directory, `${k}.check.json`);

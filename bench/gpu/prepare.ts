@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cuda } from '../../backends/cuda/index.js';
-import { NVCC_FLAGS } from '../../backends/cuda/toolchain.js';
+import { nvccFlags } from '../../backends/cuda/toolchain.js';
 import { openmp } from '../../backends/openmp/index.js';
 import { planMonitors } from '../../engine/monitors.js';
 import { buildIR } from '../../network/ir/ir.js';
@@ -75,7 +75,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     // check.sh builds with the backend's own nvcc flags (exact mode).
     await mkdir(kernelsDir, { recursive: true });
-    await writeFile(join(kernelsDir, 'nvcc.flags'), NVCC_FLAGS.join(' ') + '\n');
+    await writeFile(join(kernelsDir, 'nvcc.flags'), nvccFlags().join(' ') + '\n');
     for (const c of gpuCases()) await prepare(c, work);
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -41,6 +41,7 @@ export async function runCommand(specFile: string | undefined, options: RunCliOp
         ...common, spec, protocol, specFile: specFile!, seed, seedDrawn, outDir,
         threads: options.threads,
         backend: options.backend,
+        cudaMode: options.cudaMode,
         checkpointEveryMs: options.checkpointEvery,
       });
     }

@@ -27,7 +27,7 @@ export async function drive(s: Session, resumed: Resumed | null): Promise<RunRep
   log.info({ runId: s.runId, seed: s.seed, seedDrawn: s.seedDrawn, threads: s.threads, steps: s.totalSteps, dt, layout, resumeFrom: resumed?.state.step }, 'run starting');
 
   const sessionStarted = performance.now();
-  const compiled = resumed?.compiled ?? await compileNetwork(spec, { ...s.compile, backend: s.backend, file: s.specFile ?? '<spec>' });
+  const compiled = resumed?.compiled ?? await compileNetwork(spec, { ...s.compile, backend: s.backend, cudaMode: s.cudaMode, file: s.specFile ?? '<spec>' });
   log.info({ library: compiled.library, cacheHit: compiled.cacheHit, ...compiled.timings }, 'kernel ready');
   signal?.throwIfAborted();
 

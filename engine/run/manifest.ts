@@ -80,7 +80,7 @@ export async function runManifest(live: LiveRun, report: RunReport, total: Stage
     files,
     kernel: {
       library: compiled.library, cacheKey: compiled.key,
-      backend: compiled.backend, compiler: { command: compiled.toolchain.compiler, version: compiled.toolchain.compilerVersion, flags: compiled.toolchain.flags, alwaysAdded: compiled.toolchain.requiredFlags },
+      backend: compiled.backend, cudaMode: compiled.cudaMode, compiler: { command: compiled.toolchain.compiler, version: compiled.toolchain.compilerVersion, flags: compiled.toolchain.flags, alwaysAdded: compiled.toolchain.requiredFlags },
     },
     versions,
     host: describeHost(),

@@ -1,7 +1,7 @@
 // The contract of one simulation run: what the caller passes in and the report it gets back.
 // The report is exactly what `spikesweep run --json` prints and what manifest.json embeds.
 import type { Logger } from 'pino';
-import type { BackendName } from '../../backends/index.js';
+import type { BackendName, CudaMode } from '../../backends/index.js';
 import type { Phase } from '../../network/experiment/index.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
 
@@ -29,6 +29,8 @@ export interface RunNetworkOptions {
   threads?: number;
   /** The backend that compiles and runs the network; default openmp. */
   backend?: BackendName;
+  /** The cuda backend's mode: exact (default, the CPU's bits) or fast (statistically equivalent); only cuda takes fast. */
+  cudaMode?: CudaMode;
   /** Folder for spikes.parquet, state.parquet and manifest.json (created when missing). */
   outDir: string;
   /** Written into the run_id column; defaults to `<spec name>-<seed>`. */

@@ -1,7 +1,7 @@
 // The records a run keeps about itself: committed parts, checkpoints and resumes, the context a
 // checkpoint carries, and the session a run (fresh or resumed) executes.
 import type { Logger } from 'pino';
-import type { BackendName, CompiledNetwork } from '../../backends/index.js';
+import type { BackendName, CompiledNetwork, CudaMode } from '../../backends/index.js';
 import type { Phase } from '../../network/experiment/index.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
 import type { SimState } from '../../network/state/index.js';
@@ -29,6 +29,8 @@ interface RunDefinition {
   threads: number;
   /** Absent in checkpoints written before backends existed: openmp. */
   backend?: BackendName;
+  /** Absent: exact (the cuda backend's default; the CPU backends have no other). */
+  cudaMode?: CudaMode;
   runId: string;
   windowSteps: number;
 }

@@ -33,7 +33,7 @@ export async function resumeRun(opts: ResumeRunOptions): Promise<RunReport> {
   if (totalSteps < header.step)
     throw new ResumeError(outDir, `it has already simulated ${header.step * dt} ms; the duration (${totalSteps * dt} ms) is the total, not the time left`);
 
-  const compiled = await compileNetwork(context.spec, { ...opts.compile, backend: context.backend ?? 'openmp', file });
+  const compiled = await compileNetwork(context.spec, { ...opts.compile, backend: context.backend ?? 'openmp', cudaMode: context.cudaMode, file });
   checkCheckpointStructure(ckptPath, header, compiled.ir.structureHash);
 
   const replayStarted = performance.now();
@@ -45,7 +45,7 @@ export async function resumeRun(opts: ResumeRunOptions): Promise<RunReport> {
   log.info({ outDir, step: header.step, garbage }, 'resuming');
   const session: Session = {
     spec: context.spec, specFile: context.specFile, protocol: context.protocol, seed: context.seed, seedDrawn: context.seedDrawn,
-    threads: context.threads, backend: context.backend ?? 'openmp', runId: context.runId, windowSteps: context.windowSteps, checkpointEverySteps: context.checkpointEverySteps,
+    threads: context.threads, backend: context.backend ?? 'openmp', cudaMode: context.cudaMode, runId: context.runId, windowSteps: context.windowSteps, checkpointEverySteps: context.checkpointEverySteps,
     totalSteps, outDir, compile: opts.compile ?? {}, onProgress: opts.onProgress, signal: opts.signal, log,
   };
   const resume: ResumeRecord = { fromStep: header.step, fromMs: header.step * dt, at: new Date().toISOString(), restoreMs: 0, replayMs: ms(replayMs) };

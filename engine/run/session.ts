@@ -53,7 +53,7 @@ export function resolveSession(opts: RunNetworkOptions): Session {
   return {
     spec, specFile: opts.specFile ? resolve(opts.specFile) : null, protocol, seed,
     seedDrawn: opts.seedDrawn === true || (opts.seed === undefined && spec.seed === undefined),
-    threads, backend: opts.backend ?? DEFAULT_BACKEND, runId: opts.runId ?? `${spec.name}-${seed}`, windowSteps, checkpointEverySteps, totalSteps,
+    threads, backend: opts.backend ?? DEFAULT_BACKEND, cudaMode: opts.cudaMode, runId: opts.runId ?? `${spec.name}-${seed}`, windowSteps, checkpointEverySteps, totalSteps,
     outDir: resolve(opts.outDir), compile: opts.compile ?? {}, onProgress: opts.onProgress, signal: opts.signal,
     log: opts.logger ?? pino({ level: 'silent' }),
   };

@@ -28,6 +28,16 @@ namespace ss {
 
 constexpr int64_t kSsBlock = 256;
 
+// Fast mode's delivery: rows adding to a shared target. On the device an atomic add (its order the
+// threads' order); emulated, threads run one at a time, so a plain add in the emulated order.
+template <class T> SS_DEVICE_FN inline void atomic_add(T *target, T value) {
+#ifdef __CUDA_ARCH__
+  atomicAdd(target, value);
+#else
+  *target += value;
+#endif
+}
+
 #ifdef SPIKESWEEP_CUDA_EMULATE
 
 // Whether emulated launches visit their (block, thread) indices in a shuffled order.
