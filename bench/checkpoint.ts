@@ -3,7 +3,8 @@
 // checkpoint that costs less than those 100 ms). Writes bench/results/checkpoint.json.
 // Run: npm run bench:checkpoint      (SPIKESWEEP_BENCH_NEURONS=32000 for a quick run)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
+import { describeBenchMachine } from './machine.js';
 import { join } from 'node:path';
 import { cubaNetwork } from '../examples/cuba.js';
 import { Network } from '../network/index.js';
@@ -27,7 +28,7 @@ try {
   const [, applyMs] = await time(() => restored.restoreCheckpoint(path));
   restored.destroy();
   const report = {
-    machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, date: new Date().toISOString() },
+    machine: await describeBenchMachine(),
     network: `CUBA, ${neurons} neurons, fixed in-degree 80`,
     checkpointBytes: bytes,
     writeMs,

@@ -3,7 +3,8 @@
 // Prints one JSON document with phase timings per case and writes it to bench/results/core.json (core-<backend>.json for another backend).
 // Run: npm run bench            (SPIKESWEEP_BENCH_SIZES=4000,32000 to shorten the series)
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
+import { describeBenchMachine } from './machine.js';
 import { join } from 'node:path';
 import { BACKEND_NAMES, backendFor, isBackendName, type BackendName } from '../backends/index.js';
 import { cobaNetwork } from '../examples/coba.js';
@@ -61,7 +62,7 @@ try {
 
 const report = {
   backend,
-  machine: { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() },
+  machine: await describeBenchMachine(),
   note: 'simulate = wall time of net.simulate(1000) for 1 s of biological time at dt = 0.1 ms; compile = code generation excluded, the backend compiler included.',
   cases,
 };

@@ -9,7 +9,8 @@
 // SPIKESWEEP_BENCH_MEMORY_RUNS=1000,20000 (the default) sets the sweep sizes, each a multiple of 4.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
+import { describeBenchMachine } from './machine.js';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -136,7 +137,7 @@ async function isolatedBench(): Promise<void> {
     const first = measures[0]!;
     const last = measures.at(-1)!;
     const report = {
-      machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, date: new Date().toISOString() },
+      machine: await describeBenchMachine(),
       measures,
       cliPeakGrowth: +(last.cliPeakRssMB / first.cliPeakRssMB - 1).toFixed(3),
       flat: last.cliPeakRssMB <= first.cliPeakRssMB * 1.1,

@@ -8,7 +8,8 @@
 // Writes bench/results/sweep.json. Run: npm run bench:sweep   (SPIKESWEEP_BENCH_CASES=cuba36,tiny2000,boundaries picks cases)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
+import { describeBenchMachine } from './machine.js';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Client, Connection } from '@temporalio/client';
@@ -75,7 +76,7 @@ async function runTimes(output: string) {
 const server = await startLocalServer({ dbFile: join(dir, 'bench.db'), port, uiPort: null, logFile: join(dir, 'server.log') });
 try {
   const report: Record<string, unknown> = {
-    machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, date: new Date().toISOString() },
+    machine: await describeBenchMachine(),
   };
   if (cases.has('cuba36') || cases.has('tiny2000')) await withWorker(2, async () => {
     if (cases.has('cuba36')) {

@@ -15,9 +15,9 @@
 // PEERS_MAX_LOAD, at most PEERS_WAIT_S, then measure anyway and record the load.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
+import { describeBenchMachine } from '../machine.js';
 import { join, resolve } from 'node:path';
-import { toolchain as openmpToolchain } from '../../backends/openmp/index.js';
 import { markdown, median, ratesFrom, type Report, type Row } from './table.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -93,10 +93,10 @@ if (previous) {
 // (construction, which dominates there, does not get faster with threads in any of the peers).
 const gave_up = new Set<string>();
 const loadBefore = waitForQuiet();
+const machine = await describeBenchMachine();
 const loads: number[] = [];
-const { compilerVersion } = await openmpToolchain.describe();
 const report = (): Report => ({
-  machine: { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, python: spawnSync(python, ['--version'], { encoding: 'utf8' }).stdout.trim(), compiler: compilerVersion, loadBefore, loadAfter: loadavg(), loadMaxSeen: Math.max(...loads, loadBefore[0], previous?.machine.loadMaxSeen ?? 0), date: new Date().toISOString(), ...(previous ? { earlierInvocation: { loadBefore: previous.machine.loadBefore, date: previous.machine.date } } : {}) },
+  machine: { ...machine, python: spawnSync(python, ['--version'], { encoding: 'utf8' }).stdout.trim(), loadBefore, loadAfter: loadavg(), loadMaxSeen: Math.max(...loads, loadBefore[0], previous?.machine.loadMaxSeen ?? 0), date: new Date().toISOString(), ...(previous ? { earlierInvocation: { loadBefore: previous.machine.loadBefore, date: previous.machine.date } } : {}) },
   method: 'Medians over alternating runs (spikesweep, peer, peer, …), each a fresh process. Phases: spikesweep codegen+compile ↔ peer build (Brian2 cpp_standalone code generation + compile; ANNarchy compile() minus instantiation; NEST none); spikesweep build (connectivity + initial values) ↔ construct; simulate = the 1 s simulation loop only (1 s of biological time, dt = 0.1 ms); total = process-internal wall time from import to end. ratio = spikesweep / peer. build is cold (fresh kernel compile; spikesweep keeps its per-toolchain runtime object) and reported only for N = 4000, 1 thread; other cases reuse compiled code.',
   integration: 'spikesweep, ANNarchy and Brian2 (method="euler") integrate with explicit Euler at 0.1 ms; NEST uses iaf_psc_exp (exact integration) for CUBA and iaf_cond_exp (GSL RKF45, adaptive) for COBA with parameters mapped in bench/peers/nest_net.py, and a 0.1 ms synaptic delay (= one step, as the others).',
   timeLimit: `${timeoutS} s per run; a peer over it at some N is not run at larger N for that model and thread count`,

@@ -14,7 +14,8 @@
 // 2 threads. Writes bench/results/scaling.json and prints a table.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
+import { describeBenchMachine } from '../machine.js';
 import { join, resolve } from 'node:path';
 import { toolchain as openmpToolchain } from '../../backends/openmp/index.js';
 import { median } from './table.js';
@@ -83,7 +84,7 @@ for (const model of models) {
 }
 
 const report = {
-  machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, loadAfter: loadavg(), date: new Date().toISOString() },
+  machine: { ...(await describeBenchMachine()), loadAfter: loadavg() },
   method: 'simulate = wall time of net.simulate(1000) (1 s of biological time, dt = 0.1 ms), medians over repetitions. pairThroughput = 2 × alone / pair: how many 1-thread runs\' worth of work the two cores do per unit time when both are busy with independent runs. speedup = alone / twoThreads. speedupOverPairThroughput = speedup / pairThroughput. probeSpeedup = the stream probe\'s 1-thread / 2-thread time (median; the update\'s memory pattern alone, 10,000 steps, a barrier per step; stream-probe.cpp).',
   cases,
 };

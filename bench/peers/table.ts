@@ -51,7 +51,7 @@ export function markdown(r: Report): string {
     for (const s of r.skipped) out.push(`- ${s.peer} ${s.model} N=${s.neurons} ${s.threads} thread(s): ${s.reason}`);
   }
   const m = r.machine;
-  out.push('', `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.node}, ${m.python}, ${m.compiler}; load average (1 min) ${m.loadBefore?.[0]?.toFixed(2)} before, ${m.loadAfter?.[0]?.toFixed(2)} after, highest seen during the runs ${Number(m.loadMaxSeen ?? NaN).toFixed(2)}; ${m.date}.`);
+  out.push('', `Machine: ${m.cpu}${m.vectorIsa ? ` (${m.cpuFamilyModel ?? ''}${m.cpuFamilyModel ? ', ' : ''}${m.vectorIsa}, -march=native → ${m.marchNative})` : ''}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.node}, ${m.python}, ${m.compiler}; load average (1 min) ${m.loadBefore?.[0]?.toFixed(2)} before, ${m.loadAfter?.[0]?.toFixed(2)} after, highest seen during the runs ${Number(m.loadMaxSeen ?? NaN).toFixed(2)}; ${m.date}.`);
   if (typeof r.note === 'string') out.push('', r.note);
   return out.join('\n');
 }
