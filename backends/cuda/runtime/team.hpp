@@ -4,17 +4,6 @@
 #pragma once
 
 #include "launch.hpp"
+#include "spikesweep/single_thread_team.hpp"
 
 #define SS_MATH SS_DEVICE_FN inline
-
-namespace ss {
-
-inline bool in_team() { return false; }
-inline int team_thread() { return 0; }
-inline int team_size() { return 1; }
-inline int thread_limit() { return 1; }
-inline void team_barrier() {}
-template <class Fn> void one_thread(Fn fn) { fn(); }
-template <class Fn> void run_team(int, Fn fn) { fn(); }
-
-}  // namespace ss

@@ -2,14 +2,4 @@
 // it, in order, and nothing waits. The reference schedule, with no threading library.
 #pragma once
 
-namespace ss {
-
-inline bool in_team() { return false; }
-inline int team_thread() { return 0; }
-inline int team_size() { return 1; }
-inline int thread_limit() { return 1; }
-inline void team_barrier() {}
-template <class Fn> void one_thread(Fn fn) { fn(); }
-template <class Fn> void run_team(int, Fn fn) { fn(); }
-
-}  // namespace ss
+#include "spikesweep/single_thread_team.hpp"
