@@ -94,7 +94,7 @@ export class SweepClient {
     const networkSha256 = await storeSweepNetwork(dataset, spec.network);
     const input: SweepInput = {
       sweepId, name: spec.name, specHash: spec.specHash, networkSha256, protocol: spec.protocol, durationMs: spec.durationMs,
-      plan: spec.plan, backend: spec.backend, threads: spec.threads, maxConcurrent: options.concurrency ?? spec.maxConcurrent, output,
+      plan: spec.plan, backend: spec.backend, cudaMode: spec.cudaMode, threads: spec.threads, maxConcurrent: options.concurrency ?? spec.maxConcurrent, output,
       checkpointEveryMs: spec.checkpointEveryMs,
     };
     const total = runCount(spec.plan);

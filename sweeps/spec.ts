@@ -15,6 +15,7 @@
 //   seeds: { policy: same | sequential | random | list, base, count, master, values }
 //   record: [ { target, variables, … } ]     # monitors; replace the network's on those targets
 //   backend: openmp | serial | cuda          # default openmp; cuda runs on GPU workers (queue gpu)
+//   cudaMode: exact | fast                   # cuda only; default exact (fast: float atomics, fast math)
 //   threads: 1
 //   maxConcurrent: 2
 //   output: out/sweeps
@@ -81,6 +82,7 @@ const SweepFileSchema = z.object({
   }).strict().optional(),
   record: z.array(MonitorSchema).optional(),
   backend: z.enum(SWEEP_BACKEND_NAMES, { error: `expected ${SWEEP_BACKEND_NAMES.join(', ')}` }).default('openmp'),
+  cudaMode: z.enum(['exact', 'fast'], { error: 'expected exact or fast' }).optional(),
   threads: positiveInt('threads').default(1),
   maxConcurrent: positiveInt('maxConcurrent').max(1000, 'maxConcurrent must be ≤ 1000 (Temporal allows 2000 pending activities per workflow)').default(2),
   output: z.string().min(1).default('out/sweeps'),
@@ -180,6 +182,8 @@ function sweepSpecOf(data: unknown, { file, baseDir, defaultName, locate }: Sour
   }
 
   const backend = sweep.backend;
+  const cudaMode = sweep.cudaMode === 'fast' ? 'fast' : undefined;
+  if (cudaMode && backend !== 'cuda') issues.push({ path: ['cudaMode'], message: `fast mode is the cuda backend's; the ${backend} backend is always exact` });
   if (isBackendName(backend)) {
     const engine = backendFor(backend);
     if (sweep.threads > engine.maxThreads) issues.push({ path: ['threads'], message: `the ${backend} backend runs on at most ${engine.maxThreads} thread${engine.maxThreads === 1 ? '' : 's'}` });
@@ -191,9 +195,9 @@ function sweepSpecOf(data: unknown, { file, baseDir, defaultName, locate }: Sour
   if (name === null) issues.push({ path: ['name'], message: 'a sweep given as an object needs a name (it is part of the sweep id)' });
   if (name === null || issues.length > 0) throw fail(issues);
 
-  const specHash = sweepSpecHash({ network, protocol, durationMs, plan, record, backend });
+  const specHash = sweepSpecHash({ network, protocol, durationMs, plan, record, backend, cudaMode });
   return {
-    name, network, protocol, durationMs, plan, backend,
+    name, network, protocol, durationMs, plan, backend, cudaMode,
     threads: sweep.threads, maxConcurrent: sweep.maxConcurrent, output: sweep.output,
     checkpointEveryMs: sweep.checkpointEvery, record, specHash,
   };
@@ -315,9 +319,10 @@ export function canonicalJson(value: unknown): string {
   });
 }
 
-export function sweepSpecHash(parts: { network: NetworkSpec; protocol: unknown[] | null; durationMs: number; plan: SweepPlan; record: MonitorSpec[]; backend: string }): string {
-  const { network, protocol, durationMs, plan, record, backend } = parts;
-  return createHash('sha256').update(canonicalJson({ network, protocol, durationMs, plan, record, backend })).digest('hex');
+export function sweepSpecHash(parts: { network: NetworkSpec; protocol: unknown[] | null; durationMs: number; plan: SweepPlan; record: MonitorSpec[]; backend: string; cudaMode?: 'fast' }): string {
+  const { network, protocol, durationMs, plan, record, backend, cudaMode } = parts;
+  // Exact mode (the default) leaves the hash, and so the ids of sweeps defined before modes, as it was.
+  return createHash('sha256').update(canonicalJson({ network, protocol, durationMs, plan, record, backend, ...(cudaMode ? { cudaMode } : {}) })).digest('hex');
 }
 
 function zodIssues(error: ZodError): SpecIssue[] {

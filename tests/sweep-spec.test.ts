@@ -97,6 +97,11 @@ maxConcurrent: 7        # how to run, not what: not hashed
     assert.notEqual(sweep(base.replace('base: 0', 'base: 1')).specHash, a.specHash);
     assert.notEqual(sweep(base.replace('duration: 100', 'duration: 200')).specHash, a.specHash);
     assert.notEqual(sweep(`${base}backend: cuda\n`).specHash, a.specHash);
+    // The cuda backend's fast mode is another sweep; exact (the default) keeps the id of a sweep that names no mode.
+    const cuda = sweep(`${base}backend: cuda\n`);
+    assert.equal(sweep(`${base}backend: cuda\ncudaMode: exact\n`).specHash, cuda.specHash);
+    assert.notEqual(sweep(`${base}backend: cuda\ncudaMode: fast\n`).specHash, cuda.specHash);
+    assert.equal(sweep(`${base}backend: cuda\ncudaMode: fast\n`).cudaMode, 'fast');
     assert.notEqual(sweep(`${base}record: [ { target: exc, variables: [v], period: 1 } ]\n`).specHash, a.specHash);
   });
 
@@ -190,6 +195,8 @@ record: [ { target: p, variables: [v], period: 1 } ]
       [`${head}vary:\n  grid:\n    - { name: a, path: dt, values: [0.1] }\n    - { name: a, path: populations.exc.values.El, values: [1] }\n`, /vary: grid\[1\]: duplicate name 'a'/],
       [`${head}backend: metal\n`, /:3:\d+ backend: expected openmp, serial, cuda/],
       [`${head}backend: serial\nthreads: 2\n`, /:4:\d+ threads: the serial backend runs on at most 1 thread/],
+      [`${head}cudaMode: fast\n`, /:3:\d+ cudaMode: fast mode is the cuda backend's; the openmp backend is always exact/],
+      [`${head}backend: cuda\ncudaMode: quick\n`, /:4:\d+ cudaMode: expected exact or fast/],
       [`${head}vary:\n  grid:\n    - { name: backend, path: dt, values: [0.1] }\n`, /:5:\d+ vary\.grid\[0\]\.name: 'backend' is reserved \(a column of runs\.parquet\)/],
       [`${head}colour: blue\n`, /test-sweep\.yaml:1:1 unknown field 'colour'/],
       [`network: missing.yaml\nduration: 1\n`, /missing\.yaml.*cannot read the file: ENOENT/],

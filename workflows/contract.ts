@@ -37,6 +37,8 @@ export interface SweepInput {
   plan: SweepPlan;
   /** Picks the task queue (queueOf) and reaches every run (RunInput.backend). */
   backend: SweepBackend;
+  /** The cuda backend's fast mode (float atomics, fast math); absent: exact. */
+  cudaMode?: 'fast';
   threads: number;
   maxConcurrent: number;
   /** Dataset root: results land in `<output>/<sweepId>/`. */
@@ -63,6 +65,7 @@ export interface RunInput {
   checkpointEveryMs: number;
   /** The backend that compiles and runs the network; absent in histories recorded before runs carried it: openmp. */
   backend?: SweepBackend;
+  cudaMode?: 'fast';
 }
 
 /** What a finished run reports back (the run's rows are on disk, never in history). */

@@ -9,6 +9,6 @@ export function runInputOf(sweep: SweepInput, index: number): RunInput {
   return {
     sweepId: sweep.sweepId, output: sweep.output, runIndex: index, values: planned.values, params: planned.params, seed: planned.seed,
     networkSha256: sweep.networkSha256, network: sweep.network, protocol: sweep.protocol, durationMs: sweep.durationMs, threads: sweep.threads,
-    checkpointEveryMs: sweep.checkpointEveryMs, backend: sweep.backend,
+    checkpointEveryMs: sweep.checkpointEveryMs, backend: sweep.backend, cudaMode: sweep.cudaMode,
   };
 }

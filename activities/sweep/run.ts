@@ -54,7 +54,7 @@ async function jobFor(input: RunInput, settings: RunSettings, outDir: string, re
   const threads = Math.min(settings.threads ?? input.threads, backendFor(backend).maxThreads);
   const { sweepId, output, networkSha256, network, params } = input;
   return {
-    kind: 'run', network: { sweepId, output, networkSha256, network }, params, protocol: input.protocol as Phase[] | null, seed: input.seed, threads, backend,
+    kind: 'run', network: { sweepId, output, networkSha256, network }, params, protocol: input.protocol as Phase[] | null, seed: input.seed, threads, backend, cudaMode: input.cudaMode,
     durationMs: input.durationMs, checkpointEveryMs: input.checkpointEveryMs, outDir, runId: `run-${input.runIndex}`, ...common,
   };
 }

@@ -17,7 +17,7 @@ async function execute(job: RunJob): Promise<RunnerReply> {
     const report = job.kind === 'resume'
       ? await resumeRun({ outDir: job.outDir, durationMs: job.durationMs, compile, logger })
       : await runNetwork({
-        spec: applyParameters(await networkOf(job.network), job.params), protocol: job.protocol, seed: job.seed, threads: job.threads, backend: job.backend, durationMs: job.durationMs,
+        spec: applyParameters(await networkOf(job.network), job.params), protocol: job.protocol, seed: job.seed, threads: job.threads, backend: job.backend, cudaMode: job.cudaMode, durationMs: job.durationMs,
         checkpointEveryMs: job.checkpointEveryMs, outDir: job.outDir, runId: job.runId, compile, logger,
       });
     return { kind: 'done', report };

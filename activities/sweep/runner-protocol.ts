@@ -7,7 +7,7 @@ import type { ErrorKind, RunReport } from '../../engine/index.js';
 import type { NetworkSource } from './network.js';
 
 export type RunJob =
-  | { kind: 'run'; network: NetworkSource; params: Record<string, number>; protocol: Phase[] | null; seed: number; threads: number; backend: BackendName; durationMs: number; checkpointEveryMs: number; outDir: string; runId: string; cacheDir: string | null; env: Record<string, string> }
+  | { kind: 'run'; network: NetworkSource; params: Record<string, number>; protocol: Phase[] | null; seed: number; threads: number; backend: BackendName; cudaMode?: 'fast'; durationMs: number; checkpointEveryMs: number; outDir: string; runId: string; cacheDir: string | null; env: Record<string, string> }
   | { kind: 'resume'; outDir: string; durationMs: number; cacheDir: string | null; env: Record<string, string> };
 
 export type RunnerReply =
