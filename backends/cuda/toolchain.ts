@@ -7,13 +7,13 @@
 // nvcc for sm_90 with ptxas' register report and the PTX, for tests on machines without a GPU.
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildOnce, CompileError, defaultCacheDir } from '../cache.js';
-import { HOST_TUNING, HostToolchain } from '../host/toolchain.js';
-import { backendRuntimeDir, sharedRuntimeIncludeDirs, sharedRuntimeSourceDir } from '../paths.js';
+import { compileStep, HOST_TUNING, HostToolchain, runtimeSources } from '../host/toolchain.js';
+import { backendRuntimeDir, sharedRuntimeIncludeDirs } from '../paths.js';
 import type { CompiledKernel, CudaMode, KernelBuildOptions, ToolchainInfo } from '../types.js';
 
 const run = promisify(execFile);
@@ -72,30 +72,11 @@ function requireNvcc(): string {
   return nvcc;
 }
 
-// The runtime sources (shared and the backend's), in every key.
-function runtimeDigest(): string {
-  const h = createHash('sha256');
-  for (const dir of [runtimeDir, ...sharedRuntimeIncludeDirs, sharedRuntimeSourceDir])
-    for (const f of readdirSync(dir).sort()) if (/\.(h|hpp|cpp)$/.test(f) && statSync(join(dir, f)).isFile()) h.update(f).update(readFileSync(join(dir, f)));
-  return h.digest('hex');
-}
-
 const includes = () => [runtimeDir, ...sharedRuntimeIncludeDirs].map((d) => `-I${d}`);
-
-async function nvccStep(nvcc: string, args: string[], logPath: string, sourcePath: string): Promise<string> {
-  try {
-    const r = await run(nvcc, args, { maxBuffer: 64 << 20 });
-    return r.stderr + r.stdout;
-  } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    writeFileSync(logPath, err.stderr ?? err.message);
-    throw new CompileError(`compiling the generated CUDA code failed. This is a spikesweep bug, not a problem with your model; please report it with ${logPath} and ${sourcePath}`, logPath);
-  }
-}
 
 async function key(nvcc: string, source: string, flags: string[]): Promise<string> {
   return createHash('sha256').update(source).update('\0').update(await nvccVersion(nvcc)).update('\0').update(flags.join(' '))
-    .update('\0').update(runtimeDigest()).digest('hex').slice(0, 40);
+    .update('\0').update(runtimeSources(runtimeDir).digest).digest('hex').slice(0, 40);
 }
 
 /** A kernel library built by nvcc for the GPU (the runtime's sources compiled into it). */
@@ -109,11 +90,11 @@ export async function compileForGpu(source: string, opts: KernelBuildOptions = {
   const k = await key(nvcc, source, flags);
   const library = join(dir, `${k}.so`);
   const sourcePath = join(dir, `${k}.cu`);
-  const runtime = readdirSync(sharedRuntimeSourceDir).filter((f) => f.endsWith('.cpp')).sort().map((f) => join(sharedRuntimeSourceDir, f));
+  const runtime = runtimeSources(runtimeDir).files;
   const hit = await buildOnce(library, opts.clean ?? false, async (tmp) => {
     writeFileSync(sourcePath, source);
     // -x cu: the runtime's .cpp files include the kernel launches (runtime/launch.hpp) too.
-    await nvccStep(nvcc, [...flags, '-shared', ...includes(), '-x', 'cu', sourcePath, ...runtime, '-o', tmp], join(dir, `${k}.log`), sourcePath);
+    await compileStep(nvcc, [...flags, '-shared', ...includes(), '-x', 'cu', sourcePath, ...runtime, '-o', tmp], 'the generated CUDA code', join(dir, `${k}.log`), sourcePath);
   });
   const toolchain: ToolchainInfo = { backend: 'cuda', compiler: nvcc, compilerVersion: await nvccVersion(nvcc), flags: modeFlags, requiredFlags: [...GENCODE, '-cudart', 'static'] };
   return { library, key: k, cacheHit: hit, compileMs: performance.now() - started, toolchain };
@@ -138,7 +119,7 @@ export async function compileCheck(source: string, mode: CudaMode = 'exact', dir
     mkdirSync(work, { recursive: true });
     const sourcePath = join(work, 'kernel.cu');
     writeFileSync(sourcePath, source);
-    const log = await nvccStep(nvcc, [...flags, '-cubin', '--keep', '--keep-dir', work, ...includes(), sourcePath, '-o', join(work, 'kernel.cubin')], join(work, 'nvcc.log'), sourcePath);
+    const log = await compileStep(nvcc, [...flags, '-cubin', '--keep', '--keep-dir', work, ...includes(), sourcePath, '-o', join(work, 'kernel.cubin')], 'the generated CUDA code', join(work, 'nvcc.log'), sourcePath);
     const ptxFile = readdirSync(work).find((f) => f.endsWith('.ptx'));
     const check: CompileCheck = { nvccVersion: await nvccVersion(nvcc), arch: 'sm_90', kernels: parsePtxasReport(log), ptx: ptxFile ? readFileSync(join(work, ptxFile), 'utf8') : '' };
     writeFileSync(tmp, JSON.stringify(check));

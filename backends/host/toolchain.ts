@@ -38,7 +38,33 @@ function compilerIdentity(compiler: string): Promise<string> {
   return compilerIds.get(compiler)!;
 }
 
-interface RuntimeSources { digest: string; files: string[] }
+export interface RuntimeSources {
+  /** Over every header and source a kernel of the backend compiles against: part of every cache key. */
+  digest: string;
+  /** The shared runtime's .cpp files, compiled into every kernel library. */
+  files: string[];
+}
+
+const runtimes = new Map<string, RuntimeSources>();
+
+/** The runtime sources of the backend whose own headers are in `backendDir` (read once per process). */
+export function runtimeSources(backendDir: string): RuntimeSources {
+  const known = runtimes.get(backendDir);
+  if (known) return known;
+  const h = createHash('sha256');
+  const files: string[] = [];
+  for (const dir of [backendDir, ...sharedRuntimeIncludeDirs, sharedRuntimeSourceDir]) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
+    for (const f of readdirSync(dir).sort()) {
+      if (!/\.(h|hpp|cpp)$/.test(f)) continue;
+      h.update(f).update(readFileSync(join(dir, f)));
+      if (f.endsWith('.cpp') && dir === sharedRuntimeSourceDir) files.push(join(dir, f));
+    }
+  }
+  const sources = { digest: h.digest('hex'), files };
+  runtimes.set(backendDir, sources);
+  return sources;
+}
 
 export interface HostToolchainOptions {
   backend: BackendName;
@@ -54,8 +80,6 @@ export interface HostToolchainOptions {
 
 /** A CPU backend's toolchain: the host compiler with the backend's flags and runtime folder. */
 export class HostToolchain {
-  private runtimeCache: RuntimeSources | null = null;
-
   constructor(private readonly opts: HostToolchainOptions) {}
 
   get backend(): BackendName { return this.opts.backend; }
@@ -71,29 +95,13 @@ export class HostToolchain {
     return [this.runtimeDir, ...sharedRuntimeIncludeDirs];
   }
 
-  private runtime(): RuntimeSources {
-    if (this.runtimeCache) return this.runtimeCache;
-    const h = createHash('sha256');
-    const files: string[] = [];
-    for (const dir of [...this.includeDirs, sharedRuntimeSourceDir]) {
-      if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
-      for (const f of readdirSync(dir).sort()) {
-        if (!/\.(h|hpp|cpp)$/.test(f)) continue;
-        h.update(f).update(readFileSync(join(dir, f)));
-        if (f.endsWith('.cpp') && dir === sharedRuntimeSourceDir) files.push(join(dir, f));
-      }
-    }
-    this.runtimeCache = { digest: h.digest('hex'), files };
-    return this.runtimeCache;
-  }
-
   async describe(flags: string[] = this.defaultFlags): Promise<ToolchainInfo> {
     return { backend: this.backend, compiler: this.compiler, compilerVersion: await compilerIdentity(this.compiler), flags, requiredFlags: this.requiredFlags };
   }
 
   private async toolchainKey(info: ToolchainInfo): Promise<string> {
     const all = [...info.flags, ...info.requiredFlags];
-    const h = createHash('sha256').update(info.backend).update('\0').update(this.runtime().digest).update('\0')
+    const h = createHash('sha256').update(info.backend).update('\0').update(runtimeSources(this.runtimeDir).digest).update('\0')
       .update(info.compilerVersion).update('\0').update(all.join(' '));
     if (all.some((f) => f.startsWith('-march=native') || f.startsWith('-mtune=native'))) h.update('\0').update(cpus()[0]?.model ?? 'unknown-cpu');
     return h.update('\0').update(process.arch).digest('hex');
@@ -139,7 +147,7 @@ export class HostToolchain {
     const runtimeObject = join(dir, `runtime-${toolchain}.o`);
     await buildOnce(runtimeObject, false, async (tmp) => {
       const unity = `${runtimeObject}.cpp`;
-      writeFileSync(unity, this.runtime().files.map((f) => `#include ${JSON.stringify(f)}\n`).join(''));
+      writeFileSync(unity, runtimeSources(this.runtimeDir).files.map((f) => `#include ${JSON.stringify(f)}\n`).join(''));
       await compileStep(compiler, [...flags, ...includes, '-c', unity, '-o', tmp], 'the spikesweep runtime', `${runtimeObject}.log`, unity);
     });
 
@@ -163,9 +171,11 @@ export class HostToolchain {
   }
 }
 
-async function compileStep(compiler: string, args: string[], what: string, logPath: string, sourcePath: string): Promise<void> {
+/** Runs one compiler step and returns what it printed; a failure is a CompileError naming the log and the source. */
+export async function compileStep(compiler: string, args: string[], what: string, logPath: string, sourcePath: string): Promise<string> {
   try {
-    await run(compiler, args, { maxBuffer: 64 << 20 });
+    const r = await run(compiler, args, { maxBuffer: 64 << 20 });
+    return r.stderr + r.stdout;
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     writeFileSync(logPath, err.stderr ?? err.message);
