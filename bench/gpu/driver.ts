@@ -2,13 +2,14 @@
 // backend's kernel for the CPU goldens, and against the cuda backend's kernel emulated on the CPU
 // (tests/gpu-driver.test.ts), with the flags and runtime headers those backends build with.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { emulation } from '../../backends/cuda/toolchain.js';
 import { toolchain as openmpToolchain } from '../../backends/openmp/index.js';
-import { backendRuntimeDir, packageRoot, sharedRuntimeIncludeDirs, sharedRuntimeSourceDir } from '../../backends/paths.js';
+import { runtimeSources } from '../../backends/host/toolchain.js';
+import { backendRuntimeDir, packageRoot, sharedRuntimeIncludeDirs } from '../../backends/paths.js';
 
 const run = promisify(execFile);
 
@@ -32,7 +33,7 @@ const BUILD = {
 /** Builds the driver over `kernelPath` (a generated source of the given kind; a .cu is C++ here) into `exe`. */
 export async function buildDriver(kind: DriverKernel, kernelPath: string, exe: string): Promise<void> {
   const { toolchain, runtime } = BUILD[kind];
-  const sources = (await readdir(sharedRuntimeSourceDir)).filter((f) => f.endsWith('.cpp')).sort().map((f) => join(sharedRuntimeSourceDir, f));
+  const sources = runtimeSources(runtime).files;
   const includes = [runtime, ...sharedRuntimeIncludeDirs].map((d) => `-I${d}`);
   await run(toolchain.compiler, [
     ...toolchain.defaultFlags, ...toolchain.requiredFlags, ...includes,
