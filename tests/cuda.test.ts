@@ -1,7 +1,8 @@
 // The cuda backend without a GPU. Emulated schedule: the generated CUDA source, built by the host
 // compiler with its launches run on the CPU (SPIKESWEEP_CUDA_EMULATE), gives the OpenMP backend's
 // spikes bit for bit with its threads visited in order and shuffled — for CUBA, COBA and a network
-// with STDP, per-synapse delays, Poisson input, a spike source, refractoriness and noise. Compile
+// with STDP, per-synapse delays, Poisson input, a spike source, refractoriness, noise and
+// continuous transmission (psp). Compile
 // checks: nvcc builds each of those networks' kernels for sm_90 within a register budget and with
 // no spills, and exact-mode kernels contain no fused multiply-add. Fast mode (--cuda-mode fast):
 // CUBA and COBA emulated with shuffled threads fire within the reference rate bands, the manifest
@@ -20,7 +21,7 @@ import { loadNetworkSpec } from '../network/spec/load.js';
 import { runCli } from './helpers/cli.js';
 
 const root = new URL('..', import.meta.url).pathname;
-const NETWORKS: [string, number][] = [['examples/cuba.yaml', 100], ['examples/coba.yaml', 100], ['tests/fixtures/features-cuda.yaml', 300]];
+const NETWORKS: [string, number][] = [['examples/cuba.yaml', 100], ['examples/coba.yaml', 100], ['tests/fixtures/features.yaml', 300]];
 // Registers per thread a kernel may use: 64 keeps a full sm_90 SM's 2048 threads resident.
 const REGISTER_BUDGET = 64;
 
@@ -110,10 +111,4 @@ test('--backend cuda on a machine without a GPU is one sentence saying why and w
   assert.equal(code, 1);
   assert.equal(stdout, '');
   assert.equal(stderr, 'spikesweep: the cuda backend needs an NVIDIA GPU and its driver, and this machine has none (no /dev/nvidia* device): run it on a GPU node (sweeps: the gpu queue) or choose --backend openmp\n');
-});
-
-test('the cuda backend refuses continuous transmission at its field', async () => {
-  const { code, stderr } = await runCli(['run', join(root, 'tests/fixtures/features.yaml'), '--backend', 'cuda', '--duration', '10', '--out', join(dir, 'psp')], { SPIKESWEEP_CUDA_EMULATE: '1' });
-  assert.equal(code, 2);
-  assert.match(stderr, /projections\[4\]\.synapse: the cuda backend does not support continuous transmission \(psp\)/);
 });

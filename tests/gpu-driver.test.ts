@@ -28,7 +28,7 @@ test('the committed kernels are what the cuda backend generates (else run npx ts
 });
 
 describe('the driver over the emulated cuda kernels, threads shuffled, gives the CPU goldens', () => {
-  for (const name of ['cuba', 'features-cuda']) {
+  for (const name of ['cuba', 'features']) {
     test(name, async () => {
       const exe = join(dir, name);
       await buildDriver('cuda-emulated', join(kernelsDir, name, 'kernel.cu'), exe);

@@ -5,6 +5,7 @@
 // user text reaches it verbatim.
 import type { NetworkIR } from '../../network/ir/ir.js';
 import { constMember, indent, popMember, projMember, quote } from './cpp.js';
+import { callMath } from './math.js';
 import { emitPopulation, type PopulationCode } from './population.js';
 import { emitProjection, type ProjectionCode } from './projection.js';
 
@@ -25,13 +26,32 @@ export interface CpuSchedule {
   members(code: NetworkCode): string[];
   /** Lines of create() once connectivity and populations exist (`S`: the Sim). */
   create(code: NetworkCode): string[];
-  /** Methods of the Sim: each population's update_p<N>(s), each projection's deliver_j<N>(s) and equations_j<N>(s). */
+  /** Methods of the Sim: each population's update_p<N>(s), each projection's deliver_j<N>(s), psp_j<N>(s) and equations_j<N>(s). */
   methods(code: NetworkCode): string[];
   /**
    * step_once()'s body: deliveries (zeroSums, deliver_j, psp_j), then update_p of every population,
    * then equations_j — everything up to the step's spikes; end_step (one thread) gathers them.
    */
   step(code: NetworkCode): string[];
+}
+
+/** psp_j<N>(s) on one thread: every row in order, each synapse adding its psp to its target's sum; empty without a psp. */
+export function pspOnCpu(code: NetworkCode, index: number): string[] {
+  const sum = code.projections[index].psp;
+  if (!sum) return [];
+  const proj = code.ir.projections[index];
+  const rowPtr = projMember(proj, '_row_ptr');
+  return [
+    `void psp_j${index}(int64_t s) {`,
+    ...indent(sum.locals, 1),
+    `  for (int64_t i = 0; i < ${code.ir.populations[proj.pre].size}; ++i) {`,
+    `    for (int64_t k = ${rowPtr}[i]; k < ${rowPtr}[i + 1]; ++k) {`,
+    '      const int64_t j = col[k];',
+    `      sum[j] += ${callMath(sum.fn)};`,
+    '    }',
+    '  }',
+    '}',
+  ];
 }
 
 export function generateCpuSource(ir: NetworkIR, schedule: CpuSchedule): string {
@@ -80,7 +100,7 @@ export function generateCpuSource(ir: NetworkIR, schedule: CpuSchedule): string 
     '',
     ...indent(schedule.methods(code), 1),
     ...indent(pops.flatMap((p) => p.stop), 1),
-    ...indent(projs.flatMap((p) => [...p.psp, ...p.postEvents]), 1),
+    ...indent(projs.flatMap((p) => p.postEvents), 1),
     '',
     '  void step_once() override {',
     '    const int64_t s = step;',

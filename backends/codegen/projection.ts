@@ -253,30 +253,22 @@ function deliver(x: Shape, event: MathFunction | null): DeliverOver | null {
   ];
 }
 
-function psp(x: Shape, kernelNames: KernelNames): { math: string[]; method: string[] } {
-  const { m, proj, pre, post } = x;
-  if (!proj.model.psp) return { math: [], method: [] };
+function psp(x: Shape, kernelNames: KernelNames): { math: string[]; sum: ContinuousInput | null } {
+  const { proj, post } = x;
+  if (!proj.model.psp) return { math: [], sum: null };
   const b = new MathBinder(x.ir.precision);
   const ctx = context(b.names(kernelNames));
   const body = [...randomDraws(randomSites([proj.model.psp]), ctx, proj.streams.random, 'k'), `return ${emitCpp(proj.model.psp, ctx)};`];
   const fn: MathFunction = { name: `j${proj.index}_psp`, returns: 'real', indices: ['i', 'j', 'k'], params: b.params, body };
-  return {
-    math: defineMath(fn),
-    method: [
-      `void psp_j${proj.index}(int64_t s) {`,
-      '  const double t = double(s) * dt; (void)t;',
-      '  const uint64_t seed = this->seed; (void)seed;',
-      ...constantLocals(x.ir).map((l) => `  ${l}`),
-      `  real *sum = ${popMember(post, `sum_${proj.target}`)};`,
-      `  for (int64_t i = 0; i < ${pre.size}; ++i) {`,
-      `    for (int64_t k = ${m('_row_ptr')}[i]; k < ${m('_row_ptr')}[i + 1]; ++k) {`,
-      `      const int64_t j = ${m('_col')}[k];`,
-      `      sum[j] += ${callMath(fn)};`,
-      '    }',
-      '  }',
-      '}',
-    ],
-  };
+  const locals = [
+    'const double dt = this->dt;',
+    'const double t = double(s) * dt; (void)t;',
+    'const uint64_t seed = this->seed; (void)seed;',
+    ...constantLocals(x.ir),
+    `const int32_t *__restrict col = ${x.m('_col')};`,
+    `real *sum = ${popMember(post, `sum_${proj.target}`)};`,
+  ];
+  return { math: defineMath(fn), sum: { fn, locals } };
 }
 
 /** The continuous synaptic equations: a math function and the loop over presynaptic rows [b, e) its schedule wraps. */
@@ -328,6 +320,14 @@ function postEvents(x: Shape, event: MathFunction | null): string[] {
   ];
 }
 
+/** Continuous input of a synapse (its psp) into its target's sum, for a schedule's own loops. */
+export interface ContinuousInput {
+  /** The psp of synapse k (pre i → post j). */
+  fn: MathFunction;
+  /** Locals its arguments name, with `col` and the target's `sum`, read in psp_j's body. */
+  locals: string[];
+}
+
 /** A presynaptic spike's event for a schedule that writes its own delivery loops. */
 export interface PreEvent {
   fn: MathFunction;
@@ -342,8 +342,8 @@ export interface ProjectionCode extends CodeParts {
   deliver: DeliverOver | null;
   /** The ss::RowPart of whole rows, for `deliver`. */
   wholeRows: string;
-  /** psp_j<N>(s): continuous input summed into sum(target) (one thread), or empty. */
-  psp: string[];
+  /** The continuous input summed into sum(target) each step (psp_j<N>, written by the schedule: pspOnCpu on the CPU), or null. */
+  psp: ContinuousInput | null;
   /** The continuous synaptic equations over presynaptic rows [b, e) of step s (`learning` checked by the caller), or empty. */
   equationRows: string[];
   /** post_j<N>(s): postsynaptic events (one thread, at the end of a step), or empty. */
@@ -364,7 +364,7 @@ export function emitProjection(proj: ProjectionIR, ir: NetworkIR): ProjectionCod
     preEvent: preEvent ? { fn: preEvent, locals: deliveryLocals(x) } : null,
     deliver: deliver(x, preEvent),
     wholeRows: `{${x.m('_row_ptr')}}`,
-    psp: continuous.method,
+    psp: continuous.sum,
     equationRows: equations.rows,
     postEvents: postEvents(x, postEvent),
   };

@@ -8,9 +8,8 @@ import { FEATURES, type Backend, type Feature } from '../types.js';
 import { generateCudaSource } from './schedule.js';
 import { compileForGpu, emulated, emulation, gpuMissing } from './toolchain.js';
 
-// Not yet on the GPU: continuous transmission (its sums need a target-major walk of every
-// synapse). One host thread drives the device, so config.numThreads means nothing here.
-const MISSING: Feature[] = ['threads', 'continuousPsp'];
+// One host thread drives the device, so config.numThreads means nothing here.
+const MISSING: Feature[] = ['threads'];
 
 export const cuda: Backend = {
   name: 'cuda',

@@ -1,19 +1,27 @@
 // The cuda schedule of a step: the host runs step_once in the order of docs/architecture.md,
 // launching a kernel for each phase that is a loop over elements (launch.hpp):
-// - delivery: a thread per postsynaptic neuron j walks the step's spikes in order and, in each
-//   spike's row (columns ascend), its synapses onto j. Each neuron thus sums its input in spike
-//   order, then synapse order — the CPU's order — with no atomics, and no two threads write one
-//   value (a synapse, a ring slot or a conductance belongs to one j). Per-synapse delays write
-//   the ring slot of each synapse's arrival step, then a thread per neuron adds this step's slot.
+// - delivery: tiles of postsynaptic neurons, a block each, walk the step's spikes in order; the
+//   synapses of a spike's row onto a tile's neurons (columns ascend: two binary searches find
+//   them) are shared out over the block's threads, a thread per target, and a barrier ends each
+//   spike. Each neuron thus sums its input in spike order, then synapse order — the CPU's order —
+//   with no atomics, and no two threads write one value (a synapse, a ring slot or a conductance
+//   belongs to one target). Where rows are too sparse to give a tile's threads work
+//   (ss::tile_targets), a thread per postsynaptic neuron walks the spikes instead, searching each
+//   row for its own synapses, with no barrier.
+//   Per-synapse delays write the ring slot of each synapse's arrival step, then a thread per
+//   neuron adds this step's slot. A preSpike that writes its presynaptic neuron is delivered by one
+//   thread in the CPU's loop order.
+// - continuous transmission (psp): the same tiles over every row in order.
 // - neuron update: a thread per neuron runs the model's step function (its SS_MATH, compiled for
 //   host and device); the spike scan, resets and refractory starts follow on the host in neuron
 //   order, as in the serial schedule.
 // - continuous synaptic equations: a thread per presynaptic row.
 // Clearing sums and postsynaptic events (end_step) run on the host. A kernel's body reads only
 // locals it captures by value: members it names are first copied into locals of the same name.
-// Fast mode delivers instead with a thread per spike walking its row and adding to the targets
-// with atomics, so each target's sum has the order the threads happen to run in — wherever a
-// projection's preSpike only adds to g_target (else it keeps the exact walk, which is race-free).
+// Fast mode delivers instead with atomics, so each target's sum has the order the threads happen
+// to run in — wherever a projection's preSpike only adds to g_target (else it keeps the exact
+// walk): a thread per spike walking its row, or for rows of 32 synapses or more on average a
+// block per spike sharing its row out over its threads, as GeNN chooses by row length.
 import { indent } from '../codegen/cpp.js';
 import { generateCpuSource, type CpuSchedule, type NetworkCode } from '../codegen/network.js';
 import { callMath } from '../codegen/math.js';
@@ -24,10 +32,15 @@ import type { CudaMode } from '../types.js';
 // Generated member names (p<N>_…, j<N>_…, c_…), not function calls.
 const MEMBER = /\b((?:[pj]\d+|c)_\w+)\b(?!\s*\()/g;
 
-/** `ss::launch(n, …)` of `body` over `index`, after copying the members the body names into locals. */
+/**
+ * `ss::launch(n, …)` of `body` over the thread index `index`, or with `index` 'tile'
+ * `ss::launch_tiles(n, …)` of `body` over tiles, after copying the members the body names into
+ * locals.
+ */
 function kernel(n: string, index: string, body: string[]): string[] {
   const members = [...new Set(body.join('\n').match(MEMBER) ?? [])].sort();
-  const launch = [`ss::launch(${n}, SS_KERNEL(int64_t ${index}) {`, ...indent(body, 1), '});'];
+  const head = index === 'tile' ? `ss::launch_tiles(${n}, SS_KERNEL(const ss::Tile &tile) {` : `ss::launch(${n}, SS_KERNEL(int64_t ${index}) {`;
+  const launch = [head, ...indent(body, 1), '});'];
   return members.length ? ['{', ...indent([...members.map((m) => `const auto ${m} = this->${m};`), ...launch], 1), '}'] : launch;
 }
 
@@ -42,12 +55,65 @@ function update(code: NetworkCode, index: number): string[] {
   return [`void update_p${index}(int64_t s) {`, '  const double t = double(s) * dt; (void)t;', ...indent(body, 1), '}'];
 }
 
-// Whether a thread per spike may deliver a projection's events with atomic adds: its preSpike only
-// adds to g_target (never reads it) and writes nothing of the postsynaptic neuron, so what two
-// rows share is only sums; everything else an event writes is its own synapse's.
+// Whether a projection's preSpike writes its presynaptic neuron (pre.x): every synapse of the
+// spike's row then writes one value, in row order on the CPU, so its delivery is one thread's.
+const writesPre = (proj: ProjectionIR): boolean => proj.model.preSpike.some((st) => st.target.scope === 'pre');
+
+// Whether fast mode may deliver a projection's events with atomic adds: its preSpike only adds to
+// g_target (never reads it) and writes nothing of the pre- or postsynaptic neuron, so what two
+// synapses share is only sums; everything else an event writes is its own synapse's.
 function addsOnlyToTargets(proj: ProjectionIR): boolean {
-  return proj.model.preSpike.every((st) => st.target.scope !== 'post' && !usesIdent(st.value, 'g_target')
-    && (st.target.name !== 'g_target' || (!st.target.scope && st.op === '+=')));
+  return proj.model.preSpike.every((st) => !st.target.scope && !usesIdent(st.value, 'g_target')
+    && (st.target.name !== 'g_target' || st.op === '+='));
+}
+
+// The synapses of row i onto the tile's targets [j_begin, j_end) (columns ascend), shared out over
+// the tile's threads: a thread per distinct target, walking that target's synapses in row order
+// (a row may hold several synapses onto one neuron), so no two threads write one target.
+function tileRow(m: (n: string) => string, body: string[]): string[] {
+  return [
+    `const int64_t lo = ss::first_synapse_onto(col, ${m('_row_ptr')}[i], ${m('_row_ptr')}[i + 1], j_begin);`,
+    `const int64_t hi = ss::first_synapse_onto(col, lo, ${m('_row_ptr')}[i + 1], j_end);`,
+    'tile.for_each(lo, hi, [&](int64_t first) {',
+    '  if (first > lo && col[first - 1] == col[first]) return;',
+    '  const int64_t j = col[first];',
+    '  for (int64_t k = first; k < hi && col[k] == j; ++k) {',
+    ...indent(body, 2),
+    '  }',
+    '});',
+    'tile.sync();',
+  ];
+}
+
+// A kernel over the rows that `rowLoop` walks in order, row `row` at each turn, adding `body` of
+// each synapse onto its target j in row order, then synapse order — the CPU's order — with no
+// atomics: tiles of targets sharing each row's part out over their threads where rows are dense
+// enough (ss::tile_targets), else a thread per target searching each row for its synapses.
+function targetTiles(m: (n: string) => string, posts: number, pres: number, rowLoop: string, row: string, body: string[]): string[] {
+  const rowPtr = m('_row_ptr');
+  return [
+    `const int64_t tile_len = ss::tile_targets(${posts}, ${rowPtr}[${pres}], ${pres});`,
+    'if (tile_len > 0) {',
+    ...indent(kernel(`(${posts} + tile_len - 1) / tile_len`, 'tile', [
+      'const int64_t j_begin = tile.index * tile_len;',
+      `const int64_t j_end = j_begin + tile_len < ${posts} ? j_begin + tile_len : ${posts};`,
+      `${rowLoop} {`,
+      `  const int64_t i = ${row};`,
+      ...indent(tileRow(m, body), 1),
+      '}',
+    ]), 1),
+    '} else {',
+    ...indent(kernel(String(posts), 'j', [
+      `${rowLoop} {`,
+      `  const int64_t i = ${row};`,
+      `  const int64_t end = ${rowPtr}[i + 1];`,
+      `  for (int64_t k = ss::first_synapse_onto(col, ${rowPtr}[i], end, j); k < end && col[k] == j; ++k) {`,
+      ...indent(body, 2),
+      '  }',
+      '}',
+    ]), 1),
+    '}',
+  ];
 }
 
 function deliver(code: NetworkCode, index: number, mode: CudaMode): string[] {
@@ -56,28 +122,39 @@ function deliver(code: NetworkCode, index: number, mode: CudaMode): string[] {
   if (!event) return [];
   const m = (n: string) => `j${index}_${n}`;
   const posts = code.ir.populations[proj.post].size;
+  const pres = code.ir.populations[proj.pre].size;
   const g = `p${proj.post}_g_${proj.target}`;
   const synapseDelays = proj.delays === 'synapse';
   // Per-synapse delays: the event adds to its arrival step's ring slot instead of the conductance.
   const target = synapseDelays ? `${m('_ring')}[((s - 1 + ${m('_delay')}[k]) % R) * ${posts} + j]` : `${g}[j]`;
-  const byRow = mode === 'fast' && addsOnlyToTargets(proj);
-  const walk = byRow ? [
-    'const int32_t i = spike_data[n];',
-    `for (int64_t k = ${m('_row_ptr')}[i]; k < ${m('_row_ptr')}[i + 1]; ++k) {`,
-    '  const int64_t j = col[k];',
-    '  real add = 0;',
-    `  ${callMath(event.fn, { [`${g}[j]`]: 'add' })};`,
-    `  ss::atomic_add(&${target}, add);`,
+  const atomics = mode === 'fast' && addsOnlyToTargets(proj);
+  const exactEvent = callMath(event.fn, synapseDelays ? { [`${g}[j]`]: target } : {});
+  const atomicAdd = ['const int64_t j = col[k];', 'real add = 0;', `${callMath(event.fn, { [`${g}[j]`]: 'add' })};`, `ss::atomic_add(&${target}, add);`];
+  const walk = atomics ? [
+    `if (${m('_row_ptr')}[${pres}] >= 32 * int64_t(${pres})) {`,
+    ...indent(kernel('spike_count', 'tile', [
+      'const int32_t i = spike_data[tile.index];',
+      `tile.for_each(${m('_row_ptr')}[i], ${m('_row_ptr')}[i + 1], [&](int64_t k) {`,
+      ...indent(atomicAdd, 1),
+      '});',
+    ]), 1),
+    '} else {',
+    ...indent(kernel('spike_count', 'n', [
+      'const int32_t i = spike_data[n];',
+      `for (int64_t k = ${m('_row_ptr')}[i]; k < ${m('_row_ptr')}[i + 1]; ++k) {`,
+      ...indent(atomicAdd, 1),
+      '}',
+    ]), 1),
     '}',
-  ] : [
+  ] : writesPre(proj) ? kernel('1', 'thread', [
     'for (int64_t n = 0; n < spike_count; ++n) {',
     '  const int32_t i = spike_data[n];',
-    `  const int64_t end = ${m('_row_ptr')}[i + 1];`,
-    `  for (int64_t k = ss::first_synapse_onto(col, ${m('_row_ptr')}[i], end, j); k < end && col[k] == j; ++k) {`,
-    `    ${callMath(event.fn, synapseDelays ? { [`${g}[j]`]: target } : {})};`,
+    `  for (int64_t k = ${m('_row_ptr')}[i]; k < ${m('_row_ptr')}[i + 1]; ++k) {`,
+    '    const int64_t j = col[k];',
+    `    ${exactEvent};`,
     '  }',
     '}',
-  ];
+  ]) : targetTiles(m, posts, pres, 'for (int64_t n = 0; n < spike_count; ++n)', 'spike_data[n]', [`${exactEvent};`]);
   return [
     `void deliver_j${index}(int64_t s) {`,
     `  const ss::Spikes spikes = populations[${proj.pre}].emitted(s, ${synapseDelays ? '1' : m('_delay')});`,
@@ -86,10 +163,28 @@ function deliver(code: NetworkCode, index: number, mode: CudaMode): string[] {
     '  const int64_t spike_count = spikes.count;',
     '  const double dt = this->dt;',
     ...indent(event.locals, 1),
-    ...indent(kernel(byRow ? 'spike_count' : String(posts), byRow ? 'n' : 'j', walk), 1),
+    ...indent(walk, 1),
     ...(synapseDelays
       ? indent(kernel(String(posts), 'j', [`real &slot = ${m('_ring')}[(s % R) * ${posts} + j];`, `${g}[j] += slot;`, 'slot = 0;']), 1)
       : []),
+    '}',
+  ];
+}
+
+// Continuous transmission: every synapse adds its psp to its target's sum each step, in tiles of
+// targets over all rows in order, as the CPU's row-major loop adds them.
+function psp(code: NetworkCode, index: number): string[] {
+  const proj = code.ir.projections[index];
+  const sum = code.projections[index].psp;
+  if (!sum) return [];
+  const m = (n: string) => `j${index}_${n}`;
+  const pres = code.ir.populations[proj.pre].size;
+  return [
+    `void psp_j${index}(int64_t s) {`,
+    ...indent(sum.locals, 1),
+    ...indent(targetTiles(m, code.ir.populations[proj.post].size, pres, `for (int64_t r = 0; r < ${pres}; ++r)`, 'r', [
+      `sum[j] += ${callMath(sum.fn)};`,
+    ]), 1),
     '}',
   ];
 }
@@ -115,11 +210,11 @@ const schedule = (mode: CudaMode): CpuSchedule => ({
   create: () => [],
   methods: (code: NetworkCode) => [
     ...code.ir.populations.flatMap((p) => update(code, p.index)),
-    ...code.ir.projections.flatMap((p) => [...deliver(code, p.index, mode), ...equations(code, p.index)]),
+    ...code.ir.projections.flatMap((p) => [...deliver(code, p.index, mode), ...psp(code, p.index), ...equations(code, p.index)]),
   ],
   step: (code: NetworkCode) => [
     ...code.zeroSums,
-    ...code.projections.flatMap((p, k) => (p.preEvent ? [`deliver_j${k}(s);`] : [])),
+    ...code.projections.flatMap((p, k) => [...(p.preEvent ? [`deliver_j${k}(s);`] : []), ...(p.psp ? [`psp_j${k}(s);`] : [])]),
     ...code.ir.populations.map((p) => `update_p${p.index}(s);`),
     ...code.projections.flatMap((p, k) => (p.equationRows.length ? [`equations_j${k}(s);`] : [])),
   ],

@@ -6,7 +6,7 @@
 // The summation order is fixed either way, so every thread count gives the same bits. The state
 // and primitives it uses are in runtime/schedule.hpp.
 import { indent, projMember } from '../codegen/cpp.js';
-import { equationsUpdate, generateCpuSource, populationUpdate, type CpuSchedule, type NetworkCode } from '../codegen/network.js';
+import { equationsUpdate, generateCpuSource, populationUpdate, pspOnCpu, type CpuSchedule, type NetworkCode } from '../codegen/network.js';
 import { splitsByTarget } from '../codegen/projection.js';
 import type { NetworkIR } from '../../network/ir/ir.js';
 
@@ -61,6 +61,7 @@ const schedule: CpuSchedule = {
       const posts = code.ir.populations[p.post].size;
       return deliver(`team.row_splits[${p.index}].part()`, ['  int64_t jb, je;', `  ss::target_range(${posts}, jb, je);`, '  if (jb == je) return;']);
     }),
+    ...code.ir.projections.flatMap((p) => pspOnCpu(code, p.index)),
     ...code.ir.projections.flatMap((p) => equationsUpdate(code, p.index, (rows, preSize) => [
       `ss::parallel_ranges(${preSize}, [&](int64_t b, int64_t e) {`,
       ...indent(rows, 1),
@@ -72,7 +73,7 @@ const schedule: CpuSchedule = {
       ...code.zeroSums.map((call) => ({ call, everyThread: false })),
       ...code.ir.projections.flatMap((p) => [
         ...(code.projections[p.index].deliver ? [{ call: `deliver_j${p.index}(s);`, everyThread: splitsByTarget(p) }] : []),
-        ...(code.projections[p.index].psp.length ? [{ call: `psp_j${p.index}(s);`, everyThread: false }] : []),
+        ...(code.projections[p.index].psp ? [{ call: `psp_j${p.index}(s);`, everyThread: false }] : []),
       ]),
     ]),
     ...code.ir.populations.map((p) => `update_p${p.index}(s);`),

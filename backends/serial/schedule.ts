@@ -3,7 +3,7 @@
 // synapse order) and its continuous input summed, each population updated over all its neurons in
 // order, then the continuous synaptic equations over all rows. Postsynaptic events follow in
 // end_step, as in every schedule.
-import { equationsUpdate, generateCpuSource, populationUpdate, type CpuSchedule, type NetworkCode } from '../codegen/network.js';
+import { equationsUpdate, generateCpuSource, populationUpdate, pspOnCpu, type CpuSchedule, type NetworkCode } from '../codegen/network.js';
 import type { NetworkIR } from '../../network/ir/ir.js';
 
 const schedule: CpuSchedule = {
@@ -19,11 +19,12 @@ const schedule: CpuSchedule = {
       ...body,
     ], '0')),
     ...code.projections.flatMap((p) => (p.deliver ? p.deliver(p.wholeRows, []) : [])),
+    ...code.ir.projections.flatMap((p) => pspOnCpu(code, p.index)),
     ...code.ir.projections.flatMap((p) => equationsUpdate(code, p.index, (rows, preSize) => [`const int64_t b = 0, e = ${preSize};`, ...rows])),
   ],
   step: (code: NetworkCode) => [
     ...code.zeroSums,
-    ...code.projections.flatMap((p, k) => [...(p.deliver ? [`deliver_j${k}(s);`] : []), ...(p.psp.length ? [`psp_j${k}(s);`] : [])]),
+    ...code.projections.flatMap((p, k) => [...(p.deliver ? [`deliver_j${k}(s);`] : []), ...(p.psp ? [`psp_j${k}(s);`] : [])]),
     ...code.ir.populations.map((p) => `update_p${p.index}(s);`),
     ...code.projections.flatMap((p, k) => (p.equationRows.length ? [`equations_j${k}(s);`] : [])),
   ],

@@ -1,4 +1,4 @@
-// The networks bench/gpu/check.sh runs on a GPU: CUBA, COBA and the cuda features network for
+// The networks bench/gpu/check.sh runs on a GPU: CUBA, COBA and the features network for
 // bit-equality with the CPU, CUBA again for compute-sanitizer (a short run), and CUBA at 256k
 // neurons (fixed in-degree 80, as bench/core.ts's series) for time. Seed 1 throughout.
 import { join } from 'node:path';
@@ -34,7 +34,7 @@ export function gpuCases(): GpuCase[] {
   return [
     { name: 'cuba', file: 'examples/cuba.yaml', spec: load('examples/cuba.yaml'), steps: 10000, sanitizerSteps: 200 },
     { name: 'coba', file: 'examples/coba.yaml', spec: load('examples/coba.yaml'), steps: 10000 },
-    { name: 'features-cuda', file: 'tests/fixtures/features-cuda.yaml', spec: load('tests/fixtures/features-cuda.yaml'), steps: 3000 },
+    { name: 'features', file: 'tests/fixtures/features.yaml', spec: load('tests/fixtures/features.yaml'), steps: 3000 },
     { name: 'cuba-256k', file: 'examples/cuba.yaml (256,000 neurons, in-degree 80)', spec: cubaOf(256000), steps: 10000 },
   ];
 }

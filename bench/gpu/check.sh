@@ -3,7 +3,7 @@
 # Python 3; no Node.js, no network), in at most 8 minutes. From the kernels bench/gpu/prepare.ts
 # generated and committed (bench/gpu/kernels/), it builds the driver over the kernel C interface
 # (bench/gpu/driver.cpp) with the cuda backend's exact-mode nvcc flags, then:
-#   1. runs CUBA, COBA, the cuda features network and CUBA 256k, and compares each run's spike hash
+#   1. runs CUBA, COBA, the features network and CUBA 256k, and compares each run's spike hash
 #      and final-state digest (bench/gpu/digest.py) with the CPU goldens made by the openmp kernels;
 #   2. runs compute-sanitizer memcheck and racecheck on a short CUBA run;
 #   3. times CUBA 256k × 1 s (three runs).
@@ -17,7 +17,7 @@ SANITIZER=${COMPUTE_SANITIZER:-$(command -v compute-sanitizer || echo "$(dirname
 ARCH=${SPIKESWEEP_GPU_ARCH:-sm_90}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-CASES=(cuba coba features-cuda cuba-256k)
+CASES=(cuba coba features cuba-256k)
 log() { printf '[check %s] %s\n' "$(date +%T)" "$*" >&2; }
 
 read -r -a FLAGS < "$KERNELS/nvcc.flags"

@@ -1,17 +1,24 @@
-// Kernel launches of the cuda backend: `ss::launch(n, SS_KERNEL(int64_t i) { … })` runs the body
-// once for every i in [0, n), a thread each. Compiled by nvcc it is a grid of blocks of
-// kSsBlock threads; compiled with SPIKESWEEP_CUDA_EMULATE by the host compiler it runs the same
-// body on the CPU over every (block, thread) index, in order or shuffled (SPIKESWEEP_CUDA_ORDER=
-// shuffled), so a kernel whose result depends on the order of its threads (a race) shows up as
-// different bits without a GPU. Launches are synchronous: host code after one reads its results.
+// Kernel launches of the cuda backend:
+// - `ss::launch(n, SS_KERNEL(int64_t i) { … })` runs the body once for every i in [0, n), a thread
+//   each: a grid of blocks of kSsBlock threads.
+// - `ss::launch_tiles(n, SS_KERNEL(const ss::Tile &tile) { … })` runs the body once per tile, a
+//   block of kSsTileThreads threads each, all of them running it: what differs between the
+//   threads is only `tile.for_each(begin, end, f)`, which shares [begin, end) out between them,
+//   and `tile.sync()` is the block's barrier. A body thus walks a sequence (the step's spikes, in
+//   order) with every element's parallel part split over the block.
+// Compiled with SPIKESWEEP_CUDA_EMULATE by the host compiler, both run on the CPU over every
+// index — threads, tiles and each for_each's elements — in order or shuffled
+// (SPIKESWEEP_CUDA_ORDER=shuffled), so a kernel whose result depends on the order of its threads
+// (a race) shows up as different bits without a GPU. Launches are synchronous: host code after one
+// reads its results.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
 
 #ifdef SPIKESWEEP_CUDA_EMULATE
-#include <algorithm>
 #include <cstring>
 #include <numeric>
 #include <random>
@@ -27,6 +34,8 @@
 namespace ss {
 
 constexpr int64_t kSsBlock = 256;
+// A tile's block: two warps, for rows that put a few dozen synapses in a tile (tile_targets).
+constexpr int64_t kSsTileThreads = 64;
 
 // Fast mode's delivery: rows adding to a shared target. On the device an atomic add (its order the
 // threads' order); emulated, threads run one at a time, so a plain add in the emulated order.
@@ -49,18 +58,34 @@ inline bool emulate_shuffled() {
   return shuffled;
 }
 
+// Runs f(i) for every i in [begin, end), in order or in a new shuffled order each call (the same
+// every run: the emulation must be reproducible too).
+template <class F> void emulate_each(int64_t begin, int64_t end, const F &f) {
+  if (!emulate_shuffled()) {
+    for (int64_t i = begin; i < end; ++i) f(i);
+    return;
+  }
+  static std::mt19937_64 rng(20240917);
+  std::vector<int64_t> order(size_t(end > begin ? end - begin : 0));
+  std::iota(order.begin(), order.end(), begin);
+  std::shuffle(order.begin(), order.end(), rng);
+  for (const int64_t i : order) f(i);
+}
+
 template <class Body> void launch(int64_t n, const Body &body) {
   if (n <= 0) return;
-  const int64_t blocks = (n + kSsBlock - 1) / kSsBlock;
-  std::vector<int64_t> order(size_t(blocks * kSsBlock));
-  std::iota(order.begin(), order.end(), int64_t(0));
-  if (emulate_shuffled()) {
-    // A new order every launch, the same every run (the emulation must be reproducible too).
-    static std::mt19937_64 rng(20240917);
-    std::shuffle(order.begin(), order.end(), rng);
-  }
-  for (const int64_t i : order)
-    if (i < n) body(i);
+  // Every thread of the last block, the ones past n too, as a GPU runs them.
+  emulate_each(0, (n + kSsBlock - 1) / kSsBlock * kSsBlock, [&](int64_t i) { if (i < n) body(i); });
+}
+
+struct Tile {
+  int64_t index;
+  template <class F> void for_each(int64_t begin, int64_t end, const F &f) const { emulate_each(begin, end, f); }
+  void sync() const {}
+};
+
+template <class Body> void launch_tiles(int64_t n, const Body &body) {
+  emulate_each(0, n, [&](int64_t t) { body(Tile{t}); });
 }
 
 #else
@@ -74,11 +99,31 @@ inline void check_cuda(cudaError_t status, const char *what) {
   if (status != cudaSuccess) throw std::runtime_error(std::string("CUDA ") + what + ": " + cudaGetErrorString(status));
 }
 
+inline void finish_launch() {
+  check_cuda(cudaGetLastError(), "kernel launch");
+  check_cuda(cudaDeviceSynchronize(), "kernel");
+}
+
 template <class Body> void launch(int64_t n, const Body &body) {
   if (n <= 0) return;
   run_kernel<<<unsigned((n + kSsBlock - 1) / kSsBlock), unsigned(kSsBlock)>>>(n, body);
-  check_cuda(cudaGetLastError(), "kernel launch");
-  check_cuda(cudaDeviceSynchronize(), "kernel");
+  finish_launch();
+}
+
+struct Tile {
+  int64_t index;
+  template <class F> __device__ void for_each(int64_t begin, int64_t end, const F &f) const {
+    for (int64_t i = begin + threadIdx.x; i < end; i += blockDim.x) f(i);
+  }
+  __device__ void sync() const { __syncthreads(); }
+};
+
+template <class Body> __global__ void run_tiles(Body body) { body(Tile{int64_t(blockIdx.x)}); }
+
+template <class Body> void launch_tiles(int64_t n, const Body &body) {
+  if (n <= 0) return;
+  run_tiles<<<unsigned(n), unsigned(kSsTileThreads)>>>(body);
+  finish_launch();
 }
 
 #endif
@@ -90,6 +135,17 @@ SS_DEVICE_FN inline int64_t first_synapse_onto(const int32_t *col, int64_t begin
     if (col[mid] < j) begin = mid + 1; else end = mid;
   }
   return begin;
+}
+
+// Postsynaptic neurons per delivery tile, or 0 for a thread per neuron. Tiles are at least a
+// block wide and many enough to fill a GPU (132 SMs × 8 blocks); they pay where a mean row puts a
+// synapse or more in each tile, so a spike gives the tile's threads work. Sparser rows leave a
+// tile's threads searching rows for nothing and waiting at its barriers, where a thread per
+// neuron searches each row once for itself and needs no barrier.
+inline int64_t tile_targets(int64_t posts, int64_t synapses, int64_t rows) {
+  constexpr int64_t kTiles = 1024;
+  const int64_t len = std::max(kSsTileThreads, (posts + kTiles - 1) / kTiles);
+  return rows > 0 && synapses * len >= rows * posts ? len : 0;
 }
 
 }  // namespace ss

@@ -205,18 +205,43 @@ struct Sim final : ss::SimBase {
     const bool learning = j0_learning[0] != 0; (void)learning;
     const real l_w = j0_w[0]; (void)l_w;
     const int32_t *__restrict col = j0__col;
-    {
-      const auto j0__row_ptr = this->j0__row_ptr;
-      const auto p0_g_exc = this->p0_g_exc;
-      ss::launch(3200, SS_KERNEL(int64_t j) {
-        for (int64_t n = 0; n < spike_count; ++n) {
-          const int32_t i = spike_data[n];
-          const int64_t end = j0__row_ptr[i + 1];
-          for (int64_t k = ss::first_synapse_onto(col, j0__row_ptr[i], end, j); k < end && col[k] == j; ++k) {
-            j0_pre_event(s, t, dt, seed, i, j, k, p0_g_exc[j], l_w);
+    const int64_t tile_len = ss::tile_targets(3200, j0__row_ptr[3200], 3200);
+    if (tile_len > 0) {
+      {
+        const auto j0__row_ptr = this->j0__row_ptr;
+        const auto p0_g_exc = this->p0_g_exc;
+        ss::launch_tiles((3200 + tile_len - 1) / tile_len, SS_KERNEL(const ss::Tile &tile) {
+          const int64_t j_begin = tile.index * tile_len;
+          const int64_t j_end = j_begin + tile_len < 3200 ? j_begin + tile_len : 3200;
+          for (int64_t n = 0; n < spike_count; ++n) {
+            const int64_t i = spike_data[n];
+            const int64_t lo = ss::first_synapse_onto(col, j0__row_ptr[i], j0__row_ptr[i + 1], j_begin);
+            const int64_t hi = ss::first_synapse_onto(col, lo, j0__row_ptr[i + 1], j_end);
+            tile.for_each(lo, hi, [&](int64_t first) {
+              if (first > lo && col[first - 1] == col[first]) return;
+              const int64_t j = col[first];
+              for (int64_t k = first; k < hi && col[k] == j; ++k) {
+                j0_pre_event(s, t, dt, seed, i, j, k, p0_g_exc[j], l_w);
+              }
+            });
+            tile.sync();
           }
-        }
-      });
+        });
+      }
+    } else {
+      {
+        const auto j0__row_ptr = this->j0__row_ptr;
+        const auto p0_g_exc = this->p0_g_exc;
+        ss::launch(3200, SS_KERNEL(int64_t j) {
+          for (int64_t n = 0; n < spike_count; ++n) {
+            const int64_t i = spike_data[n];
+            const int64_t end = j0__row_ptr[i + 1];
+            for (int64_t k = ss::first_synapse_onto(col, j0__row_ptr[i], end, j); k < end && col[k] == j; ++k) {
+              j0_pre_event(s, t, dt, seed, i, j, k, p0_g_exc[j], l_w);
+            }
+          }
+        });
+      }
     }
   }
   void deliver_j1(int64_t s) {
@@ -230,18 +255,43 @@ struct Sim final : ss::SimBase {
     const bool learning = j1_learning[0] != 0; (void)learning;
     const real l_w = j1_w[0]; (void)l_w;
     const int32_t *__restrict col = j1__col;
-    {
-      const auto j1__row_ptr = this->j1__row_ptr;
-      const auto p1_g_exc = this->p1_g_exc;
-      ss::launch(800, SS_KERNEL(int64_t j) {
-        for (int64_t n = 0; n < spike_count; ++n) {
-          const int32_t i = spike_data[n];
-          const int64_t end = j1__row_ptr[i + 1];
-          for (int64_t k = ss::first_synapse_onto(col, j1__row_ptr[i], end, j); k < end && col[k] == j; ++k) {
-            j1_pre_event(s, t, dt, seed, i, j, k, p1_g_exc[j], l_w);
+    const int64_t tile_len = ss::tile_targets(800, j1__row_ptr[3200], 3200);
+    if (tile_len > 0) {
+      {
+        const auto j1__row_ptr = this->j1__row_ptr;
+        const auto p1_g_exc = this->p1_g_exc;
+        ss::launch_tiles((800 + tile_len - 1) / tile_len, SS_KERNEL(const ss::Tile &tile) {
+          const int64_t j_begin = tile.index * tile_len;
+          const int64_t j_end = j_begin + tile_len < 800 ? j_begin + tile_len : 800;
+          for (int64_t n = 0; n < spike_count; ++n) {
+            const int64_t i = spike_data[n];
+            const int64_t lo = ss::first_synapse_onto(col, j1__row_ptr[i], j1__row_ptr[i + 1], j_begin);
+            const int64_t hi = ss::first_synapse_onto(col, lo, j1__row_ptr[i + 1], j_end);
+            tile.for_each(lo, hi, [&](int64_t first) {
+              if (first > lo && col[first - 1] == col[first]) return;
+              const int64_t j = col[first];
+              for (int64_t k = first; k < hi && col[k] == j; ++k) {
+                j1_pre_event(s, t, dt, seed, i, j, k, p1_g_exc[j], l_w);
+              }
+            });
+            tile.sync();
           }
-        }
-      });
+        });
+      }
+    } else {
+      {
+        const auto j1__row_ptr = this->j1__row_ptr;
+        const auto p1_g_exc = this->p1_g_exc;
+        ss::launch(800, SS_KERNEL(int64_t j) {
+          for (int64_t n = 0; n < spike_count; ++n) {
+            const int64_t i = spike_data[n];
+            const int64_t end = j1__row_ptr[i + 1];
+            for (int64_t k = ss::first_synapse_onto(col, j1__row_ptr[i], end, j); k < end && col[k] == j; ++k) {
+              j1_pre_event(s, t, dt, seed, i, j, k, p1_g_exc[j], l_w);
+            }
+          }
+        });
+      }
     }
   }
   void deliver_j2(int64_t s) {
@@ -255,18 +305,43 @@ struct Sim final : ss::SimBase {
     const bool learning = j2_learning[0] != 0; (void)learning;
     const real l_w = j2_w[0]; (void)l_w;
     const int32_t *__restrict col = j2__col;
-    {
-      const auto j2__row_ptr = this->j2__row_ptr;
-      const auto p0_g_inh = this->p0_g_inh;
-      ss::launch(3200, SS_KERNEL(int64_t j) {
-        for (int64_t n = 0; n < spike_count; ++n) {
-          const int32_t i = spike_data[n];
-          const int64_t end = j2__row_ptr[i + 1];
-          for (int64_t k = ss::first_synapse_onto(col, j2__row_ptr[i], end, j); k < end && col[k] == j; ++k) {
-            j2_pre_event(s, t, dt, seed, i, j, k, p0_g_inh[j], l_w);
+    const int64_t tile_len = ss::tile_targets(3200, j2__row_ptr[800], 800);
+    if (tile_len > 0) {
+      {
+        const auto j2__row_ptr = this->j2__row_ptr;
+        const auto p0_g_inh = this->p0_g_inh;
+        ss::launch_tiles((3200 + tile_len - 1) / tile_len, SS_KERNEL(const ss::Tile &tile) {
+          const int64_t j_begin = tile.index * tile_len;
+          const int64_t j_end = j_begin + tile_len < 3200 ? j_begin + tile_len : 3200;
+          for (int64_t n = 0; n < spike_count; ++n) {
+            const int64_t i = spike_data[n];
+            const int64_t lo = ss::first_synapse_onto(col, j2__row_ptr[i], j2__row_ptr[i + 1], j_begin);
+            const int64_t hi = ss::first_synapse_onto(col, lo, j2__row_ptr[i + 1], j_end);
+            tile.for_each(lo, hi, [&](int64_t first) {
+              if (first > lo && col[first - 1] == col[first]) return;
+              const int64_t j = col[first];
+              for (int64_t k = first; k < hi && col[k] == j; ++k) {
+                j2_pre_event(s, t, dt, seed, i, j, k, p0_g_inh[j], l_w);
+              }
+            });
+            tile.sync();
           }
-        }
-      });
+        });
+      }
+    } else {
+      {
+        const auto j2__row_ptr = this->j2__row_ptr;
+        const auto p0_g_inh = this->p0_g_inh;
+        ss::launch(3200, SS_KERNEL(int64_t j) {
+          for (int64_t n = 0; n < spike_count; ++n) {
+            const int64_t i = spike_data[n];
+            const int64_t end = j2__row_ptr[i + 1];
+            for (int64_t k = ss::first_synapse_onto(col, j2__row_ptr[i], end, j); k < end && col[k] == j; ++k) {
+              j2_pre_event(s, t, dt, seed, i, j, k, p0_g_inh[j], l_w);
+            }
+          }
+        });
+      }
     }
   }
   void deliver_j3(int64_t s) {
@@ -280,18 +355,43 @@ struct Sim final : ss::SimBase {
     const bool learning = j3_learning[0] != 0; (void)learning;
     const real l_w = j3_w[0]; (void)l_w;
     const int32_t *__restrict col = j3__col;
-    {
-      const auto j3__row_ptr = this->j3__row_ptr;
-      const auto p1_g_inh = this->p1_g_inh;
-      ss::launch(800, SS_KERNEL(int64_t j) {
-        for (int64_t n = 0; n < spike_count; ++n) {
-          const int32_t i = spike_data[n];
-          const int64_t end = j3__row_ptr[i + 1];
-          for (int64_t k = ss::first_synapse_onto(col, j3__row_ptr[i], end, j); k < end && col[k] == j; ++k) {
-            j3_pre_event(s, t, dt, seed, i, j, k, p1_g_inh[j], l_w);
+    const int64_t tile_len = ss::tile_targets(800, j3__row_ptr[800], 800);
+    if (tile_len > 0) {
+      {
+        const auto j3__row_ptr = this->j3__row_ptr;
+        const auto p1_g_inh = this->p1_g_inh;
+        ss::launch_tiles((800 + tile_len - 1) / tile_len, SS_KERNEL(const ss::Tile &tile) {
+          const int64_t j_begin = tile.index * tile_len;
+          const int64_t j_end = j_begin + tile_len < 800 ? j_begin + tile_len : 800;
+          for (int64_t n = 0; n < spike_count; ++n) {
+            const int64_t i = spike_data[n];
+            const int64_t lo = ss::first_synapse_onto(col, j3__row_ptr[i], j3__row_ptr[i + 1], j_begin);
+            const int64_t hi = ss::first_synapse_onto(col, lo, j3__row_ptr[i + 1], j_end);
+            tile.for_each(lo, hi, [&](int64_t first) {
+              if (first > lo && col[first - 1] == col[first]) return;
+              const int64_t j = col[first];
+              for (int64_t k = first; k < hi && col[k] == j; ++k) {
+                j3_pre_event(s, t, dt, seed, i, j, k, p1_g_inh[j], l_w);
+              }
+            });
+            tile.sync();
           }
-        }
-      });
+        });
+      }
+    } else {
+      {
+        const auto j3__row_ptr = this->j3__row_ptr;
+        const auto p1_g_inh = this->p1_g_inh;
+        ss::launch(800, SS_KERNEL(int64_t j) {
+          for (int64_t n = 0; n < spike_count; ++n) {
+            const int64_t i = spike_data[n];
+            const int64_t end = j3__row_ptr[i + 1];
+            for (int64_t k = ss::first_synapse_onto(col, j3__row_ptr[i], end, j); k < end && col[k] == j; ++k) {
+              j3_pre_event(s, t, dt, seed, i, j, k, p1_g_inh[j], l_w);
+            }
+          }
+        });
+      }
     }
   }
 
