@@ -1,5 +1,7 @@
 // The spikesweep model API: networks of equation-defined neurons, compiled to native code.
-export { Network, type CompileReport, type SimulateOptions } from './api/network.js';
+export { Network, type CompileReport, type GetStatesOptions, type NetworkStates, type SimulateOptions } from './api/network.js';
+export type { ReportCallback, RunReport } from './api/run-report.js';
+export type { ScheduledPhase } from './api/scheduling.js';
 export { Population, PopulationView, type PopulationValue } from './api/population.js';
 export { Projection } from './api/projection.js';
 export { Monitor, type SpikeRecord, type VariableRecord } from './api/monitor.js';

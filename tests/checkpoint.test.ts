@@ -81,14 +81,14 @@ test('store/restore: a named snapshot replays the same future', async () => {
   await net.compile();
   await net.simulate(200);
   spikes(net);
-  net.store('at200');
+  await net.store('at200');
   await net.simulate(300);
   const first = spikes(net);
-  net.restore('at200');
+  await net.restore('at200');
   assert.equal(net.t, 200);
   await net.simulate(300);
   assert.deepEqual(spikes(net), first);
-  assert.throws(() => net.restore('nope'), /no stored state 'nope'/);
+  await assert.rejects(net.restore('nope'), /no stored state 'nope'/);
   net.destroy();
 });
 

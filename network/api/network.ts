@@ -4,18 +4,21 @@
 // checkpoints and resets go through the engine's (engine/monitors.ts, engine/checkpoint.ts,
 // engine/reset.ts), so a Network and `spikesweep run` record, checkpoint and reset the same way.
 import { randomInt } from 'node:crypto';
-import type { ArrayInfo, RunResult, Sim, SimTypedArray } from '../../native/index.js';
+import { existsSync } from 'node:fs';
+import type { AnyTypedArray, ArrayInfo, RunResult, Sim, SimTypedArray } from '../../native/index.js';
 import { checkThreads, compileNetwork, createSimulation, type CompiledNetwork, type CompileNetworkOptions, type BackendName } from '../../backends/index.js';
 import { checkCheckpointStructure, readSimCheckpoint, writeSimCheckpoint } from '../../engine/checkpoint.js';
 import { attachMonitor, maskSpikes, monitorRequests, neuronMask } from '../../engine/monitors.js';
 import { resetArrays } from '../../engine/reset.js';
-import { applyState, captureState, loadValues, saveValues, type SimState } from '../state/index.js';
+import { applyState, captureState, isStateArray, loadValues, saveValues, type SimState } from '../state/index.js';
 import { populationAttributes, projectionAttributes } from './attributes.js';
 import { isDistribution } from '../spec/distributions.js';
 import { validateNetworkSpec } from '../spec/load.js';
 import { populationSize } from '../spec/check.js';
 import type { MonitorSpec, NetworkConfig, NetworkSpec, NeuronDescription, PopulationSpec, ProjectionSpec, SynapseDescription } from '../spec/schema.js';
 import { Monitor, type MonitorOwner } from './monitor.js';
+import { DEFAULT_REPORT_PERIOD_S, startReport, type RunReport } from './run-report.js';
+import { formatSchedulingSummary, schedulingSummary, type ScheduledPhase } from './scheduling.js';
 import { Population, PopulationView, type PopulationOwner, type PopulationValue } from './population.js';
 import { Projection, type ProjectionOwner } from './projection.js';
 
@@ -32,6 +35,31 @@ export interface CompileReport {
 export interface SimulateOptions {
   onProgress?: (simulatedMs: number) => void;
   signal?: AbortSignal;
+  /** Brian2's report: progress as text on stdout ('text', 'stdout') or stderr, or passed to a function. */
+  report?: RunReport;
+  /** Seconds of wall time between reports (Brian2's report_period); default 60. */
+  reportPeriod?: number;
+}
+
+/** Values of state variables, as getStates() returns them and setStates() takes them. */
+export interface NetworkStates {
+  /** The simulated time (ms) they were read at; setStates moves the clock there when given. */
+  t?: number;
+  /** Population or projection name → variable → one value per neuron or synapse (or one shared). */
+  objects: Record<string, Record<string, SimTypedArray | number[] | number>>;
+}
+
+export interface GetStatesOptions {
+  /** Populations and projections to read, by name; default all. */
+  objects?: string[];
+  /** Variables to read (of every object that has them); default all. */
+  variables?: string[];
+  /**
+   * Also the internal arrays (names starting with _: refractory counters, spike history, delay
+   * buffers, …), so that setStates continues the simulation exactly, spikes in flight included.
+   * Brian2's read_only_variables=False, in reverse; default false.
+   */
+  internal?: boolean;
 }
 
 export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
@@ -233,17 +261,36 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
     return result.stepsDone * this.spec.dt;
   }
 
+  /** Aborts the run in progress, if any: what stop() ends. */
+  private stopRun: AbortController | null = null;
+
   private async run(durationMs: number, opts: SimulateOptions, stop?: { mode: 'any' | 'all'; populations: number[] }): Promise<RunResult> {
     if (!(durationMs >= 0 && Number.isFinite(durationMs))) throw new RangeError(`duration must be a finite number of ms ≥ 0, got ${durationMs}`);
     const sim = this.running();
     this.stepped = true;
+    const dt = this.spec.dt;
+    const reporter = opts.report !== undefined ? startReport(opts.report, opts.reportPeriod ?? DEFAULT_REPORT_PERIOD_S, this.t, durationMs) : null;
     const onProgress = opts.onProgress;
-    return sim.run({
-      steps: Math.round(durationMs / this.spec.dt),
-      ...(onProgress ? { onProgress: (steps: number) => onProgress(steps * this.spec.dt) } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(stop ? { stop } : {}),
-    });
+    const progress = onProgress || reporter ? (steps: number) => { onProgress?.(steps * dt); reporter?.progress(steps * dt); } : null;
+    const controller = new AbortController();
+    const signal = opts.signal ? AbortSignal.any([opts.signal, controller.signal]) : controller.signal;
+    this.stopRun = controller;
+    try {
+      const result = await sim.run({ steps: Math.round(durationMs / dt), ...(progress ? { onProgress: progress } : {}), signal, ...(stop ? { stop } : {}) });
+      reporter?.end(result.stepsDone * dt);
+      return result;
+    } finally {
+      this.stopRun = null;
+    }
+  }
+
+  /**
+   * Brian2's stop(): ends the simulate() in progress at the end of the current step (it resolves
+   * with cancelled: true and the steps done). Outside a run it does nothing: the next run starts
+   * afresh.
+   */
+  stop(): void {
+    this.stopRun?.abort();
   }
 
   /** Back to the state right after compile: variables of populations (and projections), time 0, monitors emptied. */
@@ -266,6 +313,64 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   /** A copy of one of those arrays, by name ("exc.v", "exc_exc.w", "exc._refractory_left", …). */
   getArray(name: string): SimTypedArray {
     return this.running().getArray(name);
+  }
+
+  /** Brian2's scheduling_summary: the step's phases in order, each with what it reads and writes (compile first). */
+  schedulingSummary(): ScheduledPhase[] {
+    if (!this.compiled) throw new Error('schedulingSummary: the network is not compiled yet: call compile() first');
+    return schedulingSummary(this.compiled.ir, this.mons.map((m) => ({ ...m.spec, name: m.name })));
+  }
+
+  /** schedulingSummary() as a table for people. */
+  formatSchedulingSummary(): string {
+    return formatSchedulingSummary(this.schedulingSummary());
+  }
+
+  /** Brian2's get_states: copies of the state variables of populations and projections, and the time. */
+  getStates(opts: GetStatesOptions = {}): { t: number; objects: Record<string, Record<string, SimTypedArray>> } {
+    const sim = this.running();
+    const objects = new Set(opts.objects ?? [...this.pops.keys(), ...this.projs.keys()]);
+    for (const name of objects) this.stateObject('getStates', name);
+    const out: Record<string, Record<string, SimTypedArray>> = {};
+    for (const a of sim.arrays().filter(isStateArray)) {
+      const [object, variable] = splitArrayName(a.name);
+      if (!objects.has(object) || (variable.startsWith('_') && !opts.internal) || (opts.variables && !opts.variables.includes(variable))) continue;
+      (out[object] ??= {})[variable] = sim.getArray(a.name);
+    }
+    const missing = (opts.variables ?? []).filter((v) => !Object.values(out).some((vars) => v in vars));
+    if (missing.length) throw new Error(`getStates: no ${opts.objects ? 'chosen ' : ''}population or projection has ${missing.map((v) => `'${v}'`).join(', ')}`);
+    return { t: this.t, objects: out };
+  }
+
+  /**
+   * Brian2's set_states: writes the given values (all checked before any is written) and, with
+   * `t`, moves the clock there first. States read with { internal: true } continue the
+   * simulation exactly; without the internal arrays, moving the clock forgets spikes in flight.
+   */
+  setStates(states: NetworkStates): void {
+    const sim = this.running();
+    const present = new Map(sim.arrays().filter(isStateArray).map((a) => [a.name, a]));
+    const writes: [string, AnyTypedArray | number][] = [];
+    for (const [object, variables] of Object.entries(states.objects)) {
+      this.stateObject('setStates', object);
+      for (const [variable, value] of Object.entries(variables)) {
+        const info = present.get(`${object}.${variable}`);
+        if (!info) throw new Error(`setStates: '${object}' has no state variable '${variable}' (has: ${[...present.keys()].filter((n) => splitArrayName(n)[0] === object).map((n) => splitArrayName(n)[1]).join(', ')})`);
+        if (typeof value !== 'number' && value.length !== info.length) throw new Error(`setStates: '${object}.${variable}' needs ${info.length} values, got ${value.length}`);
+        writes.push([info.name, Array.isArray(value) ? Float64Array.from(value) : value]);
+      }
+    }
+    if (states.t !== undefined) {
+      if (!(states.t >= 0 && Number.isFinite(states.t))) throw new RangeError(`setStates: t must be a time in ms ≥ 0, got ${states.t}`);
+      sim.setCurrentStep(Math.round(states.t / this.spec.dt));
+    }
+    for (const [name, value] of writes) sim.setArray(name, value, { force: true });
+    this.stepped = true;
+  }
+
+  private stateObject(where: string, name: string): void {
+    if (!this.pops.has(name) && !this.projs.has(name))
+      throw new Error(`${where}: no population or projection '${name}' (declared: ${[...this.pops.keys(), ...this.projs.keys()].join(', ')})`);
   }
 
   destroy(): void {
@@ -302,15 +407,39 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
 
   private readonly snapshots = new Map<string, SimState>();
 
-  /** Keeps the current state in memory under a name (Brian2's store). */
-  store(name = 'default'): void {
-    this.snapshots.set(name, captureState(this.running()));
+  /**
+   * Brian2's store: keeps the current state under a name, in memory or, given a file, in that
+   * file (a checkpoint holding this one snapshot, written atomically), so that restore(name, file)
+   * continues it in another process. Monitors' recordings are not part of it.
+   */
+  async store(name = 'default', file?: string): Promise<void> {
+    const sim = this.running();
+    if (file === undefined) {
+      this.snapshots.set(name, captureState(sim));
+      return;
+    }
+    if (existsSync(file)) {
+      const { header } = await readSimCheckpoint(file);
+      const held = (header.context as { snapshot?: string } | null)?.snapshot;
+      if (held !== name) throw new Error(`store: ${file} holds ${held === undefined ? 'a checkpoint, not a stored state' : `the stored state '${held}'`}; store '${name}' in another file (one state per file)`);
+    }
+    await writeSimCheckpoint(file, sim, { structureHash: this.compiled!.ir.structureHash, seed: this.seed, dt: this.dt }, { snapshot: name });
   }
 
-  /** Goes back to a state kept by store(name) (Brian2's restore). */
-  restore(name = 'default'): void {
-    const state = this.snapshots.get(name);
-    if (!state) throw new Error(`no stored state '${name}' (stored: ${[...this.snapshots.keys()].join(', ') || 'none'})`);
+  /** Brian2's restore: goes back to a state kept by store(name), or stored in `file` by this or another process. */
+  async restore(name = 'default', file?: string): Promise<void> {
+    if (file === undefined) {
+      const state = this.snapshots.get(name);
+      if (!state) throw new Error(`no stored state '${name}' (stored: ${[...this.snapshots.keys()].join(', ') || 'none'})`);
+      this.applySnapshot(state);
+      return;
+    }
+    const { header, state } = await readSimCheckpoint(file, { structureHash: this.running() && this.compiled!.ir.structureHash });
+    const held = (header.context as { snapshot?: string } | null)?.snapshot;
+    if (held !== name) throw new Error(`restore: ${file} holds ${held === undefined ? 'a checkpoint, not a stored state' : `the stored state '${held}'`}, not '${name}'`);
+    // Connectivity is rebuilt from the seed, so only a network of the same seed and dt has the synapses the state belongs to.
+    if (header.seed !== this.seed || header.dt !== this.dt)
+      throw new Error(`restore: ${file} was stored by a network with seed ${header.seed} and dt ${header.dt} ms; this one has seed ${this.seed} and dt ${this.dt} ms`);
     this.applySnapshot(state);
   }
 
@@ -427,6 +556,12 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
     if (!this.sim) throw new Error(`monitor '${m.name}': compile the network first`);
     for (const { id } of this.nativeMonitors.get(m) ?? []) this.sim.setMonitorActive(id, active);
   }
+}
+
+// "exc.v" → ["exc", "v"]; names of populations and projections hold no dot.
+function splitArrayName(name: string): [string, string] {
+  const dot = name.indexOf('.');
+  return [name.slice(0, dot), name.slice(dot + 1)];
 }
 
 function lookup<T>(map: Map<string, T>, name: string, what: string): T {
