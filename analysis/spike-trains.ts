@@ -38,7 +38,7 @@ export function binCount({ startMs, endMs, binMs }: Binning): number {
 export const binIndex = (t: number, b: Binning) => Math.floor((t - b.startMs) / b.binMs);
 
 /** `floor((column - start) / bin)` in DuckDB SQL: the same bin as binIndex. */
-export const binIndexSql = (column: string, b: Binning) => `CAST(floor((${column} - (${b.startMs})) / (${b.binMs})) AS BIGINT)`;
+export const binIndexSql = (column: string, b: Binning) => `CAST(floor((${column} - CAST(${b.startMs} AS DOUBLE)) / CAST(${b.binMs} AS DOUBLE)) AS BIGINT)`;
 
 /** Spike counts per bin of the window (ANNarchy's `histogram`); spikes outside it are not counted. */
 export function spikeHistogram(times: ArrayLike<number>, b: Binning): Float64Array {

@@ -133,6 +133,7 @@ export interface SweepCliOptions {
   json?: boolean;
   concurrency?: number;
   out?: string;
+  report?: boolean;
 }
 
 export const SWEEP_OPTIONS = {
@@ -140,6 +141,7 @@ export const SWEEP_OPTIONS = {
   json: { flags: '--json', description: 'print one JSON object (sweepId, status, runs, output, uiUrl) on stdout' },
   concurrency: { flags: '--concurrency <n>', description: "runs at once (default: the sweep's maxConcurrent)", parse: integer(1, 100_000) },
   out: { flags: '--out <dir>', description: "dataset root instead of the spec's output (the dataset is <dir>/<sweep id>; the sweep id does not change)" },
+  report: { flags: '--report', description: 'when the sweep ends, write its report (spikesweep report) to <dataset>/report and print its path' },
 } satisfies { [K in keyof Required<SweepCliOptions>]: OptionDef };
 
 /** What `spikesweep status` and `spikesweep cancel` hand their actions. */

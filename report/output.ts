@@ -7,6 +7,8 @@ import { renderSvg, svgToPng, type Figure, type RenderedFigure } from './render.
 export interface PageFiles {
   html: string | null;
   figures: { id: string; svg: string | null; png: string | null }[];
+  /** Wall time of its stages, ms: DuckDB queries, Vega to SVG, and PNGs and files. */
+  timings: { queryMs: number; svgMs: number; filesMs: number };
 }
 
 export async function renderFigures(figures: Figure[]): Promise<RenderedFigure[]> {
@@ -16,9 +18,10 @@ export async function renderFigures(figures: Figure[]): Promise<RenderedFigure[]
 }
 
 /** Writes into `dir` what `formats` asks for; `html` builds the page from the rendered figures. */
-export async function writePage(dir: string, formats: Format[], figures: RenderedFigure[], html: (figures: RenderedFigure[]) => string): Promise<PageFiles> {
+export async function writePage(dir: string, formats: Format[], figures: RenderedFigure[], html: (figures: RenderedFigure[]) => string, timings: Omit<PageFiles['timings'], 'filesMs'>): Promise<PageFiles> {
+  const started = performance.now();
   await mkdir(dir, { recursive: true });
-  const files: PageFiles = { html: null, figures: [] };
+  const files: PageFiles = { html: null, figures: [], timings: { ...timings, filesMs: 0 } };
   for (const f of figures) {
     const svg = formats.includes('svg') ? join(dir, `${f.id}.svg`) : null;
     const png = formats.includes('png') ? join(dir, `${f.id}.png`) : null;
@@ -30,5 +33,6 @@ export async function writePage(dir: string, formats: Format[], figures: Rendere
     files.html = join(dir, 'index.html');
     await writeFile(files.html, html(figures));
   }
+  files.timings.filesMs = performance.now() - started;
   return files;
 }

@@ -35,6 +35,8 @@ function rowSql(rows: RasterRow[]): string {
 }
 
 const numbers = (values: unknown[]) => Float64Array.from(values, Number);
+/** A number as a DOUBLE literal: DuckDB reads 0.423… as a DECIMAL, whose products overflow. */
+const double = (x: number) => `CAST(${x} AS DOUBLE)`;
 
 /** Spike counts on a width × height grid (row 0 at the top = the last raster row). */
 export async function densityGrid(con: DuckDBConnection, spikes: string, rows: RasterRow[], durationMs: number, width: number, height: number): Promise<Float64Array> {
@@ -42,9 +44,9 @@ export async function densityGrid(con: DuckDBConnection, spikes: string, rows: R
   const grid = new Float64Array(width * height);
   if (total === 0 || durationMs <= 0) return grid;
   const reader = await con.runAndReadAll(`
-    SELECT CAST(least(${width - 1}, floor(t_ms * ${width / durationMs})) AS INTEGER) AS x,
-           CAST(least(${height - 1}, floor(${rowSql(rows)} * ${height / total})) AS INTEGER) AS y, CAST(count(*) AS DOUBLE) AS n
-    FROM ${spikes} WHERE t_ms >= 0 AND t_ms < ${durationMs} GROUP BY ALL`);
+    SELECT CAST(least(${width - 1}, floor(t_ms * ${double(width / durationMs)})) AS INTEGER) AS x,
+           CAST(least(${height - 1}, floor(${rowSql(rows)} * ${double(height / total)})) AS INTEGER) AS y, CAST(count(*) AS DOUBLE) AS n
+    FROM ${spikes} WHERE t_ms >= 0 AND t_ms < ${double(durationMs)} GROUP BY ALL`);
   const { x, y, n } = reader.getColumnsObjectJS();
   for (let k = 0; k < x.length; k++) grid[(height - 1 - Number(y[k])) * width + Number(x[k])] = Number(n[k]);
   return grid;
@@ -76,7 +78,7 @@ export async function rasterSubset(con: DuckDBConnection, spikes: string, rows: 
 export async function binnedCounts(con: DuckDBConnection, spikes: string, binning: Binning, bins: number): Promise<Map<string, Float64Array>> {
   const reader = await con.runAndReadAll(`
     SELECT population, ${binIndexSql('t_ms', binning)} AS bin, CAST(count(*) AS DOUBLE) AS n
-    FROM ${spikes} WHERE t_ms >= ${binning.startMs} AND t_ms < ${binning.endMs} GROUP BY ALL`);
+    FROM ${spikes} WHERE t_ms >= ${double(binning.startMs)} AND t_ms < ${double(binning.endMs)} GROUP BY ALL`);
   const { population, bin, n } = reader.getColumnsObjectJS();
   const out = new Map<string, Float64Array>();
   for (let k = 0; k < population.length; k++) {
@@ -102,7 +104,7 @@ export async function traceColumns(con: DuckDBConnection, state: string, duratio
     WITH shown AS (
       SELECT population, variable, neuron FROM (SELECT DISTINCT population, variable, neuron FROM ${state})
       QUALIFY row_number() OVER (PARTITION BY population, variable ORDER BY neuron) <= ${perVariable})
-    SELECT population, variable, neuron, CAST(least(${width - 1}, floor(t_ms * ${width / durationMs})) AS INTEGER) AS px,
+    SELECT population, variable, neuron, CAST(least(${width - 1}, floor(t_ms * ${double(width / durationMs)})) AS INTEGER) AS px,
       min(t_ms) AS t, min(value) AS min, max(value) AS max
     FROM ${state} SEMI JOIN shown USING (population, variable, neuron)
     GROUP BY ALL ORDER BY population, variable, neuron, px`);
@@ -125,8 +127,8 @@ export async function isiHistogram(con: DuckDBConnection, spikes: string, bins: 
   if (!(top > 0)) return [];
   const width = top / bins;
   const reader = await con.runAndReadAll(`
-    SELECT population, CAST(least(${bins - 1}, floor(isi / ${width})) AS INTEGER) AS bin, CAST(count(*) AS DOUBLE) AS n
-    FROM ${isi} WHERE isi IS NOT NULL AND isi <= ${top} GROUP BY ALL ORDER BY population, bin`);
+    SELECT population, CAST(least(${bins - 1}, floor(isi / ${double(width)})) AS INTEGER) AS bin, CAST(count(*) AS DOUBLE) AS n
+    FROM ${isi} WHERE isi IS NOT NULL AND isi <= ${double(top)} GROUP BY ALL ORDER BY population, bin`);
   return (reader.getRowObjectsJS() as Record<string, unknown>[]).map((r) => ({ population: String(r.population), from: Number(r.bin) * width, to: (Number(r.bin) + 1) * width, count: Number(r.n) }));
 }
 

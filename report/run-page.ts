@@ -90,7 +90,10 @@ function runTables(run: RunSource, cv: Map<string, number | null>): string {
 
 /** Renders the run's page into `dir`. */
 export async function writeRunPage(con: DuckDBConnection, run: RunSource, dir: string, opts: RunPageOptions): Promise<PageFiles> {
+  const started = performance.now();
   const { figures, cv } = await runFigures(con, run, opts);
+  const queried = performance.now();
   const rendered = await renderFigures(figures);
-  return writePage(dir, opts.formats, rendered, (fs) => page(`Run report: ${run.label}`, runTables(run, cv) + section('Figures', fs.map(figure).join(''))));
+  const timings = { queryMs: queried - started, svgMs: performance.now() - queried };
+  return writePage(dir, opts.formats, rendered, (fs) => page(`Run report: ${run.label}`, runTables(run, cv) + section('Figures', fs.map(figure).join(''))), timings);
 }

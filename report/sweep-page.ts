@@ -111,7 +111,11 @@ export async function writeSweepPage(con: DuckDBConnection, dir: string, outDir:
       if (!existsSync(join(dir, 'runs', `run=${index}`, 'manifest.json'))) throw new ReportInputError(`--runs ${index}: run ${index} has no manifest (it did not complete)`);
       runPages.set(index, await writeRunPage(con, sweepRunSource(dir, index), join(outDir, 'runs', `run=${index}`), { formats: ['html', ...opts.formats.filter((f) => f !== 'html')], rasterCap: opts.rasterCap }));
     }
-    const rendered = await renderFigures(await sweepFigures(dir, results, columns, opts));
+    const started = performance.now();
+    const figures = await sweepFigures(dir, results, columns, opts);
+    const queried = performance.now();
+    const rendered = await renderFigures(figures);
+    const timings = { queryMs: queried - started, svgMs: performance.now() - queried };
     const counts = ['completed', 'failed', 'cancelled'].map((s) => `${runs.filter((r) => r.status === s).length} ${s}`).join(', ');
     const body = (fs: typeof rendered) => [
       section('Sweep', table(['', ''], [['folder', dir], ['runs', `${runs.length} (${counts})`], ['varied', parameterColumns(columns).join(', ') || 'nothing']])),
@@ -119,7 +123,7 @@ export async function writeSweepPage(con: DuckDBConnection, dir: string, outDir:
       section('Failed runs', failedTable(runs, columns)),
       section('Runs', runsTable(dir, outDir, runs, columns, runPages)),
     ].join('');
-    const sweepPage = await writePage(outDir, opts.formats, rendered, (fs) => page(`Sweep report: ${dir.split('/').pop()}`, body(fs)));
+    const sweepPage = await writePage(outDir, opts.formats, rendered, (fs) => page(`Sweep report: ${dir.split('/').pop()}`, body(fs)), timings);
     return { page: sweepPage, runPages };
   } finally {
     results.close();

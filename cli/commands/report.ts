@@ -10,7 +10,7 @@ export async function reportCommand(arg: string, options: ReportCliOptions): Pro
     const dir = await sweepFolderOf(arg);
     const report = await writeReport(dir, { out: options.out, formats: options.format, metric: options.metric, x: options.x, y: options.y, runs: options.runs, rasterCap: options.rasterCap });
     const runPages = Object.fromEntries([...report.runPages].map(([i, p]) => [i, p.html]));
-    if (options.json) process.stdout.write(`${JSON.stringify({ kind: report.kind, html: report.page.html, figures: report.page.figures, runPages })}\n`);
+    if (options.json) process.stdout.write(`${JSON.stringify({ kind: report.kind, html: report.page.html, figures: report.page.figures, runPages, timings: report.page.timings })}\n`);
     else {
       const where = report.page.html ?? report.page.figures.map((f) => f.svg ?? f.png).join(', ');
       process.stdout.write(`${report.kind} report: ${where}\n${Object.values(runPages).map((p) => `  run page: ${p}\n`).join('')}`);

@@ -21,6 +21,9 @@ export function phaseLayers(phases: Phase[]): VegaLite[] {
   ];
 }
 
+/** A line of explanation above the plot (the figure's heading is the page's). */
+export const caption = (text: string) => ({ text, fontSize: 11, fontWeight: 'normal', anchor: 'start', color: '#444' });
+
 /** The time axis of a run, ms, over its whole duration. */
 export const timeAxis = (durationMs: number) => ({ title: 'time (ms)', scale: { domain: [0, durationMs], nice: false, zero: false } });
 

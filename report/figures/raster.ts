@@ -4,7 +4,7 @@
 import { encodePng } from '../png.js';
 import type { Figure, VegaLite } from '../render.js';
 import type { RasterRow, RasterSubset } from '../run-data.js';
-import { emptyPanel, phaseLayers, PLOT, timeAxis, type Phase } from './common.js';
+import { caption, emptyPanel, phaseLayers, PLOT, timeAxis, type Phase } from './common.js';
 
 /** White to dark blue on a log scale of spikes per pixel. */
 function colour(count: number, max: number): [number, number, number] {
@@ -28,7 +28,7 @@ function rasterSpec(image: string, rows: RasterRow[], durationMs: number, phases
   const y = { field: 'row', type: 'quantitative', title: 'neuron', scale: { domain: [0, totalRows], nice: false } };
   const bounds = rows.map((r) => ({ row: r.offset, label: r.population }));
   return {
-    title: { text: '', subtitle },
+    title: caption(subtitle),
     width: PLOT.width, height: PLOT.height,
     layer: [
       { data: { values: [{ t: 0, row: 0 }, { t: durationMs, row: totalRows }] }, mark: { type: 'point', opacity: 0 }, encoding: { x: { field: 't', type: 'quantitative', ...timeAxis(durationMs) }, y } },

@@ -1,7 +1,7 @@
 // A sweep's figures: a metric's heatmap over two varied parameters (mean over seeds, ± sd and n in
 // each cell), and each population's rate against each varied parameter.
 import type { Figure } from '../render.js';
-import { emptyPanel } from './common.js';
+import { caption, emptyPanel } from './common.js';
 
 export interface HeatmapCell {
   x: number;
@@ -21,7 +21,7 @@ export function heatmapFigure(metric: string, x: string, y: string, cells: Heatm
   return {
     id: 'heatmap', title,
     spec: {
-      title: { text: '', subtitle: 'mean over seeds ± sd (n runs) per parameter point' },
+      title: caption('mean over seeds ± sd (n runs) per parameter point'),
       width: { step: 110 }, height: { step: 56 },
       data: { values },
       encoding: position,
@@ -58,7 +58,7 @@ export function rateVsParameterFigure(parameter: string, points: RatePoint[]): F
   return {
     id, title,
     spec: {
-      title: { text: '', subtitle: 'mean over runs at each value (other parameters and seeds pooled) ± sd' },
+      title: caption('mean over runs at each value (other parameters and seeds pooled) ± sd'),
       width: 340, height: 200,
       data: { values },
       layer: [

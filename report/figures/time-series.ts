@@ -3,7 +3,7 @@
 import type { Binning, Smoothing } from '../../analysis/spike-trains.js';
 import type { Figure } from '../render.js';
 import type { TraceColumn } from '../run-data.js';
-import { emptyPanel, phaseLayers, PLOT, timeAxis, type Phase } from './common.js';
+import { caption, emptyPanel, phaseLayers, PLOT, timeAxis, type Phase } from './common.js';
 
 export function populationRateFigure(population: string, rates: Float64Array | null, binning: Binning, smoothing: Smoothing, phases: Phase[]): Figure {
   const title = `Population rate: ${population}`;
@@ -13,7 +13,7 @@ export function populationRateFigure(population: string, rates: Float64Array | n
   return {
     id, title,
     spec: {
-      title: { text: '', subtitle: `bins of ${binning.binMs} ms, ${smoothing.window} smoothing of ${smoothing.widthMs} ms` },
+      title: caption(`bins of ${binning.binMs} ms, ${smoothing.window} smoothing of ${smoothing.widthMs} ms`),
       width: PLOT.width, height: PLOT.height * 0.7,
       layer: [
         { data: { values }, mark: { type: 'line', strokeWidth: 1.2 }, encoding: { x: { field: 't', type: 'quantitative', ...timeAxis(binning.endMs) }, y: { field: 'rate', type: 'quantitative', title: 'rate (Hz)' } } },
@@ -34,7 +34,7 @@ export function traceFigure(population: string, variable: string, columns: Trace
     id: `trace-${population}-${variable}`,
     title: `Trace: ${population}.${variable}`,
     spec: {
-      title: { text: '', subtitle: `${neurons.length} recorded neuron${neurons.length === 1 ? '' : 's'}; min–max per pixel column` },
+      title: caption(`${neurons.length} recorded neuron${neurons.length === 1 ? '' : 's'}; min–max per pixel column`),
       width: PLOT.width, height: PLOT.height * 0.8,
       layer: [
         {
