@@ -12,12 +12,13 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { darkPixelsAtBottom, launchChromium, openPage, pngSize, screenshot } from './helpers/browser.js';
 import { spikesweep } from './helpers/cli.js';
-import { cliEnv, cubaSpec, writeSmallNetwork, writeSweepFile } from './helpers/sweep.js';
+import { cliEnv, cubaSpec, startWorker, writeSmallNetwork, writeSweepFile, type WorkerProcess } from './helpers/sweep.js';
 import { startTestTemporal, type TestTemporal } from './helpers/temporal.js';
 
 let dir: string;
 let browser: Browser;
 let temporal: TestTemporal;
+let worker: WorkerProcess | null = null;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'spikesweep-report-'));
@@ -25,6 +26,7 @@ before(async () => {
 });
 
 after(async () => {
+  await worker?.kill();
   await browser?.close();
   await temporal?.stop();
   if (process.env.SPIKESWEEP_KEEP_TEST_OUTPUT !== '1') await rm(dir, { recursive: true, force: true });
@@ -103,6 +105,8 @@ describe('spikesweep report', () => {
       ] },
       seeds: { policy: 'sequential', base: 0, count: 2 },
     });
+    worker = startWorker(temporal.address, { concurrency: 2 });
+    await worker.ready;
     const sweep = await spikesweep(['sweep', file], cliEnv(temporal.address)).done;
     assert.equal(sweep.code, 0, sweep.stderr);
     const sweepId = /sweep (small-[0-9a-f]{12})/.exec(sweep.stderr)?.[1];

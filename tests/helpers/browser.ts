@@ -57,7 +57,7 @@ export async function darkPixelsAtBottom(page: Page, file: string, fraction: num
     const top = Math.floor(image.height * (1 - fraction));
     const { data } = context.getImageData(0, top, image.width, image.height - top);
     let dark = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i] + data[i + 1] + data[i + 2] < 200) dark++;
+    for (let i = 0; i < data.length; i += 4) if (data[i] + data[i + 1] + data[i + 2] < 400) dark++;
     return dark;
   }, { url, fraction });
 }
