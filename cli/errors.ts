@@ -2,6 +2,7 @@
 // command line's own usage errors.
 import { CommanderError } from 'commander';
 import { classifyRunError, type ClassifiedError as RunError, type ErrorKind as RunErrorKind } from '../engine/index.js';
+import { ReportInputError } from '../report/errors.js';
 import { SweepOutputError } from '../sweeps/network-store.js';
 import { SweepNotFoundError, TemporalServerError } from '../sweeps/server-errors.js';
 
@@ -13,6 +14,7 @@ export function classifyError(error: unknown, specFile?: string): ClassifiedErro
   if (error instanceof CommanderError) return { kind: 'usage', message: error.message.replace(/^error: /, ''), exitCode: 2 };
   if (error instanceof SweepNotFoundError) return { kind: 'not-found', message: error.message, exitCode: 2 };
   if (error instanceof TemporalServerError) return { kind: 'server', message: error.message, exitCode: 1 };
+  if (error instanceof ReportInputError) return { kind: 'usage', message: error.message, exitCode: 2 };
   if (error instanceof SweepOutputError) return { kind: 'output', message: error.message, exitCode: 1 };
   return classifyRunError(error, specFile);
 }

@@ -6,6 +6,7 @@ import { classifyError } from './errors.js';
 import { RUN_OPTIONS, TREE_OPTIONS, type OptionDef, type RunCliOptions, type TreeCliOptions } from './options.js';
 import { SERVER_OPTIONS, WORKER_OPTIONS, type ServerCliOptions, type WorkerCliOptions } from './options.js';
 import { RESULTS_OPTIONS, SWEEP_OPTIONS, SWEEP_QUERY_OPTIONS, type ResultsCliOptions, type SweepCliOptions, type SweepQueryCliOptions } from './options.js';
+import { REPORT_OPTIONS, type ReportCliOptions } from './options.js';
 
 export interface CliHandlers {
   /** specFile is undefined with --resume. */
@@ -17,6 +18,7 @@ export interface CliHandlers {
   status(sweep: string, options: SweepQueryCliOptions): Promise<number>;
   cancel(sweep: string, options: SweepQueryCliOptions): Promise<number>;
   results(sweep: string, options: ResultsCliOptions): Promise<number>;
+  report(target: string, options: ReportCliOptions): Promise<number>;
 }
 
 const defaultHandlers: CliHandlers = {
@@ -51,6 +53,10 @@ const defaultHandlers: CliHandlers = {
   async results(sweep, options) {
     const { resultsCommand } = await import('./commands/results.js');
     return resultsCommand(sweep, options);
+  },
+  async report(target, options) {
+    const { reportCommand } = await import('./commands/report.js');
+    return reportCommand(target, options);
   },
 };
 
@@ -120,6 +126,13 @@ export function buildProgram(handlers: CliHandlers = defaultHandlers): { program
       });
     addOptions(command, table);
   }
+  const report = program.command('report')
+    .description('an HTML page with figures (PNG and SVG files too) of a run, or of a sweep with a heatmap of a runs.parquet metric and links to run pages')
+    .argument('<target>', 'a run folder (spikesweep run --out, or a sweep\'s runs/run=<i>), a sweep folder, or a sweep id')
+    .action(async (target: string, options: ReportCliOptions) => {
+      exitCode = await handlers.report(target, options);
+    });
+  addOptions(report, REPORT_OPTIONS);
   return { program, exitCode: () => exitCode };
 }
 

@@ -2,6 +2,7 @@
 // receives, with the parsers that reject bad values (exit code 2) before any work starts.
 import { InvalidArgumentError } from 'commander';
 import { BACKEND_NAMES, CUDA_MODES, isBackendName, type BackendName, type CudaMode } from '../backends/index.js';
+import { FORMATS, RASTER_CAP, type Format } from '../report/formats.js';
 
 export interface OptionDef {
   flags: string;
@@ -132,6 +133,7 @@ export interface SweepCliOptions {
   json?: boolean;
   concurrency?: number;
   out?: string;
+  report?: boolean;
 }
 
 export const SWEEP_OPTIONS = {
@@ -139,6 +141,7 @@ export const SWEEP_OPTIONS = {
   json: { flags: '--json', description: 'print one JSON object (sweepId, status, runs, output, uiUrl) on stdout' },
   concurrency: { flags: '--concurrency <n>', description: "runs at once (default: the sweep's maxConcurrent)", parse: integer(1, 100_000) },
   out: { flags: '--out <dir>', description: "dataset root instead of the spec's output (the dataset is <dir>/<sweep id>; the sweep id does not change)" },
+  report: { flags: '--report', description: 'when the sweep ends, write its report (spikesweep report) to <dataset>/report and print its path' },
 } satisfies { [K in keyof Required<SweepCliOptions>]: OptionDef };
 
 /** What `spikesweep status` and `spikesweep cancel` hand their actions. */
@@ -149,6 +152,42 @@ export interface SweepQueryCliOptions {
 export const SWEEP_QUERY_OPTIONS = {
   json: { flags: '--json', description: 'print one JSON object on stdout' },
 } satisfies { [K in keyof Required<SweepQueryCliOptions>]: OptionDef };
+
+function runList(value: string): number[] {
+  const runs = value.split(',').map((v) => v.trim());
+  if (runs.some((r) => !/^\d+$/.test(r))) throw new InvalidArgumentError(`expected run indices separated by commas (0,5,12), got '${value}'`);
+  return runs.map(Number);
+}
+
+function formatList(value: string): Format[] {
+  const formats = value.split(',').map((v) => v.trim());
+  const unknown = formats.filter((f) => !FORMATS.some((known) => known === f));
+  if (unknown.length || formats.length === 0) throw new InvalidArgumentError(`expected some of ${FORMATS.join(', ')} separated by commas, got '${value}'`);
+  return formats as Format[];
+}
+
+/** What `spikesweep report` hands its action. */
+export interface ReportCliOptions {
+  out?: string;
+  format?: Format[];
+  metric?: string;
+  x?: string;
+  y?: string;
+  runs?: number[];
+  rasterCap?: number;
+  json?: boolean;
+}
+
+export const REPORT_OPTIONS = {
+  out: { flags: '--out <dir>', description: 'folder of the report (default: <run or sweep folder>/report)' },
+  format: { flags: '--format <list>', description: `what to write, from ${FORMATS.join(',')} (default: all): index.html with the figures inlined, and one PNG and one SVG per figure`, parse: formatList },
+  metric: { flags: '--metric <column>', description: "sweeps: the runs.parquet column of the heatmap (default: the first population's rate_<pop>_hz)" },
+  x: { flags: '--x <parameter>', description: "sweeps: the varied parameter on the heatmap's x axis (default: the first)" },
+  y: { flags: '--y <parameter>', description: "sweeps: the varied parameter on the heatmap's y axis (default: the next)" },
+  runs: { flags: '--runs <list>', description: 'sweeps: also render the pages of these runs (0,5,12), linked from the sweep page', parse: runList },
+  rasterCap: { flags: '--raster-cap <spikes>', description: `most spikes drawn exactly in the raster's neuron subset (default ${RASTER_CAP}; 0: density image only)`, parse: integer(0, 10_000_000) },
+  json: { flags: '--json', description: 'print the written files as one JSON object' },
+} satisfies { [K in keyof Required<ReportCliOptions>]: OptionDef };
 
 /** What `spikesweep results` hands its action. */
 export interface ResultsCliOptions {

@@ -6,6 +6,9 @@
 #     into ~/.cache/spikesweep/bin (outside the clone, so every clone on the machine shares it)
 #   - a Python environment with pyarrow and numpy under .cache/python (tests read Parquet and .npy
 #     files back with other readers)
+#   - the DejaVu fonts (fonts-dejavu-core): `spikesweep report` names DejaVu Sans in its figures,
+#     and resvg draws no text without an installed font
+#   - (--test) Chromium from Debian's packages: the report tests open the pages in it
 #   - nvcc from NVIDIA's PyPI wheels into ~/.cache/spikesweep/cuda (scripts/install-cuda.sh): the
 #     cuda backend's compiler, and the tests' compile checks of its kernels (no GPU needed)
 # Safe to run repeatedly; it only does work that is missing.
@@ -17,6 +20,8 @@ command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
 command -v cmake >/dev/null 2>&1 || need_apt+=(cmake)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-venv)
 command -v go >/dev/null 2>&1 || need_apt+=(golang-go)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
+[ "${1:-}" = "--test" ] && ! [ -x /usr/lib/chromium/chromium ] && need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${need_apt[*]} with apt-get" >&2

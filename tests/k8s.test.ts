@@ -93,7 +93,7 @@ const WORKER_ENTRYPOINT = ['node', 'bin/spikesweep.js', 'worker'];
 async function parseWorkerArgs(args: string[]): Promise<WorkerCliOptions> {
   let got: WorkerCliOptions | null = null;
   const fail = async () => { throw new Error('not the worker command'); };
-  const handlers: CliHandlers = { run: fail, tree: fail, server: fail, sweep: fail, status: fail, cancel: fail, results: fail, worker: async (o) => { got = o; return 0; } };
+  const handlers: CliHandlers = { run: fail, tree: fail, server: fail, sweep: fail, status: fail, cancel: fail, results: fail, report: fail, worker: async (o) => { got = o; return 0; } };
   const { program } = buildProgram(handlers);
   program.configureOutput({ writeErr: () => {}, writeOut: () => {} });
   await program.parseAsync(['node', 'spikesweep', 'worker', ...args]);

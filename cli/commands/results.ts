@@ -2,24 +2,14 @@
 // state; results/views.ts); the default query lists the runs.
 import { existsSync } from 'node:fs';
 import { ALL_RUNS_SQL, openResults } from '../../results/index.js';
-import { SweepClient } from '../../sweeps/index.js';
 import { reportError } from '../errors.js';
 import type { ResultsCliOptions } from '../options.js';
+import { sweepFolderOf } from '../sweep-folder.js';
 import { formatTable } from '../table.js';
-
-async function datasetOf(arg: string): Promise<string> {
-  if (existsSync(arg)) return arg;
-  const client = await SweepClient.connect({ startLocalServer: false });
-  try {
-    return await (await client.attach(arg)).output();
-  } finally {
-    await client.close();
-  }
-}
 
 export async function resultsCommand(arg: string, options: ResultsCliOptions): Promise<number> {
   try {
-    const dir = await datasetOf(arg);
+    const dir = await sweepFolderOf(arg);
     if (!existsSync(dir)) throw new Error(`no results for '${arg}' (give a sweep id or its output folder)`);
     const results = await openResults(dir);
     try {

@@ -30,13 +30,20 @@ export async function sweepCommand(file: string, options: SweepCliOptions): Prom
     }
     const result = await sweep.result();
     const report = { sweepId: sweep.sweepId, workflowId: sweep.workflowId, status: result.status, runs: { total: result.total, completed: result.completed, failed: result.failed }, output: result.output, uiUrl: sweep.uiUrl };
-    process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : await summary(sweep, result));
+    process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : (await summary(sweep, result)) + (await reportLine(sweep.sweepId, result.output, options.report)));
     return result.status === 'completed' ? 0 : 1;
   } catch (error) {
     return reportError(error, { json: options.json, specFile: file });
   } finally {
     await client?.close();
   }
+}
+
+/** The sweep report's path (--report), or the command that makes it. */
+async function reportLine(sweepId: string, output: string, write: boolean | undefined): Promise<string> {
+  if (!write) return `report: spikesweep report ${sweepId}\n`;
+  const { writeReport } = await import('../../report/index.js');
+  return `report: ${(await writeReport(output)).page.html}\n`;
 }
 
 async function summary(sweep: SweepHandle, result: SweepResult): Promise<string> {

@@ -1,6 +1,7 @@
 // Monitor: records spikes and variables of a population (or view) or a projection. Data comes
 // back columnar — spike k is (times[k], neurons[k]); variable samples are rows of `width` values —
 // never one object per spike.
+import { cvIsiPerNeuron, isiPerNeuron, meanRate, meanRatePerNeuron, populationRate, spikeHistogram, type Binning, type Smoothing } from '../../analysis/spike-trains.js';
 import type { MonitorSpec } from '../spec/schema.js';
 
 export interface SpikeRecord {
@@ -18,6 +19,16 @@ export interface VariableRecord {
 export interface MonitorOwner {
   drainMonitor(monitor: Monitor): void;
   setMonitorActive(monitor: Monitor, active: boolean): void;
+  /** The size of a population, by name. */
+  populationSize(name: string): number;
+  /** The simulated time, ms. */
+  readonly t: number;
+}
+
+/** The recording window of an analysis: from the monitor's start to now unless given. */
+export interface AnalysisWindow {
+  startMs?: number;
+  endMs?: number;
 }
 
 export class Monitor {
@@ -71,6 +82,67 @@ export class Monitor {
       width: buffer.width,
       indices: this.spec.indices ? Int32Array.from(this.spec.indices) : null,
     };
+  }
+
+  /** How many neurons it records: its view's, or its population's size. */
+  get recordedNeurons(): number {
+    return this.spec.indices?.length ?? this.owner.populationSize(this.spec.target);
+  }
+
+  // Analyses of recorded spikes (ANNarchy's Monitor methods; definitions in analysis/spike-trains.ts).
+  // Each takes the record from get('spike'), or reads it with keep so that it can be asked again.
+
+  /** The raster: spike times (ms) and neuron indices, in time order. */
+  raster(spikes: SpikeRecord = this.spikesKept()): SpikeRecord {
+    const order = Array.from(spikes.times.keys()).sort((a, b) => spikes.times[a] - spikes.times[b] || spikes.neurons[a] - spikes.neurons[b]);
+    return { times: Float64Array.from(order, (k) => spikes.times[k]), neurons: Int32Array.from(order, (k) => spikes.neurons[k]) };
+  }
+
+  /** Spike counts per bin of binMs over the window. */
+  histogram(binMs: number, opts: AnalysisWindow & { spikes?: SpikeRecord } = {}): Float64Array {
+    return spikeHistogram((opts.spikes ?? this.spikesKept()).times, this.binning(binMs, opts));
+  }
+
+  /** Rate per recorded neuron in bins of binMs, Hz, optionally smoothed (gaussian or flat). */
+  populationRate(binMs: number, opts: AnalysisWindow & { spikes?: SpikeRecord; smooth?: Smoothing } = {}): Float64Array {
+    return populationRate((opts.spikes ?? this.spikesKept()).times, this.recordedNeurons, this.binning(binMs, opts), opts.smooth);
+  }
+
+  /** Mean rate of the recorded neurons over the window, Hz (null for an empty window). */
+  meanFiringRate(opts: AnalysisWindow & { spikes?: SpikeRecord } = {}): number | null {
+    const { startMs, endMs } = this.window(opts);
+    const times = (opts.spikes ?? this.spikesKept()).times;
+    return meanRate(times.filter((t) => t >= startMs && t < endMs).length, this.recordedNeurons, endMs - startMs);
+  }
+
+  /** Mean rate of each neuron of the population over the window, Hz (index = neuron; unrecorded ones read 0). */
+  meanRatePerNeuron(opts: AnalysisWindow & { spikes?: SpikeRecord } = {}): Float64Array {
+    const { startMs, endMs } = this.window(opts);
+    const spikes = opts.spikes ?? this.spikesKept();
+    const inWindow = spikes.neurons.filter((_, k) => spikes.times[k] >= startMs && spikes.times[k] < endMs);
+    return meanRatePerNeuron(inWindow, this.owner.populationSize(this.spec.target), endMs - startMs);
+  }
+
+  /** Inter-spike intervals (ms) of each neuron that fired at least twice. */
+  isi(spikes: SpikeRecord = this.spikesKept()): Map<number, Float64Array> {
+    return isiPerNeuron(spikes);
+  }
+
+  /** CV of the inter-spike intervals of each neuron that fired at least 3 times. */
+  cvIsi(spikes: SpikeRecord = this.spikesKept()): Map<number, number> {
+    return cvIsiPerNeuron(spikes);
+  }
+
+  private spikesKept(): SpikeRecord {
+    return this.get('spike', { keep: true });
+  }
+
+  private window(opts: AnalysisWindow): { startMs: number; endMs: number } {
+    return { startMs: opts.startMs ?? this.spec.start, endMs: opts.endMs ?? this.owner.t };
+  }
+
+  private binning(binMs: number, opts: AnalysisWindow): Binning {
+    return { ...this.window(opts), binMs };
   }
 
   append(variable: string, steps: BigInt64Array, data: Int32Array | Float64Array, width: number): void {

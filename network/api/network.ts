@@ -556,6 +556,10 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
     if (!this.sim) throw new Error(`monitor '${m.name}': compile the network first`);
     for (const { id } of this.nativeMonitors.get(m) ?? []) this.sim.setMonitorActive(id, active);
   }
+
+  populationSize(name: string): number {
+    return this.getPopulation(name).size;
+  }
 }
 
 // "exc.v" → ["exc", "v"]; names of populations and projections hold no dot.
