@@ -152,6 +152,12 @@ export interface NativeKernel {
   create(seed: bigint, threads: number, values: Float64Array, inputs: Record<string, SimTypedArray>): NativeSim;
 }
 
+/** One block of the step and the seconds spent in it while profiling was on (summed over runs and threads). */
+export interface ProfiledBlock {
+  name: string;
+  seconds: number;
+}
+
 export interface NativeSim {
   readonly running: boolean;
   readonly destroyed: boolean;
@@ -174,6 +180,9 @@ export interface NativeSim {
     startCancelled: boolean,
   ): Promise<RunResult>;
   cancel(): void;
+  setProfiling(on: boolean): void;
+  profile(): ProfiledBlock[];
+  resetProfile(): void;
   /** kind: 0 spikes, 1 state (enum ss_monitor_kind). */
   addMonitor(
     kind: 0 | 1,
@@ -348,6 +357,25 @@ export class Sim {
 
   setThreads(threads: number): void {
     this.#native.setThreads(checkInt32('sim.setThreads', 'threads', threads, 1));
+  }
+
+  /**
+   * Profiling (Brian2's profile=True): while on, runs time each block of the step (every
+   * population's update, every projection's delivery, psp and synaptic equations, the end of the
+   * step, the monitors). Not during a run.
+   */
+  setProfiling(on: boolean): void {
+    if (typeof on !== 'boolean') throw new TypeError('sim.setProfiling: on must be a boolean');
+    this.#native.setProfiling(on);
+  }
+
+  /** The blocks of the step in order, with the seconds profiled so far. */
+  profile(): ProfiledBlock[] {
+    return this.#native.profile();
+  }
+
+  resetProfile(): void {
+    this.#native.resetProfile();
   }
 
   /** The step the next run starts at. */

@@ -165,3 +165,33 @@ test('schedulingSummary lists the step\'s phases in order with what each reads a
   assert.match(net.formatSchedulingSummary(), /^phase\s+object\s+reads\s+writes\n/);
   net.destroy();
 });
+
+test('profiling times every block of the step when asked, and changes no spike', async () => {
+  const plain = await cuba();
+  await plain.simulate(200);
+  assert.deepEqual(plain.profilingInfo, [], 'nothing is timed without { profile: true }');
+  assert.match(plain.profilingSummary(), /no profiling information/);
+
+  const profiled = await cuba();
+  const started = performance.now();
+  await profiled.simulate(200, { profile: true });
+  const wallS = (performance.now() - started) / 1000;
+  assert.deepEqual(spikes(profiled), spikes(plain), 'profiling changes no spike');
+  const info = profiled.profilingInfo;
+  const names = info.map((b) => b.name).sort();
+  const pops = profiled.populations.map((p) => `${p.name}: update`);
+  const projs = profiled.projections.map((j) => `${j.name}: delivery`);
+  assert.deepEqual(names, [...pops, ...projs, 'end of step (spike history, postsynaptic events)', 'monitors'].sort());
+  assert.ok(info.every((b, k) => b.seconds > 0 && (k === 0 || b.seconds <= info[k - 1].seconds)), 'slowest first');
+  assert.ok(info.reduce((sum, b) => sum + b.seconds, 0) < wallS, 'the blocks fit in the run');
+
+  // Profiling sums over runs made with it on, and only those.
+  const first = new Map(info.map((b) => [b.name, b.seconds]));
+  await profiled.simulate(100);
+  assert.deepEqual(new Map(profiled.profilingInfo.map((b) => [b.name, b.seconds])), first);
+  await profiled.simulate(100, { profile: true });
+  assert.ok(profiled.profilingInfo.every((b) => b.seconds > first.get(b.name)!));
+  assert.match(profiled.profilingSummary(2), /^block\s+time\s+share\n.+ ms\s+\d+\.\d\d %\n.+ ms\s+\d+\.\d\d %$/);
+  plain.destroy();
+  profiled.destroy();
+});

@@ -16,6 +16,24 @@ export interface NetworkCode {
   projections: ProjectionCode[];
   /** Statements clearing every sum(target) before the step's continuous input is summed. */
   zeroSums: string[];
+  /** The call of one block of the step (e.g. `update_p0(s)`), timed while profiling is on. */
+  call(block: StepBlock, index: number): string;
+}
+
+/** A block of the step a schedule calls: a population's update, a projection's delivery, psp or synaptic equations. */
+export type StepBlock = 'update' | 'deliver' | 'psp' | 'equations';
+
+const BLOCK_METHOD: Record<StepBlock, string> = { update: 'update_p', deliver: 'deliver_j', psp: 'psp_j', equations: 'equations_j' };
+const BLOCK_NAME: Record<StepBlock, string> = { update: 'update', deliver: 'delivery', psp: 'psp', equations: 'synaptic equations' };
+
+// The blocks profiling names, in step order: deliveries and psp, updates, synaptic equations.
+function stepBlocks(ir: NetworkIR, projs: ProjectionCode[]): { block: StepBlock; index: number; name: string }[] {
+  const of = (block: StepBlock, index: number, owner: string) => ({ block, index, name: `${owner}: ${BLOCK_NAME[block]}` });
+  return [
+    ...ir.projections.flatMap((j) => [...(projs[j.index].preEvent ? [of('deliver', j.index, j.name)] : []), ...(projs[j.index].psp ? [of('psp', j.index, j.name)] : [])]),
+    ...ir.populations.map((p) => of('update', p.index, p.name)),
+    ...ir.projections.filter((j) => projs[j.index].equationRows.length).map((j) => of('equations', j.index, j.name)),
+  ];
 }
 
 /** How a backend runs a step on the CPU: the Sim methods it calls and step_once's body. */
@@ -55,11 +73,18 @@ export function pspOnCpu(code: NetworkCode, index: number): string[] {
 }
 
 export function generateCpuSource(ir: NetworkIR, schedule: CpuSchedule): string {
+  const projections = ir.projections.map((p) => emitProjection(p, ir));
+  const blocks = stepBlocks(ir, projections);
   const code: NetworkCode = {
     ir,
     populations: ir.populations.map((p) => emitPopulation(p, ir)),
-    projections: ir.projections.map((p) => emitProjection(p, ir)),
+    projections,
     zeroSums: ir.populations.flatMap((p) => p.sums.map((t) => `std::fill(${popMember(p, `sum_${t}`)}, ${popMember(p, `sum_${t}`)} + ${p.size}, real(0));`)),
+    call: (block, index) => {
+      const id = blocks.findIndex((b) => b.block === block && b.index === index);
+      if (id < 0) throw new Error(`no ${block} block ${index} in this network`);
+      return `profiled(${id}, [&] { ${BLOCK_METHOD[block]}${index}(s); });`;
+    },
   };
   const pops = code.populations;
   const projs = code.projections;
@@ -133,6 +158,7 @@ export function generateCpuSource(ir: NetworkIR, schedule: CpuSchedule): string 
     ...ir.populations.filter((p) => p.model?.refractory !== undefined)
       .map((p) => `  S->populations[${p.index}].refractory.attach(S->${popMember(p, '_refractory_left')}, ${p.size}, S->threads);`),
     ...indent(schedule.create(code), 1),
+    `  S->set_profile_blocks({${blocks.map((b) => quote(b.name)).join(', ')}});`,
     '  return S.release();',
     '}',
     '}  // namespace generated',

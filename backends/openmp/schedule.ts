@@ -72,13 +72,13 @@ const schedule: CpuSchedule = {
     ...deliveryPhase([
       ...code.zeroSums.map((call) => ({ call, everyThread: false })),
       ...code.ir.projections.flatMap((p) => [
-        ...(code.projections[p.index].deliver ? [{ call: `deliver_j${p.index}(s);`, everyThread: splitsByTarget(p) }] : []),
-        ...(code.projections[p.index].psp ? [{ call: `psp_j${p.index}(s);`, everyThread: false }] : []),
+        ...(code.projections[p.index].deliver ? [{ call: code.call('deliver', p.index), everyThread: splitsByTarget(p) }] : []),
+        ...(code.projections[p.index].psp ? [{ call: code.call('psp', p.index), everyThread: false }] : []),
       ]),
     ]),
-    ...code.ir.populations.map((p) => `update_p${p.index}(s);`),
+    ...code.ir.populations.map((p) => code.call('update', p.index)),
     'ss::team_barrier();',
-    ...code.projections.flatMap((p, k) => (p.equationRows.length ? [`equations_j${k}(s);`] : [])),
+    ...code.projections.flatMap((p, k) => (p.equationRows.length ? [code.call('equations', k)] : [])),
   ],
 };
 

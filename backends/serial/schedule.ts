@@ -24,9 +24,9 @@ const schedule: CpuSchedule = {
   ],
   step: (code: NetworkCode) => [
     ...code.zeroSums,
-    ...code.projections.flatMap((p, k) => [...(p.deliver ? [`deliver_j${k}(s);`] : []), ...(p.psp ? [`psp_j${k}(s);`] : [])]),
-    ...code.ir.populations.map((p) => `update_p${p.index}(s);`),
-    ...code.projections.flatMap((p, k) => (p.equationRows.length ? [`equations_j${k}(s);`] : [])),
+    ...code.projections.flatMap((p, k) => [...(p.deliver ? [code.call('deliver', k)] : []), ...(p.psp ? [code.call('psp', k)] : [])]),
+    ...code.ir.populations.map((p) => code.call('update', p.index)),
+    ...code.projections.flatMap((p, k) => (p.equationRows.length ? [code.call('equations', k)] : [])),
   ],
 };
 

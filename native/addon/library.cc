@@ -72,7 +72,11 @@ std::shared_ptr<KernelLibrary> LoadKernelLibrary(const std::string &path, std::s
       !Resolve(*lib, "ss_run", lib->run, error) ||
       !Resolve(*lib, "ss_monitor_add", lib->monitor_add, error) ||
       !Resolve(*lib, "ss_monitor_set_active", lib->monitor_set_active, error) ||
-      !Resolve(*lib, "ss_monitor_take", lib->monitor_take, error)) {
+      !Resolve(*lib, "ss_monitor_take", lib->monitor_take, error) ||
+      !Resolve(*lib, "ss_profile_enable", lib->profile_enable, error) ||
+      !Resolve(*lib, "ss_profile_count", lib->profile_count, error) ||
+      !Resolve(*lib, "ss_profile_at", lib->profile_at, error) ||
+      !Resolve(*lib, "ss_profile_reset", lib->profile_reset, error)) {
     return nullptr;
   }
   const char *hash = lib->structure_hash();

@@ -28,6 +28,10 @@ struct KernelLibrary {
   decltype(&::ss_monitor_add) monitor_add = nullptr;
   decltype(&::ss_monitor_set_active) monitor_set_active = nullptr;
   decltype(&::ss_monitor_take) monitor_take = nullptr;
+  decltype(&::ss_profile_enable) profile_enable = nullptr;
+  decltype(&::ss_profile_count) profile_count = nullptr;
+  decltype(&::ss_profile_at) profile_at = nullptr;
+  decltype(&::ss_profile_reset) profile_reset = nullptr;
 
   KernelLibrary() = default;
   KernelLibrary(const KernelLibrary &) = delete;

@@ -23,6 +23,9 @@ Napi::Function SimWrap::Define(Napi::Env env) {
                          InstanceMethod<&SimWrap::AddMonitor>("addMonitor"),
                          InstanceMethod<&SimWrap::SetMonitorActive>("setMonitorActive"),
                          InstanceMethod<&SimWrap::TakeMonitor>("takeMonitor"),
+                         InstanceMethod<&SimWrap::SetProfiling>("setProfiling"),
+                         InstanceMethod<&SimWrap::Profile>("profile"),
+                         InstanceMethod<&SimWrap::ResetProfile>("resetProfile"),
                          InstanceMethod<&SimWrap::Destroy>("destroy"),
                          InstanceAccessor<&SimWrap::IsRunning>("running"),
                          InstanceAccessor<&SimWrap::IsDestroyed>("destroyed"),
@@ -166,6 +169,38 @@ Napi::Value SimWrap::SetCurrentStep(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   SimHandle &h = Live(env, "setCurrentStep");
   h.lib->set_current_step(h.sim, info[0].As<Napi::Number>().Int64Value());
+  return env.Undefined();
+}
+
+Napi::Value SimWrap::SetProfiling(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  SimHandle &h = Live(env, "setProfiling");
+  h.lib->profile_enable(h.sim, info[0].As<Napi::Boolean>().Value() ? 1 : 0);
+  return env.Undefined();
+}
+
+// [{ name, seconds }] in step order.
+Napi::Value SimWrap::Profile(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  SimHandle &h = Live(env, "profile");
+  const int64_t n = h.lib->profile_count(h.sim);
+  Napi::Array out = Napi::Array::New(env, size_t(n));
+  for (int64_t i = 0; i < n; ++i) {
+    const char *name = nullptr;
+    double seconds = 0;
+    h.lib->profile_at(h.sim, i, &name, &seconds);
+    Napi::Object block = Napi::Object::New(env);
+    block.Set("name", Napi::String::New(env, name));
+    block.Set("seconds", Napi::Number::New(env, seconds));
+    out.Set(uint32_t(i), block);
+  }
+  return out;
+}
+
+Napi::Value SimWrap::ResetProfile(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  SimHandle &h = Live(env, "resetProfile");
+  h.lib->profile_reset(h.sim);
   return env.Undefined();
 }
 

@@ -35,6 +35,9 @@ class SimWrap : public Napi::ObjectWrap<SimWrap> {
   Napi::Value AddMonitor(const Napi::CallbackInfo &info);
   Napi::Value SetMonitorActive(const Napi::CallbackInfo &info);
   Napi::Value TakeMonitor(const Napi::CallbackInfo &info);
+  Napi::Value SetProfiling(const Napi::CallbackInfo &info);
+  Napi::Value Profile(const Napi::CallbackInfo &info);
+  Napi::Value ResetProfile(const Napi::CallbackInfo &info);
   Napi::Value Destroy(const Napi::CallbackInfo &info);
   Napi::Value IsRunning(const Napi::CallbackInfo &info);
   Napi::Value IsDestroyed(const Napi::CallbackInfo &info);

@@ -8,7 +8,7 @@
 #define SPIKESWEEP_ABI_H
 #include <stdint.h>
 
-#define SS_ABI_VERSION 1u
+#define SS_ABI_VERSION 2u
 
 #ifdef __cplusplus
 extern "C" {
@@ -108,6 +108,15 @@ void ss_set_current_step(ss_sim *sim, int64_t step);
 
 /* Runs on the calling thread (the addon calls it from its run thread, native/addon/run_thread.h). 0 on success. */
 int32_t ss_run(ss_sim *sim, const ss_run_args *args, ss_run_result *result, char *err, int64_t errlen);
+
+/* Profiling (Brian2's profile=True): while on, ss_run times each block of the step (every
+   population's update, every projection's delivery, psp and synaptic equations, the end of the
+   step, the monitors); off, a block costs one predictable branch. Block i's name (valid while the
+   sim lives) and its seconds so far, summed over runs while on and over the threads that ran it. */
+void ss_profile_enable(ss_sim *sim, int32_t on);
+int64_t ss_profile_count(const ss_sim *sim);
+void ss_profile_at(const ss_sim *sim, int64_t index, const char **name, double *seconds);
+void ss_profile_reset(ss_sim *sim);
 
 int32_t ss_monitor_add(ss_sim *sim, const ss_monitor_desc *desc, char *err, int64_t errlen); /* id ≥ 0, or -1 */
 int32_t ss_monitor_set_active(ss_sim *sim, int32_t monitor, int32_t active);

@@ -5,7 +5,7 @@
 // engine/reset.ts), so a Network and `spikesweep run` record, checkpoint and reset the same way.
 import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { AnyTypedArray, ArrayInfo, RunResult, Sim, SimTypedArray } from '../../native/index.js';
+import type { AnyTypedArray, ArrayInfo, ProfiledBlock, RunResult, Sim, SimTypedArray } from '../../native/index.js';
 import { checkThreads, compileNetwork, createSimulation, type CompiledNetwork, type CompileNetworkOptions, type BackendName } from '../../backends/index.js';
 import { checkCheckpointStructure, readSimCheckpoint, writeSimCheckpoint } from '../../engine/checkpoint.js';
 import { attachMonitor, maskSpikes, monitorRequests, neuronMask } from '../../engine/monitors.js';
@@ -39,6 +39,8 @@ export interface SimulateOptions {
   report?: RunReport;
   /** Seconds of wall time between reports (Brian2's report_period); default 60. */
   reportPeriod?: number;
+  /** Brian2's profile=True: time each block of the step in this run (profilingInfo adds them up). */
+  profile?: boolean;
 }
 
 /** Values of state variables, as getStates() returns them and setStates() takes them. */
@@ -275,13 +277,34 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
     const controller = new AbortController();
     const signal = opts.signal ? AbortSignal.any([opts.signal, controller.signal]) : controller.signal;
     this.stopRun = controller;
+    if (opts.profile) sim.setProfiling(true);
     try {
       const result = await sim.run({ steps: Math.round(durationMs / dt), ...(progress ? { onProgress: progress } : {}), signal, ...(stop ? { stop } : {}) });
       reporter?.end(result.stepsDone * dt);
       return result;
     } finally {
       this.stopRun = null;
+      if (opts.profile && !sim.destroyed) sim.setProfiling(false);
     }
+  }
+
+  /**
+   * Brian2's profiling_info: the seconds each block of the step took in runs made with
+   * { profile: true } (a block several threads share: the sum of their times), slowest first.
+   */
+  get profilingInfo(): ProfiledBlock[] {
+    return (this.sim?.profile() ?? []).filter((b) => b.seconds > 0).sort((a, b) => b.seconds - a.seconds);
+  }
+
+  /** Brian2's profiling_summary: profilingInfo as a table (the `show` slowest blocks), with each block's share. */
+  profilingSummary(show?: number): string {
+    const info = this.profilingInfo;
+    if (!info.length) return 'no profiling information: simulate with { profile: true } first';
+    const total = info.reduce((sum, b) => sum + b.seconds, 0);
+    const rows = info.slice(0, show).map((b) => [b.name, `${(b.seconds * 1000).toFixed(2)} ms`, `${((100 * b.seconds) / total).toFixed(2)} %`]);
+    const table = [['block', 'time', 'share'], ...rows];
+    const widths = [0, 1].map((c) => Math.max(...table.map((r) => r[c].length)));
+    return table.map(([name, time, share]) => `${name.padEnd(widths[0])}  ${time.padStart(widths[1])}  ${share.padStart(8)}`).join('\n');
   }
 
   /**

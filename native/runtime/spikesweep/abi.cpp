@@ -68,7 +68,7 @@ namespace ss {
 // One step's bookkeeping after the model advanced: record, advance the clock, report progress,
 // evaluate stop conditions. Returns whether the run must stop here.
 static bool finish_step(SimBase &s, const ss_run_args *args, ss_run_result *result) {
-  s.record();
+  s.profiled(s.record_block, [&] { s.record(); });
   ++s.step;
   ++result->steps_done;
   if (args->progress && args->progress_every > 0 && result->steps_done % args->progress_every == 0)
@@ -105,7 +105,7 @@ static bool stop_before(const SimBase &s, const ss_run_args *args, ss_run_result
 // On one thread after step k's step_once: the step's serial end, then whether the run stops
 // before step k + 1.
 static bool after_step(SimBase &s, int64_t k, const ss_run_args *args, ss_run_result *result, int64_t fault) {
-  s.end_step();
+  s.profiled(s.end_step_block, [&] { s.end_step(); });
   return finish_step(s, args, result) || (k + 1 < args->steps && stop_before(s, args, result, fault));
 }
 }  // namespace ss
@@ -148,6 +148,27 @@ __attribute__((visibility("default"))) int32_t ss_run(ss_sim *sim, const ss_run_
     return -1;
   }
   return 0;
+}
+
+__attribute__((visibility("default"))) void ss_profile_enable(ss_sim *sim, int32_t on) {
+  sim->impl->profiling = on != 0;
+  if (on) sim->impl->size_profile();
+}
+
+__attribute__((visibility("default"))) int64_t ss_profile_count(const ss_sim *sim) {
+  return int64_t(sim->impl->profile_blocks.size());
+}
+
+__attribute__((visibility("default"))) void ss_profile_at(const ss_sim *sim, int64_t index, const char **name, double *seconds) {
+  const ss::SimBase &s = *sim->impl;
+  const size_t blocks = s.profile_blocks.size();
+  *name = s.profile_blocks[size_t(index)].c_str();
+  *seconds = 0;
+  for (size_t k = size_t(index); k < s.profile_seconds.size(); k += blocks) *seconds += s.profile_seconds[k];
+}
+
+__attribute__((visibility("default"))) void ss_profile_reset(ss_sim *sim) {
+  std::fill(sim->impl->profile_seconds.begin(), sim->impl->profile_seconds.end(), 0.0);
 }
 
 __attribute__((visibility("default"))) int32_t ss_monitor_add(ss_sim *sim, const ss_monitor_desc *desc, char *err,

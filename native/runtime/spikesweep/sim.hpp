@@ -4,6 +4,7 @@
 #pragma once
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <cstdint>
@@ -104,6 +105,43 @@ struct SimBase {
   std::vector<Population> populations;
   std::vector<Monitor> monitors;
 
+  // Profiling (Brian2's profile=True): seconds spent in each block of the step while it is on.
+  // Blocks are the generated ones (each population's update, each projection's delivery, psp and
+  // synaptic equations, in step order), then the end of the step and the monitors. Each thread
+  // adds to its own row, so a block all threads share counts the sum of their times.
+  bool profiling = false;
+  std::vector<std::string> profile_blocks;
+  std::vector<double> profile_seconds;  // [thread * blocks + block]
+  int end_step_block = 0, record_block = 0;
+
+  void set_profile_blocks(std::vector<std::string> generated) {
+    profile_blocks = std::move(generated);
+    end_step_block = int(profile_blocks.size());
+    profile_blocks.push_back("end of step (spike history, postsynaptic events)");
+    record_block = int(profile_blocks.size());
+    profile_blocks.push_back("monitors");
+  }
+  // Room for every thread of the next run (the thread count may have changed).
+  void size_profile() {
+    const size_t n = size_t(std::max(threads, 1)) * profile_blocks.size();
+    if (profile_seconds.size() < n) profile_seconds.resize(n, 0.0);
+  }
+  // Runs one block of the step; off, this is one predictable branch around it. SS_WITHOUT_PROFILING
+  // (a -D flag) compiles the plain call, for bench/profiling.ts to measure what the branch costs.
+  template <class Block> void profiled(int block, Block &&run) {
+#ifndef SS_WITHOUT_PROFILING
+    if (__builtin_expect(profiling, 0)) {
+      const auto started = std::chrono::steady_clock::now();
+      run();
+      profile_seconds[size_t(team_thread()) * profile_blocks.size() + size_t(block)] +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      return;
+    }
+#endif
+    (void)block;
+    run();
+  }
+
   virtual ~SimBase() = default;
   // Advances the model by one step up to its spikes: delivery, neuron and continuous synapse
   // updates. Called by every thread of the run's team, it ends with a barrier (serial phases run
@@ -128,6 +166,7 @@ struct SimBase {
   }
   // Around every run: the refractory countdown runs in bytes (see refractory.hpp).
   virtual void begin_run() {
+    if (profiling) size_profile();
     for (auto &p : populations)
       if (p.refractory.used()) p.refractory.begin_run();
   }

@@ -397,12 +397,12 @@ struct Sim final : ss::SimBase {
 
   void step_once() override {
     const int64_t s = step;
-    deliver_j0(s);
-    deliver_j1(s);
-    deliver_j2(s);
-    deliver_j3(s);
-    update_p0(s);
-    update_p1(s);
+    profiled(0, [&] { deliver_j0(s); });
+    profiled(1, [&] { deliver_j1(s); });
+    profiled(2, [&] { deliver_j2(s); });
+    profiled(3, [&] { deliver_j3(s); });
+    profiled(4, [&] { update_p0(s); });
+    profiled(5, [&] { update_p1(s); });
   }
 
   bool stop_condition(int32_t p, int32_t mode) override {
@@ -512,6 +512,7 @@ __attribute__((optimize("O1"), cold)) ss::SimBase *create(const ss_create_args *
   S->populations[1].init(S->store, "inh", 800, std::max<int64_t>({int64_t(1), S->j2__delay, S->j3__delay}), S->threads);
   S->populations[0].refractory.attach(S->p0__refractory_left, 3200, S->threads);
   S->populations[1].refractory.attach(S->p1__refractory_left, 800, S->threads);
+  S->set_profile_blocks({"exc_exc: delivery", "exc_inh: delivery", "inh_exc: delivery", "inh_inh: delivery", "exc: update", "inh: update"});
   return S.release();
 }
 }  // namespace generated

@@ -608,16 +608,16 @@ struct Sim final : ss::SimBase {
     const int64_t s = step;
     std::fill(p2_sum_gap, p2_sum_gap + 400, real(0));
     std::fill(p3_sum_gap, p3_sum_gap + 100, real(0));
-    deliver_j0(s);
-    deliver_j1(s);
-    deliver_j2(s);
-    deliver_j3(s);
-    psp_j4(s);
-    update_p0(s);
-    update_p1(s);
-    update_p2(s);
-    update_p3(s);
-    equations_j3(s);
+    profiled(0, [&] { deliver_j0(s); });
+    profiled(1, [&] { deliver_j1(s); });
+    profiled(2, [&] { deliver_j2(s); });
+    profiled(3, [&] { deliver_j3(s); });
+    profiled(4, [&] { psp_j4(s); });
+    profiled(5, [&] { update_p0(s); });
+    profiled(6, [&] { update_p1(s); });
+    profiled(7, [&] { update_p2(s); });
+    profiled(8, [&] { update_p3(s); });
+    profiled(9, [&] { equations_j3(s); });
   }
 
   void post_events(int64_t s) override {
@@ -796,6 +796,7 @@ __attribute__((optimize("O1"), cold)) ss::SimBase *create(const ss_create_args *
   S->populations[3].init(S->store, "inh", 100, std::max<int64_t>({int64_t(1), S->j3__delay}), S->threads);
   S->populations[2].refractory.attach(S->p2__refractory_left, 400, S->threads);
   S->populations[3].refractory.attach(S->p3__refractory_left, 100, S->threads);
+  S->set_profile_blocks({"input_exc: delivery", "cue_exc: delivery", "exc_inh: delivery", "inh_exc: delivery", "gap_exc: psp", "input: update", "cue: update", "exc: update", "inh: update", "inh_exc: synaptic equations"});
   return S.release();
 }
 }  // namespace generated
