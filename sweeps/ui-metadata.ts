@@ -1,6 +1,6 @@
 // What a sweep says about itself in the Temporal Web UI from the moment it is submitted: the
 // workflow's static summary (one line: name, runs, varied parameters) and static details
-// (markdown: the plan as a table, the output folder, the command that makes its report). The
+// (markdown: the output folder, the command that makes its report, the plan as a table). The
 // live part — progress per parameter point — is the workflow's own (workflows/progress-details.ts).
 import { sweepDir } from '../results/index.js';
 import type { SweepInput } from '../workflows/contract.js';
@@ -47,19 +47,19 @@ export function sweepSummary(input: SweepInput): string {
   return `${input.name} · ${counted(shape.runs, 'run')} · ${varied.length > 0 ? `${varied.join(', ')} × ${seeds}` : seeds}`;
 }
 
-/** The plan as a table, where the dataset goes and how to get its report. */
+/** Where the dataset goes and how to get its report (first: the UI's panel shows the top without scrolling), then the plan as a table. */
 export function sweepDetails(input: SweepInput): string {
   const shape = planShape(input.plan);
   return [
+    `**Output** \`${sweepDir(input.output, input.sweepId)}\``,
+    '',
+    `**Report** \`spikesweep report ${input.sweepId}\``,
+    '',
     `**Plan** · ${counted(shape.points, 'parameter point')} × ${counted(shape.seeds, 'seed')} = ${counted(shape.runs, 'run')} of ${formatValue(input.durationMs)} ms`
       + ` · backend ${input.backend}, ${counted(input.threads, 'thread')} per run, ${input.maxConcurrent} at a time`,
     '',
     '| varied as | parameter | values | paths |',
     '|---|---|---|---|',
     ...planRows(input.plan).map((cells) => `| ${cells.join(' | ')} |`),
-    '',
-    `**Output** \`${sweepDir(input.output, input.sweepId)}\``,
-    '',
-    `**Report** \`spikesweep report ${input.sweepId}\``,
   ].join('\n');
 }

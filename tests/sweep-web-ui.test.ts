@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { SweepClient } from '../sweeps/index.js';
 import { runRangeSummary } from '../workflows/plan/describe.js';
 import type { SweepPlan } from '../workflows/plan/types.js';
@@ -87,11 +87,23 @@ function meanRate(runs: RunRow[], column: string): string {
   return (values.reduce((a, b) => a + b, 0) / values.length).toFixed(2);
 }
 
+/** Waits until `text` is visible in the page or one of its frames (the UI renders markdown in frames of its own). */
+async function visibleInSomeFrame(page: Page, text: string): Promise<void> {
+  await waitFor(`"${text}" on the page`, async () => {
+    for (const frame of page.frames()) if (await frame.getByText(text).first().isVisible().catch(() => false)) return true;
+    return false;
+  }, 60_000, 200);
+}
+
 describe('a sweep in the Temporal Web UI', () => {
   test('the workflow carries a static summary and markdown details: the plan as a table, the output folder, the report command', async () => {
     const described = await client.workflow.getHandle(sweep.workflowId).describe();
     assert.equal(await described.staticSummary(), 'web-ui · 12 runs · we, wi × 3 seeds');
     assert.equal(await described.staticDetails(), [
+      `**Output** \`${sweep.dataset}\``,
+      '',
+      `**Report** \`spikesweep report ${sweep.sweepId}\``,
+      '',
       '**Plan** · 4 parameter points × 3 seeds = 12 runs of 300 ms · backend openmp, 1 thread per run, 1 at a time',
       '',
       '| varied as | parameter | values | paths |',
@@ -99,10 +111,6 @@ describe('a sweep in the Temporal Web UI', () => {
       '| grid | we | 1.2, 2 | projections.exc_exc.connector.weights, projections.exc_inh.connector.weights |',
       '| grid | wi | -12, -6 | projections.inh_exc.connector.weights, projections.inh_inh.connector.weights |',
       '| seeds, sequential | seed | 1, 2, 3 |  |',
-      '',
-      `**Output** \`${sweep.dataset}\``,
-      '',
-      `**Report** \`spikesweep report ${sweep.sweepId}\``,
     ].join('\n'));
   });
 
@@ -117,8 +125,8 @@ describe('a sweep in the Temporal Web UI', () => {
       '',
       '| point | we | wi | done | failed | exc (Hz) | inh (Hz) |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-      ...rows,
       `| **all 4 points** |  |  | **12 / 12** | **0** | **${meanRate(sweep.runs, 'rate_exc_hz')}** | **${meanRate(sweep.runs, 'rate_inh_hz')}** |`,
+      ...rows,
     ].join('\n'));
     // While the runs went on, the table moved with them.
     const done = sweep.details.map((d) => /^\*\*running\*\* · (\d+) of 12 runs done/.exec(d)?.[1]).filter((n) => n !== undefined).map(Number);
@@ -167,6 +175,9 @@ describe('a sweep in the Temporal Web UI', () => {
       const page = await browser.newPage();
       await page.goto(`${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${encodeURIComponent(sweep.workflowId)}`);
       await page.getByText('web-ui · 12 runs · we, wi × 3 seeds').first().waitFor({ timeout: 60_000 });
+      // Its User Metadata tab: the summary, the details with the report command, the live table.
+      await page.getByText('User Metadata').first().click();
+      for (const text of [`spikesweep report ${sweep.sweepId}`, '12 of 12 runs done', 'all 4 points']) await visibleInSomeFrame(page, text);
     } finally {
       await browser.close();
     }
@@ -201,11 +212,11 @@ describe('the texts for larger plans', () => {
     addRun(points, 9_000, 'completed', { exc: 20, inh: 30 });
     const details = progressDetails(big, { sweepId: 's', status: 'running', total: 20_000, completed: 3, failed: 1, running: 2 }, points).split('\n');
     assert.equal(details[0], '**running** · 3 of 20,000 runs done, 1 failed, 2 running');
-    assert.equal(details[4], '| 0 | 0 | 0 | 2 / 2 | 0 | 5.00 | 10.00 |');
-    assert.equal(details[5], '| 1 | 0 | -1 | 0 / 2 | 1 | – | – |');
-    assert.equal(details.length, 4 + DETAILED_POINTS + 2);
-    assert.equal(details[details.length - 2], '| … 9,975 more points |  |  |  |  |  |  |');
-    assert.equal(details[details.length - 1], '| **all 10,000 points** |  |  | **3 / 20,000** | **1** | **10.00** | **20.00** |');
+    assert.equal(details[4], '| **all 10,000 points** |  |  | **3 / 20,000** | **1** | **10.00** | **20.00** |');
+    assert.equal(details[5], '| 0 | 0 | 0 | 2 / 2 | 0 | 5.00 | 10.00 |');
+    assert.equal(details[6], '| 1 | 0 | -1 | 0 / 2 | 1 | – | – |');
+    assert.equal(details.length, 5 + DETAILED_POINTS + 1);
+    assert.equal(details[details.length - 1], '| … 9,975 more points |  |  |  |  |  |  |');
     assert.deepEqual(Object.keys(points.points), ['0', '1'], 'points beyond the table are counted in the totals only');
   });
 });

@@ -1,7 +1,7 @@
 // The sweep workflow's "current details" in the Temporal Web UI (setCurrentDetails; the UI reads
 // them with the `__temporal_workflow_metadata` query): a markdown table of progress per parameter
-// point — runs done and failed, the mean rate of each population so far — for the first
-// DETAILED_POINTS points, then one line for the points not listed and one for the whole sweep.
+// point — runs done and failed, the mean rate of each population so far — with a line for the
+// whole sweep, then one for each of the first DETAILED_POINTS points and one for the points not listed.
 // Pure: it runs in the workflow sandbox.
 import type { PointProgress, RateSum, SweepProgress } from './contract.js';
 import { formatValue } from './plan/describe.js';
@@ -16,6 +16,7 @@ const rate = (sum: RateSum | undefined) => {
   return hz === null ? '–' : hz.toFixed(2);
 };
 const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+const blanks = (n: number) => Array.from({ length: n }, () => '');
 
 export function progressDetails(plan: SweepPlan, progress: SweepProgress, points: PointProgress): string {
   const shape = planShape(plan);
@@ -28,6 +29,9 @@ export function progressDetails(plan: SweepPlan, progress: SweepProgress, points
     '',
     row(header),
     row(header.map((_, i) => (i === 0 ? '---' : '---:'))),
+    // The totals first: the UI's panel shows the top of the table without scrolling.
+    row([`**all ${count(shape.points)} points**`, ...blanks(axes.length), `**${count(progress.completed)} / ${count(progress.total)}**`, `**${count(progress.failed)}**`,
+      ...populations.map((p) => `**${rate(points.rates[p])}**`)]),
   ];
   for (let point = 0; point < listed; point++) {
     const tally = points.points[point];
@@ -35,9 +39,6 @@ export function progressDetails(plan: SweepPlan, progress: SweepProgress, points
     lines.push(row([String(point), ...axes.map((a) => formatValue(values[a])), `${tally?.completed ?? 0} / ${shape.seeds}`, String(tally?.failed ?? 0),
       ...populations.map((p) => rate(tally?.rates[p]))]));
   }
-  const blanks = (n: number) => Array.from({ length: n }, () => '');
   if (shape.points > listed) lines.push(row([`… ${count(shape.points - listed)} more points`, ...blanks(header.length - 1)]));
-  lines.push(row([`**all ${count(shape.points)} points**`, ...blanks(axes.length), `**${count(progress.completed)} / ${count(progress.total)}**`, `**${count(progress.failed)}**`,
-    ...populations.map((p) => `**${rate(points.rates[p])}**`)]));
   return lines.join('\n');
 }
