@@ -36,6 +36,7 @@ bash scripts/install-temporal.sh
 bash scripts/install-cuda.sh >/dev/null
 
 if [ "${1:-}" = "--test" ]; then
+  command -v chromium >/dev/null 2>&1 || { [ "$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || { echo "setup: the browser tests need Debian's chromium; install it with your package manager" >&2; exit 1; }
   py=.cache/python/bin/python
   if ! { [ -x "$py" ] && "$py" -c 'import pyarrow, numpy' 2>/dev/null; }; then
     echo "setup: creating .cache/python with pyarrow and numpy" >&2

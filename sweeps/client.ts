@@ -15,6 +15,7 @@ import { storeSweepNetwork } from './network-store.js';
 import { onServer } from './server-errors.js';
 import { openSession, type TemporalSession } from './session.js';
 import { loadSweepSpec, sweepSpecFromObject, type SweepDefinition, type SweepSpec } from './spec.js';
+import { sweepDetails, sweepSummary } from './ui-metadata.js';
 
 export interface SweepClientOptions {
   /** Environment holding Temporal's settings (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, …); default process.env. */
@@ -105,6 +106,9 @@ export class SweepClient {
         // A completed sweep is never run twice; a failed or cancelled one may be submitted again
         // and continues (committed runs are kept).
         workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        // What the Web UI shows of the sweep before its first run: name, runs, plan, output, report command.
+        staticSummary: sweepSummary(input),
+        staticDetails: sweepDetails(input),
         typedSearchAttributes: [
           { key: searchAttributes.sweepId, value: sweepId },
           { key: searchAttributes.sweepName, value: spec.name },

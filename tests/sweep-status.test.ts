@@ -107,7 +107,7 @@ describe('sweepProgressOf: one status from every source', () => {
 
 describe('spikesweep status', () => {
   test('no worker: running, with the counts the workflow published as search attributes', { timeout: 300_000 }, async () => {
-    // 40 runs: the batch reports every 25 finished runs, so a report lands before the sweep ends.
+    // 40 runs: the batch reports every 2 finished runs (a 20th of the batch), so reports land long before the sweep ends.
     const s = await sweepFile('status-no-worker', { seeds: seeds(40), maxConcurrent: 1 });
     const submitted = reportOf(await cli(['sweep', s.file, '--detach', '--json']), 'sweep --detach');
     assert.equal(submitted.sweepId, s.sweepId);
@@ -128,7 +128,7 @@ describe('spikesweep status', () => {
     }, 240_000, 100);
     await worker.kill();
     const published = (await handle.describe()).typedSearchAttributes;
-    assert.ok(done >= 25, `${done} runs done at the first report`);
+    assert.ok(done >= 2, `${done} runs done at the first report`);
 
     status = await cli(['status', s.sweepId, '--json']);
     report = reportOf(status, 'status after the worker died');
@@ -136,7 +136,7 @@ describe('spikesweep status', () => {
     assert.equal(report.status, 'running');
     assert.equal(report.runs.completed, published.get(searchAttributes.runsDone));
     assert.equal(report.runs.failed, published.get(searchAttributes.runsFailed));
-    assert.ok(report.runs.completed >= 25 && report.runs.completed < 40, `${report.runs.completed} of 40 done`);
+    assert.ok(report.runs.completed >= 2 && report.runs.completed < 40, `${report.runs.completed} of 40 done`);
     assert.equal(report.datasetWritten, false);
     assert.ok(status.wallMs < 20_000, `status answers without a worker in ${status.wallMs} ms`);
     await handle.terminate('test over');

@@ -96,6 +96,30 @@ export interface GroupResult {
   /** Runs this attempt ran (committed runs skipped on a retry are not counted), and their mean wall time. */
   ran: number;
   msPerRun: number;
+  /** Its runs by parameter point (the sweep's live details); absent in histories recorded before groups reported it. */
+  points?: PointProgress;
+}
+
+/** Mean rates of one population summed over runs, to be divided by `runs` (runs that recorded it). */
+export interface RateSum {
+  sumHz: number;
+  runs: number;
+}
+
+/** Finished runs of a parameter point: counts, and the mean rate sums of its populations. */
+export interface PointTally {
+  completed: number;
+  failed: number;
+  rates: Record<string, RateSum>;
+}
+
+/**
+ * Finished runs by parameter point, bounded whatever the sweep's size (workflows/point-progress.ts):
+ * a tally for each of the first points (keyed by point index), and the rate sums of all runs.
+ */
+export interface PointProgress {
+  points: Record<string, PointTally>;
+  rates: Record<string, RateSum>;
 }
 
 /** What an attempt heartbeats: enough for the next attempt to resume. */
@@ -125,8 +149,9 @@ export const cancelSignal = defineSignal('cancel');
 /**
  * Batches report finished runs to their sweep in chunks (bounded history). Overlapping batches
  * name themselves (`batch`: the batch's workflow id), so the sweep sums `running` over the batches alive.
+ * Batches started with the `run-details` patch add the reported runs by parameter point (`points`).
  */
-export const runsFinishedSignal = defineSignal<[{ completed: number; failed: number; running: number; batch?: string }]>('runsFinished');
+export const runsFinishedSignal = defineSignal<[{ completed: number; failed: number; running: number; batch?: string; points?: PointProgress }]>('runsFinished');
 
 // Overlapping batches share the sweep's maxConcurrent slots. A slot is held by one batch at a
 // time and moves only by these signals, so the activities in flight never exceed maxConcurrent.

@@ -5,15 +5,21 @@
 // drain; older ones had a window of maxConcurrent each. Runs go out in groups (one `runGroup`
 // activity runs a contiguous range): the first groups hold one run each, later ones are sized from the wall time per run the finished
 // groups report, aiming at GROUP_TARGET_MS per activity. Runs are identified by (sweep, index), so
-// a retried or re-submitted group never repeats a committed run.
+// a retried or re-submitted group never repeats a committed run. Batches started with the
+// `run-details` patch name each group's runs in its activity summary (the Web UI's timeline) and
+// report finished runs by parameter point (the sweep's live details), about REPORTS_PER_BATCH times.
 import { ActivityCancellationType, ActivityFailure, CancellationScope, condition, getExternalWorkflowHandle, isCancellation, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { SweepActivities } from '../activities/sweep/index.js';
 import { batchSlots } from './batch-slots.js';
-import { RUN_ATTEMPTS, runsFinishedSignal, type RunSummary, type SweepInput } from './contract.js';
+import { RUN_ATTEMPTS, runsFinishedSignal, type GroupInput, type RunSummary, type SweepInput } from './contract.js';
+import { runRangeSummary } from './plan/describe.js';
+import { emptyPointProgress, hasRuns, mergePointProgress } from './point-progress.js';
 import { runInputOf } from './run-input.js';
 
 /** Report to the sweep after this many finished runs (or at the end): bounded signals per batch. */
 const REPORT_EVERY = 25;
+/** Batches with run details report after each group that brings their unreported runs to 1/REPORTS_PER_BATCH of the batch (at most every REPORT_EVERY): a small sweep's details move run by run. */
+const REPORTS_PER_BATCH = 20;
 /**
  * Wall time a group aims at: long enough that an activity's fixed costs (scheduling, pick-up, a
  * history event or six) vanish beside it, short enough that progress and load balance stay fine.
@@ -22,6 +28,8 @@ const REPORT_EVERY = 25;
 export const GROUP_TARGET_MS = 10_000;
 /** Batches that began before run groups keep running one activity per run (their replay needs it). */
 const RUN_GROUPS_PATCH = 'run-groups';
+/** Batches started before it schedule groups without a summary and report counts only (their replay needs it). */
+const RUN_DETAILS_PATCH = 'run-details';
 
 const groupOptions = {
   startToCloseTimeout: '24 hours',
@@ -77,18 +85,24 @@ export interface BatchResult {
 export async function RunBatchWorkflow({ sweep, from, to, sweepWorkflowId, slots: lent }: BatchInput): Promise<BatchResult> {
   const grouped = patched(RUN_GROUPS_PATCH);
   const group = grouped && patched(CANCEL_WAITS_PATCH) ? runGroupToItsEnd : runGroup;
+  const detailed = grouped && patched(RUN_DETAILS_PATCH);
+  const reportEvery = detailed ? Math.max(1, Math.min(REPORT_EVERY, Math.ceil((to - from) / REPORTS_PER_BATCH))) : REPORT_EVERY;
   const parent = getExternalWorkflowHandle(sweepWorkflowId);
   const slots = lent === undefined ? null : batchSlots(lent, sweepWorkflowId);
   const sender = slots ? { batch: workflowInfo().workflowId } : {};
   const result: BatchResult = { completed: 0, failed: 0, cancelled: 0 };
   let unreported = { completed: 0, failed: 0 };
+  let unreportedPoints = emptyPointProgress();
   let inFlight = 0;
   let runsInFlight = 0;
+  const due = () => unreported.completed + unreported.failed >= reportEvery;
   const report = async () => {
     if (unreported.completed + unreported.failed === 0) return;
     const delta = unreported;
+    const points = unreportedPoints;
     unreported = { completed: 0, failed: 0 };
-    await parent.signal(runsFinishedSignal, { ...delta, running: runsInFlight, ...sender });
+    unreportedPoints = emptyPointProgress();
+    await parent.signal(runsFinishedSignal, { ...delta, running: runsInFlight, ...sender, ...(hasRuns(points) ? { points } : {}) });
   };
   const finished = (completed: number, failed: number) => {
     result.completed += completed;
@@ -109,8 +123,10 @@ export async function RunBatchWorkflow({ sweep, from, to, sweepWorkflowId, slots
 
   const runRange = async (start: number, end: number): Promise<void> => {
     try {
-      const r = await group({ sweep, from: start, to: end });
+      const args: [GroupInput] = [{ sweep, from: start, to: end }];
+      const r = detailed ? await group.executeWithOptions({ summary: runRangeSummary(sweep.plan, start, end) }, args) : await group(...args);
       finished(r.completed, r.failed);
+      if (detailed && r.points) mergePointProgress(unreportedPoints, r.points);
       measuredMs += r.msPerRun * r.ran;
       measuredRuns += r.ran;
     } catch (err) {
@@ -151,8 +167,10 @@ export async function RunBatchWorkflow({ sweep, from, to, sweepWorkflowId, slots
       inFlight++;
       runsInFlight += end - start;
       const running = grouped ? runRange(start, end) : runSingle(start);
-      work.push(running.finally(() => { inFlight--; runsInFlight -= end - start; }));
-      if (unreported.completed + unreported.failed >= REPORT_EVERY) await report();
+      const settled = running.finally(() => { inFlight--; runsInFlight -= end - start; });
+      // Reported once the group's runs no longer count as running; not lost to a cancel arriving meanwhile.
+      work.push(detailed ? settled.then(() => (due() ? CancellationScope.nonCancellable(report) : undefined)) : settled);
+      if (due()) await report();
     }
     await slots?.drain(() => inFlight);
     await Promise.all(work);

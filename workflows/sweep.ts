@@ -4,16 +4,19 @@
 // Batches overlap: when one has dispatched its last group the next starts, and the slots of
 // maxConcurrent move from the draining batch to it as its groups finish (workflows/batch-slots.ts),
 // so the slots stay busy across batch boundaries. At the end (completed or cancelled) an activity
-// writes runs.parquet and the sweep manifest.
+// writes runs.parquet and the sweep manifest. Its current details in the Web UI are a live table
+// of progress per parameter point (workflows/progress-details.ts), from what the batches report.
 import {
-  CancellationScope, ContinueAsNew, condition, continueAsNew, executeChild, isCancellation, patched, proxyActivities, setHandler, sleep,
+  CancellationScope, ContinueAsNew, condition, continueAsNew, executeChild, isCancellation, patched, proxyActivities, setCurrentDetails, setHandler, sleep,
   startChild, upsertSearchAttributes, workflowInfo, type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { SweepActivities } from '../activities/sweep/index.js';
 import {
-  batchDrainingSignal, cancelSignal, cancelUpdate, progressQuery, runsFinishedSignal, searchAttributes, successorSignal, type SweepInput, type SweepProgress,
+  batchDrainingSignal, cancelSignal, cancelUpdate, progressQuery, runsFinishedSignal, searchAttributes, successorSignal, type PointProgress, type SweepInput, type SweepProgress,
 } from './contract.js';
 import { runCount } from './plan/expand.js';
+import { emptyPointProgress, hasRuns, mergePointProgress } from './point-progress.js';
+import { progressDetails } from './progress-details.js';
 import { RunBatchWorkflow } from './run-batch.js';
 
 /** Runs per child workflow: ~4 events each keeps a batch's history far below 10k events. */
@@ -43,6 +46,8 @@ export interface SweepCarry {
   nextRun: number;
   completed: number;
   failed: number;
+  /** Finished runs by parameter point; absent when no batch reported them (before the batches' `run-details` patch). */
+  points?: PointProgress;
 }
 
 export interface SweepResult extends SweepProgress {
@@ -55,16 +60,26 @@ export async function SweepWorkflow(input: SweepInput, carry: SweepCarry = { nex
   const total = runCount(input.plan);
   /** The first run not yet given to a batch (overlapping) or not yet finished by one (one batch at a time); equal at continue-as-new. */
   let { nextRun, completed, failed } = carry;
+  const points = carry.points ?? emptyPointProgress();
+  // Only what was reported goes on: a sweep whose batches report no points continues as new with the input it always had.
+  const carried = (): SweepCarry => ({ nextRun, completed, failed, ...(hasRuns(points) ? { points } : {}) });
   /** Runs in flight as each batch last reported them ('': a batch that does not name itself, one at a time). */
   const runningBy = new Map<string, number>();
   const running = () => [...runningBy.values()].reduce((sum, n) => sum + n, 0);
   let status: SweepProgress['status'] = 'running';
   const progress = (): SweepProgress => ({ sweepId: input.sweepId, status, total, completed, failed, running: running() });
-  const publish = () => upsertSearchAttributes([
-    { key: searchAttributes.status, value: status },
-    { key: searchAttributes.runsDone, value: completed },
-    { key: searchAttributes.runsFailed, value: failed },
-  ]);
+  // Not a command: the Web UI reads the details with the workflow metadata query.
+  const showDetails = () => setCurrentDetails(progressDetails(input.plan, progress(), points));
+  showDetails();
+  /** The details, and the search attributes that give the progress without a worker. */
+  const publish = () => {
+    showDetails();
+    upsertSearchAttributes([
+      { key: searchAttributes.status, value: status },
+      { key: searchAttributes.runsDone, value: completed },
+      { key: searchAttributes.runsFailed, value: failed },
+    ]);
+  };
 
   const runs = new CancellationScope();
   let cancelRequested = false;
@@ -73,6 +88,7 @@ export async function SweepWorkflow(input: SweepInput, carry: SweepCarry = { nex
     if (status === 'finalizing') return;
     cancelRequested = true;
     status = 'cancelling';
+    showDetails();
     runs.cancel();
   };
   setHandler(progressQuery, progress);
@@ -80,7 +96,9 @@ export async function SweepWorkflow(input: SweepInput, carry: SweepCarry = { nex
     completed += delta.completed;
     failed += delta.failed;
     runningBy.set(delta.batch ?? '', delta.running);
+    if (delta.points) mergePointProgress(points, delta.points);
     if (patched(LIVE_SEARCH_ATTRIBUTES)) publish();
+    else showDetails();
   });
   /** The batch that has just dispatched its last group and the slots it gave back (one at a time: only the newest batch dispatches). */
   let drained: { batch: string; slots: number } | null = null;
@@ -101,7 +119,7 @@ export async function SweepWorkflow(input: SweepInput, carry: SweepCarry = { nex
       runningBy.clear();
       publish();
       if (nextRun < total && workflowInfo().continueAsNewSuggested) {
-        await continueAsNew<typeof SweepWorkflow>(input, { nextRun, completed, failed });
+        await continueAsNew<typeof SweepWorkflow>(input, carried());
       }
     }
   };
@@ -140,7 +158,7 @@ export async function SweepWorkflow(input: SweepInput, carry: SweepCarry = { nex
           // With no batch alive every slot is back.
           free = input.maxConcurrent;
           if (nextRun >= total) return;
-          if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof SweepWorkflow>(input, { nextRun, completed, failed });
+          if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof SweepWorkflow>(input, carried());
           await startBatch();
         }
         await condition(() => failure !== null || drained !== null || alive.size === 0);
@@ -184,6 +202,7 @@ export async function SweepWorkflow(input: SweepInput, carry: SweepCarry = { nex
   status = 'finalizing';
   runningBy.clear();
   if (patched(LIVE_SEARCH_ATTRIBUTES)) publish();
+  else showDetails();
   const outcome = await CancellationScope.nonCancellable(() =>
     finalizeSweep({ sweepId: input.sweepId, output: input.output, name: input.name, specHash: input.specHash, total, status: final, plan: input.plan, backend: input.backend }));
   // The committed runs on disk are the final word (a run may commit while a cancel is delivered).

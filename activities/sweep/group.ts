@@ -2,9 +2,12 @@
 // processes (the compiled kernel and the Parquet writer threads stay warm from run to run). Each
 // run commits on its own (run.ts); a retried group skips its committed runs and resumes the
 // interrupted one from the checkpoint its last heartbeat named. It reports the wall time per run,
-// from which the batch workflow sizes the next groups.
+// from which the batch workflow sizes the next groups, and its runs by parameter point with their
+// mean rates, from which the sweep's live details in the Web UI are drawn.
 import { Context } from '@temporalio/activity';
 import type { GroupInput, GroupResult, RunHeartbeat } from '../../workflows/contract.js';
+import { runCoordinates } from '../../workflows/plan/expand.js';
+import { addRun, emptyPointProgress } from '../../workflows/point-progress.js';
 import { runInputOf } from '../../workflows/run-input.js';
 import { runOne, type RunSettings } from './run.js';
 
@@ -12,13 +15,16 @@ export function createGroupActivity(settings: RunSettings) {
   return async function runGroup({ sweep, from, to }: GroupInput): Promise<GroupResult> {
     const ctx = Context.current();
     const previous = ctx.info.heartbeatDetails as RunHeartbeat | undefined;
-    const result: GroupResult = { completed: 0, failed: 0, ran: 0, msPerRun: 0 };
+    const points = emptyPointProgress();
+    const result: GroupResult = { completed: 0, failed: 0, ran: 0, msPerRun: 0, points };
     const started = performance.now();
     for (let index = from; index < to; index++) {
       if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
-      const { summary, ran } = await runOne(runInputOf(sweep, index), settings, previous?.runIndex === index ? previous : undefined);
-      if (summary.status === 'completed') result.completed++;
-      else result.failed++;
+      const { record, ran } = await runOne(runInputOf(sweep, index), settings, previous?.runIndex === index ? previous : undefined);
+      const status = record.status === 'completed' ? 'completed' : 'failed';
+      result[status]++;
+      const rates = Object.fromEntries(Object.entries(record.report?.populations ?? {}).map(([population, p]) => [population, p.meanRateHz]));
+      addRun(points, runCoordinates(sweep.plan, index).point, status, rates);
       if (ran) result.ran++;
       // Runs shorter than the heartbeat interval would otherwise never heartbeat (throttled by the SDK).
       ctx.heartbeat({ runIndex: index + 1, stepsDone: 0, totalSteps: 0, checkpointDir: null, checkpointStep: 0 } satisfies RunHeartbeat);

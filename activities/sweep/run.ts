@@ -60,31 +60,31 @@ async function jobFor(input: RunInput, settings: RunSettings, outDir: string, re
 }
 
 /** Records the run failed for good (its work folder, with any partial rows, goes). */
-async function recordFailure(input: RunInput, paths: RunPaths, budget: RunBudget, message: string): Promise<RunSummary> {
+async function recordFailure(input: RunInput, paths: RunPaths, budget: RunBudget, message: string): Promise<RunRecord> {
   const record: RunRecord = {
     runIndex: input.runIndex, status: 'failed', attempts: budget.failures, lostWorkers: budget.lostWorkers, resumedFromMs: 0,
     spikesSha256: null, error: message, values: input.values, seed: input.seed, report: null,
   };
   await writeRecord(paths.summary, record);
   await rm(paths.work, { recursive: true, force: true });
-  return summaryOf(record);
+  return record;
 }
 
 /**
- * Runs one run to its verdict: its summary (completed, or failed for good), or a retryable
+ * Runs one run to its verdict: its record (completed, or failed for good), or a retryable
  * failure thrown for Temporal to retry — a lost runner (no budget used) or a failure within budget.
  * `previous` is the last heartbeat of an interrupted attempt at this run.
  */
-export async function runOne(input: RunInput, settings: RunSettings, previous: RunHeartbeat | undefined): Promise<{ summary: RunSummary; ran: boolean }> {
+export async function runOne(input: RunInput, settings: RunSettings, previous: RunHeartbeat | undefined): Promise<{ record: RunRecord; ran: boolean }> {
   const started = performance.now();
   const paths = runPaths(input.output, input.sweepId, input.runIndex);
   const committed = await readRecord(paths.summary);
-  if (committed) return { summary: summaryOf(committed), ran: false };
+  if (committed) return { record: committed, ran: false };
 
   await mkdir(paths.work, { recursive: true });
   const budget = await startAttempt(paths.work);
   // Bad input is not retried: the run is recorded failed at once, with the reason.
-  const invalid = async (message: string) => ({ summary: await recordFailure(input, paths, { ...budget, failures: budget.failures + 1 }, message), ran: true });
+  const invalid = async (message: string) => ({ record: await recordFailure(input, paths, { ...budget, failures: budget.failures + 1 }, message), ran: true });
   const network = await networkOf(input).catch((e: unknown) => {
     if (e instanceof NetworkSpecFileError) return e;
     throw e;
@@ -100,7 +100,7 @@ export async function runOne(input: RunInput, settings: RunSettings, previous: R
   if (outcome.kind === 'lost') throw ApplicationFailure.retryable(outcome.message, 'WorkerLost');
   if (outcome.kind === 'failed') {
     const spent = await failAttempt(paths.work, budget);
-    if (spent.failures >= RUN_ATTEMPTS) return { summary: await recordFailure(input, paths, spent, outcome.message), ran: true };
+    if (spent.failures >= RUN_ATTEMPTS) return { record: await recordFailure(input, paths, spent, outcome.message), ran: true };
     throw ApplicationFailure.retryable(outcome.message, 'RunFailed');
   }
   const report = outcome.report;
@@ -114,13 +114,13 @@ export async function runOne(input: RunInput, settings: RunSettings, previous: R
   };
   await writeRecord(paths.summary, record);
   await rm(paths.work, { recursive: true, force: true });
-  return { summary: summaryOf(record), ran: true };
+  return { record, ran: true };
 }
 
 /** The single-run activity that batch workflows recorded before run groups schedule (tests/fixtures/histories). */
 export function createRunActivity(settings: RunSettings) {
   return async function runSimulation(input: RunInput): Promise<RunSummary> {
-    return (await runOne(input, settings, Context.current().info.heartbeatDetails as RunHeartbeat | undefined)).summary;
+    return summaryOf((await runOne(input, settings, Context.current().info.heartbeatDetails as RunHeartbeat | undefined)).record);
   };
 }
 
