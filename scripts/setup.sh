@@ -8,7 +8,7 @@
 #     files back with other readers)
 #   - the DejaVu fonts (fonts-dejavu-core): `spikesweep report` names DejaVu Sans in its figures,
 #     and resvg draws no text without an installed font
-#   - (--test) Chromium from Debian's packages: the report tests open the pages in it
+#   - (--test) Chromium from Debian's packages: the report and Web UI tests open pages in it
 #   - nvcc from NVIDIA's PyPI wheels into ~/.cache/spikesweep/cuda (scripts/install-cuda.sh): the
 #     cuda backend's compiler, and the tests' compile checks of its kernels (no GPU needed)
 # Safe to run repeatedly; it only does work that is missing.
@@ -36,7 +36,6 @@ bash scripts/install-temporal.sh
 bash scripts/install-cuda.sh >/dev/null
 
 if [ "${1:-}" = "--test" ]; then
-  command -v chromium >/dev/null 2>&1 || { [ "$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || { echo "setup: the browser tests need Debian's chromium; install it with your package manager" >&2; exit 1; }
   py=.cache/python/bin/python
   if ! { [ -x "$py" ] && "$py" -c 'import pyarrow, numpy' 2>/dev/null; }; then
     echo "setup: creating .cache/python with pyarrow and numpy" >&2

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './helpers/browser.js';
 import { SweepClient } from '../sweeps/index.js';
 import { runRangeSummary } from '../workflows/plan/describe.js';
 import type { SweepPlan } from '../workflows/plan/types.js';
@@ -22,8 +23,6 @@ import { progressDetails } from '../workflows/progress-details.js';
 import { cliEnv, readRuns, startWorker, waitFor, writeSmallNetwork, writeSweepFile, type RunRow, type WorkerProcess } from './helpers/sweep.js';
 import { startTestTemporal, type TestTemporal } from './helpers/temporal.js';
 
-/** Debian's chromium (scripts/setup.sh --test installs it); CHROMIUM names another. */
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const METADATA_QUERY = '__temporal_workflow_metadata';
 
 let temporal: TestTemporal;
@@ -169,8 +168,8 @@ describe('a sweep in the Temporal Web UI', () => {
 
   test('the sweep\'s page in the dev server\'s Web UI shows its summary', { timeout: 120_000 }, async () => {
     assert.ok(temporal.uiUrl, 'the test server runs its Web UI');
-    assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: run scripts/setup.sh --test (it installs Debian's chromium) or set CHROMIUM`);
-    const browser = await chromium.launch({ executablePath: CHROMIUM });
+    assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: run scripts/setup.sh --test (it installs Debian's chromium)`);
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(`${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${encodeURIComponent(sweep.workflowId)}`);
