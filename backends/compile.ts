@@ -6,8 +6,10 @@ import { buildIR, type NetworkIR } from '../network/ir/ir.js';
 import { buildRuntimeValues } from '../network/ir/values.js';
 import { SpecError } from '../network/spec/errors.js';
 import type { NetworkSpec } from '../network/spec/schema.js';
-import { backendFor, checkSpecForBackend } from './index.js';
-import type { BackendName, CudaMode, KernelBuildOptions, ToolchainInfo } from './types.js';
+import { checkHostCompiler } from './host/toolchain.js';
+import { backendFor, checkSpecForBackend, flagIssues } from './index.js';
+import type { Backend, BackendName, CudaMode, HostCompiler, KernelBuildOptions, ToolchainInfo } from './types.js';
+import { loadUserConfig, userConfigPath } from './user-config.js';
 
 export interface CompileNetworkOptions extends KernelBuildOptions {
   backend?: BackendName;
@@ -30,7 +32,7 @@ export interface CompiledNetwork {
 }
 
 /**
- * Kernels this process has loaded, by backend, structure hash, flags and cache folder: a runner
+ * Kernels this process has loaded, by backend, structure hash, compiler, flags and cache folder: a runner
  * that runs many runs of one structure (a sweep's run group) generates and looks up its kernel
  * once, not per run. The generated source is a function of the structure (values never reach it:
  * see hashStructure), so a hit is the kernel a fresh compile would return. Bounded, as a process
@@ -46,8 +48,8 @@ export async function compileNetwork(spec: NetworkSpec, opts: CompileNetworkOpti
   const issues = checkSpecForBackend(spec, backend, ir);
   if (issues.length) throw new SpecError(opts.file ?? `network '${spec.name}'`, issues);
   const cudaMode = checkCudaMode(backend.name, opts.cudaMode);
-  const flags = opts.flags ?? spec.compilerFlags;
-  const memo = JSON.stringify([backend.name, cudaMode, ir.structureHash, flags ?? null, opts.directory ?? null]);
+  const { compiler, flags } = hostTools(backend, spec, opts);
+  const memo = JSON.stringify([backend.name, cudaMode, ir.structureHash, compiler ?? null, flags ?? null, opts.directory ?? null]);
   const hit = opts.clean ? undefined : loaded.get(memo);
   if (hit) {
     loaded.delete(memo);
@@ -56,18 +58,37 @@ export async function compileNetwork(spec: NetworkSpec, opts: CompileNetworkOpti
   }
   const source = backend.generate(ir, cudaMode ?? undefined);
   const codegenMs = performance.now() - started;
-  const compiled = await backend.compile(source, { directory: opts.directory, clean: opts.clean, flags, cudaMode: cudaMode ?? undefined });
+  const compiled = await backend.compile(source, { directory: opts.directory, clean: opts.clean, flags, compiler, cudaMode: cudaMode ?? undefined });
   const kernel = { backend: backend.name, cudaMode, kernel: loadKernel(compiled.library), library: compiled.library, key: compiled.key, toolchain: compiled.toolchain };
   loaded.set(memo, kernel);
   if (loaded.size > LOADED_KERNELS) loaded.delete(loaded.keys().next().value!);
   return { ...kernel, ir, cacheHit: compiled.cacheHit, timings: { codegenMs, compileMs: compiled.compileMs } };
 }
 
+/**
+ * The host compiler and tuning flags of a build, each from the first that gives it: the options
+ * (the CLI, compile()), the spec, the user configuration (on the CPU backends: nvcc takes neither),
+ * the backend's defaults (undefined here).
+ */
+function hostTools(backend: Backend, spec: NetworkSpec, opts: CompileNetworkOptions): { compiler?: HostCompiler; flags?: string[] } {
+  const user = backend.name === 'cuda' ? {} : loadUserConfig();
+  const compiler = opts.compiler ?? spec.compiler ?? user.compiler;
+  const wrongCompiler = compiler === undefined ? null : checkHostCompiler(compiler);
+  if (wrongCompiler) throw new SpecError('the compile options', [{ path: ['compiler'], message: wrongCompiler }], 'compile options');
+  const flags = opts.flags ?? spec.compilerFlags;
+  if (flags !== undefined || user.compilerFlags === undefined) return { compiler, flags };
+  const issues = flagIssues(backend, user.compilerFlags);
+  if (issues.length) throw new SpecError(userConfigPath(), issues, 'user configuration');
+  return { compiler, flags: user.compilerFlags };
+}
+
 // Builds connectivity and initial state natively, then writes the per-neuron arrays the spec gives.
-export function createSimulation(compiled: CompiledNetwork, spec: NetworkSpec, opts: { seed: number; threads: number }): Sim {
+// `device` is the cuda backend's GPU (default 0).
+export function createSimulation(compiled: CompiledNetwork, spec: NetworkSpec, opts: { seed: number; threads: number; device?: number }): Sim {
   checkThreads(compiled.backend, opts.threads);
+  checkDevice(compiled.backend, opts.device);
   const { values, inputs, arrays } = buildRuntimeValues(spec, compiled.ir);
-  const sim = compiled.kernel.create({ seed: BigInt(opts.seed), threads: opts.threads, values, inputs });
+  const sim = compiled.kernel.create({ seed: BigInt(opts.seed), threads: opts.threads, values, inputs, device: opts.device });
   for (const a of arrays) sim.setArray(a.name, a.data);
   return sim;
 }
@@ -77,6 +98,14 @@ export function checkThreads(name: BackendName, threads: number): void {
   const { maxThreads } = backendFor(name);
   if (threads > maxThreads)
     throw new SpecError('the run options', [{ path: ['threads'], message: `the ${name} backend runs on at most ${maxThreads} thread${maxThreads === 1 ? '' : 's'} (got ${threads})` }], 'run options');
+}
+
+/** Refuses a GPU for a CPU backend, and a device that is no GPU index. */
+export function checkDevice(name: BackendName, device: number | undefined): void {
+  if (device === undefined) return;
+  const issue = name !== 'cuda' ? `a GPU device is the cuda backend's; the ${name} backend runs on the CPU (leave the device out or choose the cuda backend)`
+    : !Number.isSafeInteger(device) || device < 0 ? `expected a GPU index, an integer ≥ 0, got ${device}` : null;
+  if (issue) throw new SpecError('the run options', [{ path: ['device'], message: issue }], 'run options');
 }
 
 /** The mode a run compiles in: the cuda backend's (default exact), none on the others, which refuse fast. */

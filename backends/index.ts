@@ -27,10 +27,16 @@ export function checkSpecForBackend(spec: NetworkSpec, backend: Backend, ir: Net
   const issues: SpecIssue[] = featuresUsed(spec, ir)
     .filter((u) => !backend.features.has(u.feature))
     .map((u) => ({ path: u.path, message: `the ${backend.name} backend does not support ${FEATURES[u.feature]}` }));
-  backend.checkFlags(spec.compilerFlags ?? []).forEach((message, k) => issues.push({ path: ['compilerFlags', k], message }));
+  issues.push(...flagIssues(backend, spec.compilerFlags ?? []));
   return issues;
 }
 
-export { checkThreads, compileNetwork, createSimulation, type CompiledNetwork, type CompileNetworkOptions } from './compile.js';
+/** The tuning flags `backend` refuses, each at its own index of compilerFlags. */
+export function flagIssues(backend: Backend, flags: string[]): SpecIssue[] {
+  return flags.flatMap((flag, k) => backend.checkFlags([flag]).map((message) => ({ path: ['compilerFlags', k], message })));
+}
+
+export { checkDevice, checkThreads, compileNetwork, createSimulation, type CompiledNetwork, type CompileNetworkOptions } from './compile.js';
 export { CompileError } from './cache.js';
-export { BACKEND_NAMES, CUDA_MODES, FEATURES, type Backend, type BackendName, type CudaMode, type Feature, type ToolchainInfo } from './types.js';
+export { BACKEND_NAMES, CUDA_MODES, FEATURES, HOST_COMPILERS, type Backend, type BackendName, type CudaMode, type Feature, type HostCompiler, type ToolchainInfo } from './types.js';
+export { loadUserConfig, userConfigPath, type UserConfig } from './user-config.js';

@@ -2,10 +2,15 @@
 // code it emits, its toolchain) and what a compiled network records about the one that built it.
 import type { NetworkIR } from '../network/ir/ir.js';
 import type { SpecIssue } from '../network/spec/errors.js';
-import type { NetworkSpec } from '../network/spec/schema.js';
+import { HOST_COMPILERS, type NetworkSpec } from '../network/spec/schema.js';
 
 export const BACKEND_NAMES = ['openmp', 'serial', 'cuda'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** The host C++ compilers the CPU backends (and the cuda emulation) build with; g++ by default. */
+export { HOST_COMPILERS };
+export type HostCompiler = (typeof HOST_COMPILERS)[number];
+export const DEFAULT_HOST_COMPILER: HostCompiler = 'g++';
 
 /**
  * How the cuda backend rounds: exact (the default) gives the CPU backends' bits; fast (float
@@ -51,6 +56,8 @@ export interface KernelBuildOptions {
   clean?: boolean;
   /** Tuning flags replacing the backend's defaults. */
   flags?: string[];
+  /** The host compiler (default g++); nvcc builds real cuda kernels whatever this says. */
+  compiler?: HostCompiler;
   /** The cuda backend's mode (default exact); the CPU backends are always exact. */
   cudaMode?: CudaMode;
 }

@@ -1,5 +1,5 @@
 // What profiling costs (Brian2's profile=True, net.simulate(ms, { profile: true })): CUBA and COBA
-// 4k, 1 s, one thread, simulated in three builds of the same network, alternating round by round:
+// 4k, 1 s, one thread, g++, simulated in three builds of the same network, alternating round by round:
 // the default kernel with profiling off (a predictable branch around each block of the step), the
 // same source compiled with -DSS_WITHOUT_PROFILING (the plain calls: what "off" is measured
 // against), and the default kernel with profiling on. Medians of the simulate() wall time.
@@ -16,14 +16,14 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function build(file: string, flags?: string[]): Promise<Network> {
   const net = Network.fromSpec({ ...loadNetworkSpec(join(root, file)), seed: 1 });
-  await net.compile(flags ? { compilerFlags: flags } : {});
+  await net.compile({ compiler: 'g++', ...(flags ? { compilerFlags: flags } : {}) });
   return net;
 }
 
 const cases = [];
 for (const [name, file] of [['CUBA 4000', 'examples/cuba.yaml'], ['COBA 4000', 'examples/coba.yaml']]) {
   const variants = {
-    withoutHooks: { net: await build(file, [...HOST_TUNING, '-DSS_WITHOUT_PROFILING']), profile: false, ms: [] as number[] },
+    withoutHooks: { net: await build(file, [...HOST_TUNING['g++'], '-DSS_WITHOUT_PROFILING']), profile: false, ms: [] as number[] },
     off: { net: await build(file), profile: false, ms: [] as number[] },
     on: { net: await build(file), profile: true, ms: [] as number[] },
   };

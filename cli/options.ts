@@ -1,7 +1,7 @@
 // The CLI's option tables: each command's options, typed against the options object its action
 // receives, with the parsers that reject bad values (exit code 2) before any work starts.
 import { InvalidArgumentError } from 'commander';
-import { BACKEND_NAMES, CUDA_MODES, isBackendName, type BackendName, type CudaMode } from '../backends/index.js';
+import { BACKEND_NAMES, CUDA_MODES, HOST_COMPILERS, isBackendName, type BackendName, type CudaMode, type HostCompiler } from '../backends/index.js';
 import { FORMATS, RASTER_CAP, type Format } from '../report/formats.js';
 
 export interface OptionDef {
@@ -37,6 +37,12 @@ function cudaMode(value: string): CudaMode {
   return mode;
 }
 
+function hostCompiler(value: string): HostCompiler {
+  const compiler = HOST_COMPILERS.find((c) => c === value);
+  if (!compiler) throw new InvalidArgumentError(`expected one of ${HOST_COMPILERS.join(', ')}, got '${value}'`);
+  return compiler;
+}
+
 /** What `spikesweep run` hands its action (commander camel-cases --cache-dir to cacheDir). */
 export interface RunCliOptions {
   duration?: number;
@@ -44,6 +50,8 @@ export interface RunCliOptions {
   threads?: number;
   backend?: BackendName;
   cudaMode?: CudaMode;
+  device?: number;
+  compiler?: HostCompiler;
   out?: string;
   json?: boolean;
   cacheDir?: string;
@@ -55,13 +63,15 @@ export interface RunCliOptions {
 export const RUN_OPTIONS = {
   duration: { flags: '--duration <ms>', description: "simulated time in ms (default: the spec's duration)", parse: positiveNumber },
   seed: { flags: '--seed <n>', description: "random seed (default: the spec's seed, else a random one, recorded)", parse: integer(0, Number.MAX_SAFE_INTEGER) },
-  threads: { flags: '--threads <n>', description: 'CPU threads (default: config.numThreads of the spec)', parse: integer(1, 4096) },
+  threads: { flags: '--threads <n>', description: 'CPU threads (default: config.numThreads of the spec, else threads of the user configuration, else 1)', parse: integer(1, 4096) },
   backend: { flags: '--backend <name>', description: `the backend that compiles and runs the network: ${BACKEND_NAMES.join(' | ')} (default openmp)`, parse: backendName },
   cudaMode: { flags: '--cuda-mode <mode>', description: 'with --backend cuda: exact (default; the CPU backends\' spikes bit for bit) or fast (float atomics and fast math; rates within the reference bands only)', parse: cudaMode },
+  device: { flags: '--device <id>', description: 'with --backend cuda: the GPU to run on (default: cudaDevice of the user configuration, else 0)', parse: integer(0, 1023) },
+  compiler: { flags: '--compiler <name>', description: `the host C++ compiler: ${HOST_COMPILERS.join(' | ')} (default: the spec's compiler, else the user configuration's, else g++)`, parse: hostCompiler },
   out: { flags: '--out <dir>', description: 'output folder (default: out/<spec name>-<seed>)' },
   json: { flags: '--json', description: 'print the run report as one JSON object on stdout (logs stay on stderr)' },
   cacheDir: { flags: '--cache-dir <dir>', description: 'compiled kernel cache (default: $SPIKESWEEP_CACHE_DIR or ~/.cache/spikesweep/kernels)' },
-  clean: { flags: '--clean', description: 'recompile the kernel even when it is cached' },
+  clean: { flags: '--clean', description: 'rebuild the kernel even when it is cached, replacing the cached one' },
   checkpointEvery: { flags: '--checkpoint-every <ms>', description: 'write outputs in parts (spikes/part-*.parquet) and a checkpoint every <ms> of simulated time, so the run can be resumed', parse: positiveNumber },
   resume: { flags: '--resume <dir>', description: 'continue the checkpointed run in <dir> up to --duration (the total, default: the original one); give no spec' },
 } satisfies { [K in keyof Required<RunCliOptions>]: OptionDef };

@@ -60,6 +60,8 @@ export interface CreateOptions {
   values: Float64Array;
   /** Named inputs (e.g. "<projection>.sparse_pre"); copied by the kernel during create. */
   inputs: Record<string, SimTypedArray>;
+  /** The GPU a cuda kernel runs on (default 0); the CPU backends' kernels ignore it. */
+  device?: number;
 }
 
 export interface SetArrayOptions {
@@ -149,7 +151,7 @@ export interface NativeKernel {
   readonly path: string;
   readonly abiVersion: number;
   readonly structureHash: string;
-  create(seed: bigint, threads: number, values: Float64Array, inputs: Record<string, SimTypedArray>): NativeSim;
+  create(seed: bigint, threads: number, values: Float64Array, inputs: Record<string, SimTypedArray>, device: number): NativeSim;
 }
 
 /** One block of the step and the seconds spent in it while profiling was on (summed over runs and threads). */
@@ -300,11 +302,12 @@ export class Kernel {
   create(options: CreateOptions): Sim {
     const where = 'kernel.create';
     if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object`);
-    const { seed, threads, values, inputs } = options;
+    const { seed, threads, values, inputs, device = 0 } = options;
     if (typeof seed !== 'bigint' || seed < 0n || seed >= 1n << 64n) {
       throw new TypeError(`${where}: seed must be a bigint in [0, 2^64), got ${String(seed)}`);
     }
     checkInt32(where, 'threads', threads, 1);
+    checkInt32(where, 'device', device, 0);
     if (!(values instanceof Float64Array)) throw new TypeError(`${where}: values must be a Float64Array`);
     if (typeof inputs !== 'object' || inputs === null) throw new TypeError(`${where}: inputs must be an object`);
     for (const [name, array] of Object.entries(inputs)) {
@@ -314,7 +317,7 @@ export class Kernel {
         );
       }
     }
-    return new Sim(this.#native.create(seed, threads, values, { ...inputs }));
+    return new Sim(this.#native.create(seed, threads, values, { ...inputs }, device));
   }
 }
 

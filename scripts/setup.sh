@@ -11,6 +11,8 @@
 #   - (--test) Chromium from Debian's packages: the report and Web UI tests open pages in it
 #   - nvcc from NVIDIA's PyPI wheels into ~/.cache/spikesweep/cuda (scripts/install-cuda.sh): the
 #     cuda backend's compiler, and the tests' compile checks of its kernels (no GPU needed)
+#   - with --test, clang++ and libomp (Debian's clang, libomp-dev): the tests check that clang++
+#     and g++ build the same spikes
 # Safe to run repeatedly; it only does work that is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +38,15 @@ bash scripts/install-temporal.sh
 bash scripts/install-cuda.sh >/dev/null
 
 if [ "${1:-}" = "--test" ]; then
+  if ! echo '#include <omp.h>' | clang++ -fopenmp -x c++ -fsyntax-only - >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "setup: installing clang and libomp-dev with apt-get" >&2
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang libomp-dev >/dev/null
+    else
+      echo "setup: the tests need clang++ and libomp (Debian: clang libomp-dev); install them with your package manager" >&2
+      exit 1
+    fi
+  fi
   py=.cache/python/bin/python
   if ! { [ -x "$py" ] && "$py" -c 'import pyarrow, numpy' 2>/dev/null; }; then
     echo "setup: creating .cache/python with pyarrow and numpy" >&2

@@ -42,6 +42,8 @@ export interface CpuSchedule {
   includes: string[];
   /** Sim members: the schedule's state and its overrides of SimBase (set_threads, begin_run, end_step…). */
   members(code: NetworkCode): string[];
+  /** Lines of create() before anything is allocated (`S`: the Sim, `a`: ss_create_args); none when absent. */
+  setup?(): string[];
   /** Lines of create() once connectivity and populations exist (`S`: the Sim). */
   create(code: NetworkCode): string[];
   /** Methods of the Sim: each population's update_p<N>(s), each projection's deliver_j<N>(s), psp_j<N>(s) and equations_j<N>(s). */
@@ -146,6 +148,7 @@ export function generateCpuSource(ir: NetworkIR, schedule: CpuSchedule): string 
     '__attribute__((optimize("O1"), cold)) ss::SimBase *create(const ss_create_args *a) {',
     `  if (a->num_values != ${ir.valueCount}) throw std::runtime_error("expected ${ir.valueCount} runtime values, got " + std::to_string(a->num_values));`,
     '  std::unique_ptr<Sim> S(new Sim());',
+    ...indent(schedule.setup?.() ?? [], 1),
     '  const double *V = a->values;',
     '  S->seed = a->seed;',
     '  S->init_team(int(a->num_threads));',

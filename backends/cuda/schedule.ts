@@ -205,8 +205,15 @@ function equations(code: NetworkCode, index: number): string[] {
 }
 
 const schedule = (mode: CudaMode): CpuSchedule => ({
-  includes: [],
-  members: () => [],
+  includes: ['device.hpp'],
+  members: () => [
+    'int device = 0;',
+    'void begin_run() override {',
+    '  ss::select_device(device);',
+    '  ss::SimBase::begin_run();',
+    '}',
+  ],
+  setup: () => ['S->device = int(a->device);', 'ss::select_device(S->device);'],
   create: () => [],
   methods: (code: NetworkCode) => [
     ...code.ir.populations.flatMap((p) => update(code, p.index)),

@@ -12,7 +12,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildOnce, CompileError, defaultCacheDir } from '../cache.js';
-import { compileStep, HOST_TUNING, HostToolchain, runtimeSources } from '../host/toolchain.js';
+import { compileStep, HostToolchain, runtimeSources } from '../host/toolchain.js';
 import { backendRuntimeDir, sharedRuntimeIncludeDirs } from '../paths.js';
 import type { CompiledKernel, CudaMode, KernelBuildOptions, ToolchainInfo } from '../types.js';
 
@@ -34,7 +34,7 @@ const GENCODE = [
 
 /** The emulation: the same source on the host compiler; C++20 so a kernel capturing `this` (host memory on a GPU) is an error. */
 export const emulation = new HostToolchain({
-  backend: 'cuda', compiler: 'g++', defaultFlags: HOST_TUNING,
+  backend: 'cuda',
   requiredFlags: ['-fPIC', '-std=c++20', '-ffp-contract=off', '-DSPIKESWEEP_CUDA_EMULATE', '-Werror=deprecated'], runtimeDir,
 });
 

@@ -1,8 +1,9 @@
-// The host C++ compiler ($CXX, else the backend's default) building kernel libraries for the CPU backends.
-// A kernel's key covers the generated source (so the structure and codegen version), the runtime
-// sources (shared and the backend's own), the compiler, its flags and — for -march=native — the CPU
-// model. The runtime's .cpp files are compiled once per toolchain into an object every kernel
-// links, and its main header is precompiled, so a new network only compiles its own code.
+// The host C++ compiler (g++ or clang++, chosen per build: KernelBuildOptions.compiler) building
+// kernel libraries for the CPU backends. A kernel's key covers the generated source (so the
+// structure and codegen version), the runtime sources (shared and the backend's own), the
+// compiler's identity, its flags and — for -march=native — the CPU model. The runtime's .cpp
+// files are compiled once per toolchain into an object every kernel links, and (with g++) its main
+// header is precompiled, so a new network only compiles its own code.
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -11,16 +12,24 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildOnce, CompileError, defaultCacheDir } from '../cache.js';
 import { sharedRuntimeIncludeDirs, sharedRuntimeSourceDir } from '../paths.js';
-import type { BackendName, CompiledKernel, KernelBuildOptions, ToolchainInfo } from '../types.js';
+import { DEFAULT_HOST_COMPILER, HOST_COMPILERS, type BackendName, type CompiledKernel, type HostCompiler, type KernelBuildOptions, type ToolchainInfo } from '../types.js';
 
 const run = promisify(execFile);
 
-// -O2 with loop vectorisation runs the kernels as fast as -O3 here and compiles in about half
-// the time (bench/README.md). -fno-trapping-math lets GCC if-convert a neuron's update: it sinks
-// the arithmetic of a refractory-guarded assignment into a branch and, were FP ops allowed to
-// trap, would not speculate it back, so the loop stayed scalar ("control flow in loop"). It
-// changes no result (it enables no reassociation or contraction; no FP trap is ever unmasked).
-export const HOST_TUNING = ['-O2', '-march=native', '-ftree-loop-vectorize', '-fvect-cost-model=dynamic', '-fno-trapping-math'];
+// Each compiler's spelling of the same tuning. GCC: -O2 with loop vectorisation runs the kernels
+// as fast as -O3 here and compiles in about half the time (bench/README.md). -fno-trapping-math
+// lets GCC if-convert a neuron's update: it sinks the arithmetic of a refractory-guarded
+// assignment into a branch and, were FP ops allowed to trap, would not speculate it back, so the
+// loop stayed scalar ("control flow in loop"). It changes no result (it enables no reassociation
+// or contraction; no FP trap is ever unmasked). Clang vectorises loops at -O2 (-fvectorize) and
+// knows neither of GCC's vectoriser flags. Both backends add -ffp-contract=off to either, which
+// keeps every compiler's results bit for bit the same (clang contracts a*b+c by default).
+export const HOST_TUNING: Record<HostCompiler, string[]> = {
+  'g++': ['-O2', '-march=native', '-ftree-loop-vectorize', '-fvect-cost-model=dynamic', '-fno-trapping-math'],
+  'clang++': ['-O2', '-march=native', '-fvectorize', '-fno-trapping-math'],
+};
+// Where a compiler comes from on Debian, for the sentence that says it is missing.
+const DEBIAN_PACKAGE: Record<HostCompiler, string> = { 'g++': 'g++', 'clang++': 'clang (and libomp-dev for the openmp backend)' };
 // User flags may tune code generation, never name files or load plugins.
 const ALLOWED_FLAG = /^-(O[0-3sg]|Ofast|march=[\w.-]+|mtune=[\w.-]+|m[\w.-]+|f(?!plugin)[\w.-]+(=[\w.-]+)?|g[0-3]?|D[A-Za-z_]\w*(=\w+)?|U[A-Za-z_]\w*|W[\w.-]*)$/;
 
@@ -28,11 +37,18 @@ export function checkHostFlags(flags: string[]): string[] {
   return flags.filter((f) => !ALLOWED_FLAG.test(f)).map((f) => `compiler flag '${f}' is not allowed (allowed: -O…, -march=…, -mtune=…, -m…, -f…, -g, -D…, -U…, -W…)`);
 }
 
+/** Why `compiler` cannot be chosen, or null: only the host compilers the backends know. */
+export function checkHostCompiler(compiler: unknown): string | null {
+  return (HOST_COMPILERS as readonly unknown[]).includes(compiler) ? null
+    : `expected one of ${HOST_COMPILERS.join(', ')} as the compiler, got ${JSON.stringify(compiler)}`;
+}
+
 const compilerIds = new Map<string, Promise<string>>();
-function compilerIdentity(compiler: string): Promise<string> {
+/** The compiler's `--version` line, once per process; a compiler not on the PATH is a CompileError. */
+function compilerIdentity(compiler: HostCompiler): Promise<string> {
   if (!compilerIds.has(compiler)) {
     compilerIds.set(compiler, run(compiler, ['--version']).then((r) => r.stdout.split('\n')[0].trim()).catch(() => {
-      throw new CompileError(`the C++ compiler '${compiler}' was not found; install it (Debian: apt-get install ${compiler}) or set CXX to another`, '');
+      throw new CompileError(`the C++ compiler '${compiler}' (option compiler) was not found on the PATH; install it (Debian: apt-get install ${DEBIAN_PACKAGE[compiler]}) or choose ${HOST_COMPILERS.filter((c) => c !== compiler).join(' or ')}`, '');
     }));
   }
   return compilerIds.get(compiler)!;
@@ -68,10 +84,6 @@ export function runtimeSources(backendDir: string): RuntimeSources {
 
 export interface HostToolchainOptions {
   backend: BackendName;
-  /** The compiler when CXX is not set. */
-  compiler: string;
-  /** Tuning flags when the spec gives none. */
-  defaultFlags: string[];
   /** Always added, e.g. the threading library's flag. */
   requiredFlags: string[];
   /** The backend's own runtime headers (its schedule's primitives), searched before the shared runtime. */
@@ -84,19 +96,15 @@ export class HostToolchain {
 
   get backend(): BackendName { return this.opts.backend; }
   get requiredFlags(): string[] { return this.opts.requiredFlags; }
-  get defaultFlags(): string[] { return this.opts.defaultFlags; }
   private get runtimeDir(): string { return this.opts.runtimeDir; }
-
-  get compiler(): string {
-    return process.env.CXX ?? this.opts.compiler;
-  }
 
   private get includeDirs(): string[] {
     return [this.runtimeDir, ...sharedRuntimeIncludeDirs];
   }
 
-  async describe(flags: string[] = this.defaultFlags): Promise<ToolchainInfo> {
-    return { backend: this.backend, compiler: this.compiler, compilerVersion: await compilerIdentity(this.compiler), flags, requiredFlags: this.requiredFlags };
+  /** The toolchain `compiler` builds with: the user's tuning flags, else the compiler's own. */
+  async describe(compiler: HostCompiler = DEFAULT_HOST_COMPILER, flags: string[] = HOST_TUNING[compiler]): Promise<ToolchainInfo> {
+    return { backend: this.backend, compiler, compilerVersion: await compilerIdentity(compiler), flags, requiredFlags: this.requiredFlags };
   }
 
   private async toolchainKey(info: ToolchainInfo): Promise<string> {
@@ -107,14 +115,14 @@ export class HostToolchain {
     return h.update('\0').update(process.arch).digest('hex');
   }
 
-  /** A stand-alone program built with this backend's flags and runtime headers (benchmark probes). */
+  /** A stand-alone program built by g++ with this backend's flags and runtime headers (benchmark probes). */
   async compileProgram(sourcePath: string, output: string): Promise<void> {
-    const args = [...this.defaultFlags, ...this.requiredFlags, ...this.includeDirs.map((d) => `-I${d}`), sourcePath, '-o', output];
-    await compileStep(this.compiler, args, sourcePath, `${output}.log`, sourcePath);
+    const args = [...HOST_TUNING['g++'], ...this.requiredFlags, ...this.includeDirs.map((d) => `-I${d}`), sourcePath, '-o', output];
+    await compileStep('g++', args, sourcePath, `${output}.log`, sourcePath);
   }
 
   /**
-   * The source lines of the loops the compiler vectorised in `source` (GCC's -fopt-info-vec-optimized),
+   * The source lines of the loops g++ vectorised in `source` (GCC's -fopt-info-vec-optimized),
    * compiled with this backend's flags for `-march=<march>`: what the vectorisation guard test and
    * the benchmarks read.
    */
@@ -123,8 +131,8 @@ export class HostToolchain {
     try {
       const sourcePath = join(dir, 'network.cpp');
       writeFileSync(sourcePath, source);
-      const flags = [...this.defaultFlags.filter((f) => !f.startsWith('-march=')), `-march=${march}`, ...this.requiredFlags];
-      const { stderr } = await run(this.compiler, [...flags, ...this.includeDirs.map((d) => `-I${d}`), '-fopt-info-vec-optimized', '-c', sourcePath, '-o', join(dir, 'network.o')], { maxBuffer: 64 << 20 });
+      const flags = [...HOST_TUNING['g++'].filter((f) => !f.startsWith('-march=')), `-march=${march}`, ...this.requiredFlags];
+      const { stderr } = await run('g++', [...flags, ...this.includeDirs.map((d) => `-I${d}`), '-fopt-info-vec-optimized', '-c', sourcePath, '-o', join(dir, 'network.o')], { maxBuffer: 64 << 20 });
       const lines = [...stderr.matchAll(/network\.cpp:(\d+):\d+: optimized: loop vectorized/g)].map((m) => Number(m[1]));
       return new Set(lines);
     } finally {
@@ -136,8 +144,8 @@ export class HostToolchain {
     const started = performance.now();
     const bad = checkHostFlags(opts.flags ?? []);
     if (bad.length) throw new CompileError(bad.join('\n'), '');
-    const info = await this.describe(opts.flags ?? this.defaultFlags);
-    const compiler = this.compiler;
+    const compiler = opts.compiler ?? DEFAULT_HOST_COMPILER;
+    const info = await this.describe(compiler, opts.flags);
     const flags = [...info.flags, ...info.requiredFlags];
     const includes = this.includeDirs.map((d) => `-I${d}`);
     const dir = opts.directory ?? defaultCacheDir();
@@ -151,23 +159,32 @@ export class HostToolchain {
       await compileStep(compiler, [...flags, ...includes, '-c', unity, '-o', tmp], 'the spikesweep runtime', `${runtimeObject}.log`, unity);
     });
 
-    // The runtime header every kernel includes, precompiled: parsing it is a third of a cold compile.
-    const pchDir = join(dir, `pch-${toolchain}`);
-    const pch = join(pchDir, 'spikesweep', 'sim.hpp.gch');
-    mkdirSync(join(pchDir, 'spikesweep'), { recursive: true });
-    await buildOnce(pch, false, async (tmp) => {
-      const header = join(sharedRuntimeSourceDir, 'sim.hpp');
-      await compileStep(compiler, [...flags, ...includes, '-x', 'c++-header', header, '-o', tmp], 'the spikesweep runtime header', `${pch}.log`, header);
-    });
+    const pch = compiler === 'g++' ? await this.precompiledHeader(dir, toolchain, flags, includes) : [];
 
     const key = createHash('sha256').update(source).update('\0').update(toolchain).digest('hex').slice(0, 40);
     const library = join(dir, `${key}.so`);
     const sourcePath = join(dir, `${key}.cpp`);
     const hit = await buildOnce(library, opts.clean ?? false, async (tmp) => {
       writeFileSync(sourcePath, source);
-      await compileStep(compiler, [...flags, '-shared', `-I${pchDir}`, ...includes, sourcePath, runtimeObject, '-o', tmp], 'the generated network code', join(dir, `${key}.log`), sourcePath);
+      await compileStep(compiler, [...flags, '-shared', ...pch, ...includes, sourcePath, runtimeObject, '-o', tmp], 'the generated network code', join(dir, `${key}.log`), sourcePath);
     });
     return { library, key, cacheHit: hit, compileMs: performance.now() - started, toolchain: info };
+  }
+
+  /**
+   * The runtime header every kernel includes, precompiled by g++, and the flag that finds it:
+   * parsing it is a third of a cold compile. GCC picks a .gch up beside an included header;
+   * clang reads a precompiled header only through -include-pch, so it parses the header.
+   */
+  private async precompiledHeader(dir: string, toolchain: string, flags: string[], includes: string[]): Promise<string[]> {
+    const pchDir = join(dir, `pch-${toolchain}`);
+    const pch = join(pchDir, 'spikesweep', 'sim.hpp.gch');
+    mkdirSync(join(pchDir, 'spikesweep'), { recursive: true });
+    await buildOnce(pch, false, async (tmp) => {
+      const header = join(sharedRuntimeSourceDir, 'sim.hpp');
+      await compileStep('g++', [...flags, ...includes, '-x', 'c++-header', header, '-o', tmp], 'the spikesweep runtime header', `${pch}.log`, header);
+    });
+    return [`-I${pchDir}`];
   }
 }
 

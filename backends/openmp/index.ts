@@ -1,12 +1,12 @@
 // The OpenMP backend: one team of threads per run, neuron updates in chunks shared between them,
 // deliveries split by target where a projection allows it (backends/README.md, "openmp").
 import { generateOpenmpSource } from './schedule.js';
-import { checkHostFlags, HOST_TUNING, HostToolchain } from '../host/toolchain.js';
+import { checkHostFlags, HostToolchain } from '../host/toolchain.js';
 import { backendRuntimeDir } from '../paths.js';
 import { FEATURES, type Backend, type Feature } from '../types.js';
 
 export const toolchain = new HostToolchain({
-  backend: 'openmp', compiler: 'g++', defaultFlags: HOST_TUNING, requiredFlags: ['-fopenmp', '-fPIC', '-std=c++17', '-ffp-contract=off'], runtimeDir: backendRuntimeDir('openmp'),
+  backend: 'openmp', requiredFlags: ['-fopenmp', '-fPIC', '-std=c++17', '-ffp-contract=off'], runtimeDir: backendRuntimeDir('openmp'),
 });
 
 export const openmp: Backend = {

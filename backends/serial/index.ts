@@ -2,13 +2,13 @@
 // keeps single_threaded_cpu): every phase of a step over all its elements, in order. Its results
 // equal the OpenMP backend's bit for bit, which the tests check for every example.
 import { generateSerialSource } from './schedule.js';
-import { checkHostFlags, HOST_TUNING, HostToolchain } from '../host/toolchain.js';
+import { checkHostFlags, HostToolchain } from '../host/toolchain.js';
 import { backendRuntimeDir } from '../paths.js';
 import { FEATURES, type Backend, type Feature } from '../types.js';
 
 // The same tuning as the OpenMP backend's: the reference must run the same arithmetic.
 const toolchain = new HostToolchain({
-  backend: 'serial', compiler: 'g++', defaultFlags: HOST_TUNING, requiredFlags: ['-fPIC', '-std=c++17', '-ffp-contract=off'], runtimeDir: backendRuntimeDir('serial'),
+  backend: 'serial', requiredFlags: ['-fPIC', '-std=c++17', '-ffp-contract=off'], runtimeDir: backendRuntimeDir('serial'),
 });
 
 export const serial: Backend = {

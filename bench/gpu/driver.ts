@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { emulation } from '../../backends/cuda/toolchain.js';
 import { toolchain as openmpToolchain } from '../../backends/openmp/index.js';
-import { runtimeSources } from '../../backends/host/toolchain.js';
+import { HOST_TUNING, runtimeSources } from '../../backends/host/toolchain.js';
 import { backendRuntimeDir, packageRoot, sharedRuntimeIncludeDirs } from '../../backends/paths.js';
 
 const run = promisify(execFile);
@@ -35,8 +35,8 @@ export async function buildDriver(kind: DriverKernel, kernelPath: string, exe: s
   const { toolchain, runtime } = BUILD[kind];
   const sources = runtimeSources(runtime).files;
   const includes = [runtime, ...sharedRuntimeIncludeDirs].map((d) => `-I${d}`);
-  await run(toolchain.compiler, [
-    ...toolchain.defaultFlags, ...toolchain.requiredFlags, ...includes,
+  await run('g++', [
+    ...HOST_TUNING['g++'], ...toolchain.requiredFlags, ...includes,
     '-x', 'c++', kernelPath, '-x', 'none', ...sources, join(packageRoot, 'bench/gpu/driver.cpp'), '-o', exe,
   ], { maxBuffer: 64 << 20 });
 }

@@ -24,7 +24,7 @@ export async function runCommand(specFile: string | undefined, options: RunCliOp
     if (!options.json && process.stderr.isTTY) bar = startProgressBar();
     const common = {
       durationMs: options.duration,
-      compile: { directory: options.cacheDir, clean: options.clean },
+      compile: { directory: options.cacheDir, clean: options.clean, compiler: options.compiler },
       onProgress: bar && ((done: number, total: number) => bar!.update(done, total)),
       signal: controller.signal,
       logger,
@@ -42,6 +42,7 @@ export async function runCommand(specFile: string | undefined, options: RunCliOp
         threads: options.threads,
         backend: options.backend,
         cudaMode: options.cudaMode,
+        device: options.device,
         checkpointEveryMs: options.checkpointEvery,
       });
     }

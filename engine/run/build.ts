@@ -16,7 +16,7 @@ export interface BuiltSim {
 
 export function buildSim(s: Session, compiled: CompiledNetwork, resumed: Resumed | null): BuiltSim {
   const file = s.specFile ?? '<spec>';
-  const sim = createSimulation(compiled, s.spec, { seed: s.seed, threads: s.threads });
+  const sim = createSimulation(compiled, s.spec, { seed: s.seed, threads: s.threads, device: s.device });
   try {
     const arrays = new Map(sim.arrays().map((a) => [a.name, a.length]));
     const plan = planMonitors(s.spec, compiled.ir, arrays, file);

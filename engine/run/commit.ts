@@ -49,7 +49,7 @@ function runContext(live: LiveRun, step: number): RunContext {
   const phase = phaseAt(live.phases, step);
   return {
     kind: 'spikesweep-run', version: 1, spec: s.spec, specFile: s.specFile, protocol: s.protocol, seed: s.seed, seedDrawn: s.seedDrawn,
-    threads: s.threads, backend: s.backend, cudaMode: s.cudaMode, runId: s.runId, windowSteps: s.windowSteps, checkpointEverySteps: s.checkpointEverySteps!, totalSteps: s.totalSteps,
+    threads: s.threads, backend: s.backend, cudaMode: s.cudaMode, device: s.device, runId: s.runId, windowSteps: s.windowSteps, checkpointEverySteps: s.checkpointEverySteps!, totalSteps: s.totalSteps,
     phaseIndex: phase.index, phaseStepsDone: step - phase.startStep,
     spikeCounts: Object.fromEntries(live.plan.spikes.map((p) => [p.population, p.spikes])),
     parts: live.parts, checkpoints: live.checkpoints, resumes: live.resumes, timings: sumTimings(live.before, live.timings),

@@ -1,7 +1,7 @@
 // The contract of one simulation run: what the caller passes in and the report it gets back.
 // The report is exactly what `spikesweep run --json` prints and what manifest.json embeds.
 import type { Logger } from 'pino';
-import type { BackendName, CudaMode } from '../../backends/index.js';
+import type { BackendName, CudaMode, HostCompiler } from '../../backends/index.js';
 import type { Phase } from '../../network/experiment/index.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
 
@@ -25,18 +25,23 @@ export interface RunNetworkOptions {
   seed?: number;
   /** Set when the caller drew `seed` at random itself (the CLI, to name the output folder); recorded. */
   seedDrawn?: boolean;
-  /** Defaults to spec.config.numThreads. */
+  /**
+   * Defaults to spec.config.numThreads when above 1, else (on a backend that runs threads) the
+   * user configuration's threads, else 1.
+   */
   threads?: number;
   /** The backend that compiles and runs the network; default openmp. */
   backend?: BackendName;
   /** The cuda backend's mode: exact (default, the CPU's bits) or fast (statistically equivalent); only cuda takes fast. */
   cudaMode?: CudaMode;
+  /** The cuda backend's GPU; defaults to the user configuration's cudaDevice, else 0. A CPU backend refuses it. */
+  device?: number;
   /** Folder for spikes.parquet, state.parquet and manifest.json (created when missing). */
   outDir: string;
   /** Written into the run_id column; defaults to `<spec name>-<seed>`. */
   runId?: string;
-  /** Compile cache options: folder (default ~/.cache/spikesweep/kernels) and clean (recompile). */
-  compile?: { directory?: string; clean?: boolean };
+  /** Compile options: cache folder (default ~/.cache/spikesweep/kernels), clean (recompile), the host compiler. */
+  compile?: CompileSettings;
   /** Steps per simulation window; monitors are drained into the files after each. Default 1000. */
   windowSteps?: number;
   /** Called with the simulated and total time in ms, during and after each window. */
@@ -47,12 +52,19 @@ export interface RunNetworkOptions {
   logger?: Logger;
 }
 
+/** How a run compiles its kernel; the compiler overrides the spec's and the user configuration's. */
+export interface CompileSettings {
+  directory?: string;
+  clean?: boolean;
+  compiler?: HostCompiler;
+}
+
 /** Continuing a checkpointed run (written with checkpointEveryMs) in its output folder. */
 export interface ResumeRunOptions {
   outDir: string;
   /** Total simulated time in ms (not the time left); defaults to the total the run was started with. */
   durationMs?: number;
-  compile?: { directory?: string; clean?: boolean };
+  compile?: CompileSettings;
   onProgress?: (simulatedMs: number, totalMs: number) => void;
   signal?: AbortSignal;
   logger?: Logger;

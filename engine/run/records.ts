@@ -7,6 +7,7 @@ import type { NetworkSpec } from '../../network/spec/schema.js';
 import type { SimState } from '../../network/state/index.js';
 import type { SpikeHasher } from '../spike-hash.js';
 import type { Progress } from './layout.js';
+import type { CompileSettings } from './options.js';
 import type { StageTimings } from './timings.js';
 
 export interface PartRecord {
@@ -31,6 +32,8 @@ interface RunDefinition {
   backend?: BackendName;
   /** Absent: exact (the cuda backend's default; the CPU backends have no other). */
   cudaMode?: CudaMode;
+  /** The cuda backend's GPU; absent on the CPU backends (and in checkpoints written before it was recorded: 0). */
+  device?: number;
   runId: string;
   windowSteps: number;
 }
@@ -59,7 +62,7 @@ export interface Session extends RunDefinition {
   checkpointEverySteps: number | null;
   totalSteps: number;
   outDir: string;
-  compile: { directory?: string; clean?: boolean };
+  compile: CompileSettings;
   onProgress?: (simulatedMs: number, totalMs: number) => void;
   signal?: AbortSignal;
   log: Logger;

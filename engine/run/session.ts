@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pino } from 'pino';
-import { DEFAULT_BACKEND } from '../../backends/index.js';
+import { backendFor, checkDevice, DEFAULT_BACKEND, loadUserConfig, type BackendName, type UserConfig } from '../../backends/index.js';
 import type { Phase } from '../../network/experiment/index.js';
 import { SpecError } from '../../network/spec/errors.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
@@ -32,6 +32,19 @@ export function resolveTotalSteps(spec: NetworkSpec, protocol: Phase[] | null, d
   return totalSteps;
 }
 
+// A spec's numThreads of 1 is also what a spec that gives none holds, so there the user
+// configuration's threads count, on a backend that runs more than one.
+function defaultThreads(spec: NetworkSpec, backend: BackendName, user: UserConfig): number {
+  if (spec.config.numThreads > 1 || backendFor(backend).maxThreads === 1) return spec.config.numThreads;
+  return user.threads ?? spec.config.numThreads;
+}
+
+/** The cuda backend's GPU: the option, else the user configuration's, else 0; none on a CPU backend (which refuses one). */
+function runDevice(backend: BackendName, device: number | undefined, user: UserConfig): { device?: number } {
+  checkDevice(backend, device);
+  return backend === 'cuda' ? { device: device ?? user.cudaDevice ?? 0 } : {};
+}
+
 export function resolveSession(opts: RunNetworkOptions): Session {
   const { spec } = opts;
   const file = opts.specFile ?? '<spec>';
@@ -41,7 +54,9 @@ export function resolveSession(opts: RunNetworkOptions): Session {
   const totalSteps = resolveTotalSteps(spec, protocol, opts.durationMs, file);
   const seed = opts.seed ?? spec.seed ?? drawSeed();
   if (!Number.isSafeInteger(seed) || seed < 0) throw bad(['seed'], `seed must be a non-negative integer, got ${seed}`);
-  const threads = opts.threads ?? spec.config.numThreads;
+  const backend = opts.backend ?? DEFAULT_BACKEND;
+  const user = loadUserConfig();
+  const threads = opts.threads ?? defaultThreads(spec, backend, user);
   if (!Number.isSafeInteger(threads) || threads < 1) throw bad(['config', 'numThreads'], `threads must be a positive integer, got ${threads}`);
   const windowSteps = opts.windowSteps ?? DEFAULT_WINDOW_STEPS;
   if (!Number.isSafeInteger(windowSteps) || windowSteps < 1) throw new RangeError(`windowSteps must be a positive integer, got ${windowSteps}`);
@@ -53,7 +68,7 @@ export function resolveSession(opts: RunNetworkOptions): Session {
   return {
     spec, specFile: opts.specFile ? resolve(opts.specFile) : null, protocol, seed,
     seedDrawn: opts.seedDrawn === true || (opts.seed === undefined && spec.seed === undefined),
-    threads, backend: opts.backend ?? DEFAULT_BACKEND, cudaMode: opts.cudaMode, runId: opts.runId ?? `${spec.name}-${seed}`, windowSteps, checkpointEverySteps, totalSteps,
+    threads, backend, cudaMode: opts.cudaMode, ...runDevice(backend, opts.device, user), runId: opts.runId ?? `${spec.name}-${seed}`, windowSteps, checkpointEverySteps, totalSteps,
     outDir: resolve(opts.outDir), compile: opts.compile ?? {}, onProgress: opts.onProgress, signal: opts.signal,
     log: opts.logger ?? pino({ level: 'silent' }),
   };

@@ -45,7 +45,7 @@ Napi::Value KernelWrap::StructureHash(const Napi::CallbackInfo &info) {
   return Napi::String::New(info.Env(), library_->structureHash);
 }
 
-// create(seed: bigint, threads: number, values: Float64Array, inputs: Record<string, TypedArray>) → Sim
+// create(seed: bigint, threads: number, values: Float64Array, inputs: Record<string, TypedArray>, device: number) → Sim
 Napi::Value KernelWrap::Create(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   bool lossless = false;
@@ -54,6 +54,7 @@ Napi::Value KernelWrap::Create(const Napi::CallbackInfo &info) {
   int32_t threads = info[1].As<Napi::Number>().Int32Value();
   Napi::Float64Array values = info[2].As<Napi::Float64Array>();
   Napi::Object inputsObject = info[3].As<Napi::Object>();
+  int32_t device = info[4].As<Napi::Number>().Int32Value();
 
   // Names and views live until ss_create returns (it must copy what it keeps).
   Napi::Array names = inputsObject.GetPropertyNames();
@@ -76,6 +77,7 @@ Napi::Value KernelWrap::Create(const Napi::CallbackInfo &info) {
   ss_create_args args{};
   args.seed = seed;
   args.num_threads = threads;
+  args.device = device;
   args.values = values.ElementLength() > 0 ? values.Data() : nullptr;
   args.num_values = static_cast<int64_t>(values.ElementLength());
   args.inputs = inputs.empty() ? nullptr : inputs.data();

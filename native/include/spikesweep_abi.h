@@ -44,7 +44,7 @@ typedef struct {
 typedef struct {
   uint64_t seed;
   int32_t num_threads;
-  int32_t reserved;
+  int32_t device;       /* the GPU a cuda kernel runs on (cudaSetDevice); the CPU backends ignore it */
   const double *values; /* build-time values (connector and distribution arguments), layout chosen by codegen */
   int64_t num_values;
   const ss_input *inputs;

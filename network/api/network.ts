@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { AnyTypedArray, ArrayInfo, ProfiledBlock, RunResult, Sim, SimTypedArray } from '../../native/index.js';
-import { checkThreads, compileNetwork, createSimulation, type CompiledNetwork, type CompileNetworkOptions, type BackendName } from '../../backends/index.js';
+import { checkThreads, compileNetwork, createSimulation, type CompiledNetwork, type CompileNetworkOptions, type BackendName, type HostCompiler } from '../../backends/index.js';
 import { checkCheckpointStructure, readSimCheckpoint, writeSimCheckpoint } from '../../engine/checkpoint.js';
 import { attachMonitor, maskSpikes, monitorRequests, neuronMask } from '../../engine/monitors.js';
 import { resetArrays } from '../../engine/reset.js';
@@ -213,9 +213,9 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   }
 
   /** Generates and compiles the network (cached) for a backend (default openmp), then builds it. */
-  async compile(opts: { directory?: string; clean?: boolean; compilerFlags?: string[]; backend?: BackendName } = {}): Promise<CompileReport> {
+  async compile(opts: { directory?: string; clean?: boolean; compiler?: HostCompiler; compilerFlags?: string[]; backend?: BackendName } = {}): Promise<CompileReport> {
     const spec = this.toSpec();
-    const options: CompileNetworkOptions = { directory: opts.directory, clean: opts.clean, flags: opts.compilerFlags ?? spec.compilerFlags, backend: opts.backend };
+    const options: CompileNetworkOptions = { directory: opts.directory, clean: opts.clean, compiler: opts.compiler, flags: opts.compilerFlags ?? spec.compilerFlags, backend: opts.backend };
     this.compiled = await compileNetwork(spec, options);
     const started = performance.now();
     this.rebuild();

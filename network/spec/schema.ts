@@ -91,6 +91,9 @@ export const ConfigSchema = z.object({
   method: methods.default('explicit'),
 }).strict();
 
+/** The host C++ compilers a network can be built with (the CPU backends and the cuda emulation). */
+export const HOST_COMPILERS = ['g++', 'clang++'] as const;
+
 export const NetworkSpecSchema = z.object({
   name: z.string().default('network'),
   dt: finite.positive().default(0.1),
@@ -103,6 +106,7 @@ export const NetworkSpecSchema = z.object({
   projections: z.array(ProjectionSchema).default([]),
   monitors: z.array(MonitorSchema).default([]),
   config: ConfigSchema.default({ numThreads: 1, precision: 'double', method: 'explicit' }),
+  compiler: z.enum(HOST_COMPILERS).optional(),
   compilerFlags: z.array(z.string()).optional(),
 }).strict();
 
