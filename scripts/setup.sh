@@ -23,7 +23,11 @@ command -v cmake >/dev/null 2>&1 || need_apt+=(cmake)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-venv)
 command -v go >/dev/null 2>&1 || need_apt+=(golang-go)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
-[ "${1:-}" = "--test" ] && ! [ -x /usr/lib/chromium/chromium ] && need_apt+=(chromium)
+if [ "${1:-}" = "--test" ]; then
+  [ -x /usr/lib/chromium/chromium ] || need_apt+=(chromium)
+  # The compiler tests build with clang++ and OpenMP as well as g++.
+  echo '#include <omp.h>' | clang++ -fopenmp -x c++ -fsyntax-only - >/dev/null 2>&1 || need_apt+=(clang libomp-dev)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${need_apt[*]} with apt-get" >&2
@@ -38,15 +42,6 @@ bash scripts/install-temporal.sh
 bash scripts/install-cuda.sh >/dev/null
 
 if [ "${1:-}" = "--test" ]; then
-  if ! echo '#include <omp.h>' | clang++ -fopenmp -x c++ -fsyntax-only - >/dev/null 2>&1; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-      echo "setup: installing clang and libomp-dev with apt-get" >&2
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang libomp-dev >/dev/null
-    else
-      echo "setup: the tests need clang++ and libomp (Debian: clang libomp-dev); install them with your package manager" >&2
-      exit 1
-    fi
-  fi
   py=.cache/python/bin/python
   if ! { [ -x "$py" ] && "$py" -c 'import pyarrow, numpy' 2>/dev/null; }; then
     echo "setup: creating .cache/python with pyarrow and numpy" >&2
