@@ -45,8 +45,8 @@ export interface WorkerProcess {
 }
 
 /** `spikesweep worker --queue cpu --concurrency n` against the harness's server. */
-export function startWorker(address: string, opts: { concurrency?: number; threads?: number; env?: NodeJS.ProcessEnv } = {}): WorkerProcess {
-  const args = ['worker', '--queue', 'cpu', '--concurrency', String(opts.concurrency ?? 2), '--threads', String(opts.threads ?? 1)];
+export function startWorker(address: string, opts: { queue?: 'cpu' | 'gpu'; concurrency?: number; threads?: number; env?: NodeJS.ProcessEnv } = {}): WorkerProcess {
+  const args = ['worker', '--queue', opts.queue ?? 'cpu', '--concurrency', String(opts.concurrency ?? 2), '--threads', String(opts.threads ?? 1)];
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: cliEnv(address, opts.env), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   let onReady: () => void;

@@ -1,0 +1,64 @@
+// A cuda sweep end to end without a GPU: the sweep workflow sends its runs to the gpu task queue,
+// a `spikesweep worker --queue gpu` process runs them on the cuda backend's emulation
+// (SPIKESWEEP_CUDA_EMULATE, threads shuffled) and commits each run's outputs, checkpoints
+// included; every run equals the same run of the same sweep on the openmp backend, served by a
+// cpu worker, bit for bit.
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { cliEnv, readRuns, startWorker, writeSmallNetwork, writeSweepFile, type WorkerProcess } from './helpers/sweep.js';
+import { spikesweep } from './helpers/cli.js';
+import { startTestTemporal, type TestTemporal } from './helpers/temporal.js';
+
+let temporal: TestTemporal;
+let dir: string;
+const workers: WorkerProcess[] = [];
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'spikesweep-gpu-queue-'));
+  temporal = await startTestTemporal();
+});
+
+after(async () => {
+  await Promise.all(workers.map((w) => w.kill()));
+  await temporal?.stop();
+  if (process.env.SPIKESWEEP_KEEP_TEST_OUTPUT !== '1') await rm(dir, { recursive: true, force: true });
+});
+
+test('a cuda sweep runs on the gpu queue, and each run equals its openmp twin', { timeout: 300_000 }, async () => {
+  const network = await writeSmallNetwork(dir);
+  const output = join(dir, 'out');
+  const sweep = (backend: string) => writeSweepFile(dir, `gpu-queue-${backend}`, {
+    name: `gpu-queue-${backend}`, network, backend, duration: 200, output, maxConcurrent: 2, checkpointEvery: 100,
+    vary: { grid: [{ name: 'we', paths: ['projections.exc_exc.connector.weights', 'projections.exc_inh.connector.weights'], values: [1.2, 2.0] }] },
+    seeds: { policy: 'sequential', base: 3, count: 2 },
+  });
+  const files = { cuda: await sweep('cuda'), openmp: await sweep('openmp') };
+
+  workers.push(startWorker(temporal.address, { queue: 'gpu', concurrency: 1, env: { SPIKESWEEP_CUDA_EMULATE: '1', SPIKESWEEP_CUDA_ORDER: 'shuffled' } }));
+  workers.push(startWorker(temporal.address, { queue: 'cpu', concurrency: 2 }));
+  await Promise.all(workers.map((w) => w.ready));
+
+  const [cuda, openmp] = await Promise.all([files.cuda, files.openmp].map(async (file) => {
+    const r = await spikesweep(['sweep', file, '--json'], cliEnv(temporal.address)).done;
+    assert.equal(r.code, 0, `${file}: ${r.stderr}\n${r.stdout}`);
+    const report = r.json as { status: string; output: string; runs: { completed: number } };
+    assert.equal(report.status, 'completed');
+    assert.equal(report.runs.completed, 4);
+    return { output: report.output, rows: await readRuns(report.output) };
+  }));
+
+  assert.deepEqual(cuda.rows.map((r) => r.backend), ['cuda', 'cuda', 'cuda', 'cuda']);
+  assert.deepEqual(openmp.rows.map((r) => r.backend), ['openmp', 'openmp', 'openmp', 'openmp']);
+  assert.ok(cuda.rows.every((r) => r.status === 'completed' && typeof r.spikes_sha256 === 'string'));
+  assert.deepEqual(cuda.rows.map((r) => [r.run, r.seed, r.we]), openmp.rows.map((r) => [r.run, r.seed, r.we]));
+  assert.deepEqual(cuda.rows.map((r) => r.spikes_sha256), openmp.rows.map((r) => r.spikes_sha256), 'every cuda run gives its openmp twin\'s spikes');
+  assert.equal(new Set(cuda.rows.map((r) => r.spikes_sha256)).size, 4, 'the runs differ from each other');
+
+  // Each run's manifest records the cuda backend in exact mode.
+  const manifest = JSON.parse(await readFile(join(cuda.output, 'runs', 'run=0', 'manifest.json'), 'utf8'));
+  assert.equal(manifest.kernel.backend, 'cuda');
+  assert.equal(manifest.kernel.cudaMode, 'exact');
+});
