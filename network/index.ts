@@ -1,7 +1,8 @@
 // The spikesweep model API: networks of equation-defined neurons, compiled to native code.
-export { Network, type CompileReport, type GetStatesOptions, type NetworkStates, type SimulateOptions } from './api/network.js';
+export { Network, type CompileOptions, type CompileReport, type GetStatesOptions, type NetworkStates, type SimulateOptions } from './api/network.js';
 export type { ReportCallback, RunReport } from './api/run-report.js';
 export type { ScheduledPhase } from './api/scheduling.js';
+export { ParallelRunError, type CopyMethod, type ParallelRunOptions, type ParallelRunResult, type ParallelSeeds } from './api/parallel-run.js';
 export { Population, PopulationView, type PopulationValue } from './api/population.js';
 export { Projection } from './api/projection.js';
 export { Monitor, type SpikeRecord, type VariableRecord } from './api/monitor.js';

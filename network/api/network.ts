@@ -17,6 +17,8 @@ import { validateNetworkSpec } from '../spec/load.js';
 import { populationSize } from '../spec/check.js';
 import type { MonitorSpec, NetworkConfig, NetworkSpec, NeuronDescription, PopulationSpec, ProjectionSpec, SynapseDescription } from '../spec/schema.js';
 import { Monitor, type MonitorOwner } from './monitor.js';
+import { parallelRun, type CopyMethod, type ParallelRunOptions, type ParallelRunResult } from './parallel-run.js';
+import { recordedSpikesSha256 } from './recorded-spikes.js';
 import { DEFAULT_REPORT_PERIOD_S, startReport, type RunReport } from './run-report.js';
 import { formatSchedulingSummary, schedulingSummary, type ScheduledPhase } from './scheduling.js';
 import { Population, PopulationView, type PopulationOwner, type PopulationValue } from './population.js';
@@ -30,6 +32,14 @@ export interface CompileReport {
   codegenMs: number;
   compileMs: number;
   buildMs: number;
+}
+
+export interface CompileOptions {
+  directory?: string;
+  clean?: boolean;
+  compiler?: HostCompiler;
+  compilerFlags?: string[];
+  backend?: BackendName;
 }
 
 export interface SimulateOptions {
@@ -77,6 +87,10 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   /** The state right after the simulation was built: what reset() goes back to. */
   private initialState: SimState | null = null;
   private nativeMonitors = new Map<Monitor, { variable: string; id: number }[]>();
+  /** The options of the last compile() but clean: what copy() hands on. */
+  private lastCompile: Omit<CompileOptions, 'clean'> = {};
+  /** A copy's defaults for compile(): its original's, so it finds the kernel the original loaded. */
+  private inheritedCompile: Omit<CompileOptions, 'clean'> = {};
 
   constructor(opts: { dt?: number; seed?: number; name?: string } = {}) {
     this.spec = {
@@ -213,9 +227,11 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   }
 
   /** Generates and compiles the network (cached) for a backend (default openmp), then builds it. */
-  async compile(opts: { directory?: string; clean?: boolean; compiler?: HostCompiler; compilerFlags?: string[]; backend?: BackendName } = {}): Promise<CompileReport> {
+  async compile(given: CompileOptions = {}): Promise<CompileReport> {
+    const { clean, ...opts } = { ...this.inheritedCompile, ...given };
+    this.lastCompile = opts;
     const spec = this.toSpec();
-    const options: CompileNetworkOptions = { directory: opts.directory, clean: opts.clean, compiler: opts.compiler, flags: opts.compilerFlags ?? spec.compilerFlags, backend: opts.backend };
+    const options: CompileNetworkOptions = { directory: opts.directory, clean, compiler: opts.compiler, flags: opts.compilerFlags ?? spec.compilerFlags, backend: opts.backend };
     this.compiled = await compileNetwork(spec, options);
     const started = performance.now();
     this.rebuild();
@@ -399,6 +415,57 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   destroy(): void {
     this.sim?.destroy();
     this.sim = null;
+  }
+
+  /**
+   * ANNarchy's clear: frees the simulation and forgets what was built — populations,
+   * projections, monitors, constants, models, stored states — so this Network (name, dt, seed,
+   * config and compiler settings kept) is built and compiled anew. Objects handed out before no
+   * longer belong to it.
+   */
+  clear(): void {
+    this.destroy();
+    Object.assign(this.spec, { constants: {}, neurons: {}, synapses: {}, populations: [], projections: [], monitors: [] });
+    this.pops.clear();
+    this.projs.clear();
+    this.mons.length = 0;
+    this.nativeMonitors = new Map();
+    this.snapshots.clear();
+    this.compiled = null;
+    this.initialState = null;
+    this.stale = false;
+    this.stepped = false;
+  }
+
+  /**
+   * ANNarchy's copy: a new, uncompiled Network of this one's spec as built (its structure and the
+   * values given before the first simulate), with this seed unless `seed` is given. Its compile()
+   * takes this network's compile options and finds the kernel this process already loaded for
+   * it: no compiler runs.
+   */
+  copy(opts: { seed?: number } = {}): Network {
+    const twin = Network.fromSpec({ ...this.toSpec(), seed: opts.seed ?? this.seed });
+    twin.inheritedCompile = { ...this.lastCompile };
+    return twin;
+  }
+
+  /**
+   * ANNarchy's parallel_run: `method(copy, k)` on `number` copies of this compiled network, each
+   * its own simulation with its own seed, at most `maxConcurrent` at once (see parallel-run.ts).
+   * Resolves with method's results in copy order and the seeds; rejects with a
+   * ParallelRunError naming the first copy that failed and holding every copy's outcome.
+   */
+  async parallelRun<T>(method: CopyMethod<T>, number: number, opts: ParallelRunOptions = {}): Promise<ParallelRunResult<T>> {
+    return parallelRun(this, method, number, opts);
+  }
+
+  /**
+   * The canonical spike hash of the spikes this network's monitors hold: the spikesSha256 that
+   * `spikesweep run` (or a sweep's run) reports for the same spec, seed and duration, as long as
+   * no get() without keep took spikes away.
+   */
+  spikesSha256(): string {
+    return recordedSpikesSha256(this.mons, this.spec.dt);
   }
 
   // ---- State: checkpoints (files), named snapshots (memory), save/load of values (.npy) ----

@@ -122,7 +122,11 @@ export function planRun(plan: SweepPlan, index: number): PlannedRun {
 
 /** Every seed of the plan, in seed-index order (what each point's copies get). */
 export function seedsOf(plan: SweepPlan): number[] {
-  const policy = plan.seeds;
+  return policySeeds(plan.seeds);
+}
+
+/** Every seed a policy gives, in copy order: what a sweep point's copies and Network.parallelRun's copies get. */
+export function policySeeds(policy: SeedPolicy): number[] {
   switch (policy.policy) {
     case 'same': return Array.from({ length: policy.count }, () => policy.base);
     case 'sequential': return Array.from({ length: policy.count }, (_, k) => policy.base + k + 1);
