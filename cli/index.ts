@@ -82,10 +82,12 @@ export function buildProgram(handlers: CliHandlers = defaultHandlers): { program
     .argument('[spec]', 'network spec or experiment file (.yaml, .yml or .json); omitted with --resume')
     .action(async (spec: string | undefined, options: RunCliOptions) => {
       if (options.resume !== undefined) {
-        const clash = (['seed', 'threads', 'backend', 'cudaMode', 'device', 'out', 'checkpointEvery'] as const).filter((k) => options[k] !== undefined);
+        const clash = (['seed', 'threads', 'backend', 'cudaMode', 'device', 'out', 'checkpointEvery', 'plan'] as const).filter((k) => options[k] !== undefined);
         if (spec !== undefined) run.error(`error: --resume continues the run in ${options.resume} with its own spec; give no spec file`, { exitCode: 2, code: 'spikesweep.resumeSpec' });
         if (clash.length) run.error(`error: --resume keeps the run's own ${clash.map((k) => RUN_OPTIONS[k].flags.split(' ')[0]).join(', ')}; leave ${clash.length > 1 ? 'them' : 'it'} out`, { exitCode: 2, code: 'spikesweep.resumeOptions' });
       } else if (spec === undefined) run.error("error: missing required argument 'spec'", { exitCode: 2, code: 'commander.missingArgument' });
+      if (options.plan && options.backend !== 'cuda') run.error('error: --plan is the cuda backend\'s memory plan; add --backend cuda', { exitCode: 2, code: 'spikesweep.planBackend' });
+      if (options.deviceMemory !== undefined && !options.plan) run.error('error: --device-memory sizes a --plan; add --plan', { exitCode: 2, code: 'spikesweep.deviceMemory' });
       exitCode = await handlers.run(spec, options);
     });
   addOptions(run, RUN_OPTIONS);

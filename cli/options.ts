@@ -58,6 +58,8 @@ export interface RunCliOptions {
   clean?: boolean;
   checkpointEvery?: number;
   resume?: string;
+  plan?: boolean;
+  deviceMemory?: number;
 }
 
 export const RUN_OPTIONS = {
@@ -74,6 +76,8 @@ export const RUN_OPTIONS = {
   clean: { flags: '--clean', description: 'rebuild the kernel even when it is cached, replacing the cached one' },
   checkpointEvery: { flags: '--checkpoint-every <ms>', description: 'write outputs in parts (spikes/part-*.parquet) and a checkpoint every <ms> of simulated time, so the run can be resumed', parse: positiveNumber },
   resume: { flags: '--resume <dir>', description: 'continue the checkpointed run in <dir> up to --duration (the total, default: the original one); give no spec' },
+  plan: { flags: '--plan', description: 'with --backend cuda: print the memory plan (bytes per copy, copies that fit the device, the schedule) and run nothing; needs no GPU' },
+  deviceMemory: { flags: '--device-memory <GiB>', description: 'with --plan: the device memory to plan for, in GiB (default 80, an H100)', parse: positiveNumber },
 } satisfies { [K in keyof Required<RunCliOptions>]: OptionDef };
 
 /** What `spikesweep tree` hands its action. */

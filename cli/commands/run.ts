@@ -9,8 +9,21 @@ import { createCliLogger } from '../logger.js';
 import type { RunCliOptions } from '../options.js';
 import { startProgressBar, type ProgressBar } from '../progress.js';
 import { formatSummary } from '../summary.js';
+import { formatPlan, planFor } from '../plan.js';
+
+/** --plan: the cuda backend's memory plan for the spec, nothing run. */
+async function planCommand(specFile: string, options: RunCliOptions): Promise<number> {
+  try {
+    const plan = planFor(specFile, options);
+    process.stdout.write(options.json ? `${JSON.stringify(plan)}\n` : formatPlan(plan));
+    return 0;
+  } catch (error) {
+    return reportError(error, { json: options.json, specFile });
+  }
+}
 
 export async function runCommand(specFile: string | undefined, options: RunCliOptions): Promise<number> {
+  if (options.plan) return planCommand(specFile!, options);
   const logger = await createCliLogger();
   const controller = new AbortController();
   const onSigint = () => {

@@ -1,0 +1,36 @@
+// `spikesweep run <spec> --backend cuda --plan`: the cuda backend's memory plan for a network —
+// bytes per copy, how many copies a device of the given size holds, the schedule — on any machine,
+// GPU or not (backends/cuda/plan.ts).
+import { backendFor, checkSpecForBackend } from '../backends/index.js';
+import { planMemory, type MemoryPlan } from '../backends/cuda/plan.js';
+import { loadExperiment } from '../network/experiment/index.js';
+import { buildIR } from '../network/ir/ir.js';
+import { SpecError } from '../network/spec/errors.js';
+import type { RunCliOptions } from './options.js';
+import { formatTable } from './table.js';
+
+/** An H100's memory, the default device of a plan. */
+export const DEFAULT_DEVICE_GIB = 80;
+const GIB = 2 ** 30;
+
+export function planFor(specFile: string, options: RunCliOptions): MemoryPlan {
+  const { network: spec } = loadExperiment(specFile);
+  const ir = buildIR(spec);
+  const issues = checkSpecForBackend(spec, backendFor('cuda'), ir);
+  if (issues.length) throw new SpecError(specFile, issues);
+  return planMemory(spec, ir, (options.deviceMemory ?? DEFAULT_DEVICE_GIB) * GIB);
+}
+
+const bytes = (n: number) => (n >= GIB ? `${(n / GIB).toFixed(2)} GiB` : n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(2)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
+
+export function formatPlan(plan: MemoryPlan): string {
+  const head = [
+    `cuda memory plan for ${plan.network}`,
+    `  device memory      ${bytes(plan.deviceBytes)}`,
+    `  bytes per copy     ${bytes(plan.bytesPerCopy)} (${plan.bytesPerCopy.toLocaleString('en-US')} B; ${plan.synapses.toLocaleString('en-US')} synapses expected)`,
+    `  copies that fit    ${plan.copiesThatFit.toLocaleString('en-US')} (10 % of the device left to CUDA)`,
+    `  schedule           ${plan.schedule}`,
+    '',
+  ].join('\n');
+  return `${head}\n${formatTable(['object', 'what', 'bytes'], plan.items.map((i) => ({ object: i.object, what: i.detail, bytes: bytes(i.bytes) })))}`;
+}

@@ -1,0 +1,61 @@
+// The cuda backend's memory plan (`spikesweep run --backend cuda --plan`): worked out from the IR
+// and the spec without a GPU, within 1 % of what a built simulation's array store holds for CUBA,
+// COBA and the features network, and printed for a named device size.
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { DEVICE_RESERVE, planMemory } from '../backends/cuda/plan.js';
+import type { Dtype } from '../native/index.js';
+import { buildIR } from '../network/ir/ir.js';
+import { Network, loadNetworkSpec } from '../network/index.js';
+import { runCli } from './helpers/cli.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const DTYPE_BYTES: Record<Dtype, number> = { f64: 8, f32: 4, i32: 4, i64: 8, u16: 2, u8: 1 };
+
+for (const file of ['examples/cuba.yaml', 'examples/coba.yaml', 'tests/fixtures/features.yaml']) {
+  test(`the plan of ${file} is within 1 % of the arrays a built simulation holds`, async () => {
+    const spec = { ...loadNetworkSpec(join(root, file)), seed: 1 };
+    const net = Network.fromSpec(spec);
+    await net.compile();
+    const held = net.arrays().reduce((sum, a) => sum + a.length * DTYPE_BYTES[a.dtype], 0);
+    const plan = planMemory(spec, buildIR(spec), 80 * 2 ** 30);
+    assert.ok(Math.abs(plan.bytesPerCopy / held - 1) < 0.01, `planned ${plan.bytesPerCopy} B, held ${held} B`);
+    assert.equal(plan.copiesThatFit, Math.floor((80 * 2 ** 30 * (1 - DEVICE_RESERVE)) / plan.bytesPerCopy));
+    net.destroy();
+  });
+}
+
+test('spikesweep run --backend cuda --plan prints the plan for a named device size, with no GPU', async () => {
+  const { code, stdout, stderr } = await runCli(['run', join(root, 'examples/cuba.yaml'), '--backend', 'cuda', '--plan', '--device-memory', '40', '--json']);
+  assert.equal(code, 0, stderr);
+  const plan = JSON.parse(stdout);
+  assert.equal(plan.network, 'cuba');
+  assert.equal(plan.deviceBytes, 40 * 2 ** 30);
+  assert.ok(plan.bytesPerCopy > 1.4e6 && plan.bytesPerCopy < 1.7e6, `${plan.bytesPerCopy} B`);
+  assert.equal(plan.copiesThatFit, Math.floor((40 * 2 ** 30 * 0.9) / plan.bytesPerCopy));
+  assert.deepEqual([...new Set(plan.items.map((i: { object: string }) => i.object))], ['exc', 'inh', 'exc_exc', 'exc_inh', 'inh_exc', 'inh_inh']);
+
+  const text = await runCli(['run', join(root, 'examples/cuba.yaml'), '--backend', 'cuda', '--plan']);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^cuda memory plan for cuba\n {2}device memory {6}80\.00 GiB\n {2}bytes per copy {5}1\.\d\d MiB/);
+  assert.match(text.stdout, /copies that fit {4}[\d,]+/);
+});
+
+test('--plan is refused without --backend cuda, and a spec the cuda backend cannot run is refused at its field', async () => {
+  const noCuda = await runCli(['run', join(root, 'examples/cuba.yaml'), '--plan']);
+  assert.equal(noCuda.code, 2);
+  assert.match(noCuda.stderr, /--plan is the cuda backend's memory plan; add --backend cuda/);
+  const dir = await mkdtemp(join(tmpdir(), 'spikesweep-plan-'));
+  const spec = join(dir, 'threads.yaml');
+  await writeFile(spec, `${await readFile(join(root, 'examples/cuba.yaml'), 'utf8')}\nconfig: { numThreads: 2 }\n`);
+  const threads = await runCli(['run', spec, '--backend', 'cuda', '--plan']);
+  assert.equal(threads.code, 2);
+  assert.match(threads.stderr, /config\.numThreads: the cuda backend does not support more than one thread/);
+  const zero = await runCli(['run', join(root, 'examples/cuba.yaml'), '--backend', 'cuda', '--plan', '--device-memory', '0']);
+  assert.equal(zero.code, 2);
+  assert.match(zero.stderr, /--device-memory/);
+  await rm(dir, { recursive: true, force: true });
+});
