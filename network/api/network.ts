@@ -395,7 +395,7 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   /** Brian2's scheduling_summary: the step's phases in order, each with what it reads and writes (compile first). */
   schedulingSummary(): ScheduledPhase[] {
     if (!this.compiled) throw new Error('schedulingSummary: the network is not compiled yet: call compile() first');
-    return schedulingSummary(this.compiled.ir, this.mons.map((m) => ({ ...m.spec, name: m.name })));
+    return schedulingSummary(this.compiled.ir, [...this.mons, ...this.bolds.map((b) => b.monitor)].map((m) => ({ ...m.spec, name: m.name })));
   }
 
   /** schedulingSummary() as a table for people. */
