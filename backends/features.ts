@@ -17,6 +17,8 @@ export function featuresUsed(spec: NetworkSpec, ir: NetworkIR): FeatureUse[] {
   ir.populations.forEach((p, i) => {
     const at = (...rest: (string | number)[]) => ['populations', i, ...rest];
     if (!p.model) return use('spikeSources', ...at('spikeTimes'));
+    // A BOLD monitor's unit: built-in equations every backend integrates.
+    if (p.bold) return;
     if (typeof spec.populations[i].neuron !== 'string') use('userEquations', ...at('neuron'));
     if (p.model.refractory !== undefined) use('refractory', ...at('neuron'));
     const exprs = [...p.model.variables.map((v) => v.rhs), ...(p.model.spike ? [p.model.spike] : []), ...p.model.reset.map((r) => r.value)];

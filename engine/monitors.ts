@@ -7,9 +7,11 @@
 // projection. The run driver merges spike monitors on one population (planMonitors); the Network
 // API keeps one native monitor per spec, since each Monitor object hands out its own data.
 import type { Sim, SpikeData } from '../native/index.js';
+import { boldMonitorName, boldRecorded } from '../network/ir/bold.js';
 import type { NetworkIR } from '../network/ir/ir.js';
 import { SpecError } from '../network/spec/errors.js';
 import type { MonitorSpec, NetworkSpec } from '../network/spec/schema.js';
+import type { BoldBatch } from './parquet/bold-writer.js';
 import type { SpikeBatch } from './parquet/spike-writer.js';
 import type { StateBatch } from './parquet/state-writer.js';
 
@@ -99,10 +101,20 @@ export interface StatePlan extends StateMonitorRequest {
   monitorId: number;
 }
 
+/** A BOLD monitor's recorded variables: one native state monitor each on its unit, sampled together. */
+export interface BoldPlan {
+  monitor: string;
+  variables: { variable: string; request: StateMonitorRequest; monitorId: number }[];
+}
+
 export interface MonitorPlan {
   spikes: SpikePlan[];
   states: StatePlan[];
+  bolds: BoldPlan[];
 }
+
+/** The variables of the run's bold.parquet, in order: every BOLD monitor's, each once. */
+export const boldColumns = (spec: NetworkSpec): string[] => [...new Set((spec.boldMonitors ?? []).flatMap(boldRecorded))];
 
 /**
  * Decides the run's monitors from the spec; throws SpecError for what the sim cannot record. Two
@@ -152,12 +164,18 @@ export function planMonitors(spec: NetworkSpec, ir: NetworkIR, arrays: Map<strin
       recordedNeurons: indices?.size ?? pop.size, monitorId: -1, spikes: 0,
     };
   });
-  return { spikes, states };
+  const bolds = (spec.boldMonitors ?? []).map((m, i): BoldPlan => {
+    const name = boldMonitorName(m, i);
+    const requests = monitorRequests({ target: name, variables: boldRecorded(m), start: m.start, ...(m.period !== undefined ? { period: m.period } : {}) }, spec.dt, indexOf);
+    return { monitor: name, variables: requests.map((request) => ({ variable: request.variable, request: request as StateMonitorRequest, monitorId: -1 })) };
+  });
+  return { spikes, states, bolds };
 }
 
 export function attachMonitors(sim: Sim, plan: MonitorPlan): void {
   for (const s of plan.spikes) s.monitorId = attachMonitor(sim, { variable: 'spike', population: s.population, index: s.index, startStep: s.startStep });
   for (const s of plan.states) s.monitorId = attachMonitor(sim, s);
+  for (const b of plan.bolds) for (const v of b.variables) v.monitorId = attachMonitor(sim, v.request);
 }
 
 /** The spikes recorded since the last take, as a writer/hasher batch sorted by step then neuron. */
@@ -180,6 +198,16 @@ function toBatch(population: string, data: SpikeData): SpikeBatch {
     }
   }
   return { population, neurons, steps: stepsF };
+}
+
+/** A BOLD monitor's samples since the last take (its variables share start and period, so steps). */
+export function takeBoldBatch(sim: Sim, plan: BoldPlan): BoldBatch {
+  const taken = plan.variables.map((v) => ({ variable: v.variable, data: sim.takeState(v.monitorId) }));
+  return {
+    monitor: plan.monitor,
+    steps: Float64Array.from(taken[0].data.steps, Number),
+    values: Object.fromEntries(taken.map((t) => [t.variable, t.data.values])),
+  };
 }
 
 export function takeStateBatch(sim: Sim, plan: StatePlan): StateBatch {

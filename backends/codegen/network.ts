@@ -4,6 +4,7 @@
 // fixed C interface (native/runtime/spikesweep/abi.cpp, linked in). Emitted only from the IR; no
 // user text reaches it verbatim.
 import type { NetworkIR } from '../../network/ir/ir.js';
+import { BOLD_SOURCE_FUNCTION, emitBoldInput } from './bold.js';
 import { constMember, indent, popMember, projMember, quote } from './cpp.js';
 import { callMath } from './math.js';
 import { emitPopulation, type PopulationCode } from './population.js';
@@ -16,21 +17,24 @@ export interface NetworkCode {
   projections: ProjectionCode[];
   /** Statements clearing every sum(target) before the step's continuous input is summed. */
   zeroSums: string[];
+  /** Populations that are BOLD monitors' units: each has input_p<N>(s), called on one thread after psp. */
+  boldInputs: number[];
   /** The call of one block of the step (e.g. `update_p0(s)`), timed while profiling is on. */
   call(block: StepBlock, index: number): string;
 }
 
 /** A block of the step a schedule calls: a population's update, a projection's delivery, psp or synaptic equations. */
-export type StepBlock = 'update' | 'deliver' | 'psp' | 'equations';
+export type StepBlock = 'update' | 'deliver' | 'psp' | 'input' | 'equations';
 
-const BLOCK_METHOD: Record<StepBlock, string> = { update: 'update_p', deliver: 'deliver_j', psp: 'psp_j', equations: 'equations_j' };
-const BLOCK_NAME: Record<StepBlock, string> = { update: 'update', deliver: 'delivery', psp: 'psp', equations: 'synaptic equations' };
+const BLOCK_METHOD: Record<StepBlock, string> = { update: 'update_p', deliver: 'deliver_j', psp: 'psp_j', input: 'input_p', equations: 'equations_j' };
+const BLOCK_NAME: Record<StepBlock, string> = { update: 'update', deliver: 'delivery', psp: 'psp', input: 'BOLD input', equations: 'synaptic equations' };
 
-// The blocks profiling names, in step order: deliveries and psp, updates, synaptic equations.
+// The blocks profiling names, in step order: deliveries and psp, BOLD inputs, updates, synaptic equations.
 function stepBlocks(ir: NetworkIR, projs: ProjectionCode[]): { block: StepBlock; index: number; name: string }[] {
   const of = (block: StepBlock, index: number, owner: string) => ({ block, index, name: `${owner}: ${BLOCK_NAME[block]}` });
   return [
     ...ir.projections.flatMap((j) => [...(projs[j.index].preEvent ? [of('deliver', j.index, j.name)] : []), ...(projs[j.index].psp ? [of('psp', j.index, j.name)] : [])]),
+    ...ir.populations.filter((p) => p.bold).map((p) => of('input', p.index, p.name)),
     ...ir.populations.map((p) => of('update', p.index, p.name)),
     ...ir.projections.filter((j) => projs[j.index].equationRows.length).map((j) => of('equations', j.index, j.name)),
   ];
@@ -49,7 +53,7 @@ export interface CpuSchedule {
   /** Methods of the Sim: each population's update_p<N>(s), each projection's deliver_j<N>(s), psp_j<N>(s) and equations_j<N>(s). */
   methods(code: NetworkCode): string[];
   /**
-   * step_once()'s body: deliveries (zeroSums, deliver_j, psp_j), then update_p of every population,
+   * step_once()'s body: deliveries (zeroSums, deliver_j, psp_j), BOLD inputs (input_p, one thread), then update_p of every population,
    * then equations_j — everything up to the step's spikes; end_step (one thread) gathers them.
    */
   step(code: NetworkCode): string[];
@@ -77,11 +81,13 @@ export function pspOnCpu(code: NetworkCode, index: number): string[] {
 export function generateCpuSource(ir: NetworkIR, schedule: CpuSchedule): string {
   const projections = ir.projections.map((p) => emitProjection(p, ir));
   const blocks = stepBlocks(ir, projections);
+  const bolds = ir.populations.filter((p) => p.bold).map((p) => emitBoldInput(p, ir));
   const code: NetworkCode = {
     ir,
     populations: ir.populations.map((p) => emitPopulation(p, ir)),
     projections,
     zeroSums: ir.populations.flatMap((p) => p.sums.map((t) => `std::fill(${popMember(p, `sum_${t}`)}, ${popMember(p, `sum_${t}`)} + ${p.size}, real(0));`)),
+    boldInputs: ir.populations.filter((p) => p.bold).map((p) => p.index),
     call: (block, index) => {
       const id = blocks.findIndex((b) => b.block === block && b.index === index);
       if (id < 0) throw new Error(`no ${block} block ${index} in this network`);
@@ -117,15 +123,18 @@ export function generateCpuSource(ir: NetworkIR, schedule: CpuSchedule): string 
     '// The model math, one element at a time.',
     ...pops.flatMap((p) => p.math),
     ...projs.flatMap((p) => p.math),
+    ...(bolds.length ? BOLD_SOURCE_FUNCTION : []),
     '',
     'struct Sim final : ss::SimBase {',
     '  double dt = 0.1;',
     ...ir.constants.map((c) => `  real *${constMember(c)} = nullptr;`),
     ...indent(pops.flatMap((p) => p.members), 1),
     ...indent(projs.flatMap((p) => p.members), 1),
+    ...indent(bolds.flatMap((b) => b.members), 1),
     ...indent(schedule.members(code), 1),
     '',
     ...indent(schedule.methods(code), 1),
+    ...indent(bolds.flatMap((b) => b.method), 1),
     ...indent(pops.flatMap((p) => p.stop), 1),
     ...indent(projs.flatMap((p) => p.postEvents), 1),
     '',
@@ -156,6 +165,7 @@ export function generateCpuSource(ir: NetworkIR, schedule: CpuSchedule): string 
     ...ir.constants.map((c) => `  S->${constMember(c)} = S->store.add<real>(${quote(`const.${c}`)}, 1, SS_ARRAY_SETTABLE);`),
     ...indent(pops.flatMap((p) => p.create), 1),
     ...indent(projs.flatMap((p) => p.create), 1),
+    ...indent(bolds.flatMap((b) => b.create), 1),
     `  S->populations.resize(${ir.populations.length});`,
     ...ir.populations.map((p) => `  S->populations[${p.index}].init(S->store, ${quote(p.name)}, ${p.size}, ${depth(p.index)}, S->threads);`),
     ...ir.populations.filter((p) => p.model?.refractory !== undefined)

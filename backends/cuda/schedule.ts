@@ -222,6 +222,8 @@ const schedule = (mode: CudaMode): CpuSchedule => ({
   step: (code: NetworkCode) => [
     ...code.zeroSums,
     ...code.projections.flatMap((p, k) => [...(p.preEvent ? [code.call('deliver', k)] : []), ...(p.psp ? [code.call('psp', k)] : [])]),
+    // BOLD inputs read the populations on the host (managed memory), between the kernels.
+    ...code.boldInputs.map((k) => code.call('input', k)),
     ...code.ir.populations.map((p) => code.call('update', p.index)),
     ...code.projections.flatMap((p, k) => (p.equationRows.length ? [code.call('equations', k)] : [])),
   ],

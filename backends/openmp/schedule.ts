@@ -75,6 +75,7 @@ const schedule: CpuSchedule = {
         ...(code.projections[p.index].deliver ? [{ call: code.call('deliver', p.index), everyThread: splitsByTarget(p) }] : []),
         ...(code.projections[p.index].psp ? [{ call: code.call('psp', p.index), everyThread: false }] : []),
       ]),
+      ...code.boldInputs.map((k) => ({ call: code.call('input', k), everyThread: false })),
     ]),
     ...code.ir.populations.map((p) => code.call('update', p.index)),
     'ss::team_barrier();',

@@ -25,6 +25,7 @@ const schedule: CpuSchedule = {
   step: (code: NetworkCode) => [
     ...code.zeroSums,
     ...code.projections.flatMap((p, k) => [...(p.deliver ? [code.call('deliver', k)] : []), ...(p.psp ? [code.call('psp', k)] : [])]),
+    ...code.boldInputs.map((k) => code.call('input', k)),
     ...code.ir.populations.map((p) => code.call('update', p.index)),
     ...code.projections.flatMap((p, k) => (p.equationRows.length ? [code.call('equations', k)] : [])),
   ],

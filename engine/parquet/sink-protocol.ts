@@ -8,7 +8,7 @@ import type { MessagePort } from 'node:worker_threads';
 export type SinkColumn =
   | { name: string; kind: 'constant' }
   | { name: string; kind: 'int32' }
-  | { name: string; kind: 'float64' };
+  | { name: string; kind: 'float64'; /** NaN is written as NULL (a value the rows do not have). */ nanIsNull?: boolean };
 
 /** Rows for one message: every numeric column has `rows` entries, every constant column one string. */
 export interface SinkRows {

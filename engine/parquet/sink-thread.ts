@@ -93,7 +93,9 @@ for (;;) {
   let outcome: FromSinkThread;
   try {
     const target = job.path.replaceAll("'", "''");
-    const result = await connection.run(`COPY (SELECT * FROM sink_source()) TO '${target}' (FORMAT parquet, COMPRESSION zstd)`);
+    const nulls = columns.filter((c) => c.kind === 'float64' && c.nanIsNull).map((c) => `NULLIF("${c.name}", 'NaN'::DOUBLE) AS "${c.name}"`);
+    const select = nulls.length ? `* REPLACE (${nulls.join(', ')})` : '*';
+    const result = await connection.run(`COPY (SELECT ${select} FROM sink_source()) TO '${target}' (FORMAT parquet, COMPRESSION zstd)`);
     outcome = { kind: 'done', rows: result.rowsChanged };
   } catch (error) {
     outcome = { kind: 'failed', message: error instanceof Error ? error.message : String(error) };

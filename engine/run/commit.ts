@@ -10,7 +10,7 @@ import { SpikeHasher } from '../spike-hash.js';
 import { checkpointName, writeProgress, type Progress } from './layout.js';
 import type { LiveRun } from './live-run.js';
 import { phaseAt } from './phases.js';
-import type { CheckpointRecord, PartRecord, RunContext } from './records.js';
+import { partFiles, type CheckpointRecord, type PartRecord, type RunContext } from './records.js';
 import { ms, sumTimings, timed } from './timings.js';
 
 export async function commitInterval(live: LiveRun, step: number): Promise<void> {
@@ -29,6 +29,7 @@ async function closePart(live: LiveRun, step: number): Promise<PartRecord> {
     index: live.parts.length, fromStep: live.partStart, toStep: step,
     spikes: { path: files.spikes, rows: closed.spikes.rows, bytes: closed.spikes.bytes, sha256: live.partHasher.digest() },
     state: closed.state && files.state ? { path: files.state, rows: closed.state.rows, bytes: closed.state.bytes } : null,
+    bold: closed.bold && files.bold ? { path: files.bold, rows: closed.bold.rows, bytes: closed.bold.bytes } : null,
   };
 }
 
@@ -61,7 +62,7 @@ async function publishProgress(live: LiveRun, record: CheckpointRecord): Promise
   const { outDir, runId } = live.s;
   const progress: Progress & { latest: CheckpointRecord } = {
     format: 1, runId, step: record.step, checkpoint: record.path,
-    parts: live.parts.flatMap((p) => [p.spikes.path, ...(p.state ? [p.state.path] : [])]), updatedAt: new Date().toISOString(), latest: record,
+    parts: live.parts.flatMap(partFiles), updatedAt: new Date().toISOString(), latest: record,
   };
   await writeProgress(outDir, progress);
   live.checkpoints.push(record);

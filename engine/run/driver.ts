@@ -7,6 +7,7 @@
 // so the sweep runs it in runner processes (activities/sweep/runner-child.ts).
 import { compileNetwork } from '../../backends/index.js';
 import type { Sim } from '../../native/index.js';
+import { boldColumns } from '../monitors.js';
 import { SpikeHasher } from '../spike-hash.js';
 import { buildSim } from './build.js';
 import { finishRun } from './finish.js';
@@ -33,8 +34,8 @@ export async function drive(s: Session, resumed: Resumed | null): Promise<RunRep
 
   const timings = { ...zeroTimings(), codegen: compiled.timings.codegenMs, compile: compiled.timings.compileMs };
   const parts = [...(resumed?.context.parts ?? [])];
-  const wantsState = spec.monitors.some((m) => m.variables.some((v) => v !== 'spike'));
-  const files = new SessionFiles(s.outDir, layout, wantsState, { runId: s.runId, dt });
+  const contents = { state: spec.monitors.some((m) => m.variables.some((v) => v !== 'spike')), bold: spec.boldMonitors?.length ? boldColumns(spec) : null };
+  const files = new SessionFiles(s.outDir, layout, contents, { runId: s.runId, dt });
   await timed(timings, 'write', async () => {
     await files.prepare(resumed?.garbage ?? []);
     // The writers start their threads (and DuckDB) while the sim is built on this thread.

@@ -14,9 +14,10 @@ export async function finishRun(live: LiveRun, sessionStarted: number): Promise<
   const single = live.files.layout === 'single' ? await live.files.publishSingle() : null;
   const files = manifestFiles(live, single);
   const hasState = single ? single.state !== null : live.parts.some((p) => p.state);
+  const hasBold = single ? single.bold !== null : live.parts.some((p) => p.bold);
   live.timings.write += performance.now() - started;
   const total = sumTimings(live.before, live.timings);
-  const report = runReport(live, total, spikesSha256, hasState);
+  const report = runReport(live, total, spikesSha256, { state: hasState, bold: hasBold });
   await live.files.writeManifest(await runManifest(live, report, total, files, sessionStarted));
   s.log.info({ runId: s.runId, spikesSha256, timings: report.timings }, 'run finished');
   return report;

@@ -1,6 +1,6 @@
 // Where a run's rows go. Two layouts:
-//   single (no checkpoints): one spikes.parquet (+ state.parquet) for the whole run;
-//   parts (checkpointed runs): spikes/part-00000.parquet, spikes/part-00001.parquet, … (+ state/…),
+//   single (no checkpoints): one spikes.parquet (+ state.parquet, bold.parquet) for the whole run;
+//   parts (checkpointed runs): spikes/part-00000.parquet, spikes/part-00001.parquet, … (+ state/…, bold/…),
 //     one part per checkpoint interval, each published by atomic rename when it is closed.
 // progress.json (parts layout) names the latest complete checkpoint and the parts committed with
 // it; it is written atomically after the checkpoint, so it is the commit point of an interval.
@@ -10,60 +10,72 @@ import type { Logger } from 'pino';
 import type { WriteResult } from '../parquet/parquet-sink.js';
 import { openSpikeWriter, type SpikeWriter } from '../parquet/spike-writer.js';
 import { openStateWriter, type StateWriter } from '../parquet/state-writer.js';
+import { openBoldWriter, type BoldWriter } from '../parquet/bold-writer.js';
 import type { WriterOptions } from '../parquet/writer-options.js';
 import { writeManifest } from './manifest.js';
 
 export type Layout = 'single' | 'parts';
 
-export const partName = (kind: 'spikes' | 'state', index: number) => `${kind}/part-${String(index).padStart(5, '0')}.parquet`;
+export type PartKind = 'spikes' | 'state' | 'bold';
+export const partName = (kind: PartKind, index: number) => `${kind}/part-${String(index).padStart(5, '0')}.parquet`;
 export const checkpointName = (step: number) => `checkpoints/step-${step}.ckpt`;
+
+/** What a part holds besides spikes: state samples, and the BOLD monitors' samples (with the columns of bold.parquet). */
+export interface PartContents {
+  state: boolean;
+  /** The bold file's variable columns; null: no BOLD monitor. */
+  bold: string[] | null;
+}
+
+type Writer = SpikeWriter | StateWriter | BoldWriter;
+type Opened = PromiseSettledResult<Writer | undefined>[];
 
 /** The writers of one part (or of the whole run in the single layout). */
 export class PartWriters {
-  readonly files: { spikes: string; state: string | null };
-  private readonly opening: Promise<PromiseSettledResult<SpikeWriter | StateWriter | undefined>[]>;
-  private taken: [SpikeWriter | undefined, StateWriter | undefined] | null = null;
+  readonly files: { spikes: string; state: string | null; bold: string | null };
+  private readonly opening: Promise<Opened>;
+  private taken: (Writer | undefined)[] | null = null;
 
-  constructor(outDir: string, layout: Layout, index: number, wantsState: boolean, opts: WriterOptions) {
-    this.files = layout === 'single'
-      ? { spikes: 'spikes.parquet', state: wantsState ? 'state.parquet' : null }
-      : { spikes: partName('spikes', index), state: wantsState ? partName('state', index) : null };
-    const state = this.files.state;
+  constructor(outDir: string, layout: Layout, index: number, contents: PartContents, opts: WriterOptions) {
+    const name = (kind: PartKind) => (layout === 'single' ? `${kind}.parquet` : partName(kind, index));
+    this.files = { spikes: name('spikes'), state: contents.state ? name('state') : null, bold: contents.bold ? name('bold') : null };
+    const { state, bold } = this.files;
     this.opening = Promise.allSettled([
       openSpikeWriter(join(outDir, this.files.spikes), opts),
       state ? openStateWriter(join(outDir, state), opts) : Promise.resolve(undefined),
+      bold ? openBoldWriter(join(outDir, bold), { ...opts, variables: contents.bold! }) : Promise.resolve(undefined),
     ]);
   }
 
-  /** The open writers; throws if either failed to open (the other is then aborted by abort()). */
-  async writers(): Promise<{ spikes: SpikeWriter; state: StateWriter | undefined }> {
-    const [a, b] = await this.opening;
-    this.taken ??= [a.status === 'fulfilled' ? (a.value as SpikeWriter) : undefined, b.status === 'fulfilled' ? (b.value as StateWriter | undefined) : undefined];
-    const failed = [a, b].find((r) => r.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
-    return { spikes: this.taken[0]!, state: this.taken[1] };
+  private take(opened: Opened): (Writer | undefined)[] {
+    return (this.taken ??= opened.map((r) => (r.status === 'fulfilled' ? r.value : undefined)));
   }
 
-  /** Closes both files (each renamed into place); a failure discards what was not published. */
-  async close(): Promise<{ spikes: WriteResult; state: WriteResult | null }> {
-    const { spikes, state } = await this.writers();
-    this.taken = [undefined, undefined];
-    const closing = await Promise.allSettled([spikes.close(), state?.close()]);
+  /** The open writers; throws if any failed to open (the others are then aborted by abort()). */
+  async writers(): Promise<{ spikes: SpikeWriter; state: StateWriter | undefined; bold: BoldWriter | undefined }> {
+    const opened = await this.opening;
+    const [spikes, state, bold] = this.take(opened);
+    const failed = opened.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    return { spikes: spikes as SpikeWriter, state: state as StateWriter | undefined, bold: bold as BoldWriter | undefined };
+  }
+
+  /** Closes the files (each renamed into place); a failure discards what was not published. */
+  async close(): Promise<{ spikes: WriteResult; state: WriteResult | null; bold: WriteResult | null }> {
+    const { spikes, state, bold } = await this.writers();
+    this.taken = [undefined, undefined, undefined];
+    const closing = await Promise.allSettled([spikes.close(), state?.close(), bold?.close()]);
     const failed = closing.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
-    const [s, t] = closing.map((r) => (r as PromiseFulfilledResult<WriteResult | undefined>).value);
-    return { spikes: s!, state: t ?? null };
+    const [s, t, b] = closing.map((r) => (r as PromiseFulfilledResult<WriteResult | undefined>).value);
+    return { spikes: s!, state: t ?? null, bold: b ?? null };
   }
 
   /** Removes the temp files of writers not yet closed. */
   async abort(): Promise<void> {
-    if (!this.taken) {
-      const [a, b] = await this.opening;
-      this.taken = [a.status === 'fulfilled' ? (a.value as SpikeWriter) : undefined, b.status === 'fulfilled' ? (b.value as StateWriter | undefined) : undefined];
-    }
-    const [s, t] = this.taken;
-    this.taken = [undefined, undefined];
-    await Promise.all([s?.abort(), t?.abort()].map((p) => p?.catch(() => undefined)));
+    const writers = this.taken ?? this.take(await this.opening);
+    this.taken = [undefined, undefined, undefined];
+    await Promise.all(writers.map((w) => w?.abort().catch(() => undefined)));
   }
 }
 
@@ -79,7 +91,7 @@ export class SessionFiles {
   private singlePublished = false;
   private manifestWritten = false;
 
-  constructor(readonly outDir: string, readonly layout: Layout, readonly wantsState: boolean, private readonly writerOptions: WriterOptions) {}
+  constructor(readonly outDir: string, readonly layout: Layout, readonly contents: PartContents, private readonly writerOptions: WriterOptions) {}
 
   get manifestPath(): string {
     return join(this.outDir, 'manifest.json');
@@ -89,16 +101,16 @@ export class SessionFiles {
   async prepare(garbage: string[]): Promise<void> {
     await mkdir(this.outDir, { recursive: true });
     await removeFiles(this.outDir, garbage);
-    if (this.layout === 'parts') await makeLayoutDirs(this.outDir, this.wantsState);
+    if (this.layout === 'parts') await makeLayoutDirs(this.outDir, this.contents);
   }
 
   /** Starts opening part `index`'s writers (a thread and DuckDB each) unless a part is open. */
   open(index: number): void {
-    this.writers ??= new PartWriters(this.outDir, this.layout, index, this.wantsState, this.writerOptions);
+    this.writers ??= new PartWriters(this.outDir, this.layout, index, this.contents, this.writerOptions);
   }
 
   /** Closes the open part: its files are renamed into place. */
-  async closePart(): Promise<{ files: PartWriters['files']; closed: { spikes: WriteResult; state: WriteResult | null } }> {
+  async closePart(): Promise<{ files: PartWriters['files']; closed: Awaited<ReturnType<PartWriters['close']>> }> {
     const closed = await this.writers!.close();
     const files = this.writers!.files;
     this.writers = undefined;
@@ -106,7 +118,7 @@ export class SessionFiles {
   }
 
   /** Closes the single layout's files; close() publishes or cleans up, so nothing is left to abort. */
-  async publishSingle(): Promise<{ spikes: WriteResult; state: WriteResult | null }> {
+  async publishSingle(): Promise<Awaited<ReturnType<PartWriters['close']>>> {
     const writers = this.writers!;
     this.writers = undefined;
     this.singlePublished = true;
@@ -121,7 +133,7 @@ export class SessionFiles {
   /** After a failure: aborts the open writers and takes back what must not outlive the run. */
   async discard(log: Logger): Promise<void> {
     await this.writers?.abort().catch((e) => log.warn({ err: e }, 'aborting a writer failed'));
-    if (this.layout === 'single' && this.singlePublished) await removeFiles(this.outDir, ['spikes.parquet', 'state.parquet', 'manifest.json']);
+    if (this.layout === 'single' && this.singlePublished) await removeFiles(this.outDir, ['spikes.parquet', 'state.parquet', 'bold.parquet', 'manifest.json']);
     else if (this.manifestWritten) await rm(this.manifestPath, { force: true });
   }
 }
@@ -153,21 +165,22 @@ export async function readProgress(outDir: string): Promise<Progress | null> {
   return p;
 }
 
-export async function makeLayoutDirs(outDir: string, wantsState: boolean): Promise<void> {
+export async function makeLayoutDirs(outDir: string, contents: PartContents): Promise<void> {
   await mkdir(join(outDir, 'spikes'), { recursive: true });
   await mkdir(join(outDir, 'checkpoints'), { recursive: true });
-  if (wantsState) await mkdir(join(outDir, 'state'), { recursive: true });
+  if (contents.state) await mkdir(join(outDir, 'state'), { recursive: true });
+  if (contents.bold) await mkdir(join(outDir, 'bold'), { recursive: true });
 }
 
 /**
- * Files a crash left behind: in spikes/, state/ and checkpoints/ everything progress.json does not
+ * Files a crash left behind: in spikes/, state/, bold/ and checkpoints/ everything progress.json does not
  * name; in the folder itself, temp files (dot-named .tmp) and manifest.json (rewritten when the
  * resumed run finishes). Returns their relative paths.
  */
 export async function uncommittedFiles(outDir: string, progress: Progress): Promise<string[]> {
   const keep = new Set([...progress.parts, progress.checkpoint]);
   const out: string[] = [];
-  for (const sub of ['spikes', 'state', 'checkpoints']) {
+  for (const sub of ['spikes', 'state', 'bold', 'checkpoints']) {
     let names: string[];
     try {
       names = await readdir(join(outDir, sub));

@@ -45,11 +45,12 @@ export function describeHost(): HostInfo {
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 /** Rows and bytes of the run's files: the single files, or every part's and their sums. */
-export function manifestFiles(live: LiveRun, single: { spikes: WriteResult; state: WriteResult | null } | null): object {
-  if (single) return { spikes: single.spikes, ...(single.state ? { state: single.state } : {}) };
+export function manifestFiles(live: LiveRun, single: { spikes: WriteResult; state: WriteResult | null; bold: WriteResult | null } | null): object {
+  if (single) return { spikes: single.spikes, ...(single.state ? { state: single.state } : {}), ...(single.bold ? { bold: single.bold } : {}) };
   const { parts } = live;
   const dt = live.s.spec.dt;
   const stateParts = parts.filter((p) => p.state);
+  const boldParts = parts.filter((p) => p.bold);
   return {
     spikes: {
       rows: sum(parts.map((p) => p.spikes.rows)), bytes: sum(parts.map((p) => p.spikes.bytes)),
@@ -59,6 +60,12 @@ export function manifestFiles(live: LiveRun, single: { spikes: WriteResult; stat
       state: {
         rows: sum(parts.map((p) => p.state?.rows ?? 0)), bytes: sum(parts.map((p) => p.state?.bytes ?? 0)),
         parts: stateParts.map((p) => ({ path: p.state!.path, fromMs: p.fromStep * dt, toMs: p.toStep * dt, rows: p.state!.rows, bytes: p.state!.bytes })),
+      },
+    } : {}),
+    ...(boldParts.length > 0 ? {
+      bold: {
+        rows: sum(boldParts.map((p) => p.bold!.rows)), bytes: sum(boldParts.map((p) => p.bold!.bytes)),
+        parts: boldParts.map((p) => ({ path: p.bold!.path, fromMs: p.fromStep * dt, toMs: p.toStep * dt, rows: p.bold!.rows, bytes: p.bold!.bytes })),
       },
     } : {}),
   };

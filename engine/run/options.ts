@@ -107,7 +107,7 @@ export interface RunReport {
    * Absolute paths. Single layout: the spikes.parquet / state.parquet files; parts layout
    * (checkpointed runs): the spikes/ and state/ folders of part files (read `spikes/*.parquet`).
    */
-  outputs: { spikes: string; state?: string; manifest: string };
+  outputs: { spikes: string; state?: string; bold?: string; manifest: string };
   /** Canonical spike hash (engine/README.md) of every spike row of the run. */
   spikesSha256: string;
 }

@@ -16,7 +16,12 @@ export interface PartRecord {
   toStep: number;
   spikes: { path: string; rows: number; bytes: number; sha256: string };
   state: { path: string; rows: number; bytes: number } | null;
+  /** Absent in checkpoints written before BOLD monitors. */
+  bold?: { path: string; rows: number; bytes: number } | null;
 }
+
+/** The files of a committed part, in the order progress.json lists them. */
+export const partFiles = (p: PartRecord): string[] => [p.spikes.path, ...(p.state ? [p.state.path] : []), ...(p.bold ? [p.bold.path] : [])];
 export interface CheckpointRecord { step: number; tMs: number; path: string; bytes: number; writeMs: number }
 export interface ResumeRecord { fromStep: number; fromMs: number; at: string; restoreMs: number; replayMs: number }
 

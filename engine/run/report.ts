@@ -9,7 +9,7 @@ import { ms, type StageTimings } from './timings.js';
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 /** `total`: the stage timings of every session so far; `write` is reported as measured up to now. */
-export function runReport(live: LiveRun, total: StageTimings, spikesSha256: string, hasState: boolean): RunReport {
+export function runReport(live: LiveRun, total: StageTimings, spikesSha256: string, has: { state: boolean; bold: boolean }): RunReport {
   const { s, compiled, files } = live;
   const dt = s.spec.dt;
   const outDir = s.outDir;
@@ -19,10 +19,11 @@ export function runReport(live: LiveRun, total: StageTimings, spikesSha256: stri
     structureHash: compiled.ir.structureHash,
     timings: { codegen: ms(total.codegen), compile: ms(total.compile), build: ms(total.build), simulate: ms(total.simulate), write: ms(total.write), checkpoint: ms(total.checkpoint) },
     compileCacheHit: compiled.cacheHit,
-    populations: populationReports(compiled.ir.populations, live.plan, live.phases, dt),
+    // A BOLD monitor's unit is not a population of the spec: its samples are in the bold output.
+    populations: populationReports(compiled.ir.populations.filter((p) => !p.bold), live.plan, live.phases, dt),
     outputs: files.layout === 'single'
-      ? { spikes: join(outDir, 'spikes.parquet'), ...(hasState ? { state: join(outDir, 'state.parquet') } : {}), manifest: files.manifestPath }
-      : { spikes: join(outDir, 'spikes'), ...(hasState ? { state: join(outDir, 'state') } : {}), manifest: files.manifestPath },
+      ? { spikes: join(outDir, 'spikes.parquet'), ...(has.state ? { state: join(outDir, 'state.parquet') } : {}), ...(has.bold ? { bold: join(outDir, 'bold.parquet') } : {}), manifest: files.manifestPath }
+      : { spikes: join(outDir, 'spikes'), ...(has.state ? { state: join(outDir, 'state') } : {}), ...(has.bold ? { bold: join(outDir, 'bold') } : {}), manifest: files.manifestPath },
     spikesSha256,
   };
 }

@@ -9,7 +9,7 @@ import { checkCheckpointStructure, readSimCheckpoint } from '../checkpoint.js';
 import { replaySpikeParts } from '../parquet/spike-replay.js';
 import { SpikeHasher } from '../spike-hash.js';
 import { readProgress, uncommittedFiles, type Progress } from './layout.js';
-import type { CheckpointRecord, ResumeRecord, RunContext, Session } from './records.js';
+import { partFiles, type CheckpointRecord, type ResumeRecord, type RunContext, type Session } from './records.js';
 import { drive } from './driver.js';
 import { ResumeError } from './errors.js';
 import type { ResumeRunOptions, RunReport } from './options.js';
@@ -69,7 +69,7 @@ async function checkCommitted(outDir: string, progress: Progress, header: Checkp
   const context = header.context as RunContext;
   if (context?.kind !== 'spikesweep-run' || context.version !== 1) throw new CheckpointError(join(outDir, progress.checkpoint), 'it is not a checkpoint of a spikesweep run (no run context)');
   if (header.step !== progress.step) throw new ResumeError(outDir, `progress.json says step ${progress.step} but ${progress.checkpoint} is at step ${header.step}`);
-  const committed = context.parts.flatMap((p) => [p.spikes.path, ...(p.state ? [p.state.path] : [])]);
+  const committed = context.parts.flatMap(partFiles);
   if (JSON.stringify(committed) !== JSON.stringify(progress.parts)) throw new ResumeError(outDir, 'progress.json and its checkpoint name different parts');
   for (const f of committed) {
     try {

@@ -15,7 +15,9 @@ import { populationAttributes, projectionAttributes } from './attributes.js';
 import { isDistribution } from '../spec/distributions.js';
 import { validateNetworkSpec } from '../spec/load.js';
 import { populationSize } from '../spec/check.js';
-import type { MonitorSpec, NetworkConfig, NetworkSpec, NeuronDescription, PopulationSpec, ProjectionSpec, SynapseDescription } from '../spec/schema.js';
+import { boldMonitorName, boldRecorded } from '../ir/bold.js';
+import type { BoldMonitorSpec, MonitorSpec, NetworkConfig, NetworkSpec, NeuronDescription, PopulationSpec, ProjectionSpec, SynapseDescription } from '../spec/schema.js';
+import { BoldMonitor } from './bold-monitor.js';
 import { Monitor, type MonitorOwner } from './monitor.js';
 import { parallelRun, type CopyMethod, type ParallelRunOptions, type ParallelRunResult } from './parallel-run.js';
 import { recordedSpikesSha256 } from './recorded-spikes.js';
@@ -79,6 +81,7 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   private readonly pops = new Map<string, Population>();
   private readonly projs = new Map<string, Projection>();
   private readonly mons: Monitor[] = [];
+  private readonly bolds: BoldMonitor[] = [];
   private compiled: CompiledNetwork | null = null;
   private sim: Sim | null = null;
   /** Values changed before the first step: the simulation is rebuilt from the spec before use. */
@@ -103,10 +106,12 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   /** A network from a validated spec (e.g. loaded from YAML). */
   static fromSpec(spec: NetworkSpec): Network {
     const net = new Network({ dt: spec.dt, seed: spec.seed, name: spec.name });
-    Object.assign(net.spec, structuredClone({ ...spec, populations: [], projections: [], monitors: [] }));
+    const { boldMonitors, ...rest } = spec;
+    Object.assign(net.spec, structuredClone({ ...rest, populations: [], projections: [], monitors: [] }));
     for (const p of structuredClone(spec.populations)) net.addPopulation(p);
     for (const p of structuredClone(spec.projections)) net.addProjection(p);
     for (const m of structuredClone(spec.monitors)) net.addMonitor(m);
+    for (const m of structuredClone(boldMonitors ?? [])) net.addBoldMonitor(m);
     return net;
   }
 
@@ -156,6 +161,23 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
     return m;
   }
 
+  private addBoldMonitor(spec: BoldMonitorSpec): BoldMonitor {
+    const list = (this.spec.boldMonitors ??= []);
+    const name = boldMonitorName(spec, list.length);
+    list.push({ ...spec, name });
+    try {
+      this.toSpec(); // a clear spec error for unknown populations, models, inputs or variables
+    } catch (e) {
+      list.pop();
+      if (!list.length) delete this.spec.boldMonitors;
+      throw e;
+    }
+    const monitor = new Monitor(this, { name, target: name, variables: boldRecorded(spec), start: spec.start, ...(spec.period !== undefined ? { period: spec.period } : {}) }, this.spec.dt);
+    const bold = new BoldMonitor(list[list.length - 1], monitor);
+    this.bolds.push(bold);
+    return bold;
+  }
+
   create(geometry: number | number[], neuron: string | NeuronDescription, opts: { name?: string; stopCondition?: string; spikeTimes?: number[][] } = {}): Population {
     this.structural('create');
     return this.addPopulation({
@@ -182,6 +204,38 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
       variables: Array.isArray(variables) ? variables : [variables],
       ...(opts.period !== undefined ? { period: opts.period } : {}), start: opts.start ?? 0,
     });
+  }
+
+  /**
+   * ANNarchy's boldmonitor: a BOLD model (balloon_RN by default; network/models/bold.ts) fed each
+   * step with the mean of a variable of the recorded populations (`mapping`, default
+   * { I_CBF: 'r' }), optionally normalised against its mean over the first `normalizeInput` ms
+   * from `start`. It is part of the compiled network: add it before compile().
+   */
+  boldMonitor(populations: Population | string | (Population | string)[], opts: {
+    boldModel?: string; mapping?: Record<string, string>; scaleFactor?: number[]; normalizeInput?: number | number[];
+    recordedVariables?: string[]; parameters?: Record<string, number>; start?: number; period?: number; name?: string;
+  } = {}): BoldMonitor {
+    this.structural('boldMonitor');
+    const names = (Array.isArray(populations) ? populations : [populations]).map((p) => (typeof p === 'string' ? p : p.name));
+    return this.addBoldMonitor({
+      ...(opts.name !== undefined ? { name: opts.name } : {}), populations: names, model: opts.boldModel ?? 'balloon_RN',
+      parameters: opts.parameters ?? {}, mapping: opts.mapping ?? { I_CBF: 'r' },
+      ...(opts.scaleFactor !== undefined ? { scaleFactor: opts.scaleFactor } : {}), normalizeInput: opts.normalizeInput ?? 0,
+      recordedVariables: opts.recordedVariables ?? [], start: opts.start ?? 0, ...(opts.period !== undefined ? { period: opts.period } : {}),
+    });
+  }
+
+  /** ANNarchy's get_extension: the extension (a BOLD monitor) of that name. */
+  getExtension(name: string): BoldMonitor {
+    const found = this.bolds.find((b) => b.name === name);
+    if (!found) throw new Error(`no extension '${name}' (declared: ${this.bolds.map((b) => b.name).join(', ') || 'none'})`);
+    return found;
+  }
+
+  /** ANNarchy's get_extensions: the network's extensions (its BOLD monitors), in creation order. */
+  getExtensions(): BoldMonitor[] {
+    return [...this.bolds];
   }
 
   /** A global constant equations may use by name; settable at any time. */
@@ -247,7 +301,7 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
     const sim = createSimulation(this.compiled!, spec, { seed: spec.seed!, threads: spec.config.numThreads });
     this.sim = sim;
     this.initialState = captureState(sim);
-    this.nativeMonitors = new Map(this.mons.map((m) => [m, this.attach(sim, m)]));
+    this.nativeMonitors = new Map([...this.mons, ...this.bolds.map((b) => b.monitor)].map((m) => [m, this.attach(sim, m)]));
     this.stale = false;
     this.stepped = false;
   }
@@ -336,9 +390,9 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   reset(opts: { populations?: boolean; projections?: boolean; monitors?: boolean } = {}): void {
     const { populations = true, projections = false, monitors = true } = opts;
     const sim = this.running();
-    resetArrays(sim, this.spec, this.initialState!, { populations, projections });
+    resetArrays(sim, this.spec, this.initialState!, { populations, projections, boldMonitors: populations });
     sim.setCurrentStep(0);
-    if (monitors) for (const m of this.mons) { this.drainMonitor(m); m.buffers.clear(); }
+    if (monitors) for (const m of [...this.mons, ...this.bolds.map((b) => b.monitor)]) { this.drainMonitor(m); m.buffers.clear(); }
   }
 
   enableLearning(projections: Projection[] = this.projections): void { for (const p of projections) this.setLearning(p, true); }
@@ -357,7 +411,7 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   /** Brian2's scheduling_summary: the step's phases in order, each with what it reads and writes (compile first). */
   schedulingSummary(): ScheduledPhase[] {
     if (!this.compiled) throw new Error('schedulingSummary: the network is not compiled yet: call compile() first');
-    return schedulingSummary(this.compiled.ir, this.mons.map((m) => ({ ...m.spec, name: m.name })));
+    return schedulingSummary(this.compiled.ir, [...this.mons, ...this.bolds.map((b) => b.monitor)].map((m) => ({ ...m.spec, name: m.name })));
   }
 
   /** schedulingSummary() as a table for people. */

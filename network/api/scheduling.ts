@@ -82,6 +82,10 @@ export function schedulingSummary(ir: NetworkIR, monitors: (MonitorSpec & { name
         writes: [`${pops[j.post].name}.sum(${j.target})`],
       }] : []),
     ]),
+    ...pops.flatMap((p) => (p.bold ? p.bold.inputs.map((input) => ({
+      phase: '2″. BOLD input', object: p.name,
+      reads: input.sources.map((s) => `${pops[s.population].name}.${s.variable}`), writes: [`${p.name}.sum(${input.target})`],
+    })) : [])),
     ...pops.flatMap((p) => populationUpdate(p, ir)),
     ...ir.projections.flatMap((j) => {
       const continuous = j.model.variables.filter((v) => !v.eventDriven);

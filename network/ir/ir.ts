@@ -6,6 +6,7 @@ import type { NeuronModel, SynapseModel } from '../equations/index.js';
 import type { SpecIssue } from '../spec/errors.js';
 import { populationSize } from '../spec/check.js';
 import type { ConnectorSpec, NetworkSpec } from '../spec/schema.js';
+import { boldInputs, boldValueCount, resolveBoldMonitors, type BoldIR } from './bold.js';
 import { resolveModels, type StopCondition } from './models.js';
 
 export const CODEGEN_VERSION = 1;
@@ -34,6 +35,8 @@ export interface PopulationIR {
   refractory: AttrIR | null;
   randomStream: number;
   stop: StopCondition | null;
+  /** Set on the unit a BOLD monitor compiles to (after the spec's populations); absent otherwise. */
+  bold?: BoldIR;
 }
 
 export interface ProjectionIR {
@@ -77,6 +80,8 @@ function assigns(model: SynapseModel, name: string): boolean {
 
 export function buildIR(spec: NetworkSpec): NetworkIR {
   const { neurons, synapses, stops, issues } = resolveModels(spec);
+  const bolds = resolveBoldMonitors(spec, neurons);
+  issues.push(...bolds.issues);
   if (issues.length > 0) throw new NetworkBuildError(issues);
   let slot = 1; // slot 0 holds dt
   let stream = 1;
@@ -97,6 +102,18 @@ export function buildIR(spec: NetworkSpec): NetworkIR {
       randomStream: (stream += 64) - 64,
       stop: stops[index],
     };
+  });
+  const sizes = populations.map((p) => p.size);
+  bolds.monitors.forEach((b, k) => {
+    const m = spec.boldMonitors![k];
+    const model = b.model;
+    populations.push({
+      index: populations.length, name: b.name, size: 1, model,
+      attrs: [...model.parameters.map((x) => attr(x.name, 'parameter', x.shared)), ...model.variables.map((x) => attr(x.name, 'variable', x.shared))],
+      conductances: [...model.conductances], sums: [...model.sums], refractory: null,
+      randomStream: (stream += 64) - 64, stop: null,
+      bold: { monitor: k, inputs: boldInputs(m, b.definition, spec, neurons, sizes), slot: take(boldValueCount(m, b.definition)) },
+    });
   });
   const popIndex = new Map(populations.map((p) => [p.name, p.index]));
 

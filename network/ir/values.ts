@@ -4,6 +4,7 @@
 // after creation. Changing any of these never recompiles.
 import type { Distribution } from '../spec/distributions.js';
 import type { NetworkSpec, ValueSpec } from '../spec/schema.js';
+import { boldSourceValues } from './bold.js';
 import type { AttrIR, NetworkIR } from './ir.js';
 
 export interface RuntimeValues {
@@ -34,19 +35,23 @@ export function buildRuntimeValues(spec: NetworkSpec, ir: NetworkIR): RuntimeVal
     } else put(a.slot, given ?? fallback);
   };
 
+  const sizes = ir.populations.map((p) => p.size);
   for (const pop of ir.populations) {
-    const p = spec.populations[pop.index];
+    const bold = pop.bold && spec.boldMonitors![pop.bold.monitor];
+    const p = bold ? null : spec.populations[pop.index];
+    const given: Record<string, ValueSpec> = bold ? bold.parameters : p!.values;
     const model = pop.model;
     for (const a of pop.attrs) {
       const declared = model?.parameters.find((x) => x.name === a.name);
       const fallback = declared ? declared.value : model!.variables.find((x) => x.name === a.name)!.init;
-      assign(pop.name, a, p.values[a.name], fallback);
+      assign(pop.name, a, given[a.name], fallback);
     }
+    if (bold) values.set([Math.round(bold.start / spec.dt), ...boldSourceValues(bold, pop.bold!.inputs, sizes, spec.dt)], pop.bold!.slot);
     if (pop.refractory) {
       const r = model!.refractory!;
-      assign(pop.name, pop.refractory, p.values.refractory, r.kind === 'number' ? r.value : 0);
+      assign(pop.name, pop.refractory, given.refractory, r.kind === 'number' ? r.value : 0);
     }
-    if (p.spikeTimes) {
+    if (p?.spikeTimes) {
       inputs[`${pop.name}.spike_counts`] = Int32Array.from(p.spikeTimes.map((l) => l.length));
       inputs[`${pop.name}.spike_times`] = Float64Array.from(p.spikeTimes.flatMap((l) => [...l].sort((x, y) => x - y)));
     }

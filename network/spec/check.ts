@@ -3,6 +3,7 @@
 import type { SpecIssue } from './errors.js';
 import { distributionRange, isDistribution } from './distributions.js';
 import type { NetworkSpec, PopulationSpec } from './schema.js';
+import { boldMonitorName, resolveBoldMonitors } from '../ir/bold.js';
 import { resolveModels } from '../ir/models.js';
 
 export function populationSize(p: PopulationSpec): number {
@@ -65,6 +66,12 @@ export function checkNetworkSpec(spec: NetworkSpec): SpecIssue[] {
     m.indices?.forEach((v, k) => size !== undefined && v >= size &&
       issues.push({ path: ['monitors', i, 'indices', k], message: `neuron ${v} is outside '${m.target}' (size ${size})` }));
   });
+  (spec.boldMonitors ?? []).forEach((m, i) => {
+    const name = boldMonitorName(m, i);
+    if (objects.has(name)) issues.push({ path: ['boldMonitors', i, 'name'], message: `duplicate name '${name}' (a BOLD monitor's name must differ from every population, projection and BOLD monitor)` });
+    objects.add(name);
+  });
   if (issues.length > 0) return issues;
-  return resolveModels(spec).issues;
+  const models = resolveModels(spec);
+  return [...models.issues, ...resolveBoldMonitors(spec, models.neurons).issues];
 }

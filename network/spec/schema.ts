@@ -85,6 +85,25 @@ export const MonitorSchema = z.object({
   start: finite.nonnegative().default(0),
 }).strict();
 
+// ANNarchy's boldmonitor: a BOLD model (network/models/bold.ts) fed each step with the mean of a
+// variable over the recorded populations (network/ir/bold.ts says how).
+export const BoldMonitorSchema = z.object({
+  name: name.optional(),
+  populations: z.array(name).min(1, 'a BOLD monitor records at least one population'),
+  model: z.string().default('balloon_RN'),
+  /** Values of the model's parameters other than its defaults (ANNarchy's model arguments). */
+  parameters: z.record(z.string(), finite).default({}),
+  /** Model input → the variable of the recorded populations whose mean feeds it. */
+  mapping: z.record(z.string(), z.string()).default({ I_CBF: 'r' }),
+  /** Weight of each population's mean (default: its share of the recorded neurons). */
+  scaleFactor: z.array(finite).optional(),
+  /** Baseline window in ms, for all populations or one each; 0: no normalisation. */
+  normalizeInput: z.union([finite.nonnegative(), z.array(finite.nonnegative())]).default(0),
+  recordedVariables: z.array(z.string()).default([]),
+  start: finite.nonnegative().default(0),
+  period: finite.positive().optional(),
+}).strict();
+
 export const ConfigSchema = z.object({
   numThreads: z.number().int().positive().default(1),
   precision: z.enum(['double', 'float']).default('double'),
@@ -105,6 +124,8 @@ export const NetworkSpecSchema = z.object({
   populations: z.array(PopulationSchema).min(1, 'a network needs at least one population'),
   projections: z.array(ProjectionSchema).default([]),
   monitors: z.array(MonitorSchema).default([]),
+  // Optional, without a default: a spec without BOLD monitors keeps its hash.
+  boldMonitors: z.array(BoldMonitorSchema).optional(),
   config: ConfigSchema.default({ numThreads: 1, precision: 'double', method: 'explicit' }),
   compiler: z.enum(HOST_COMPILERS).optional(),
   compilerFlags: z.array(z.string()).optional(),
@@ -117,6 +138,7 @@ export type ConnectorSpec = z.infer<typeof ConnectorSchema>;
 export type PopulationSpec = z.infer<typeof PopulationSchema>;
 export type ProjectionSpec = z.infer<typeof ProjectionSchema>;
 export type MonitorSpec = z.infer<typeof MonitorSchema>;
+export type BoldMonitorSpec = z.infer<typeof BoldMonitorSchema>;
 export type NetworkConfig = z.infer<typeof ConfigSchema>;
 export type NetworkSpec = z.infer<typeof NetworkSpecSchema>;
 export type NetworkSpecInput = z.input<typeof NetworkSpecSchema>;
