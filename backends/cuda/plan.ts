@@ -65,7 +65,7 @@ function populationItems(pop: PopulationIR, ir: NetworkIR, spec: NetworkSpec, re
   const attrs = pop.attrs.reduce((sum, a) => sum + (a.shared ? 1 : n) * real, 0);
   const conductances = pop.conductances.filter((g) => !pop.attrs.some((a) => a.name === g)).length * n * real;
   const sums = pop.sums.length * n * real;
-  const times = spec.populations[pop.index].spikeTimes?.flat().length ?? 0;
+  const times = spec.populations[pop.index]?.spikeTimes?.flat().length ?? 0;
   // Last spike and refractory countdown per neuron; a spike source's times and cursor instead.
   const spiking = pop.model ? 12 * n + (pop.refractory ? n * real : 0) : 8 * (n + 1) + 8 * times + 8 * n;
   const outgoing = ir.projections.filter((j) => j.pre === pop.index && j.delays === 'uniform');
