@@ -20,7 +20,7 @@ import { sweepIdOf } from '../../sweeps/ids.js';
 import { loadSweepSpec } from '../../sweeps/spec.js';
 import { runPaths } from '../../results/layout.js';
 import { spikesweep, type CliResult } from '../helpers/cli.js';
-import { CUBA, cliEnv, pendingRuns, readRuns, startWorker, waitFor, writeSweepFile, type RunRow } from '../helpers/sweep.js';
+import { CUBA, childPids, cliEnv, pendingRuns, readRuns, startWorker, waitFor, writeSweepFile, type RunRow } from '../helpers/sweep.js';
 import { freePort, startTestTemporal, type TestTemporal } from '../helpers/temporal.js';
 import { cpuWorkerPod } from './deployment.js';
 import { buildImage, envOf, imageBytes, imageConfig, layerFiles, standInBases } from './podman.js';
@@ -95,10 +95,11 @@ function imageWorker(address: string, metricsPort: number) {
     if (!alive()) throw new Error(`the in-image worker exited:\n${stderr}`);
     return stderr.includes('polling');
   }, 120_000, 100);
-  /** SIGKILLs its process group (tini, the worker and its run processes) if it still runs. */
+  /** SIGKILLs the worker and its run processes, then tini (which gives the worker a process group of its own). */
   const stop = async () => {
     if (!alive()) return;
-    process.kill(-child.pid!, 'SIGKILL');
+    for (const pid of childPids(child.pid!)) process.kill(-pid, 'SIGKILL');
+    child.kill('SIGKILL');
     await exited;
   };
   return { child, exited, ready, alive, stop, stderr: () => stderr };
@@ -209,7 +210,7 @@ describe('the CPU image (docker/Dockerfile.cpu)', () => {
         t.diagnostic(`SIGTERM → exit ${drainMs} ms (shutdown grace ${graceMs} ms, terminationGracePeriodSeconds ${pod0.terminationGracePeriodSeconds})`);
         assert.deepEqual([exit.code, exit.signal], [0, null], `the worker's exit; stderr:\n${first.stderr()}`);
         assert.match(first.stderr(), /draining/);
-        assert.ok(committed(), 'the in-flight run was committed before the worker exited');
+        assert.ok(committed(), `the in-flight run was committed before the worker exited; stderr:\n${first.stderr()}`);
         assert.ok(drainMs <= graceMs + 15_000 && drainMs < podGraceMs, `drain took ${drainMs} ms`);
 
         // The next pod takes the sweep's workflow over; the drained run is not run again.

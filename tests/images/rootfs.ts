@@ -14,7 +14,7 @@ export interface PodRoot {
   readonly root: string;
   /** Host folder bound at each volume's path. */
   readonly volumes: Record<string, string>;
-  /** Spawns argv in the image (uid:gid of its USER, its WORKDIR, only `env`), stdio piped, in a process group of its own. */
+  /** Spawns argv in the image (uid:gid of its USER, its WORKDIR, only `env`), stdio piped. */
   spawn(argv: string[], env: Record<string, string>): ChildProcess;
   /** Runs argv in the image to its end: exit status and output. */
   run(argv: string[], env?: Record<string, string>): { status: number | null; stdout: string; stderr: string };
@@ -91,7 +91,7 @@ export function openImageRoot(tag: string): ImageRoot {
       return {
         root,
         volumes,
-        spawn: (argv, env) => spawn('chroot', chrootArgv(root, config, argv, env), { stdio: ['ignore', 'pipe', 'pipe'], detached: true }),
+        spawn: (argv, env) => spawn('chroot', chrootArgv(root, config, argv, env), { stdio: ['ignore', 'pipe', 'pipe'] }),
         run: (argv, env = imageEnv) => run(root, argv, env),
       };
     },
