@@ -60,6 +60,15 @@ slim=(--dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/sha
       --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*'
       --dpkgopt='path-exclude=/usr/share/locale/*')
 
+# As Debian's and Ubuntu's docker images: apt keeps no package cache and no downloaded .debs (their
+# /etc/apt/apt.conf.d/docker-clean), so an image's `apt-get install` layer holds only what it installs.
+docker_clean='rm -rf "$1"/var/cache/apt/*.bin "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/* && cat > "$1"/etc/apt/apt.conf.d/docker-clean <<"CONF"
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+CONF'
+
 # import_rootfs TAG SUITE [MMDEBSTRAP OPTION...] -- SOURCE...: a minbase root filesystem of SUITE as
 # image TAG (through a file, so a failed mmdebstrap leaves no image behind).
 import_rootfs() {
@@ -68,7 +77,8 @@ import_rootfs() {
   while [ "$1" != -- ]; do options+=("$1"); shift; done
   shift
   tar="$(mktemp --suffix=.tar)"
-  mmdebstrap --quiet --variant=minbase "${slim[@]}" "${options[@]}" "$suite" "$tar" "$@" || { rm -f "$tar"; return 1; }
+  mmdebstrap --quiet --variant=minbase "${slim[@]}" "${options[@]}" --customize-hook="$docker_clean" \
+    "$suite" "$tar" "$@" || { rm -f "$tar"; return 1; }
   podman import --quiet "${label[@]}" --change 'CMD ["bash"]' "$tar" "$tag" >/dev/null
   rm -f "$tar"
 }
@@ -87,7 +97,7 @@ if ! current "$ubuntu_tag"; then
   # own keyring package, as ubuntu:24.04 has it.
   readable="$(mktemp --suffix=.gpg)"
   cp "$keyring" "$readable" && chmod 644 "$readable"
-  import_rootfs "$ubuntu_tag" noble --keyring="$readable" --include=ubuntu-keyring -- \
+  import_rootfs "$ubuntu_tag" noble --keyring="$readable" --include=apt,ubuntu-keyring -- \
     "deb http://archive.ubuntu.com/ubuntu noble main universe" \
     "deb http://archive.ubuntu.com/ubuntu noble-updates main universe" \
     "deb http://security.ubuntu.com/ubuntu noble-security main universe"
