@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs every tests/**/*.test.ts with Node's test runner (TypeScript through tsx).
-// Pass file paths or name filters to run a subset: `npm test -- equations`.
+// Pass file paths or name filters to run a subset: `npm test -- equations`. tests/images/ is
+// `npm run test:images` (it builds and runs the container images: root, podman, minutes).
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -8,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 function collect(dir) {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'fixtures' ? [] : collect(path);
+    if (statSync(path).isDirectory()) return name === 'fixtures' || path === join('tests', 'images') ? [] : collect(path);
     return name.endsWith('.test.ts') ? [path] : [];
   });
 }

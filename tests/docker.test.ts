@@ -1,4 +1,4 @@
-// docker/: the worker images, linted offline (no container engine here, and Debian has no hadolint):
+// docker/: the worker images, linted (tests/images/ builds and runs them; Debian has no hadolint):
 // dockerfile-utils (the Dockerfile language server's validator: syntax, instructions, flags) plus
 // this file's rules — multi-stage, the runtime stage without build-only tools but with g++ and
 // libgomp, non-root, the compile cache on a volume, ENTRYPOINT = `spikesweep worker`, and only the

@@ -21,10 +21,10 @@ export interface CliProcess {
   done: Promise<CliResult>;
 }
 
-/** Spawns `spikesweep <args>`; `done` resolves when it exits. */
-export function spikesweep(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 600_000): CliProcess {
+/** Spawns `spikesweep <args>` (as another user with `as`: uid and gid); `done` resolves when it exits. */
+export function spikesweep(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 600_000, as: { uid: number; gid: number } | null = null): CliProcess {
   const started = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], ...as });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
