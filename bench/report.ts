@@ -1,7 +1,7 @@
 // Benchmark of `spikesweep report` (issue 20): the page of a 1 s CUBA 4k run; of a run with ~1M
 // spikes (CUBA 4k at we = 2, wi = -6 for 25 s), whose HTML is also measured without the exact
 // raster (--raster-cap 0); and of the 36-run example sweep (examples/cuba-sweep.yaml, run here on
-// a local Temporal dev server unless SPIKESWEEP_BENCH_SWEEP_DIR names a finished one). Each report
+// the embedded default unless SPIKESWEEP_BENCH_SWEEP_DIR names a finished one). Each report
 // is one `spikesweep report` process: its wall time, peak RSS (GNU time) and the page's stages.
 // Writes bench/results/report.json. Run: npm run bench:report   (build dist/ first: npm run build:ts)
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { startLocalServer } from '../sweeps/temporal/local-server.js';
 import { describeBenchMachine } from './machine.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'spikesweep-report-bench-'));
@@ -41,22 +40,18 @@ function cubaRun(name: string, durationMs: number, weights: { we: number; wi: nu
   return { dir: runDir, spikes: Object.values(report.populations).reduce((n, p) => n + p.spikes, 0) };
 }
 
-async function exampleSweep(): Promise<string> {
+// The example sweep on the embedded default (a local dev server and an in-process worker), as `npm start` runs it.
+function exampleSweep(): string {
   if (process.env.SPIKESWEEP_BENCH_SWEEP_DIR) return process.env.SPIKESWEEP_BENCH_SWEEP_DIR;
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const server = await startLocalServer({ dbFile: join(dir, 'bench.db'), port, uiPort: null, logFile: join(dir, 'server.log') });
-  try {
-    const result = JSON.parse(cli(['sweep', 'examples/cuba-sweep.yaml', '--out', join(dir, 'sweeps'), '--json'], { ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${port}` }).trim().split('\n').pop()!) as { output: string };
-    return result.output;
-  } finally {
-    await server.stop();
-  }
+  const { TEMPORAL_ADDRESS: _, ...env } = process.env;
+  const result = JSON.parse(cli(['sweep', 'examples/cuba-sweep.yaml', '--out', join(dir, 'sweeps'), '--json'], env).trim().split('\n').pop()!) as { output: string };
+  return result.output;
 }
 
 try {
   const cuba = cubaRun('cuba4k-1s', 1000, null);
   const million = cubaRun('cuba4k-1m-spikes', 25_000, { we: 2.0, wi: -6 });
-  const sweepDir = await exampleSweep();
+  const sweepDir = exampleSweep();
   const results = {
     machine: await describeBenchMachine(),
     targets: { cuba4k1sWallS: 3, million: { wallS: 6, peakRssMiB: 500, htmlMiBWithoutExactRaster: 2 }, sweep36WallS: 3 },
