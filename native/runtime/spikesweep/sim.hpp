@@ -126,20 +126,21 @@ struct SimBase {
     const size_t n = size_t(std::max(threads, 1)) * profile_blocks.size();
     if (profile_seconds.size() < n) profile_seconds.resize(n, 0.0);
   }
-  // Runs one block of the step; off, this is one predictable branch around it. SS_WITHOUT_PROFILING
-  // (a -D flag) compiles the plain call, for bench/profiling.ts to measure what the branch costs.
+  // Runs one block of the step; off, this is one predictable branch around it, and the timed path
+  // is out of line so that it changes nothing of the step's code. SS_WITHOUT_PROFILING (a -D flag)
+  // compiles the plain call, for bench/profiling.ts to measure what the branch costs.
   template <class Block> void profiled(int block, Block &&run) {
 #ifndef SS_WITHOUT_PROFILING
-    if (__builtin_expect(profiling, 0)) {
-      const auto started = std::chrono::steady_clock::now();
-      run();
-      profile_seconds[size_t(team_thread()) * profile_blocks.size() + size_t(block)] +=
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      return;
-    }
+    if (__builtin_expect(profiling, 0)) return timed(block, run);
 #endif
     (void)block;
     run();
+  }
+  template <class Block> __attribute__((cold, noinline)) void timed(int block, Block &run) {
+    const auto started = std::chrono::steady_clock::now();
+    run();
+    profile_seconds[size_t(team_thread()) * profile_blocks.size() + size_t(block)] +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   }
 
   virtual ~SimBase() = default;
