@@ -1,5 +1,6 @@
 // The spikesweep model API: networks of equation-defined neurons, compiled to native code.
-export { Network, type CompileOptions, type CompileReport, type GetStatesOptions, type NetworkStates, type SimulateOptions } from './api/network.js';
+export { Network, type CompileOptions, type CompileReport, type SimulateOptions } from './api/network.js';
+export type { GetStatesOptions, NetworkStates, StateValues } from './api/states.js';
 export type { ReportCallback, RunReport } from './api/run-report.js';
 export type { ScheduledPhase } from './api/scheduling.js';
 export { ParallelRunError, type CopyMethod, type ParallelRunOptions, type ParallelRunResult, type ParallelSeeds } from './api/parallel-run.js';

@@ -5,12 +5,12 @@
 // engine/reset.ts), so a Network and `spikesweep run` record, checkpoint and reset the same way.
 import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { AnyTypedArray, ArrayInfo, ProfiledBlock, RunResult, Sim, SimTypedArray } from '../../native/index.js';
+import type { ArrayInfo, ProfiledBlock, RunResult, Sim, SimTypedArray } from '../../native/index.js';
 import { checkThreads, compileNetwork, createSimulation, type CompiledNetwork, type CompileNetworkOptions, type BackendName, type HostCompiler } from '../../backends/index.js';
 import { checkCheckpointStructure, readSimCheckpoint, writeSimCheckpoint } from '../../engine/checkpoint.js';
 import { attachMonitor, maskSpikes, monitorRequests, neuronMask } from '../../engine/monitors.js';
 import { resetArrays } from '../../engine/reset.js';
-import { applyState, captureState, isStateArray, loadValues, saveValues, type SimState } from '../state/index.js';
+import { applyState, captureState, loadValues, saveValues, type SimState } from '../state/index.js';
 import { populationAttributes, projectionAttributes } from './attributes.js';
 import { isDistribution } from '../spec/distributions.js';
 import { validateNetworkSpec } from '../spec/load.js';
@@ -23,6 +23,8 @@ import { parallelRun, type CopyMethod, type ParallelRunOptions, type ParallelRun
 import { recordedSpikesSha256 } from './recorded-spikes.js';
 import { DEFAULT_REPORT_PERIOD_S, startReport, type RunReport } from './run-report.js';
 import { formatSchedulingSummary, schedulingSummary, type ScheduledPhase } from './scheduling.js';
+import { formatProfile } from './profiling.js';
+import { readStates, writeStates, type GetStatesOptions, type NetworkStates, type StateValues } from './states.js';
 import { Population, PopulationView, type PopulationOwner, type PopulationValue } from './population.js';
 import { Projection, type ProjectionOwner } from './projection.js';
 
@@ -53,27 +55,6 @@ export interface SimulateOptions {
   reportPeriod?: number;
   /** Brian2's profile=True: time each block of the step in this run (profilingInfo adds them up). */
   profile?: boolean;
-}
-
-/** Values of state variables, as getStates() returns them and setStates() takes them. */
-export interface NetworkStates {
-  /** The simulated time (ms) they were read at; setStates moves the clock there when given. */
-  t?: number;
-  /** Population or projection name → variable → one value per neuron or synapse (or one shared). */
-  objects: Record<string, Record<string, SimTypedArray | number[] | number>>;
-}
-
-export interface GetStatesOptions {
-  /** Populations and projections to read, by name; default all. */
-  objects?: string[];
-  /** Variables to read (of every object that has them); default all. */
-  variables?: string[];
-  /**
-   * Also the internal arrays (names starting with _: refractory counters, spike history, delay
-   * buffers, …), so that setStates continues the simulation exactly, spikes in flight included.
-   * Brian2's read_only_variables=False, in reverse; default false.
-   */
-  internal?: boolean;
 }
 
 export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
@@ -368,13 +349,7 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
 
   /** Brian2's profiling_summary: profilingInfo as a table (the `show` slowest blocks), with each block's share. */
   profilingSummary(show?: number): string {
-    const info = this.profilingInfo;
-    if (!info.length) return 'no profiling information: simulate with { profile: true } first';
-    const total = info.reduce((sum, b) => sum + b.seconds, 0);
-    const rows = info.slice(0, show).map((b) => [b.name, `${(b.seconds * 1000).toFixed(2)} ms`, `${((100 * b.seconds) / total).toFixed(2)} %`]);
-    const table = [['block', 'time', 'share'], ...rows];
-    const widths = [0, 1].map((c) => Math.max(...table.map((r) => r[c].length)));
-    return table.map(([name, time, share]) => `${name.padEnd(widths[0])}  ${time.padStart(widths[1])}  ${share.padStart(8)}`).join('\n');
+    return formatProfile(this.profilingInfo, show);
   }
 
   /**
@@ -420,19 +395,8 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   }
 
   /** Brian2's get_states: copies of the state variables of populations and projections, and the time. */
-  getStates(opts: GetStatesOptions = {}): { t: number; objects: Record<string, Record<string, SimTypedArray>> } {
-    const sim = this.running();
-    const objects = new Set(opts.objects ?? [...this.pops.keys(), ...this.projs.keys()]);
-    for (const name of objects) this.stateObject('getStates', name);
-    const out: Record<string, Record<string, SimTypedArray>> = {};
-    for (const a of sim.arrays().filter(isStateArray)) {
-      const [object, variable] = splitArrayName(a.name);
-      if (!objects.has(object) || (variable.startsWith('_') && !opts.internal) || (opts.variables && !opts.variables.includes(variable))) continue;
-      (out[object] ??= {})[variable] = sim.getArray(a.name);
-    }
-    const missing = (opts.variables ?? []).filter((v) => !Object.values(out).some((vars) => v in vars));
-    if (missing.length) throw new Error(`getStates: no ${opts.objects ? 'chosen ' : ''}population or projection has ${missing.map((v) => `'${v}'`).join(', ')}`);
-    return { t: this.t, objects: out };
+  getStates(opts: GetStatesOptions = {}): StateValues {
+    return readStates(this.running(), this.spec.dt, this.stateObjects(), opts);
   }
 
   /**
@@ -441,29 +405,12 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
    * simulation exactly; without the internal arrays, moving the clock forgets spikes in flight.
    */
   setStates(states: NetworkStates): void {
-    const sim = this.running();
-    const present = new Map(sim.arrays().filter(isStateArray).map((a) => [a.name, a]));
-    const writes: [string, AnyTypedArray | number][] = [];
-    for (const [object, variables] of Object.entries(states.objects)) {
-      this.stateObject('setStates', object);
-      for (const [variable, value] of Object.entries(variables)) {
-        const info = present.get(`${object}.${variable}`);
-        if (!info) throw new Error(`setStates: '${object}' has no state variable '${variable}' (has: ${[...present.keys()].filter((n) => splitArrayName(n)[0] === object).map((n) => splitArrayName(n)[1]).join(', ')})`);
-        if (typeof value !== 'number' && value.length !== info.length) throw new Error(`setStates: '${object}.${variable}' needs ${info.length} values, got ${value.length}`);
-        writes.push([info.name, Array.isArray(value) ? Float64Array.from(value) : value]);
-      }
-    }
-    if (states.t !== undefined) {
-      if (!(states.t >= 0 && Number.isFinite(states.t))) throw new RangeError(`setStates: t must be a time in ms ≥ 0, got ${states.t}`);
-      sim.setCurrentStep(Math.round(states.t / this.spec.dt));
-    }
-    for (const [name, value] of writes) sim.setArray(name, value, { force: true });
+    writeStates(this.running(), this.spec.dt, this.stateObjects(), states);
     this.stepped = true;
   }
 
-  private stateObject(where: string, name: string): void {
-    if (!this.pops.has(name) && !this.projs.has(name))
-      throw new Error(`${where}: no population or projection '${name}' (declared: ${[...this.pops.keys(), ...this.projs.keys()].join(', ')})`);
+  private stateObjects(): string[] {
+    return [...this.pops.keys(), ...this.projs.keys()];
   }
 
   destroy(): void {
@@ -704,12 +651,6 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   populationSize(name: string): number {
     return this.getPopulation(name).size;
   }
-}
-
-// "exc.v" → ["exc", "v"]; names of populations and projections hold no dot.
-function splitArrayName(name: string): [string, string] {
-  const dot = name.indexOf('.');
-  return [name.slice(0, dot), name.slice(dot + 1)];
 }
 
 function lookup<T>(map: Map<string, T>, name: string, what: string): T {
