@@ -6,6 +6,7 @@ import { buildIR, type NetworkIR } from '../network/ir/ir.js';
 import { buildRuntimeValues } from '../network/ir/values.js';
 import { SpecError } from '../network/spec/errors.js';
 import type { NetworkSpec } from '../network/spec/schema.js';
+import { planMemory } from './cuda/plan.js';
 import { checkHostCompiler } from './host/toolchain.js';
 import { backendFor, checkSpecForBackend, flagIssues } from './index.js';
 import type { Backend, BackendName, CudaMode, HostCompiler, KernelBuildOptions, ToolchainInfo } from './types.js';
@@ -84,10 +85,15 @@ function hostTools(backend: Backend, spec: NetworkSpec, opts: CompileNetworkOpti
 
 // Builds connectivity and initial state natively, then writes the per-neuron arrays the spec gives.
 // `device` is the cuda backend's GPU (default 0).
+/** The input that hands a cuda simulation its memory plan's bytes per copy. */
+export const CUDA_PLAN_INPUT = 'cuda.plan_bytes';
+
 export function createSimulation(compiled: CompiledNetwork, spec: NetworkSpec, opts: { seed: number; threads: number; device?: number }): Sim {
   checkThreads(compiled.backend, opts.threads);
   checkDevice(compiled.backend, opts.device);
   const { values, inputs, arrays } = buildRuntimeValues(spec, compiled.ir);
+  // A GPU refuses a network it cannot hold before allocating anything (backends/cuda/runtime/device.hpp).
+  if (compiled.backend === 'cuda') inputs[CUDA_PLAN_INPUT] = Float64Array.of(planMemory(spec, compiled.ir, 0).bytesPerCopy);
   const sim = compiled.kernel.create({ seed: BigInt(opts.seed), threads: opts.threads, values, inputs, device: opts.device });
   for (const a of arrays) sim.setArray(a.name, a.data);
   return sim;

@@ -213,7 +213,7 @@ const schedule = (mode: CudaMode): CpuSchedule => ({
     '  ss::SimBase::begin_run();',
     '}',
   ],
-  setup: () => ['S->device = int(a->device);', 'ss::select_device(S->device);'],
+  setup: () => ['S->device = int(a->device);', 'ss::select_device(S->device);', 'ss::check_device_memory(ss::find_input(a, "cuda.plan_bytes"), S->device);'],
   create: () => [],
   methods: (code: NetworkCode) => [
     ...code.ir.populations.flatMap((p) => update(code, p.index)),

@@ -642,6 +642,7 @@ __attribute__((optimize("O1"), cold)) ss::SimBase *create(const ss_create_args *
   std::unique_ptr<Sim> S(new Sim());
   S->device = int(a->device);
   ss::select_device(S->device);
+  ss::check_device_memory(ss::find_input(a, "cuda.plan_bytes"), S->device);
   const double *V = a->values;
   S->seed = a->seed;
   S->init_team(int(a->num_threads));
