@@ -8,6 +8,7 @@
 //     runs.parquet                     one row per run (finalizeSweep; columns: runs-table.ts)
 //     spikes/run=<i>/part-*.parquet    hive-partitioned spike rows
 //     state/run=<i>/part-*.parquet     monitored variables
+//     bold/run=<i>/part-*.parquet      BOLD monitors' samples (networks with boldMonitors)
 //     runs/run=<i>/summary.json        the run's record (run-record.ts; commit marker)
 //     runs/run=<i>/manifest.json       the run's provenance (the engine's run manifest)
 //     .work/run=<i>/                   a run in progress: spec, parts, checkpoints, progress.json
@@ -18,15 +19,16 @@ export interface RunPaths {
   work: string;
   spikes: string;
   state: string;
+  bold: string;
   runDir: string;
   summary: string;
 }
 
 /** The dataset's files relative to the sweep folder, as the sweep manifest lists them. */
-export const DATASET_FILES = { runs: 'runs.parquet', spikes: 'spikes/run=<i>/*.parquet', state: 'state/run=<i>/*.parquet' } as const;
+export const DATASET_FILES = { runs: 'runs.parquet', spikes: 'spikes/run=<i>/*.parquet', state: 'state/run=<i>/*.parquet', bold: 'bold/run=<i>/*.parquet' } as const;
 
 /** The hive-partitioned datasets under a sweep folder (DuckDB views of the same names). */
-export const PARTITIONED_DATASETS = ['spikes', 'state'] as const;
+export const PARTITIONED_DATASETS = ['spikes', 'state', 'bold'] as const;
 
 export function sweepDir(output: string, sweepId: string): string {
   return join(output, sweepId);
@@ -46,6 +48,7 @@ export function runPaths(output: string, sweepId: string, index: number): RunPat
     work: join(workRoot(root), part),
     spikes: join(root, 'spikes', part),
     state: join(root, 'state', part),
+    bold: join(root, 'bold', part),
     runDir: join(root, 'runs', part),
     summary: join(root, 'runs', part, 'summary.json'),
   };

@@ -1,5 +1,5 @@
-// DuckDB over a sweep's dataset: views `runs` (runs.parquet), `spikes` and `state` (hive-partitioned
-// by run) — what `spikesweep results --sql` and the sweep API's `results()` query.
+// DuckDB over a sweep's dataset: views `runs` (runs.parquet), `spikes`, `state` and `bold`
+// (hive-partitioned by run) — what `spikesweep results --sql` and the sweep API's `results()` query.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, DuckDBTypeId, type DuckDBResultReader } from '@duckdb/node-api';

@@ -13,7 +13,7 @@ import { RUN_ATTEMPTS, type RunHeartbeat, type RunInput, type RunSummary } from 
 import { runSupervised, type RunOutcome } from './supervise.js';
 import type { RunJob } from './runner-protocol.js';
 import type { Phase } from '../../network/experiment/index.js';
-import { NetworkSpecFileError, runPaths, type RunPaths, type RunRecord } from '../../results/index.js';
+import { NetworkSpecFileError, PARTITIONED_DATASETS, runPaths, type RunPaths, type RunRecord } from '../../results/index.js';
 import { failAttempt, startAttempt, type RunBudget } from './budget.js';
 import { networkOf } from './network.js';
 import { readRecord, writeRecord } from './summary.js';
@@ -35,7 +35,8 @@ function faultEnv(runIndex: number): Record<string, string> {
 }
 
 async function commit(paths: RunPaths, outDir: string): Promise<void> {
-  for (const [from, to] of [[join(outDir, 'spikes'), paths.spikes], [join(outDir, 'state'), paths.state], [join(outDir, 'manifest.json'), join(paths.runDir, 'manifest.json')]]) {
+  const moves = [...PARTITIONED_DATASETS.map((d) => [join(outDir, d), paths[d]]), [join(outDir, 'manifest.json'), join(paths.runDir, 'manifest.json')]];
+  for (const [from, to] of moves) {
     if (!existsSync(from)) continue;
     await rm(to, { recursive: true, force: true });
     await mkdir(dirname(to), { recursive: true });

@@ -122,7 +122,7 @@ async function duck(): Promise<DuckDBConnection> {
 }
 
 /** Rows of a query as plain JSON objects (BIGINT → number where safe). */
-async function query(text: string): Promise<Record<string, unknown>[]> {
+export async function query(text: string): Promise<Record<string, unknown>[]> {
   const con = await duck();
   const reader = await con.runAndReadAll(text);
   return (reader.getRowObjectsJson() as Record<string, unknown>[]).map((row) =>
