@@ -127,12 +127,7 @@ export function seedsOf(plan: SweepPlan): number[] {
 
 /** Every seed a policy gives, in copy order: what a sweep point's copies and Network.parallelRun's copies get. */
 export function policySeeds(policy: SeedPolicy): number[] {
-  switch (policy.policy) {
-    case 'same': return Array.from({ length: policy.count }, () => policy.base);
-    case 'sequential': return Array.from({ length: policy.count }, (_, k) => policy.base + k + 1);
-    case 'random': return [...randomSeeds(policy.master, policy.count)];
-    case 'list': return [...policy.values];
-  }
+  return Array.from({ length: seedCount(policy) }, (_, k) => seedAt(policy, k));
 }
 
 /** Seed of copy k. */
