@@ -4,10 +4,9 @@
 // checkpoints and resets go through the engine's (engine/monitors.ts, engine/checkpoint.ts,
 // engine/reset.ts), so a Network and `spikesweep run` record, checkpoint and reset the same way.
 import { randomInt } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import type { ArrayInfo, ProfiledBlock, RunResult, Sim, SimTypedArray } from '../../native/index.js';
 import { checkThreads, compileNetwork, createSimulation, type CompiledNetwork, type CompileNetworkOptions, type BackendName, type HostCompiler } from '../../backends/index.js';
-import { checkCheckpointStructure, readSimCheckpoint, writeSimCheckpoint } from '../../engine/checkpoint.js';
+import { checkCheckpointStructure, readSimCheckpoint, writeSimCheckpoint, type CheckpointNetwork } from '../../engine/checkpoint.js';
 import { attachMonitor, maskSpikes, monitorRequests, neuronMask } from '../../engine/monitors.js';
 import { resetArrays } from '../../engine/reset.js';
 import { applyState, captureState, loadValues, saveValues, type SimState } from '../state/index.js';
@@ -24,6 +23,7 @@ import { recordedSpikesSha256 } from './recorded-spikes.js';
 import { DEFAULT_REPORT_PERIOD_S, startReport, type RunReport } from './run-report.js';
 import { formatSchedulingSummary, schedulingSummary, type ScheduledPhase } from './scheduling.js';
 import { formatProfile } from './profiling.js';
+import { readStoredState, storeToFile } from './stored-state.js';
 import { readStates, writeStates, type GetStatesOptions, type NetworkStates, type StateValues } from './states.js';
 import { Population, PopulationView, type PopulationOwner, type PopulationValue } from './population.js';
 import { Projection, type ProjectionOwner } from './projection.js';
@@ -475,7 +475,7 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   async checkpoint(path: string): Promise<{ bytes: number; step: number }> {
     const sim = this.running();
     const context = { spec: this.toSpec(), monitorsActive: this.mons.map((m) => m.active) };
-    return writeSimCheckpoint(path, sim, { structureHash: this.compiled!.ir.structureHash, seed: this.seed, dt: this.dt }, context);
+    return writeSimCheckpoint(path, sim, this.checkpointNetwork(), context);
   }
 
   /** A network continuing from a checkpoint file: same spec, compiled (cached), state restored. */
@@ -505,33 +505,21 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
    */
   async store(name = 'default', file?: string): Promise<void> {
     const sim = this.running();
-    if (file === undefined) {
-      this.snapshots.set(name, captureState(sim));
-      return;
-    }
-    if (existsSync(file)) {
-      const { header } = await readSimCheckpoint(file);
-      const held = (header.context as { snapshot?: string } | null)?.snapshot;
-      if (held !== name) throw new Error(`store: ${file} holds ${held === undefined ? 'a checkpoint, not a stored state' : `the stored state '${held}'`}; store '${name}' in another file (one state per file)`);
-    }
-    await writeSimCheckpoint(file, sim, { structureHash: this.compiled!.ir.structureHash, seed: this.seed, dt: this.dt }, { snapshot: name });
+    if (file === undefined) this.snapshots.set(name, captureState(sim));
+    else await storeToFile(file, sim, this.checkpointNetwork(), name);
   }
 
   /** Brian2's restore: goes back to a state kept by store(name), or stored in `file` by this or another process. */
   async restore(name = 'default', file?: string): Promise<void> {
-    if (file === undefined) {
-      const state = this.snapshots.get(name);
-      if (!state) throw new Error(`no stored state '${name}' (stored: ${[...this.snapshots.keys()].join(', ') || 'none'})`);
-      this.applySnapshot(state);
-      return;
-    }
-    const { header, state } = await readSimCheckpoint(file, { structureHash: this.running() && this.compiled!.ir.structureHash });
-    const held = (header.context as { snapshot?: string } | null)?.snapshot;
-    if (held !== name) throw new Error(`restore: ${file} holds ${held === undefined ? 'a checkpoint, not a stored state' : `the stored state '${held}'`}, not '${name}'`);
-    // Connectivity is rebuilt from the seed, so only a network of the same seed and dt has the synapses the state belongs to.
-    if (header.seed !== this.seed || header.dt !== this.dt)
-      throw new Error(`restore: ${file} was stored by a network with seed ${header.seed} and dt ${header.dt} ms; this one has seed ${this.seed} and dt ${this.dt} ms`);
+    this.running();
+    const state = file === undefined ? this.snapshots.get(name) : await readStoredState(file, this.checkpointNetwork(), name);
+    if (!state) throw new Error(`no stored state '${name}' (stored: ${[...this.snapshots.keys()].join(', ') || 'none'})`);
     this.applySnapshot(state);
+  }
+
+  /** What a checkpoint of this network records of it. */
+  private checkpointNetwork(): CheckpointNetwork {
+    return { structureHash: this.compiled!.ir.structureHash, seed: this.seed, dt: this.dt };
   }
 
   private applySnapshot(state: SimState): void {
