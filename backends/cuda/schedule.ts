@@ -88,11 +88,12 @@ function tileRow(m: (n: string) => string, body: string[]): string[] {
 // A kernel over the rows that `rowLoop` walks in order, row `row` at each turn, adding `body` of
 // each synapse onto its target j in row order, then synapse order — the CPU's order — with no
 // atomics: tiles of targets sharing each row's part out over their threads where rows are dense
-// enough (ss::tile_targets), else a thread per target searching each row for its synapses.
-function targetTiles(m: (n: string) => string, posts: number, pres: number, rowLoop: string, row: string, body: string[]): string[] {
+// enough (ss::tile_targets, worked out once per network in create()), else a thread per target
+// searching each row for its synapses.
+function targetTiles(m: (n: string) => string, posts: number, rowLoop: string, row: string, body: string[]): string[] {
   const rowPtr = m('_row_ptr');
   return [
-    `const int64_t tile_len = ss::tile_targets(${posts}, ${rowPtr}[${pres}], ${pres});`,
+    `const int64_t tile_len = ${m('_tile_len')};`,
     'if (tile_len > 0) {',
     ...indent(kernel(`(${posts} + tile_len - 1) / tile_len`, 'tile', [
       'const int64_t j_begin = tile.index * tile_len;',
@@ -122,7 +123,6 @@ function deliver(code: NetworkCode, index: number, mode: CudaMode): string[] {
   if (!event) return [];
   const m = (n: string) => `j${index}_${n}`;
   const posts = code.ir.populations[proj.post].size;
-  const pres = code.ir.populations[proj.pre].size;
   const g = `p${proj.post}_g_${proj.target}`;
   const synapseDelays = proj.delays === 'synapse';
   // Per-synapse delays: the event adds to its arrival step's ring slot instead of the conductance.
@@ -131,7 +131,7 @@ function deliver(code: NetworkCode, index: number, mode: CudaMode): string[] {
   const exactEvent = callMath(event.fn, synapseDelays ? { [`${g}[j]`]: target } : {});
   const atomicAdd = ['const int64_t j = col[k];', 'real add = 0;', `${callMath(event.fn, { [`${g}[j]`]: 'add' })};`, `ss::atomic_add(&${target}, add);`];
   const walk = atomics ? [
-    `if (${m('_row_ptr')}[${pres}] >= 32 * int64_t(${pres})) {`,
+    `if (${m('_long_rows')}) {`,
     ...indent(kernel('spike_count', 'tile', [
       'const int32_t i = spike_data[tile.index];',
       `tile.for_each(${m('_row_ptr')}[i], ${m('_row_ptr')}[i + 1], [&](int64_t k) {`,
@@ -154,7 +154,7 @@ function deliver(code: NetworkCode, index: number, mode: CudaMode): string[] {
     `    ${exactEvent};`,
     '  }',
     '}',
-  ]) : targetTiles(m, posts, pres, 'for (int64_t n = 0; n < spike_count; ++n)', 'spike_data[n]', [`${exactEvent};`]);
+  ]) : targetTiles(m, posts, 'for (int64_t n = 0; n < spike_count; ++n)', 'spike_data[n]', [`${exactEvent};`]);
   return [
     `void deliver_j${index}(int64_t s) {`,
     `  const ss::Spikes spikes = populations[${proj.pre}].emitted(s, ${synapseDelays ? '1' : m('_delay')});`,
@@ -182,7 +182,7 @@ function psp(code: NetworkCode, index: number): string[] {
   return [
     `void psp_j${index}(int64_t s) {`,
     ...indent(sum.locals, 1),
-    ...indent(targetTiles(m, code.ir.populations[proj.post].size, pres, `for (int64_t r = 0; r < ${pres}; ++r)`, 'r', [
+    ...indent(targetTiles(m, code.ir.populations[proj.post].size, `for (int64_t r = 0; r < ${pres}; ++r)`, 'r', [
       `sum[j] += ${callMath(sum.fn)};`,
     ]), 1),
     '}',
@@ -204,17 +204,29 @@ function equations(code: NetworkCode, index: number): string[] {
   ];
 }
 
+// Projections whose spikes or psp walk rows: their row shape is read once, when the network is built.
+const walked = (code: NetworkCode) => code.ir.projections.filter((j) => code.projections[j.index].preEvent || code.projections[j.index].psp);
+
 const schedule = (mode: CudaMode): CpuSchedule => ({
   includes: ['device.hpp'],
-  members: () => [
+  members: (code: NetworkCode) => [
     'int device = 0;',
+    // Targets per delivery tile (0: a thread per target) and whether rows hold 32 synapses or more on average (fast mode's block per spike).
+    ...walked(code).flatMap((j) => [`int64_t j${j.index}__tile_len = 0;`, `bool j${j.index}__long_rows = false;`]),
     'void begin_run() override {',
     '  ss::select_device(device);',
     '  ss::SimBase::begin_run();',
     '}',
   ],
   setup: () => ['S->device = int(a->device);', 'ss::select_device(S->device);', 'ss::check_device_memory(ss::find_input(a, "cuda.plan_bytes"), S->device);'],
-  create: () => [],
+  create: (code: NetworkCode) => walked(code).flatMap((j) => {
+    const pres = code.ir.populations[j.pre].size;
+    const synapses = `S->j${j.index}__row_ptr[${pres}]`;
+    return [
+      `S->j${j.index}__tile_len = ss::tile_targets(${code.ir.populations[j.post].size}, ${synapses}, ${pres});`,
+      `S->j${j.index}__long_rows = ${synapses} >= 32 * int64_t(${pres});`,
+    ];
+  }),
   methods: (code: NetworkCode) => [
     ...code.ir.populations.flatMap((p) => update(code, p.index)),
     ...code.ir.projections.flatMap((p) => [...deliver(code, p.index, mode), ...psp(code, p.index), ...equations(code, p.index)]),

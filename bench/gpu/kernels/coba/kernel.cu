@@ -123,6 +123,14 @@ struct Sim final : ss::SimBase {
   int32_t *j3_learning = nullptr;
   int64_t j3__delay = 1;
   int device = 0;
+  int64_t j0__tile_len = 0;
+  bool j0__long_rows = false;
+  int64_t j1__tile_len = 0;
+  bool j1__long_rows = false;
+  int64_t j2__tile_len = 0;
+  bool j2__long_rows = false;
+  int64_t j3__tile_len = 0;
+  bool j3__long_rows = false;
   void begin_run() override {
     ss::select_device(device);
     ss::SimBase::begin_run();
@@ -223,7 +231,7 @@ struct Sim final : ss::SimBase {
     const bool learning = j0_learning[0] != 0; (void)learning;
     const real l_w = j0_w[0]; (void)l_w;
     const int32_t *__restrict col = j0__col;
-    const int64_t tile_len = ss::tile_targets(3200, j0__row_ptr[3200], 3200);
+    const int64_t tile_len = j0__tile_len;
     if (tile_len > 0) {
       {
         const auto j0__row_ptr = this->j0__row_ptr;
@@ -273,7 +281,7 @@ struct Sim final : ss::SimBase {
     const bool learning = j1_learning[0] != 0; (void)learning;
     const real l_w = j1_w[0]; (void)l_w;
     const int32_t *__restrict col = j1__col;
-    const int64_t tile_len = ss::tile_targets(800, j1__row_ptr[3200], 3200);
+    const int64_t tile_len = j1__tile_len;
     if (tile_len > 0) {
       {
         const auto j1__row_ptr = this->j1__row_ptr;
@@ -323,7 +331,7 @@ struct Sim final : ss::SimBase {
     const bool learning = j2_learning[0] != 0; (void)learning;
     const real l_w = j2_w[0]; (void)l_w;
     const int32_t *__restrict col = j2__col;
-    const int64_t tile_len = ss::tile_targets(3200, j2__row_ptr[800], 800);
+    const int64_t tile_len = j2__tile_len;
     if (tile_len > 0) {
       {
         const auto j2__row_ptr = this->j2__row_ptr;
@@ -373,7 +381,7 @@ struct Sim final : ss::SimBase {
     const bool learning = j3_learning[0] != 0; (void)learning;
     const real l_w = j3_w[0]; (void)l_w;
     const int32_t *__restrict col = j3__col;
-    const int64_t tile_len = ss::tile_targets(800, j3__row_ptr[800], 800);
+    const int64_t tile_len = j3__tile_len;
     if (tile_len > 0) {
       {
         const auto j3__row_ptr = this->j3__row_ptr;
@@ -545,6 +553,14 @@ __attribute__((optimize("O1"), cold)) ss::SimBase *create(const ss_create_args *
   S->populations[1].init(S->store, "inh", 800, std::max<int64_t>({int64_t(1), S->j2__delay, S->j3__delay}), S->threads);
   S->populations[0].refractory.attach(S->p0__refractory_left, 3200, S->threads);
   S->populations[1].refractory.attach(S->p1__refractory_left, 800, S->threads);
+  S->j0__tile_len = ss::tile_targets(3200, S->j0__row_ptr[3200], 3200);
+  S->j0__long_rows = S->j0__row_ptr[3200] >= 32 * int64_t(3200);
+  S->j1__tile_len = ss::tile_targets(800, S->j1__row_ptr[3200], 3200);
+  S->j1__long_rows = S->j1__row_ptr[3200] >= 32 * int64_t(3200);
+  S->j2__tile_len = ss::tile_targets(3200, S->j2__row_ptr[800], 800);
+  S->j2__long_rows = S->j2__row_ptr[800] >= 32 * int64_t(800);
+  S->j3__tile_len = ss::tile_targets(800, S->j3__row_ptr[800], 800);
+  S->j3__long_rows = S->j3__row_ptr[800] >= 32 * int64_t(800);
   S->set_profile_blocks({"exc_exc: delivery", "exc_inh: delivery", "inh_exc: delivery", "inh_inh: delivery", "exc: update", "inh: update"});
   return S.release();
 }

@@ -193,6 +193,16 @@ struct Sim final : ss::SimBase {
   real *j4_k = nullptr;
   int64_t j4__delay = 1;
   int device = 0;
+  int64_t j0__tile_len = 0;
+  bool j0__long_rows = false;
+  int64_t j1__tile_len = 0;
+  bool j1__long_rows = false;
+  int64_t j2__tile_len = 0;
+  bool j2__long_rows = false;
+  int64_t j3__tile_len = 0;
+  bool j3__long_rows = false;
+  int64_t j4__tile_len = 0;
+  bool j4__long_rows = false;
   void begin_run() override {
     ss::select_device(device);
     ss::SimBase::begin_run();
@@ -330,7 +340,7 @@ struct Sim final : ss::SimBase {
     const real l_w_min = j0_w_min[0]; (void)l_w_min;
     const real l_w_max = j0_w_max[0]; (void)l_w_max;
     const int32_t *__restrict col = j0__col;
-    const int64_t tile_len = ss::tile_targets(400, j0__row_ptr[200], 200);
+    const int64_t tile_len = j0__tile_len;
     if (tile_len > 0) {
       {
         const auto j0_A_plus = this->j0_A_plus;
@@ -398,7 +408,7 @@ struct Sim final : ss::SimBase {
     const bool learning = j1_learning[0] != 0; (void)learning;
     const real l_w = j1_w[0]; (void)l_w;
     const int32_t *__restrict col = j1__col;
-    const int64_t tile_len = ss::tile_targets(400, j1__row_ptr[3], 3);
+    const int64_t tile_len = j1__tile_len;
     if (tile_len > 0) {
       {
         const auto j1__row_ptr = this->j1__row_ptr;
@@ -448,7 +458,7 @@ struct Sim final : ss::SimBase {
     const bool learning = j2_learning[0] != 0; (void)learning;
     const real l_w = j2_w[0]; (void)l_w;
     const int32_t *__restrict col = j2__col;
-    const int64_t tile_len = ss::tile_targets(100, j2__row_ptr[400], 400);
+    const int64_t tile_len = j2__tile_len;
     if (tile_len > 0) {
       {
         const auto j2__delay = this->j2__delay;
@@ -554,7 +564,7 @@ struct Sim final : ss::SimBase {
     const uint64_t seed = this->seed; (void)seed;
     const int32_t *__restrict col = j4__col;
     real *sum = p2_sum_gap;
-    const int64_t tile_len = ss::tile_targets(400, j4__row_ptr[400], 400);
+    const int64_t tile_len = j4__tile_len;
     if (tile_len > 0) {
       {
         const auto j4__row_ptr = this->j4__row_ptr;
@@ -805,6 +815,16 @@ __attribute__((optimize("O1"), cold)) ss::SimBase *create(const ss_create_args *
   S->populations[3].init(S->store, "inh", 100, std::max<int64_t>({int64_t(1), S->j3__delay}), S->threads);
   S->populations[2].refractory.attach(S->p2__refractory_left, 400, S->threads);
   S->populations[3].refractory.attach(S->p3__refractory_left, 100, S->threads);
+  S->j0__tile_len = ss::tile_targets(400, S->j0__row_ptr[200], 200);
+  S->j0__long_rows = S->j0__row_ptr[200] >= 32 * int64_t(200);
+  S->j1__tile_len = ss::tile_targets(400, S->j1__row_ptr[3], 3);
+  S->j1__long_rows = S->j1__row_ptr[3] >= 32 * int64_t(3);
+  S->j2__tile_len = ss::tile_targets(100, S->j2__row_ptr[400], 400);
+  S->j2__long_rows = S->j2__row_ptr[400] >= 32 * int64_t(400);
+  S->j3__tile_len = ss::tile_targets(400, S->j3__row_ptr[100], 100);
+  S->j3__long_rows = S->j3__row_ptr[100] >= 32 * int64_t(100);
+  S->j4__tile_len = ss::tile_targets(400, S->j4__row_ptr[400], 400);
+  S->j4__long_rows = S->j4__row_ptr[400] >= 32 * int64_t(400);
   S->set_profile_blocks({"input_exc: delivery", "cue_exc: delivery", "exc_inh: delivery", "inh_exc: delivery", "gap_exc: psp", "input: update", "cue: update", "exc: update", "inh: update", "inh_exc: synaptic equations"});
   return S.release();
 }
