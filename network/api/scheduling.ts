@@ -7,6 +7,7 @@ import type { Expr, Statement } from '../equations/index.js';
 import { children } from '../equations/ast.js';
 import type { NetworkIR, PopulationIR, ProjectionIR } from '../ir/ir.js';
 import type { MonitorSpec } from '../spec/schema.js';
+import { textTable } from './text-table.js';
 
 export interface ScheduledPhase {
   /** The phase's number in the step (docs/architecture.md, "The step"). */
@@ -107,6 +108,5 @@ export function schedulingSummary(ir: NetworkIR, monitors: (MonitorSpec & { name
 /** The summary as a table for people (Brian2 prints its SchedulingSummary the same way). */
 export function formatSchedulingSummary(phases: ScheduledPhase[]): string {
   const rows = [['phase', 'object', 'reads', 'writes'], ...phases.map((p) => [p.phase, p.object, p.reads.join(', ') || '—', p.writes.join(', ') || '—'])];
-  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]) : cell)).join('  ').trimEnd()).join('\n');
+  return textTable(rows, ['left', 'left', 'left', 'left']);
 }
