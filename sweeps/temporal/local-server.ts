@@ -2,7 +2,7 @@
 // contract's search attributes. One server per port: a server already answering on the port is
 // reused (two CLI invocations share one), and its `stop()` then leaves it running.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -140,10 +140,40 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   else args.push('--ui-port', String(uiPort));
   for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
 
+  // The CLI picks its HTTP API and metrics ports itself (free when picked, bound a moment later), so
+  // another process can take one in between; a start that fails that way is simply tried again.
+  for (let attempt = 1; ; attempt++) {
+    const logStart = fileSize(logFile);
+    const launched = launch(binary, args, logFile, options.detached ?? false);
+    try {
+      await waitForTemporal(address, namespace, readyTimeoutMs, launched.failure);
+    } catch (error) {
+      await launched.stop({ timeoutMs: 2000 });
+      // Lost a race with another invocation that started a server on the same port: share it.
+      if (launched.hasExited() && (await probeTemporal(address, namespace))) return reuse();
+      if (launched.hasExited() && attempt < 3 && lostPortRace(logFile, logStart, [port, uiPort])) continue;
+      throw error instanceof LocalServerError ? new LocalServerError(error.message, logFile) : error;
+    }
+    // A db created before an attribute was added to the contract lacks it.
+    await registerNamespaceAttributes(address, namespace);
+    return { address, uiUrl, namespace, dbFile, logFile, reused: false, pid: launched.pid, exited: launched.exited, stop: launched.stop };
+  }
+}
+
+interface LaunchedServer {
+  pid: number | null;
+  exited: LocalServer['exited'];
+  stop: LocalServer['stop'];
+  hasExited(): boolean;
+  /** Why the server can no longer answer (spawn error or early exit), or null while it may. */
+  failure(): string | null;
+}
+
+function launch(binary: string, args: string[], logFile: string, detached: boolean): LaunchedServer {
   const fd = openSync(logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(binary, args, { stdio: ['ignore', fd, fd], detached: options.detached ?? false });
+    child = spawn(binary, args, { stdio: ['ignore', fd, fd], detached });
   } finally {
     closeSync(fd);
   }
@@ -163,7 +193,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const killWithUs = () => {
     if (exitInfo === null) child.kill('SIGTERM');
   };
-  if (options.detached) child.unref();
+  if (detached) child.unref();
   else process.once('exit', killWithUs);
 
   const stop = async ({ signal = 'SIGTERM', timeoutMs = 15_000 }: { signal?: NodeJS.Signals; timeoutMs?: number } = {}): Promise<void> => {
@@ -174,22 +204,32 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     await exited;
     clearTimeout(timer);
   };
+  const failure = (): string | null => {
+    if (spawnError) return `could not start ${binary}: ${(spawnError as Error).message}`;
+    if (exitInfo) return `the Temporal dev server exited (${exitInfo.signal ?? `code ${exitInfo.code}`}) before answering; its log (${logFile}) ends with:\n${logTail(logFile)}`;
+    return null;
+  };
+  return { pid: child.pid ?? null, exited, stop, hasExited: () => exitInfo !== null, failure };
+}
 
+function fileSize(path: string): number {
   try {
-    await waitForTemporal(address, namespace, readyTimeoutMs, () => {
-      if (spawnError) return `could not start ${binary}: ${(spawnError as Error).message}`;
-      if (exitInfo) return `the Temporal dev server exited (${exitInfo.signal ?? `code ${exitInfo.code}`}) before answering; its log (${logFile}) ends with:\n${logTail(logFile)}`;
-      return null;
-    });
-  } catch (error) {
-    await stop({ timeoutMs: 2000 });
-    // Lost a race with another invocation that started a server on the same port: share it.
-    if (exitInfo !== null && (await probeTemporal(address, namespace))) return reuse();
-    throw error instanceof LocalServerError ? new LocalServerError(error.message, logFile) : error;
+    return statSync(path).size;
+  } catch {
+    return 0;
   }
-  // A db created before an attribute was added to the contract lacks it.
-  await registerNamespaceAttributes(address, namespace);
-  return { address, uiUrl, namespace, dbFile, logFile, reused: false, pid: child.pid ?? null, exited, stop };
+}
+
+/** Did the server that wrote the log after `from` fail to bind a port the CLI chose (not one we asked for)? */
+function lostPortRace(logFile: string, from: number, ours: Array<number | null>): boolean {
+  let text: string;
+  try {
+    text = readFileSync(logFile).subarray(from).toString('utf8');
+  } catch {
+    return false;
+  }
+  const taken = [...text.matchAll(/listen tcp [^\s]*:(\d+): bind: address already in use/g)].map((match) => Number(match[1]));
+  return taken.length > 0 && taken.every((port) => !ours.includes(port));
 }
 
 async function registerNamespaceAttributes(address: string, namespace: string): Promise<void> {
