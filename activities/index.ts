@@ -1,8 +1,11 @@
 // The activities a spikesweep worker registers, created from its settings.
-import { createSweepActivities } from './sweep/index.js';
+import { availableParallelism } from 'node:os';
+import { createSweepActivities, warmRunners } from './sweep/index.js';
 
 export { closeRunners } from './sweep/index.js';
 
-export function createActivities(settings: { threads: number }) {
+export function createActivities(settings: { threads: number; concurrency: number }) {
+  // Runner processes for the runs the machine's cores can run at once start with the worker.
+  warmRunners(Math.min(settings.concurrency, Math.max(1, Math.floor(availableParallelism() / settings.threads))));
   return createSweepActivities({ threads: settings.threads, cacheDir: process.env.SPIKESWEEP_CACHE_DIR ?? null });
 }

@@ -11,6 +11,7 @@ export type { PopulationReport, ResumeRunOptions, RunReport, RunNetworkOptions, 
 export { openSpikeWriter, type SpikeBatch, type SpikeWriter } from './parquet/spike-writer.js';
 export { openStateWriter, type StateBatch, type StateWriter } from './parquet/state-writer.js';
 export type { WriteResult } from './parquet/parquet-sink.js';
+export { warmHosts as warmParquetWriters } from './parquet/sink-threads.js';
 export type { WriterOptions } from './parquet/writer-options.js';
 export { replaySpikeParts, type ReplayedPart } from './parquet/spike-replay.js';
 export { SpikeHasher, type SpikeWindowBatch } from './spike-hash.js';

@@ -250,6 +250,22 @@ describe('runNetwork', () => {
     assert.deepEqual(manifest.resumes.map((r: { fromMs: number }) => r.fromMs), [80]);
   });
 
+  test('finalCheckpoint false: the last part is committed without a checkpoint; a resume from the one before gives the same run', async () => {
+    const outDir = join(dir, 'no-final-checkpoint');
+    const report = await runNetwork({ spec: withState(), protocol, outDir, compile: { directory: cache }, durationMs: 150, checkpointEveryMs: 55, finalCheckpoint: false });
+    assert.equal(report.spikesSha256, phased.spikesSha256);
+    const manifest = JSON.parse(await readFile(report.outputs.manifest, 'utf8'));
+    assert.deepEqual(manifest.checkpoints.map((c: { tMs: number }) => c.tMs), [55, 110]);
+    assert.deepEqual(manifest.files.spikes.parts.map((p: { toMs: number }) => p.toMs), [55, 110, 150]);
+    assert.deepEqual(await readdir(join(outDir, 'checkpoints')), [`step-${Math.round(110 / withState().dt)}.ckpt`]);
+    // As after a crash between the last part and the manifest: progress.json names the checkpoint at 110 ms.
+    const resumed = await resumeRun({ outDir, compile: { directory: cache }, finalCheckpoint: false });
+    assert.equal(resumed.spikesSha256, phased.spikesSha256);
+    const rows = await query(`SELECT phase, population, neuron, t_ms FROM read_parquet(${q(join(outDir, 'spikes', '*.parquet'))}) ORDER BY ALL`);
+    const straight = await query(`SELECT phase, population, neuron, t_ms FROM read_parquet(${q(phased.outputs.spikes)}) ORDER BY ALL`);
+    assert.deepEqual(rows, straight);
+  });
+
   test('a duration longer than the protocol is refused', async () => {
     await assert.rejects(run(withState(), { protocol, durationMs: 151 }), (e: unknown) => e instanceof SpecError && /longer than the protocol \(150 ms/.test(e.message));
   });

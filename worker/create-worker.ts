@@ -2,10 +2,11 @@
 // workflows/index.ts) and the run activities, at most `concurrency` runs at a time.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import { Runtime, Worker, type NativeConnection } from '@temporalio/worker';
 import type { QueueKind } from '../workflows/contract.js';
 import { WORKFLOW_BUNDLE_IGNORE_MODULES } from '../workflows/plan/expand.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS, taskQueueOf, type WorkerSettings } from './settings.js';
+import { workflowBundle as cachedWorkflowBundle } from './workflow-bundle.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ActivityObject = Record<string, (...args: any[]) => any>;
@@ -21,10 +22,8 @@ export interface CreateWorkerOptions {
   threads: number;
   /** The activities, or a factory that receives the WorkerSettings. */
   activities: ActivityObject | ActivitiesFactory;
-  /** Workflows module to bundle (default: workflows/index.ts, or index.js when compiled). */
+  /** Workflows module to bundle (default: workflows/index.ts, or index.js when compiled); its bundle is cached (workflow-bundle.ts). */
   workflowsPath?: string;
-  /** A pre-built bundle instead of `workflowsPath` (bundleWorkflowCode; saves seconds per worker). */
-  workflowBundle?: WorkflowBundleOption;
   /** Time in-flight activities get to finish (and checkpoint) after shutdown; default 30 s. */
   shutdownGraceTimeMs?: number;
   /** Then the worker gives up waiting after this much more (default 15 s). */
@@ -58,14 +57,12 @@ export function workerSettings(options: Pick<CreateWorkerOptions, 'queue' | 'con
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
   const settings = workerSettings(options);
   const activities = typeof options.activities === 'function' ? await options.activities(settings) : options.activities;
-  const workflows = options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: options.workflowsPath ?? defaultWorkflowsPath() };
+  const workflowBundle = await cachedWorkflowBundle(options.workflowsPath ?? defaultWorkflowsPath(), WORKFLOW_BUNDLE_IGNORE_MODULES, Runtime.instance().logger);
   return Worker.create({
     connection: options.connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
-    ...workflows,
-    // seedrandom (the sweep plan) mentions crypto for an autoseed the plan never uses.
-    bundlerOptions: { ignoreModules: [...WORKFLOW_BUNDLE_IGNORE_MODULES] },
+    workflowBundle,
     activities,
     maxConcurrentActivityTaskExecutions: settings.concurrency,
     shutdownGraceTime: settings.shutdownGraceTimeMs,

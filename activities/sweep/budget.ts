@@ -19,17 +19,20 @@ export interface RunBudget {
 const budgetPath = (work: string) => join(work, 'attempts.json');
 
 async function read(work: string): Promise<RunBudget> {
+  const fresh = { failures: 0, lostWorkers: 0, started: false };
   try {
     return JSON.parse(await readFile(budgetPath(work), 'utf8')) as RunBudget;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { failures: 0, lostWorkers: 0, started: false };
+    // An empty file is what a power loss can leave of an unsynced write (below).
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || e instanceof SyntaxError) return fresh;
     throw e;
   }
 }
 
 // Atomically (temp + rename, as summary.json): a worker SIGKILLed mid-write must not leave a torn
-// file that every later attempt fails to read.
-const write = (work: string, budget: RunBudget) => writeManifest(budgetPath(work), budget);
+// file that every later attempt fails to read. Not fsynced: a count lost with the machine's power
+// only gives the run its budget back.
+const write = (work: string, budget: RunBudget) => writeManifest(budgetPath(work), budget, { durable: false });
 
 /** Starts an attempt: counts a predecessor that never reached a verdict as a lost worker. The work folder must exist. */
 export async function startAttempt(work: string): Promise<RunBudget> {

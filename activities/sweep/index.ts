@@ -4,7 +4,7 @@ import { createGroupActivity } from './group.js';
 import { createRecordOutcomeActivity, createRunActivity, type RunSettings } from './run.js';
 
 export type { RunSettings } from './run.js';
-export { closeRunners } from './runner-pool.js';
+export { closeRunners, warmRunners } from './runner-pool.js';
 
 export function createSweepActivities(settings: RunSettings) {
   return {

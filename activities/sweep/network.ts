@@ -9,13 +9,13 @@ import type { RunInput } from '../../workflows/contract.js';
 const CACHED_SPECS = 4;
 const cache = new Map<string, Promise<NetworkSpec>>();
 
+/** Where a run's network spec is: stored in the dataset folder by hash, or inline (older inputs). */
+export type NetworkSource = Pick<RunInput, 'sweepId' | 'output' | 'networkSha256' | 'network'>;
+
 /**
  * The run's network spec. Throws NetworkSpecFileError (naming the file and the expected hash)
  * when the stored file is missing or is not the spec the hash names.
  */
-/** Where a run's network spec is: stored in the dataset folder by hash, or inline (older inputs). */
-export type NetworkSource = Pick<RunInput, 'sweepId' | 'output' | 'networkSha256' | 'network'>;
-
 export async function networkOf(input: NetworkSource): Promise<NetworkSpec> {
   const sha256 = input.networkSha256;
   if (sha256 === undefined) {

@@ -14,17 +14,28 @@ function entry(): { path: string; execArgv: string[] } {
   return { path: fileURLToPath(new URL('./runner-child.ts', import.meta.url)), execArgv: ['--import', 'tsx'] };
 }
 
+function spawnRunner(): ChildProcess {
+  const { path, execArgv } = entry();
+  return fork(path, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
 function acquire(): ChildProcess {
   for (let child = idle.pop(); child; child = idle.pop()) if (child.connected && child.exitCode === null) return child;
-  const { path, execArgv } = entry();
-  const child = fork(path, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return child;
+  return spawnRunner();
 }
 
 function release(child: ChildProcess): void {
   child.unref();
   (child as unknown as { channel?: { unref(): void } }).channel?.unref();
   idle.push(child);
+}
+
+/**
+ * Starts runner processes until `count` are idle, so that a worker's first runs do not wait for
+ * them to load the engine (most of a second each): they start while the worker connects.
+ */
+export function warmRunners(count: number): void {
+  while (idle.length < count) release(spawnRunner());
 }
 
 /** Ends the idle runner processes (a worker shutting down). */

@@ -44,6 +44,11 @@ export function acquireHost(): SinkHost {
   return new SinkHost();
 }
 
+/** Starts writer threads (and their DuckDB instances) until `count` are idle, ahead of a process's first files. */
+export function warmHosts(count: number): void {
+  while (idle.length < count) releaseHost(new SinkHost());
+}
+
 export function releaseHost(host: SinkHost): void {
   host.listener = null;
   host.thread.unref();

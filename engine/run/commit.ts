@@ -23,6 +23,15 @@ export async function commitInterval(live: LiveRun, step: number): Promise<void>
   s.log.debug({ step, bytes: record.bytes, writeMs: record.writeMs }, 'checkpoint committed');
 }
 
+/**
+ * The run's last part without a checkpoint (finalCheckpoint false): the part is renamed into
+ * place, progress.json still names the previous checkpoint. A crash before the manifest is written
+ * resumes from there, and the part, named by no checkpoint, is discarded and simulated again.
+ */
+export async function commitLastPart(live: LiveRun, step: number): Promise<void> {
+  live.parts.push(await timed(live.timings, 'write', () => closePart(live, step)));
+}
+
 async function closePart(live: LiveRun, step: number): Promise<PartRecord> {
   const { files, closed } = await live.files.closePart();
   return {

@@ -1,7 +1,7 @@
 // The run loop: windows of at most windowSteps, cut at phase and checkpoint boundaries. A phase's
 // start actions apply when the loop stands at its first step, so a run resumed from a checkpoint
 // at a phase boundary applies them just as the uninterrupted run did.
-import { commitInterval } from './commit.js';
+import { commitInterval, commitLastPart } from './commit.js';
 import type { LiveRun } from './live-run.js';
 import { applyPhaseStart, phaseAt, type PlannedPhase } from './phases.js';
 import type { Session } from './records.js';
@@ -30,7 +30,8 @@ export async function runWindows(live: LiveRun, from: number): Promise<void> {
     await simulateWindow(live, done, end);
     done = end;
     await timed(live.timings, 'write', () => drainWindow(live, phase));
-    if (every !== null && (done % every === 0 || done === s.totalSteps)) await commitInterval(live, done);
+    if (every !== null && done === s.totalSteps && !s.finalCheckpoint) await commitLastPart(live, done);
+    else if (every !== null && (done % every === 0 || done === s.totalSteps)) await commitInterval(live, done);
     s.onProgress?.(done * dt, s.totalSteps * dt);
     s.log.debug({ simulatedMs: done * dt }, 'window done');
   }

@@ -20,8 +20,8 @@ export interface HostInfo {
   node: string;
 }
 
-export async function writeManifest(path: string, manifest: object): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`);
+export async function writeManifest(path: string, manifest: object, options: { durable?: boolean } = {}): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`, options);
 }
 
 let host: HostInfo | undefined;

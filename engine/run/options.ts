@@ -21,6 +21,11 @@ export interface RunNetworkOptions {
    * end), so the run can be continued with resumeRun. Absent ⇒ single files, no checkpoints.
    */
   checkpointEveryMs?: number;
+  /**
+   * Write a checkpoint at the run's last step too (default true), so that resumeRun can extend the
+   * run later. A caller that discards the folder once the run is done (a sweep) skips it.
+   */
+  finalCheckpoint?: boolean;
   /** Defaults to spec.seed, else a random 32-bit seed drawn with crypto (recorded in the report). */
   seed?: number;
   /** Set when the caller drew `seed` at random itself (the CLI, to name the output folder); recorded. */
@@ -64,6 +69,11 @@ export interface ResumeRunOptions {
   outDir: string;
   /** Total simulated time in ms (not the time left); defaults to the total the run was started with. */
   durationMs?: number;
+  /**
+   * Write a checkpoint at the run's last step too (default true), so that resumeRun can extend the
+   * run later. A caller that discards the folder once the run is done (a sweep) skips it.
+   */
+  finalCheckpoint?: boolean;
   compile?: CompileSettings;
   onProgress?: (simulatedMs: number, totalMs: number) => void;
   signal?: AbortSignal;

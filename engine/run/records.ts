@@ -65,6 +65,8 @@ export interface RunContext extends RunDefinition {
 /** Everything fixed for a run, resolved from the options (fresh run) or a checkpoint (resume). */
 export interface Session extends RunDefinition {
   checkpointEverySteps: number | null;
+  /** Whether the last step gets a checkpoint (RunNetworkOptions.finalCheckpoint). */
+  finalCheckpoint: boolean;
   totalSteps: number;
   outDir: string;
   compile: CompileSettings;

@@ -45,7 +45,7 @@ export async function resumeRun(opts: ResumeRunOptions): Promise<RunReport> {
   log.info({ outDir, step: header.step, garbage }, 'resuming');
   const session: Session = {
     spec: context.spec, specFile: context.specFile, protocol: context.protocol, seed: context.seed, seedDrawn: context.seedDrawn,
-    threads: context.threads, backend: context.backend ?? 'openmp', cudaMode: context.cudaMode, device: context.device, runId: context.runId, windowSteps: context.windowSteps, checkpointEverySteps: context.checkpointEverySteps,
+    threads: context.threads, backend: context.backend ?? 'openmp', cudaMode: context.cudaMode, device: context.device, runId: context.runId, windowSteps: context.windowSteps, checkpointEverySteps: context.checkpointEverySteps, finalCheckpoint: opts.finalCheckpoint ?? true,
     totalSteps, outDir, compile: opts.compile ?? {}, onProgress: opts.onProgress, signal: opts.signal, log,
   };
   const resume: ResumeRecord = { fromStep: header.step, fromMs: header.step * dt, at: new Date().toISOString(), restoreMs: 0, replayMs: ms(replayMs) };

@@ -68,7 +68,7 @@ export function resolveSession(opts: RunNetworkOptions): Session {
   return {
     spec, specFile: opts.specFile ? resolve(opts.specFile) : null, protocol, seed,
     seedDrawn: opts.seedDrawn === true || (opts.seed === undefined && spec.seed === undefined),
-    threads, backend, cudaMode: opts.cudaMode, ...runDevice(backend, opts.device, user), runId: opts.runId ?? `${spec.name}-${seed}`, windowSteps, checkpointEverySteps, totalSteps,
+    threads, backend, cudaMode: opts.cudaMode, ...runDevice(backend, opts.device, user), runId: opts.runId ?? `${spec.name}-${seed}`, windowSteps, checkpointEverySteps, finalCheckpoint: opts.finalCheckpoint ?? true, totalSteps,
     outDir: resolve(opts.outDir), compile: opts.compile ?? {}, onProgress: opts.onProgress, signal: opts.signal,
     log: opts.logger ?? pino({ level: 'silent' }),
   };
