@@ -1,7 +1,9 @@
-// Peak memory of `spikesweep sweep` with the embedded default (no TEMPORAL_ADDRESS: the CLI uses
-// the local dev server at 127.0.0.1:7233 and runs the sweep in an in-process worker), for tiny
-// sweeps of different sizes: peak RSS of the CLI process, and of its runner processes, sampled
-// from /proc. Flat memory means the largest sweep's peak is within 10 % of the smallest's.
+// `spikesweep sweep` with the embedded default (no TEMPORAL_ADDRESS: the CLI uses the local dev
+// server at 127.0.0.1:7233 and runs the sweep in an in-process worker): first the README's main job
+// (examples/cuba-sweep.yaml, what `npm start` runs once the server is up), its wall time against the
+// ideal (the runs' own time on 2 slots); then peak memory for tiny sweeps of different sizes: peak
+// RSS of the CLI process, and of its runner processes, sampled from /proc. Flat memory means the
+// largest sweep's peak is within 10 % of the smallest's.
 //
 // The embedded default's address is fixed, so the bench runs in a network namespace of its own
 // (`unshare -rn`) with its own dev server and state folder: it cannot meet another user's server.
@@ -11,7 +13,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describeBenchMachine } from './machine.js';
-import { join } from 'node:path';
+import { sweepRunTimes } from './sweep-times.js';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const ISOLATED = 'SPIKESWEEP_BENCH_ISOLATED';
@@ -79,11 +82,32 @@ function writeTinySweep(dir: string, runs: number): string {
   return file;
 }
 
+/** `spikesweep sweep <file> --json` as a user without a configured server runs it. */
+function embeddedSweep(file: string) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_')));
+  return spawn(process.execPath, ['bin/spikesweep.js', 'sweep', file, '--json'], { env: { ...env, SPIKESWEEP_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+/** The README's main job (36 runs of CUBA, 2 at a time): wall time against the runs' own time on 2 slots. */
+async function mainJob(dir: string) {
+  const file = join(dir, 'cuba-sweep.yaml');
+  writeFileSync(file, readFileSync('examples/cuba-sweep.yaml', 'utf8').replace('network: cuba.yaml', `network: ${resolve('examples/cuba.yaml')}`).replace('output: out/sweeps', `output: ${join(dir, 'main-job')}`));
+  const started = performance.now();
+  const child = embeddedSweep(file);
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  if (code !== 0) throw new Error(`the main job exited ${code}: ${out}`);
+  const wallMs = performance.now() - started;
+  const times = await sweepRunTimes(JSON.parse(out.trim().split('\n').pop()!).output);
+  const idealMs = times.ownMs / 2;
+  return { runs: times.runs, wallMs: Math.round(wallMs), idealMs: Math.round(idealMs), wallOverIdeal: +(wallMs / idealMs).toFixed(2), medianOverheadMs: +times.medianOverheadMs.toFixed(1) };
+}
+
 async function measure(dir: string, runs: number): Promise<Measure> {
   const file = writeTinySweep(dir, runs);
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_')));
   const started = performance.now();
-  const child = spawn(process.execPath, ['bin/spikesweep.js', 'sweep', file, '--json'], { env: { ...env, SPIKESWEEP_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = embeddedSweep(file);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   const closed = new Promise<number | null>((r) => child.on('close', r));
@@ -129,6 +153,8 @@ async function isolatedBench(): Promise<void> {
   const server = await startLocalServer({ dbFile: join(dir, 'dev.db'), logFile: join(dir, 'server.log'), uiPort: null });
   try {
     if (server.reused) throw new Error('a Temporal server already answers on 127.0.0.1:7233 inside the bench namespace');
+    const main = await mainJob(dir);
+    process.stderr.write(`${JSON.stringify({ mainJob: main })}\n`);
     const measures: Measure[] = [];
     for (const runs of sweepSizes()) {
       measures.push(await measure(dir, runs));
@@ -138,6 +164,7 @@ async function isolatedBench(): Promise<void> {
     const last = measures.at(-1)!;
     const report = {
       machine: await describeBenchMachine(),
+      mainJob: main,
       measures,
       cliPeakGrowth: +(last.cliPeakRssMB / first.cliPeakRssMB - 1).toFixed(3),
       flat: last.cliPeakRssMB <= first.cliPeakRssMB * 1.1,

@@ -11,10 +11,10 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { describeBenchMachine } from './machine.js';
 import { join, resolve } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { Client, Connection } from '@temporalio/client';
 import { startLocalServer } from '../sweeps/temporal/local-server.js';
 import { activitySpans, slotUse } from './slot-occupancy.js';
+import { sweepRunTimes } from './sweep-times.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'spikesweep-sweep-bench-'));
 const port = 20000 + Math.floor(Math.random() * 20000);
@@ -62,17 +62,6 @@ async function sweep(file: string): Promise<{ wallMs: number; result: { sweepId:
   return { wallMs: performance.now() - started, result: JSON.parse(out.trim().split('\n').pop()!) };
 }
 
-async function runTimes(output: string) {
-  const db = await DuckDBInstance.create(':memory:');
-  const con = await db.connect();
-  const reader = await con.runAndReadAll(`SELECT codegen_ms + compile_ms + build_ms + simulate_ms + write_ms + checkpoint_ms AS own, attempt_ms FROM read_parquet('${join(output, 'runs.parquet')}') WHERE status = 'completed'`);
-  const rows = reader.getRowObjectsJson() as { own: number; attempt_ms: number }[];
-  con.closeSync();
-  const own = rows.reduce((s, r) => s + Number(r.own), 0);
-  const overheads = rows.map((r) => Number(r.attempt_ms) - Number(r.own)).sort((a, b) => a - b);
-  return { runs: rows.length, ownMs: own, medianOverheadMs: overheads[Math.floor(overheads.length / 2)] };
-}
-
 const server = await startLocalServer({ dbFile: join(dir, 'bench.db'), port, uiPort: null, logFile: join(dir, 'server.log') });
 try {
   const report: Record<string, unknown> = {
@@ -83,7 +72,7 @@ try {
       const cuba = readFileSync('examples/cuba-sweep.yaml', 'utf8').replace('network: cuba.yaml', `network: ${resolve('examples/cuba.yaml')}`).replace('output: out/sweeps', `output: ${join(dir, 'out')}`);
       writeFileSync(join(dir, 'cuba-sweep.yaml'), cuba);
       const big = await sweep(join(dir, 'cuba-sweep.yaml'));
-      const bigTimes = await runTimes(big.result.output);
+      const bigTimes = await sweepRunTimes(big.result.output);
       report.cuba36 = {
         runs: bigTimes.runs, wallMs: big.wallMs, ownMs: bigTimes.ownMs, idealMs: bigTimes.ownMs / 2,
         wallOverIdeal: big.wallMs / (bigTimes.ownMs / 2), medianOverheadMs: bigTimes.medianOverheadMs,
@@ -91,7 +80,7 @@ try {
     }
     if (cases.has('tiny2000')) {
       const tiny = await sweep(await writeTinySweep('tiny', 2000, 2));
-      const tinyTimes = await runTimes(tiny.result.output);
+      const tinyTimes = await sweepRunTimes(tiny.result.output);
       report.tiny2000 = { runs: tiny.result.runs.completed, wallMs: tiny.wallMs, runsPerSecond: tiny.result.runs.completed / (tiny.wallMs / 1000), medianOverheadMs: tinyTimes.medianOverheadMs };
     }
   });
