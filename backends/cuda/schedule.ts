@@ -13,10 +13,16 @@
 //   thread in the CPU's loop order.
 // - continuous transmission (psp): the same tiles over every row in order.
 // - neuron update: a thread per neuron runs the model's step function (its SS_MATH, compiled for
-//   host and device); the spike scan, resets and refractory starts follow on the host in neuron
-//   order, as in the serial schedule.
+//   host and device), counting the refractory period down in the int32 `_refractory_left` and
+//   leaving a 0/1 flag per neuron; a spike source's step, a thread per neuron, walks its times.
+// - spikes, on the device (spike_stage.hpp): a thread per chunk of neurons counts its flags, one
+//   thread turns the counts into each chunk's place, and a thread per chunk writes its spiking
+//   neurons into the step's row of the spike history in neuron order — the CPU's list, whatever
+//   order the threads run in — resetting each, starting its refractory period and stamping its
+//   last spike. The host only points the step's spikes at that row (end_step).
 // - continuous synaptic equations: a thread per presynaptic row.
-// Clearing sums and postsynaptic events (end_step) run on the host. A kernel's body reads only
+// Clearing sums and inputs, postsynaptic events (end_step), BOLD inputs and stop conditions run on
+// the host, reading managed memory. A kernel's body reads only
 // locals it captures by value: members it names are first copied into locals of the same name.
 // Fast mode delivers instead with atomics, so each target's sum has the order the threads happen
 // to run in — wherever a projection's preSpike only adds to g_target (else it keeps the exact
@@ -44,15 +50,40 @@ function kernel(n: string, index: string, body: string[]): string[] {
   return members.length ? ['{', ...indent([...members.map((m) => `const auto ${m} = this->${m};`), ...launch], 1), '}'] : launch;
 }
 
+// The population's update: its step, a thread per neuron (a spike source's walking its spike
+// times), leaves a flag per spiking neuron; its spikes are then gathered on the device into the
+// step's row of the spike history, in neuron order (spike_stage.hpp), each spiking neuron reset
+// as it is written.
 function update(code: NetworkCode, index: number): string[] {
   const pop = code.ir.populations[index];
   const k = code.populations[index].kernel;
-  const out = [`std::vector<int32_t> &out = populations[${index}].spike_lists[0];`, 'out.clear();', `const int64_t b = 0, e = ${pop.size};`];
-  // A spike source only walks its spike times: no model math, so no kernel.
-  const body = pop.model
-    ? [...out, ...k.locals, ...k.prepare, ...kernel(String(pop.size), 'i', k.step), ...k.spikes('0'), ...k.clear]
-    : [...out, 'for (int64_t i = b; i < e; ++i) {', ...indent(k.step, 1), '}'];
-  return [`void update_p${index}(int64_t s) {`, '  const double t = double(s) * dt; (void)t;', ...indent(body, 1), '}'];
+  const n = pop.size;
+  const chunkEnd = `const int64_t end = c * chunk_len + chunk_len < ${n} ? c * chunk_len + chunk_len : ${n};`;
+  const gather = [
+    `const int64_t row = s % populations[${index}].depth;`,
+    `int32_t *const spike_row = populations[${index}].history + row * ${n};`,
+    `int32_t *const spike_total = populations[${index}].history_count + row;`,
+    `int32_t *const chunk_count = spike_stages[${index}].chunk_count.data();`,
+    `int32_t *const chunk_first = spike_stages[${index}].chunk_first.data();`,
+    `constexpr int64_t chunk_len = ss::spike_chunk_len(${n}), chunks = ss::spike_chunks(${n});`,
+    ...kernel('chunks', 'c', [chunkEnd, `chunk_count[c] = ss::count_fired(p${index}__fire, c * chunk_len, end);`]),
+    ...kernel('1', 'thread', ['ss::chunk_places(chunk_count, chunk_first, chunks, spike_total);']),
+    ...kernel('chunks', 'c', [
+      'int32_t at = chunk_first[c];',
+      chunkEnd,
+      'for (int64_t i = c * chunk_len; i < end; ++i) {',
+      `  if (!p${index}__fire[i]) continue;`,
+      ...indent(k.fired, 1),
+      '  spike_row[at++] = int32_t(i);',
+      '}',
+    ]),
+  ];
+  return [
+    `void update_p${index}(int64_t s) {`,
+    '  const double t = double(s) * dt; (void)t;',
+    ...indent([`const int64_t b = 0, e = ${n};`, ...k.locals, ...kernel(String(n), 'i', k.step), ...gather, ...k.clear], 1),
+    '}',
+  ];
 }
 
 // Whether a projection's preSpike writes its presynaptic neuron (pre.x): every synapse of the
@@ -208,25 +239,37 @@ function equations(code: NetworkCode, index: number): string[] {
 const walked = (code: NetworkCode) => code.ir.projections.filter((j) => code.projections[j.index].preEvent || code.projections[j.index].psp);
 
 const schedule = (mode: CudaMode): CpuSchedule => ({
-  includes: ['device.hpp'],
+  includes: ['device.hpp', 'spike_stage.hpp'],
+  spikeStage: 'device',
   members: (code: NetworkCode) => [
     'int device = 0;',
+    // Each population's spike flags and chunk counts (spike_stage.hpp); p<N>__fire is its flags.
+    'std::vector<ss::SpikeStage> spike_stages;',
+    ...code.ir.populations.map((p) => `int32_t *p${p.index}__fire = nullptr;`),
     // Targets per delivery tile (0: a thread per target) and whether rows hold 32 synapses or more on average (fast mode's block per spike).
     ...walked(code).flatMap((j) => [`int64_t j${j.index}__tile_len = 0;`, `bool j${j.index}__long_rows = false;`]),
     'void begin_run() override {',
     '  ss::select_device(device);',
     '  ss::SimBase::begin_run();',
     '}',
+    // The step's spikes are the spike history's row the device wrote.
+    'void end_step() override {',
+    '  for (auto &p : populations) p.spiked = p.emitted(step + 1, 1);',
+    '  post_events(step);',
+    '}',
   ],
   setup: () => ['S->device = int(a->device);', 'ss::select_device(S->device);', 'ss::check_device_memory(ss::find_input(a, "cuda.plan_bytes"), S->device);'],
-  create: (code: NetworkCode) => walked(code).flatMap((j) => {
+  create: (code: NetworkCode) => [
+    `S->spike_stages.reserve(${code.ir.populations.length});`,
+    ...code.ir.populations.flatMap((p) => [`S->spike_stages.emplace_back(${p.size});`, `S->p${p.index}__fire = S->spike_stages.back().fire.data();`]),
+    ...walked(code).flatMap((j) => {
     const pres = code.ir.populations[j.pre].size;
     const synapses = `S->j${j.index}__row_ptr[${pres}]`;
     return [
       `S->j${j.index}__tile_len = ss::tile_targets(${code.ir.populations[j.post].size}, ${synapses}, ${pres});`,
       `S->j${j.index}__long_rows = ${synapses} >= 32 * int64_t(${pres});`,
     ];
-  }),
+  })],
   methods: (code: NetworkCode) => [
     ...code.ir.populations.flatMap((p) => update(code, p.index)),
     ...code.ir.projections.flatMap((p) => [...deliver(code, p.index, mode), ...psp(code, p.index), ...equations(code, p.index)]),
