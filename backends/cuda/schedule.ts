@@ -239,7 +239,7 @@ function equations(code: NetworkCode, index: number): string[] {
 const walked = (code: NetworkCode) => code.ir.projections.filter((j) => code.projections[j.index].preEvent || code.projections[j.index].psp);
 
 const schedule = (mode: CudaMode): CpuSchedule => ({
-  includes: ['device.hpp', 'spike_stage.hpp'],
+  includes: ['device.hpp', 'spike_stage.hpp', 'monitor_buffers.hpp'],
   spikeStage: 'device',
   members: (code: NetworkCode) => [
     'int device = 0;',
@@ -251,6 +251,14 @@ const schedule = (mode: CudaMode): CpuSchedule => ({
     'void begin_run() override {',
     '  ss::select_device(device);',
     '  ss::SimBase::begin_run();',
+    '}',
+    // Monitors record into device buffers, drained at the end of every run (the engine's window);
+    // a run that failed drops what it buffered.
+    'ss::MonitorBuffers monitor_buffers;',
+    'void record() override { monitor_buffers.record(*this); }',
+    'void end_run() override {',
+    '  if (std::uncaught_exceptions() == 0) monitor_buffers.drain(monitors);',
+    '  ss::SimBase::end_run();',
     '}',
     // The step's spikes are the spike history's row the device wrote.
     'void end_step() override {',

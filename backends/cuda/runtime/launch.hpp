@@ -88,6 +88,9 @@ template <class Body> void launch_tiles(int64_t n, const Body &body) {
   emulate_each(0, n, [&](int64_t t) { body(Tile{t}); });
 }
 
+// Launches run as they are called: nothing to wait for.
+inline void wait_for_device() {}
+
 #else
 
 template <class Body> __global__ void run_kernel(int64_t n, Body body) {
@@ -99,9 +102,12 @@ inline void check_cuda(cudaError_t status, const char *what) {
   if (status != cudaSuccess) throw std::runtime_error(std::string("CUDA ") + what + ": " + cudaGetErrorString(status));
 }
 
+// Waits for every launch so far; the host then reads what they wrote.
+inline void wait_for_device() { check_cuda(cudaDeviceSynchronize(), "kernel"); }
+
 inline void finish_launch() {
   check_cuda(cudaGetLastError(), "kernel launch");
-  check_cuda(cudaDeviceSynchronize(), "kernel");
+  wait_for_device();
 }
 
 template <class Body> void launch(int64_t n, const Body &body) {

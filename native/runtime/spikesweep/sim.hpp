@@ -171,12 +171,13 @@ struct SimBase {
     for (auto &p : populations)
       if (p.refractory.used()) p.refractory.begin_run();
   }
-  void end_run() {
+  virtual void end_run() {
     for (auto &p : populations)
       if (p.refractory.used()) p.refractory.end_run();
   }
 
-  void record() {
+  // After each step: every monitor records it (a backend whose state is on a device buffers there).
+  virtual void record() {
     for (auto &m : monitors) {
       if (m.kind == SS_MONITOR_SPIKES)
         m.record_spikes(step, populations[size_t(m.population)].spiked.data, populations[size_t(m.population)].spiked.count);

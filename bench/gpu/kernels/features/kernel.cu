@@ -2,6 +2,7 @@
 #include "spikesweep/sim.hpp"
 #include "device.hpp"
 #include "spike_stage.hpp"
+#include "monitor_buffers.hpp"
 
 namespace generated {
 using real = double;
@@ -212,6 +213,12 @@ struct Sim final : ss::SimBase {
   void begin_run() override {
     ss::select_device(device);
     ss::SimBase::begin_run();
+  }
+  ss::MonitorBuffers monitor_buffers;
+  void record() override { monitor_buffers.record(*this); }
+  void end_run() override {
+    if (std::uncaught_exceptions() == 0) monitor_buffers.drain(monitors);
+    ss::SimBase::end_run();
   }
   void end_step() override {
     for (auto &p : populations) p.spiked = p.emitted(step + 1, 1);
