@@ -186,7 +186,8 @@ export function generateCpuSource(ir: NetworkIR, schedule: CpuSchedule): string 
 /** update_p<N>(s): the population's kernel over [b, e), placed in the schedule's loop by `wrap`; `thread` is the updating thread's index. */
 export function populationUpdate(code: NetworkCode, index: number, wrap: (body: string[]) => string[], thread: string): string[] {
   const k = code.populations[index].kernel;
-  const body = [...k.locals, ...k.prepare, 'for (int64_t i = b; i < e; ++i) {', ...indent(k.step, 1), '}', ...k.spikes(thread), ...k.clear];
+  const clear = k.clear.length ? ['for (int64_t i = b; i < e; ++i) {', ...indent(k.clear, 1), '}'] : [];
+  const body = [...k.locals, ...k.prepare, 'for (int64_t i = b; i < e; ++i) {', ...indent(k.step, 1), '}', ...k.spikes(thread), ...clear];
   return [`void update_p${index}(int64_t s) {`, '  const double t = double(s) * dt; (void)t;', ...indent(wrap(body), 1), '}'];
 }
 

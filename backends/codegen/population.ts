@@ -31,7 +31,7 @@ export interface NeuronKernel {
   spikes: (thread: string) => string[];
   /** Device spikes: what neuron i that fired at step s does — reset, refractory start, last spike; empty for a spike source, whose step does it. */
   fired: string[];
-  /** After the spikes: inputs that hold one step are cleared. */
+  /** After the spikes, for neuron i: inputs that hold one step are cleared. */
   clear: string[];
 }
 
@@ -213,7 +213,7 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR, stage: SpikeSta
       spikes,
       fired,
       // Conductances the model does not integrate hold one step of input (ANNarchy resets them).
-      clear: implicit.length ? ['for (int64_t i = b; i < e; ++i) {', ...implicit.map((g) => `  ${local(g)}[i] = 0;`), '}'] : [],
+      clear: implicit.map((g) => `${local(g)}[i] = 0;`),
     },
     stop: stop.method,
   };

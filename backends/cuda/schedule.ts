@@ -1,5 +1,7 @@
 // The cuda schedule of a step: the host runs step_once in the order of docs/architecture.md,
-// launching a kernel for each phase that is a loop over elements (launch.hpp):
+// launching a kernel for each phase (launch.hpp); kernels find how many spikes a step had on the
+// device, so the host reads nothing of a step unless a host phase (below) needs it:
+// - clearing sums: a thread per neuron.
 // - delivery: tiles of postsynaptic neurons, a block each, walk the step's spikes in order; the
 //   synapses of a spike's row onto a tile's neurons (columns ascend: two binary searches find
 //   them) are shared out over the block's threads, a thread per target, and a barrier ends each
@@ -19,16 +21,22 @@
 //   thread turns the counts into each chunk's place, and a thread per chunk writes its spiking
 //   neurons into the step's row of the spike history in neuron order — the CPU's list, whatever
 //   order the threads run in — resetting each, starting its refractory period and stamping its
-//   last spike. The host only points the step's spikes at that row (end_step).
+//   last spike. Inputs that hold one step are then cleared, a thread per neuron.
 // - continuous synaptic equations: a thread per presynaptic row.
-// Clearing sums and inputs, postsynaptic events (end_step), BOLD inputs and stop conditions run on
-// the host, reading managed memory. A kernel's body reads only
-// locals it captures by value: members it names are first copied into locals of the same name.
+// - monitors (SimBase::record): kernels copy the step's spike list and state samples into device
+//   buffers (monitor_buffers.hpp), drained when the run's launches are done.
+// A run is one window of launches with no host sync, captured on a GPU into a CUDA Graph, except
+// where a host phase reads the device's results — postsynaptic events (end_step), BOLD inputs,
+// stop conditions (wait_for_state), a full monitor buffer: each first waits for the kernels
+// before it (ss::wait_for_device), which launches what was captured so far. A network whose
+// postsynaptic events or BOLD inputs wait every step launches without capturing.
+// A kernel's body reads only locals it captures by value: members it names are first copied into
+// locals of the same name.
 // Fast mode delivers instead with atomics, so each target's sum has the order the threads happen
 // to run in — wherever a projection's preSpike only adds to g_target (else it keeps the exact
 // walk): a thread per spike walking its row, or for rows of 32 synapses or more on average a
 // block per spike sharing its row out over its threads, as GeNN chooses by row length.
-import { indent } from '../codegen/cpp.js';
+import { indent, popMember } from '../codegen/cpp.js';
 import { generateCpuSource, type CpuSchedule, type NetworkCode } from '../codegen/network.js';
 import { callMath } from '../codegen/math.js';
 import { usesIdent } from '../../network/equations/ast.js';
@@ -81,7 +89,7 @@ function update(code: NetworkCode, index: number): string[] {
   return [
     `void update_p${index}(int64_t s) {`,
     '  const double t = double(s) * dt; (void)t;',
-    ...indent([`const int64_t b = 0, e = ${n};`, ...k.locals, ...kernel(String(n), 'i', k.step), ...gather, ...k.clear], 1),
+    ...indent([...k.locals, ...kernel(String(n), 'i', k.step), ...gather, ...(k.clear.length ? kernel(String(n), 'i', k.clear) : [])], 1),
     '}',
   ];
 }
@@ -154,6 +162,7 @@ function deliver(code: NetworkCode, index: number, mode: CudaMode): string[] {
   if (!event) return [];
   const m = (n: string) => `j${index}_${n}`;
   const posts = code.ir.populations[proj.post].size;
+  const pres = code.ir.populations[proj.pre].size;
   const g = `p${proj.post}_g_${proj.target}`;
   const synapseDelays = proj.delays === 'synapse';
   // Per-synapse delays: the event adds to its arrival step's ring slot instead of the conductance.
@@ -163,14 +172,16 @@ function deliver(code: NetworkCode, index: number, mode: CudaMode): string[] {
   const atomicAdd = ['const int64_t j = col[k];', 'real add = 0;', `${callMath(event.fn, { [`${g}[j]`]: 'add' })};`, `ss::atomic_add(&${target}, add);`];
   const walk = atomics ? [
     `if (${m('_long_rows')}) {`,
-    ...indent(kernel('spike_count', 'tile', [
+    ...indent(kernel(String(pres), 'tile', [
+      'if (tile.index >= *spike_total) return;',
       'const int32_t i = spike_data[tile.index];',
       `tile.for_each(${m('_row_ptr')}[i], ${m('_row_ptr')}[i + 1], [&](int64_t k) {`,
       ...indent(atomicAdd, 1),
       '});',
     ]), 1),
     '} else {',
-    ...indent(kernel('spike_count', 'n', [
+    ...indent(kernel(String(pres), 'n', [
+      'if (n >= *spike_total) return;',
       'const int32_t i = spike_data[n];',
       `for (int64_t k = ${m('_row_ptr')}[i]; k < ${m('_row_ptr')}[i + 1]; ++k) {`,
       ...indent(atomicAdd, 1),
@@ -178,23 +189,23 @@ function deliver(code: NetworkCode, index: number, mode: CudaMode): string[] {
     ]), 1),
     '}',
   ] : writesPre(proj) ? kernel('1', 'thread', [
-    'for (int64_t n = 0; n < spike_count; ++n) {',
+    'for (int64_t n = 0; n < *spike_total; ++n) {',
     '  const int32_t i = spike_data[n];',
     `  for (int64_t k = ${m('_row_ptr')}[i]; k < ${m('_row_ptr')}[i + 1]; ++k) {`,
     '    const int64_t j = col[k];',
     `    ${exactEvent};`,
     '  }',
     '}',
-  ]) : targetTiles(m, posts, 'for (int64_t n = 0; n < spike_count; ++n)', 'spike_data[n]', [`${exactEvent};`]);
+  ]) : targetTiles(m, posts, 'for (int64_t n = 0; n < *spike_total; ++n)', 'spike_data[n]', [`${exactEvent};`]);
   return [
     `void deliver_j${index}(int64_t s) {`,
-    `  const ss::Spikes spikes = populations[${proj.pre}].emitted(s, ${synapseDelays ? '1' : m('_delay')});`,
-    ...(synapseDelays ? [`  const int64_t R = ${m('_ring_len')};`] : ['  if (spikes.empty()) return;']),
+    `  const ss::DeviceSpikes spikes = ss::emitted_on_device(populations[${proj.pre}], s, ${synapseDelays ? '1' : m('_delay')});`,
+    ...(synapseDelays ? [`  const int64_t R = ${m('_ring_len')};`] : ['  if (!spikes.count) return;']),
     '  const int32_t *spike_data = spikes.data;',
-    '  const int64_t spike_count = spikes.count;',
+    '  const int32_t *spike_total = spikes.count;',
     '  const double dt = this->dt;',
     ...indent(event.locals, 1),
-    ...indent(walk, 1),
+    ...indent(synapseDelays ? ['if (spike_total) {', ...indent(walk, 1), '}'] : walk, 1),
     ...(synapseDelays
       ? indent(kernel(String(posts), 'j', [`real &slot = ${m('_ring')}[(s % R) * ${posts} + j];`, `${g}[j] += slot;`, 'slot = 0;']), 1)
       : []),
@@ -238,6 +249,10 @@ function equations(code: NetworkCode, index: number): string[] {
 // Projections whose spikes or psp walk rows: their row shape is read once, when the network is built.
 const walked = (code: NetworkCode) => code.ir.projections.filter((j) => code.projections[j.index].preEvent || code.projections[j.index].psp);
 
+const hasPostEvents = (code: NetworkCode) => code.projections.some((p) => p.postEvents.length);
+// Whether the host waits for the device every step: postsynaptic events and BOLD inputs run there.
+const waitsEveryStep = (code: NetworkCode) => hasPostEvents(code) || code.boldInputs.length > 0;
+
 const schedule = (mode: CudaMode): CpuSchedule => ({
   includes: ['device.hpp', 'spike_stage.hpp', 'monitor_buffers.hpp'],
   spikeStage: 'device',
@@ -248,23 +263,36 @@ const schedule = (mode: CudaMode): CpuSchedule => ({
     ...code.ir.populations.map((p) => `int32_t *p${p.index}__fire = nullptr;`),
     // Targets per delivery tile (0: a thread per target) and whether rows hold 32 synapses or more on average (fast mode's block per spike).
     ...walked(code).flatMap((j) => [`int64_t j${j.index}__tile_len = 0;`, `bool j${j.index}__long_rows = false;`]),
+    // A run is a window of launches (launch.hpp), captured into a CUDA Graph on a GPU; monitors
+    // record into device buffers (monitor_buffers.hpp), drained when the run's launches are done.
+    // A run that failed drops what it launched and buffered.
+    'ss::MonitorBuffers monitor_buffers;',
     'void begin_run() override {',
     '  ss::select_device(device);',
     '  ss::SimBase::begin_run();',
+    '  monitor_buffers.prepare(*this);',
+    `  ss::begin_window(${!waitsEveryStep(code)});`,
     '}',
-    // Monitors record into device buffers, drained at the end of every run (the engine's window);
-    // a run that failed drops what it buffered.
-    'ss::MonitorBuffers monitor_buffers;',
     'void record() override { monitor_buffers.record(*this); }',
+    'void wait_for_state() override { ss::wait_for_device(); }',
+    'void finish_window() override {',
+    '  ss::end_window();',
+    '  monitor_buffers.drain(monitors);',
+    '}',
     'void end_run() override {',
-    '  if (std::uncaught_exceptions() == 0) monitor_buffers.drain(monitors);',
+    '  ss::discard_window();',
+    '  monitor_buffers.discard();',
     '  ss::SimBase::end_run();',
     '}',
-    // The step's spikes are the spike history's row the device wrote.
-    'void end_step() override {',
-    '  for (auto &p : populations) p.spiked = p.emitted(step + 1, 1);',
-    '  post_events(step);',
-    '}',
+    // Postsynaptic events run on the host: they wait for the step's kernels and read its spikes,
+    // the spike history's rows the device wrote. Without them the host reads nothing here.
+    ...(hasPostEvents(code) ? [
+      'void end_step() override {',
+      '  ss::wait_for_device();',
+      '  for (auto &p : populations) p.spiked = p.emitted(step + 1, 1);',
+      '  post_events(step);',
+      '}',
+    ] : ['void end_step() override {}']),
   ],
   setup: () => ['S->device = int(a->device);', 'ss::select_device(S->device);', 'ss::check_device_memory(ss::find_input(a, "cuda.plan_bytes"), S->device);'],
   create: (code: NetworkCode) => [
@@ -283,9 +311,10 @@ const schedule = (mode: CudaMode): CpuSchedule => ({
     ...code.ir.projections.flatMap((p) => [...deliver(code, p.index, mode), ...psp(code, p.index), ...equations(code, p.index)]),
   ],
   step: (code: NetworkCode) => [
-    ...code.zeroSums,
+    ...code.ir.populations.flatMap((p) => (p.sums.length ? kernel(String(p.size), 'i', p.sums.map((t) => `${popMember(p, `sum_${t}`)}[i] = real(0);`)) : [])),
     ...code.projections.flatMap((p, k) => [...(p.preEvent ? [code.call('deliver', k)] : []), ...(p.psp ? [code.call('psp', k)] : [])]),
-    // BOLD inputs read the populations on the host (managed memory), between the kernels.
+    // BOLD inputs read the populations on the host (managed memory), once the kernels before are done.
+    ...(code.boldInputs.length ? ['ss::wait_for_device();'] : []),
     ...code.boldInputs.map((k) => code.call('input', k)),
     ...code.ir.populations.map((p) => code.call('update', p.index)),
     ...code.projections.flatMap((p, k) => (p.equationRows.length ? [code.call('equations', k)] : [])),

@@ -7,10 +7,10 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
-#include <exception>
 #include <vector>
 
 #include "launch.hpp"
+#include "spike_stage.hpp"
 #include "spikesweep/monitor.hpp"
 // After spikesweep/sim.hpp (Population, SimBase), which the generated source includes first.
 
@@ -44,8 +44,9 @@ struct MonitorBuffer {
 
 // Step `step`'s spike list of `p` (its spike history row) into row `row` of a spike monitor's buffer.
 inline void copy_spikes(const Population &p, int64_t step, MonitorBuffer &buffer, int64_t row) {
-  const int32_t *list = p.history + (step % p.depth) * p.size;
-  const int32_t *total = p.history_count + (step % p.depth);
+  const DeviceSpikes spiked = emitted_on_device(p, step + 1, 1);
+  const int32_t *list = spiked.data;
+  const int32_t *total = spiked.count;
   int32_t *out = reinterpret_cast<int32_t *>(buffer.rows.data()) + row * buffer.width;
   int32_t *count = buffer.counts.data() + row;
   launch(buffer.width, SS_KERNEL(int64_t i) {
@@ -67,12 +68,17 @@ inline void copy_sample(const ss_array &source, MonitorBuffer &buffer, int64_t r
 
 class MonitorBuffers {
  public:
-  // Step `step`'s record of every monitor, into its buffer on the device.
-  void record(SimBase &sim) {
+  // Before a run: a buffer for every monitor (monitors are added between runs), allocated
+  // before its launches are captured.
+  void prepare(const SimBase &sim) {
     for (size_t m = buffers_.size(); m < sim.monitors.size(); ++m) {
       const Monitor &monitor = sim.monitors[m];
       buffers_.emplace_back(monitor, monitor.kind == SS_MONITOR_SPIKES ? sim.populations[size_t(monitor.population)].size : 0);
     }
+  }
+
+  // Step `sim.step`'s record of every monitor, into its buffer on the device.
+  void record(SimBase &sim) {
     for (size_t m = 0; m < sim.monitors.size(); ++m) {
       const Monitor &monitor = sim.monitors[m];
       MonitorBuffer &buffer = buffers_[m];
@@ -101,6 +107,11 @@ class MonitorBuffers {
       }
       buffer.steps.clear();
     }
+  }
+
+  // After a failed run: forgets what it buffered.
+  void discard() {
+    for (auto &buffer : buffers_) buffer.steps.clear();
   }
 
  private:

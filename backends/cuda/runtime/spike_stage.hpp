@@ -23,6 +23,21 @@ struct SpikeStage {
   explicit SpikeStage(int64_t n) : fire(size_t(n), 0), chunk_count(size_t(spike_chunks(n)), 0), chunk_first(size_t(spike_chunks(n)), 0) {}
 };
 
+// Spikes a population emitted `delay` steps before `step`, as kernels read them: its spike history
+// row and the row's length, which the host does not read (both null before step 0). After
+// spikesweep/sim.hpp (Population), which the generated source includes first.
+struct DeviceSpikes {
+  const int32_t *data = nullptr;
+  const int32_t *count = nullptr;
+};
+
+inline DeviceSpikes emitted_on_device(const Population &p, int64_t step, int64_t delay) {
+  const int64_t when = step - delay;
+  if (when < 0) return {};
+  const int64_t row = when % p.depth;
+  return {p.history + row * p.size, p.history_count + row};
+}
+
 // Flags set in [begin, end).
 SS_DEVICE_FN inline int32_t count_fired(const int32_t *fire, int64_t begin, int64_t end) {
   int32_t n = 0;

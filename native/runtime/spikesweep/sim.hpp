@@ -171,6 +171,12 @@ struct SimBase {
     for (auto &p : populations)
       if (p.refractory.used()) p.refractory.begin_run();
   }
+  // Before the host reads the model's state during a run (stop conditions): a backend whose
+  // kernels run asynchronously waits for them.
+  virtual void wait_for_state() {}
+  // After a run's last step, on the run's thread: such a backend waits for its kernels and takes
+  // in what it buffered (monitors). An error here fails the run; end_run follows however it ended.
+  virtual void finish_window() {}
   virtual void end_run() {
     for (auto &p : populations)
       if (p.refractory.used()) p.refractory.end_run();

@@ -130,24 +130,28 @@ struct Sim final : ss::SimBase {
   bool j2__long_rows = false;
   int64_t j3__tile_len = 0;
   bool j3__long_rows = false;
+  ss::MonitorBuffers monitor_buffers;
   void begin_run() override {
     ss::select_device(device);
     ss::SimBase::begin_run();
+    monitor_buffers.prepare(*this);
+    ss::begin_window(true);
   }
-  ss::MonitorBuffers monitor_buffers;
   void record() override { monitor_buffers.record(*this); }
+  void wait_for_state() override { ss::wait_for_device(); }
+  void finish_window() override {
+    ss::end_window();
+    monitor_buffers.drain(monitors);
+  }
   void end_run() override {
-    if (std::uncaught_exceptions() == 0) monitor_buffers.drain(monitors);
+    ss::discard_window();
+    monitor_buffers.discard();
     ss::SimBase::end_run();
   }
-  void end_step() override {
-    for (auto &p : populations) p.spiked = p.emitted(step + 1, 1);
-    post_events(step);
-  }
+  void end_step() override {}
 
   void update_p0(int64_t s) {
     const double t = double(s) * dt; (void)t;
-    const int64_t b = 0, e = 3200;
     real *__restrict l_v = p0_v;
     real *__restrict l_g_exc = p0_g_exc;
     real *__restrict l_g_inh = p0_g_inh;
@@ -202,7 +206,6 @@ struct Sim final : ss::SimBase {
   }
   void update_p1(int64_t s) {
     const double t = double(s) * dt; (void)t;
-    const int64_t b = 0, e = 800;
     real *__restrict l_v = p1_v;
     real *__restrict l_g_exc = p1_g_exc;
     real *__restrict l_g_inh = p1_g_inh;
@@ -256,10 +259,10 @@ struct Sim final : ss::SimBase {
     }
   }
   void deliver_j0(int64_t s) {
-    const ss::Spikes spikes = populations[0].emitted(s, j0__delay);
-    if (spikes.empty()) return;
+    const ss::DeviceSpikes spikes = ss::emitted_on_device(populations[0], s, j0__delay);
+    if (!spikes.count) return;
     const int32_t *spike_data = spikes.data;
-    const int64_t spike_count = spikes.count;
+    const int32_t *spike_total = spikes.count;
     const double dt = this->dt;
     const double t = double(s) * dt; (void)t;
     const uint64_t seed = this->seed; (void)seed;
@@ -274,7 +277,7 @@ struct Sim final : ss::SimBase {
         ss::launch_tiles((3200 + tile_len - 1) / tile_len, SS_KERNEL(const ss::Tile &tile) {
           const int64_t j_begin = tile.index * tile_len;
           const int64_t j_end = j_begin + tile_len < 3200 ? j_begin + tile_len : 3200;
-          for (int64_t n = 0; n < spike_count; ++n) {
+          for (int64_t n = 0; n < *spike_total; ++n) {
             const int64_t i = spike_data[n];
             const int64_t lo = ss::first_synapse_onto(col, j0__row_ptr[i], j0__row_ptr[i + 1], j_begin);
             const int64_t hi = ss::first_synapse_onto(col, lo, j0__row_ptr[i + 1], j_end);
@@ -294,7 +297,7 @@ struct Sim final : ss::SimBase {
         const auto j0__row_ptr = this->j0__row_ptr;
         const auto p0_g_exc = this->p0_g_exc;
         ss::launch(3200, SS_KERNEL(int64_t j) {
-          for (int64_t n = 0; n < spike_count; ++n) {
+          for (int64_t n = 0; n < *spike_total; ++n) {
             const int64_t i = spike_data[n];
             const int64_t end = j0__row_ptr[i + 1];
             for (int64_t k = ss::first_synapse_onto(col, j0__row_ptr[i], end, j); k < end && col[k] == j; ++k) {
@@ -306,10 +309,10 @@ struct Sim final : ss::SimBase {
     }
   }
   void deliver_j1(int64_t s) {
-    const ss::Spikes spikes = populations[0].emitted(s, j1__delay);
-    if (spikes.empty()) return;
+    const ss::DeviceSpikes spikes = ss::emitted_on_device(populations[0], s, j1__delay);
+    if (!spikes.count) return;
     const int32_t *spike_data = spikes.data;
-    const int64_t spike_count = spikes.count;
+    const int32_t *spike_total = spikes.count;
     const double dt = this->dt;
     const double t = double(s) * dt; (void)t;
     const uint64_t seed = this->seed; (void)seed;
@@ -324,7 +327,7 @@ struct Sim final : ss::SimBase {
         ss::launch_tiles((800 + tile_len - 1) / tile_len, SS_KERNEL(const ss::Tile &tile) {
           const int64_t j_begin = tile.index * tile_len;
           const int64_t j_end = j_begin + tile_len < 800 ? j_begin + tile_len : 800;
-          for (int64_t n = 0; n < spike_count; ++n) {
+          for (int64_t n = 0; n < *spike_total; ++n) {
             const int64_t i = spike_data[n];
             const int64_t lo = ss::first_synapse_onto(col, j1__row_ptr[i], j1__row_ptr[i + 1], j_begin);
             const int64_t hi = ss::first_synapse_onto(col, lo, j1__row_ptr[i + 1], j_end);
@@ -344,7 +347,7 @@ struct Sim final : ss::SimBase {
         const auto j1__row_ptr = this->j1__row_ptr;
         const auto p1_g_exc = this->p1_g_exc;
         ss::launch(800, SS_KERNEL(int64_t j) {
-          for (int64_t n = 0; n < spike_count; ++n) {
+          for (int64_t n = 0; n < *spike_total; ++n) {
             const int64_t i = spike_data[n];
             const int64_t end = j1__row_ptr[i + 1];
             for (int64_t k = ss::first_synapse_onto(col, j1__row_ptr[i], end, j); k < end && col[k] == j; ++k) {
@@ -356,10 +359,10 @@ struct Sim final : ss::SimBase {
     }
   }
   void deliver_j2(int64_t s) {
-    const ss::Spikes spikes = populations[1].emitted(s, j2__delay);
-    if (spikes.empty()) return;
+    const ss::DeviceSpikes spikes = ss::emitted_on_device(populations[1], s, j2__delay);
+    if (!spikes.count) return;
     const int32_t *spike_data = spikes.data;
-    const int64_t spike_count = spikes.count;
+    const int32_t *spike_total = spikes.count;
     const double dt = this->dt;
     const double t = double(s) * dt; (void)t;
     const uint64_t seed = this->seed; (void)seed;
@@ -374,7 +377,7 @@ struct Sim final : ss::SimBase {
         ss::launch_tiles((3200 + tile_len - 1) / tile_len, SS_KERNEL(const ss::Tile &tile) {
           const int64_t j_begin = tile.index * tile_len;
           const int64_t j_end = j_begin + tile_len < 3200 ? j_begin + tile_len : 3200;
-          for (int64_t n = 0; n < spike_count; ++n) {
+          for (int64_t n = 0; n < *spike_total; ++n) {
             const int64_t i = spike_data[n];
             const int64_t lo = ss::first_synapse_onto(col, j2__row_ptr[i], j2__row_ptr[i + 1], j_begin);
             const int64_t hi = ss::first_synapse_onto(col, lo, j2__row_ptr[i + 1], j_end);
@@ -394,7 +397,7 @@ struct Sim final : ss::SimBase {
         const auto j2__row_ptr = this->j2__row_ptr;
         const auto p0_g_inh = this->p0_g_inh;
         ss::launch(3200, SS_KERNEL(int64_t j) {
-          for (int64_t n = 0; n < spike_count; ++n) {
+          for (int64_t n = 0; n < *spike_total; ++n) {
             const int64_t i = spike_data[n];
             const int64_t end = j2__row_ptr[i + 1];
             for (int64_t k = ss::first_synapse_onto(col, j2__row_ptr[i], end, j); k < end && col[k] == j; ++k) {
@@ -406,10 +409,10 @@ struct Sim final : ss::SimBase {
     }
   }
   void deliver_j3(int64_t s) {
-    const ss::Spikes spikes = populations[1].emitted(s, j3__delay);
-    if (spikes.empty()) return;
+    const ss::DeviceSpikes spikes = ss::emitted_on_device(populations[1], s, j3__delay);
+    if (!spikes.count) return;
     const int32_t *spike_data = spikes.data;
-    const int64_t spike_count = spikes.count;
+    const int32_t *spike_total = spikes.count;
     const double dt = this->dt;
     const double t = double(s) * dt; (void)t;
     const uint64_t seed = this->seed; (void)seed;
@@ -424,7 +427,7 @@ struct Sim final : ss::SimBase {
         ss::launch_tiles((800 + tile_len - 1) / tile_len, SS_KERNEL(const ss::Tile &tile) {
           const int64_t j_begin = tile.index * tile_len;
           const int64_t j_end = j_begin + tile_len < 800 ? j_begin + tile_len : 800;
-          for (int64_t n = 0; n < spike_count; ++n) {
+          for (int64_t n = 0; n < *spike_total; ++n) {
             const int64_t i = spike_data[n];
             const int64_t lo = ss::first_synapse_onto(col, j3__row_ptr[i], j3__row_ptr[i + 1], j_begin);
             const int64_t hi = ss::first_synapse_onto(col, lo, j3__row_ptr[i + 1], j_end);
@@ -444,7 +447,7 @@ struct Sim final : ss::SimBase {
         const auto j3__row_ptr = this->j3__row_ptr;
         const auto p1_g_inh = this->p1_g_inh;
         ss::launch(800, SS_KERNEL(int64_t j) {
-          for (int64_t n = 0; n < spike_count; ++n) {
+          for (int64_t n = 0; n < *spike_total; ++n) {
             const int64_t i = spike_data[n];
             const int64_t end = j3__row_ptr[i + 1];
             for (int64_t k = ss::first_synapse_onto(col, j3__row_ptr[i], end, j); k < end && col[k] == j; ++k) {

@@ -210,24 +210,32 @@ struct Sim final : ss::SimBase {
   bool j3__long_rows = false;
   int64_t j4__tile_len = 0;
   bool j4__long_rows = false;
+  ss::MonitorBuffers monitor_buffers;
   void begin_run() override {
     ss::select_device(device);
     ss::SimBase::begin_run();
+    monitor_buffers.prepare(*this);
+    ss::begin_window(false);
   }
-  ss::MonitorBuffers monitor_buffers;
   void record() override { monitor_buffers.record(*this); }
+  void wait_for_state() override { ss::wait_for_device(); }
+  void finish_window() override {
+    ss::end_window();
+    monitor_buffers.drain(monitors);
+  }
   void end_run() override {
-    if (std::uncaught_exceptions() == 0) monitor_buffers.drain(monitors);
+    ss::discard_window();
+    monitor_buffers.discard();
     ss::SimBase::end_run();
   }
   void end_step() override {
+    ss::wait_for_device();
     for (auto &p : populations) p.spiked = p.emitted(step + 1, 1);
     post_events(step);
   }
 
   void update_p0(int64_t s) {
     const double t = double(s) * dt; (void)t;
-    const int64_t b = 0, e = 200;
     real *__restrict l_rates = p0_rates;
     real *__restrict l_p = p0_p;
     const double dt = this->dt;
@@ -270,7 +278,6 @@ struct Sim final : ss::SimBase {
   }
   void update_p1(int64_t s) {
     const double t = double(s) * dt; (void)t;
-    const int64_t b = 0, e = 3;
     {
       const auto p1__cursor = this->p1__cursor;
       const auto p1__fire = this->p1__fire;
@@ -317,7 +324,6 @@ struct Sim final : ss::SimBase {
   }
   void update_p2(int64_t s) {
     const double t = double(s) * dt; (void)t;
-    const int64_t b = 0, e = 400;
     real *__restrict l_v = p2_v;
     real *__restrict l_g_exc = p2_g_exc;
     real *__restrict l_g_inh = p2_g_inh;
@@ -371,7 +377,6 @@ struct Sim final : ss::SimBase {
   }
   void update_p3(int64_t s) {
     const double t = double(s) * dt; (void)t;
-    const int64_t b = 0, e = 100;
     real *__restrict l_v = p3_v;
     real *__restrict l_g_exc = p3_g_exc;
     real *__restrict l_g_inh = p3_g_inh;
@@ -424,10 +429,10 @@ struct Sim final : ss::SimBase {
     }
   }
   void deliver_j0(int64_t s) {
-    const ss::Spikes spikes = populations[0].emitted(s, j0__delay);
-    if (spikes.empty()) return;
+    const ss::DeviceSpikes spikes = ss::emitted_on_device(populations[0], s, j0__delay);
+    if (!spikes.count) return;
     const int32_t *spike_data = spikes.data;
-    const int64_t spike_count = spikes.count;
+    const int32_t *spike_total = spikes.count;
     const double dt = this->dt;
     const double t = double(s) * dt; (void)t;
     const uint64_t seed = this->seed; (void)seed;
@@ -456,7 +461,7 @@ struct Sim final : ss::SimBase {
         ss::launch_tiles((400 + tile_len - 1) / tile_len, SS_KERNEL(const ss::Tile &tile) {
           const int64_t j_begin = tile.index * tile_len;
           const int64_t j_end = j_begin + tile_len < 400 ? j_begin + tile_len : 400;
-          for (int64_t n = 0; n < spike_count; ++n) {
+          for (int64_t n = 0; n < *spike_total; ++n) {
             const int64_t i = spike_data[n];
             const int64_t lo = ss::first_synapse_onto(col, j0__row_ptr[i], j0__row_ptr[i + 1], j_begin);
             const int64_t hi = ss::first_synapse_onto(col, lo, j0__row_ptr[i + 1], j_end);
@@ -485,7 +490,7 @@ struct Sim final : ss::SimBase {
         const auto j0_y = this->j0_y;
         const auto p2_g_exc = this->p2_g_exc;
         ss::launch(400, SS_KERNEL(int64_t j) {
-          for (int64_t n = 0; n < spike_count; ++n) {
+          for (int64_t n = 0; n < *spike_total; ++n) {
             const int64_t i = spike_data[n];
             const int64_t end = j0__row_ptr[i + 1];
             for (int64_t k = ss::first_synapse_onto(col, j0__row_ptr[i], end, j); k < end && col[k] == j; ++k) {
@@ -497,10 +502,10 @@ struct Sim final : ss::SimBase {
     }
   }
   void deliver_j1(int64_t s) {
-    const ss::Spikes spikes = populations[1].emitted(s, j1__delay);
-    if (spikes.empty()) return;
+    const ss::DeviceSpikes spikes = ss::emitted_on_device(populations[1], s, j1__delay);
+    if (!spikes.count) return;
     const int32_t *spike_data = spikes.data;
-    const int64_t spike_count = spikes.count;
+    const int32_t *spike_total = spikes.count;
     const double dt = this->dt;
     const double t = double(s) * dt; (void)t;
     const uint64_t seed = this->seed; (void)seed;
@@ -515,7 +520,7 @@ struct Sim final : ss::SimBase {
         ss::launch_tiles((400 + tile_len - 1) / tile_len, SS_KERNEL(const ss::Tile &tile) {
           const int64_t j_begin = tile.index * tile_len;
           const int64_t j_end = j_begin + tile_len < 400 ? j_begin + tile_len : 400;
-          for (int64_t n = 0; n < spike_count; ++n) {
+          for (int64_t n = 0; n < *spike_total; ++n) {
             const int64_t i = spike_data[n];
             const int64_t lo = ss::first_synapse_onto(col, j1__row_ptr[i], j1__row_ptr[i + 1], j_begin);
             const int64_t hi = ss::first_synapse_onto(col, lo, j1__row_ptr[i + 1], j_end);
@@ -535,7 +540,7 @@ struct Sim final : ss::SimBase {
         const auto j1__row_ptr = this->j1__row_ptr;
         const auto p2_g_exc = this->p2_g_exc;
         ss::launch(400, SS_KERNEL(int64_t j) {
-          for (int64_t n = 0; n < spike_count; ++n) {
+          for (int64_t n = 0; n < *spike_total; ++n) {
             const int64_t i = spike_data[n];
             const int64_t end = j1__row_ptr[i + 1];
             for (int64_t k = ss::first_synapse_onto(col, j1__row_ptr[i], end, j); k < end && col[k] == j; ++k) {
@@ -547,56 +552,58 @@ struct Sim final : ss::SimBase {
     }
   }
   void deliver_j2(int64_t s) {
-    const ss::Spikes spikes = populations[2].emitted(s, 1);
+    const ss::DeviceSpikes spikes = ss::emitted_on_device(populations[2], s, 1);
     const int64_t R = j2__ring_len;
     const int32_t *spike_data = spikes.data;
-    const int64_t spike_count = spikes.count;
+    const int32_t *spike_total = spikes.count;
     const double dt = this->dt;
     const double t = double(s) * dt; (void)t;
     const uint64_t seed = this->seed; (void)seed;
     const bool learning = j2_learning[0] != 0; (void)learning;
     const real l_w = j2_w[0]; (void)l_w;
     const int32_t *__restrict col = j2__col;
-    const int64_t tile_len = j2__tile_len;
-    if (tile_len > 0) {
-      {
-        const auto j2__delay = this->j2__delay;
-        const auto j2__ring = this->j2__ring;
-        const auto j2__row_ptr = this->j2__row_ptr;
-        const auto j2_w = this->j2_w;
-        ss::launch_tiles((100 + tile_len - 1) / tile_len, SS_KERNEL(const ss::Tile &tile) {
-          const int64_t j_begin = tile.index * tile_len;
-          const int64_t j_end = j_begin + tile_len < 100 ? j_begin + tile_len : 100;
-          for (int64_t n = 0; n < spike_count; ++n) {
-            const int64_t i = spike_data[n];
-            const int64_t lo = ss::first_synapse_onto(col, j2__row_ptr[i], j2__row_ptr[i + 1], j_begin);
-            const int64_t hi = ss::first_synapse_onto(col, lo, j2__row_ptr[i + 1], j_end);
-            tile.for_each(lo, hi, [&](int64_t first) {
-              if (first > lo && col[first - 1] == col[first]) return;
-              const int64_t j = col[first];
-              for (int64_t k = first; k < hi && col[k] == j; ++k) {
+    if (spike_total) {
+      const int64_t tile_len = j2__tile_len;
+      if (tile_len > 0) {
+        {
+          const auto j2__delay = this->j2__delay;
+          const auto j2__ring = this->j2__ring;
+          const auto j2__row_ptr = this->j2__row_ptr;
+          const auto j2_w = this->j2_w;
+          ss::launch_tiles((100 + tile_len - 1) / tile_len, SS_KERNEL(const ss::Tile &tile) {
+            const int64_t j_begin = tile.index * tile_len;
+            const int64_t j_end = j_begin + tile_len < 100 ? j_begin + tile_len : 100;
+            for (int64_t n = 0; n < *spike_total; ++n) {
+              const int64_t i = spike_data[n];
+              const int64_t lo = ss::first_synapse_onto(col, j2__row_ptr[i], j2__row_ptr[i + 1], j_begin);
+              const int64_t hi = ss::first_synapse_onto(col, lo, j2__row_ptr[i + 1], j_end);
+              tile.for_each(lo, hi, [&](int64_t first) {
+                if (first > lo && col[first - 1] == col[first]) return;
+                const int64_t j = col[first];
+                for (int64_t k = first; k < hi && col[k] == j; ++k) {
+                  j2_pre_event(s, t, dt, seed, i, j, k, j2__ring[((s - 1 + j2__delay[k]) % R) * 100 + j], j2_w[0]);
+                }
+              });
+              tile.sync();
+            }
+          });
+        }
+      } else {
+        {
+          const auto j2__delay = this->j2__delay;
+          const auto j2__ring = this->j2__ring;
+          const auto j2__row_ptr = this->j2__row_ptr;
+          const auto j2_w = this->j2_w;
+          ss::launch(100, SS_KERNEL(int64_t j) {
+            for (int64_t n = 0; n < *spike_total; ++n) {
+              const int64_t i = spike_data[n];
+              const int64_t end = j2__row_ptr[i + 1];
+              for (int64_t k = ss::first_synapse_onto(col, j2__row_ptr[i], end, j); k < end && col[k] == j; ++k) {
                 j2_pre_event(s, t, dt, seed, i, j, k, j2__ring[((s - 1 + j2__delay[k]) % R) * 100 + j], j2_w[0]);
               }
-            });
-            tile.sync();
-          }
-        });
-      }
-    } else {
-      {
-        const auto j2__delay = this->j2__delay;
-        const auto j2__ring = this->j2__ring;
-        const auto j2__row_ptr = this->j2__row_ptr;
-        const auto j2_w = this->j2_w;
-        ss::launch(100, SS_KERNEL(int64_t j) {
-          for (int64_t n = 0; n < spike_count; ++n) {
-            const int64_t i = spike_data[n];
-            const int64_t end = j2__row_ptr[i + 1];
-            for (int64_t k = ss::first_synapse_onto(col, j2__row_ptr[i], end, j); k < end && col[k] == j; ++k) {
-              j2_pre_event(s, t, dt, seed, i, j, k, j2__ring[((s - 1 + j2__delay[k]) % R) * 100 + j], j2_w[0]);
             }
-          }
-        });
+          });
+        }
       }
     }
     {
@@ -610,10 +617,10 @@ struct Sim final : ss::SimBase {
     }
   }
   void deliver_j3(int64_t s) {
-    const ss::Spikes spikes = populations[3].emitted(s, j3__delay);
-    if (spikes.empty()) return;
+    const ss::DeviceSpikes spikes = ss::emitted_on_device(populations[3], s, j3__delay);
+    if (!spikes.count) return;
     const int32_t *spike_data = spikes.data;
-    const int64_t spike_count = spikes.count;
+    const int32_t *spike_total = spikes.count;
     const double dt = this->dt;
     const double t = double(s) * dt; (void)t;
     const uint64_t seed = this->seed; (void)seed;
@@ -626,7 +633,7 @@ struct Sim final : ss::SimBase {
       const auto p2_g_inh = this->p2_g_inh;
       const auto p3_v = this->p3_v;
       ss::launch(1, SS_KERNEL(int64_t thread) {
-        for (int64_t n = 0; n < spike_count; ++n) {
+        for (int64_t n = 0; n < *spike_total; ++n) {
           const int32_t i = spike_data[n];
           for (int64_t k = j3__row_ptr[i]; k < j3__row_ptr[i + 1]; ++k) {
             const int64_t j = col[k];
@@ -721,8 +728,18 @@ struct Sim final : ss::SimBase {
 
   void step_once() override {
     const int64_t s = step;
-    std::fill(p2_sum_gap, p2_sum_gap + 400, real(0));
-    std::fill(p3_sum_gap, p3_sum_gap + 100, real(0));
+    {
+      const auto p2_sum_gap = this->p2_sum_gap;
+      ss::launch(400, SS_KERNEL(int64_t i) {
+        p2_sum_gap[i] = real(0);
+      });
+    }
+    {
+      const auto p3_sum_gap = this->p3_sum_gap;
+      ss::launch(100, SS_KERNEL(int64_t i) {
+        p3_sum_gap[i] = real(0);
+      });
+    }
     profiled(0, [&] { deliver_j0(s); });
     profiled(1, [&] { deliver_j1(s); });
     profiled(2, [&] { deliver_j2(s); });
