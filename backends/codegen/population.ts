@@ -141,8 +141,11 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR, stage: SpikeSta
   const inStep = context(step.names(names));
   hoister.reciprocals.forEach((r) => step.bind(r.name, r.name, { exact: true }));
   const active = hasRefractory ? step.bind(`${refr}[i]`, 'refractory_steps', { type: `${counter} &` }) : '';
+  // Idle at 0. An int32 countdown may also hold a negative period (a `refractory` expression below
+  // 0), which the byte countdown treats as idle too: it leaves it in `_refractory_left`.
+  const idle = stage === 'device' ? `${active} <= 0` : `${active} == 0`;
   const stepBody = [
-    ...(hasRefractory ? [`const bool _active = ${active} == 0;`] : []),
+    ...(hasRefractory ? [`const bool _active = ${idle};`] : []),
     ...randomDraws(sites, inStep, pop.randomStream, 'i'),
     ...plan.map((p) => {
       const value = emitCpp(p.value, inStep);
@@ -156,7 +159,7 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR, stage: SpikeSta
   if (model.spike) {
     const condition = emitConditionCpp(model.spike, inStep);
     const fire = step.bind('l__fire[i]', 'fire', { type: `${counter} &` });
-    stepBody.push(`${fire} = ${hasRefractory ? `(${active} == 0) & ` : ''}(${condition});`);
+    stepBody.push(`${fire} = ${hasRefractory ? `(${idle}) & ` : ''}(${condition});`);
   }
   const stepFn: MathFunction = { name: `p${pop.index}_step`, returns: 'void', indices: ['i'], params: step.params, body: stepBody };
 

@@ -17,7 +17,7 @@ static const ss_input *need(const ss_create_args *a, const char *name) {
 // The model math, one element at a time.
 SS_MATH void p0_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, const real _inv0, const real _inv1, const real _inv2, int32_t & x_refractory_steps, const real x_El, real & x_v, real & x_g_exc, real & x_g_inh, const real x_Vt, int32_t & x_fire) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
-  const bool _active = x_refractory_steps == 0;
+  const bool _active = x_refractory_steps <= 0;
   const real _k_v = (dt * ((((x_El - x_v) + x_g_exc) + x_g_inh) * _inv0));
   const real _k_g_exc = (dt * ((-x_g_exc) * _inv1));
   const real _k_g_inh = (dt * ((-x_g_inh) * _inv2));
@@ -25,7 +25,7 @@ SS_MATH void p0_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, c
   x_g_exc = (x_g_exc + _k_g_exc);
   x_g_inh = (x_g_inh + _k_g_inh);
   x_refractory_steps -= _active ? 0 : 1;
-  x_fire = (x_refractory_steps == 0) & ((x_v > x_Vt));
+  x_fire = (x_refractory_steps <= 0) & ((x_v > x_Vt));
 }
 SS_MATH int64_t p0_reset(int64_t s, double t, double dt, uint64_t seed, int64_t i, real & x_refractory, real & x_v, const real x_Vr) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
@@ -34,7 +34,7 @@ SS_MATH int64_t p0_reset(int64_t s, double t, double dt, uint64_t seed, int64_t 
 }
 SS_MATH void p1_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, const real _inv0, const real _inv1, const real _inv2, int32_t & x_refractory_steps, const real x_El, real & x_v, real & x_g_exc, real & x_g_inh, const real x_Vt, int32_t & x_fire) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
-  const bool _active = x_refractory_steps == 0;
+  const bool _active = x_refractory_steps <= 0;
   const real _k_v = (dt * ((((x_El - x_v) + x_g_exc) + x_g_inh) * _inv0));
   const real _k_g_exc = (dt * ((-x_g_exc) * _inv1));
   const real _k_g_inh = (dt * ((-x_g_inh) * _inv2));
@@ -42,7 +42,7 @@ SS_MATH void p1_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, c
   x_g_exc = (x_g_exc + _k_g_exc);
   x_g_inh = (x_g_inh + _k_g_inh);
   x_refractory_steps -= _active ? 0 : 1;
-  x_fire = (x_refractory_steps == 0) & ((x_v > x_Vt));
+  x_fire = (x_refractory_steps <= 0) & ((x_v > x_Vt));
 }
 SS_MATH int64_t p1_reset(int64_t s, double t, double dt, uint64_t seed, int64_t i, real & x_refractory, real & x_v, const real x_Vr) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;

@@ -27,7 +27,7 @@ SS_MATH int64_t p0_reset(int64_t s, double t, double dt, uint64_t seed, int64_t 
 }
 SS_MATH void p2_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, const real _inv0, const real _inv1, int32_t & x_refractory_steps, const real x_El, real & x_v, real & x_g_exc, real & x_g_inh, real & x_sum_gap, const real x_sigma, const real x_Vt, int32_t & x_fire) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
-  const bool _active = x_refractory_steps == 0;
+  const bool _active = x_refractory_steps <= 0;
   const real _r0 = (0.0) + (1.0) * real(ss::normal(seed, 140u, uint64_t(s), uint64_t(i)));
   const real _k_v = (dt * ((((((x_El - x_v) + x_g_exc) + x_g_inh) + x_sum_gap) + (x_sigma * _r0)) * _inv0));
   const real _k_g_exc = (dt * ((-x_g_exc) * _inv1));
@@ -36,7 +36,7 @@ SS_MATH void p2_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, c
   x_g_exc = (x_g_exc + _k_g_exc);
   x_g_inh = (x_g_inh + _k_g_inh);
   x_refractory_steps -= _active ? 0 : 1;
-  x_fire = (x_refractory_steps == 0) & ((x_v > x_Vt));
+  x_fire = (x_refractory_steps <= 0) & ((x_v > x_Vt));
 }
 SS_MATH int64_t p2_reset(int64_t s, double t, double dt, uint64_t seed, int64_t i, real & x_refractory, real & x_v, const real x_El) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
@@ -45,7 +45,7 @@ SS_MATH int64_t p2_reset(int64_t s, double t, double dt, uint64_t seed, int64_t 
 }
 SS_MATH void p3_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, const real _inv0, const real _inv1, int32_t & x_refractory_steps, const real x_El, real & x_v, real & x_g_exc, real & x_g_inh, real & x_sum_gap, const real x_sigma, const real x_Vt, int32_t & x_fire) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
-  const bool _active = x_refractory_steps == 0;
+  const bool _active = x_refractory_steps <= 0;
   const real _r0 = (0.0) + (1.0) * real(ss::normal(seed, 213u, uint64_t(s), uint64_t(i)));
   const real _k_v = (dt * ((((((x_El - x_v) + x_g_exc) + x_g_inh) + x_sum_gap) + (x_sigma * _r0)) * _inv0));
   const real _k_g_exc = (dt * ((-x_g_exc) * _inv1));
@@ -54,7 +54,7 @@ SS_MATH void p3_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, c
   x_g_exc = (x_g_exc + _k_g_exc);
   x_g_inh = (x_g_inh + _k_g_inh);
   x_refractory_steps -= _active ? 0 : 1;
-  x_fire = (x_refractory_steps == 0) & ((x_v > x_Vt));
+  x_fire = (x_refractory_steps <= 0) & ((x_v > x_Vt));
 }
 SS_MATH int64_t p3_reset(int64_t s, double t, double dt, uint64_t seed, int64_t i, real & x_refractory, real & x_v, const real x_El) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
