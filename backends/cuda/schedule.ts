@@ -27,7 +27,7 @@
 //   buffers (monitor_buffers.hpp), drained when the run's launches are done.
 // A run is one window of launches with no host sync, captured on a GPU into a CUDA Graph, except
 // where a host phase reads the device's results — postsynaptic events (end_step), BOLD inputs,
-// stop conditions (wait_for_state), a full monitor buffer: each first waits for the kernels
+// stop conditions (wait_for_kernels), a full monitor buffer: each first waits for the kernels
 // before it (ss::wait_for_device), which launches what was captured so far. A network whose
 // postsynaptic events or BOLD inputs wait every step launches without capturing.
 // A kernel's body reads only locals it captures by value: members it names are first copied into
@@ -271,10 +271,11 @@ const schedule = (mode: CudaMode): CpuSchedule => ({
     '  ss::select_device(device);',
     '  ss::SimBase::begin_run();',
     '  monitor_buffers.prepare(*this);',
-    `  ss::begin_window(${!waitsEveryStep(code)});`,
+    // Profiling waits for each block's kernels (SimBase::timed): no graph to capture either.
+    `  ss::begin_window(${waitsEveryStep(code) ? 'false' : '!profiling'});`,
     '}',
     'void record() override { monitor_buffers.record(*this); }',
-    'void wait_for_state() override { ss::wait_for_device(); }',
+    'void wait_for_kernels() override { ss::wait_for_device(); }',
     'void finish_window() override {',
     '  ss::end_window();',
     '  monitor_buffers.drain(monitors);',

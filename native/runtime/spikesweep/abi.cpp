@@ -74,7 +74,7 @@ static bool finish_step(SimBase &s, const ss_run_args *args, ss_run_result *resu
   if (args->progress && args->progress_every > 0 && result->steps_done % args->progress_every == 0)
     args->progress(args->user, result->steps_done);
   if (args->stop_mode == SS_STOP_NONE || args->num_stop_populations <= 0) return false;
-  s.wait_for_state();
+  s.wait_for_kernels();
   bool any = false, all = true;
   for (int32_t i = 0; i < args->num_stop_populations; ++i) {
     const bool holds = s.stop_condition(args->stop_populations[i], args->stop_mode);

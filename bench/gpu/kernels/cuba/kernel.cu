@@ -135,10 +135,10 @@ struct Sim final : ss::SimBase {
     ss::select_device(device);
     ss::SimBase::begin_run();
     monitor_buffers.prepare(*this);
-    ss::begin_window(true);
+    ss::begin_window(!profiling);
   }
   void record() override { monitor_buffers.record(*this); }
-  void wait_for_state() override { ss::wait_for_device(); }
+  void wait_for_kernels() override { ss::wait_for_device(); }
   void finish_window() override {
     ss::end_window();
     monitor_buffers.drain(monitors);

@@ -218,7 +218,7 @@ struct Sim final : ss::SimBase {
     ss::begin_window(false);
   }
   void record() override { monitor_buffers.record(*this); }
-  void wait_for_state() override { ss::wait_for_device(); }
+  void wait_for_kernels() override { ss::wait_for_device(); }
   void finish_window() override {
     ss::end_window();
     monitor_buffers.drain(monitors);
