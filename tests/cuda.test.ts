@@ -2,7 +2,8 @@
 // compiler with its launches run on the CPU (SPIKESWEEP_CUDA_EMULATE), gives the OpenMP backend's
 // spikes bit for bit with its threads visited in order and shuffled — for CUBA, COBA and a network
 // with STDP, per-synapse delays, Poisson input, a spike source, refractoriness, noise and
-// continuous transmission (psp). Compile
+// continuous transmission (psp), and its monitors' records with them over a run longer than a
+// monitor's device buffer. Compile
 // checks: nvcc builds each of those networks' kernels for sm_90 within a register budget and with
 // no spills, and exact-mode kernels contain no fused multiply-add. Fast mode (--cuda-mode fast):
 // CUBA and COBA emulated with shuffled threads fire within the reference rate bands, the manifest
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { cuda } from '../backends/cuda/index.js';
 import { compileCheck } from '../backends/cuda/toolchain.js';
+import { Network } from '../network/api/network.js';
 import { buildIR } from '../network/ir/ir.js';
 import { loadNetworkSpec } from '../network/spec/load.js';
 import { runCli } from './helpers/cli.js';
@@ -50,6 +52,30 @@ describe('emulated cuda kernels give the OpenMP backend\'s spikes, threads in or
       assert.equal(ordered.spikesSha256, cpu.spikesSha256);
       assert.equal(shuffled.spikesSha256, cpu.spikesSha256);
     });
+  }
+});
+
+// A monitor's device buffer holds at most 1024 steps (runtime/monitor_buffers.hpp): one run of
+// 3000 steps fills each one twice before the run's end drains the rest.
+test('monitors filled on the device give the CPU\'s records over a run longer than their buffers', async () => {
+  const records = async (backend: 'openmp' | 'cuda') => {
+    const net = Network.fromSpec(loadNetworkSpec(join(root, 'tests/fixtures/features.yaml')));
+    await net.compile({ backend });
+    await net.simulate(300);
+    const got = net.monitors.flatMap((m) => m.variables.map((v) => [`${m.name}.${v}`, m.get(v)]));
+    net.destroy();
+    return Object.fromEntries(got);
+  };
+  const cpu = await records('openmp');
+  const previous = process.env.SPIKESWEEP_CUDA_EMULATE;
+  process.env.SPIKESWEEP_CUDA_EMULATE = '1';
+  try {
+    const gpu = await records('cuda');
+    assert.ok(cpu['exc.g_exc'].times.length === 300 && cpu['inh.spike'].times.length > 1000, 'the runs record state and spikes');
+    assert.deepEqual(gpu, cpu);
+  } finally {
+    if (previous === undefined) delete process.env.SPIKESWEEP_CUDA_EMULATE;
+    else process.env.SPIKESWEEP_CUDA_EMULATE = previous;
   }
 });
 

@@ -7,7 +7,7 @@ import type { NetworkIR } from '../../network/ir/ir.js';
 import { BOLD_SOURCE_FUNCTION, emitBoldInput } from './bold.js';
 import { constMember, indent, popMember, projMember, quote } from './cpp.js';
 import { callMath } from './math.js';
-import { emitPopulation, type PopulationCode } from './population.js';
+import { emitPopulation, type PopulationCode, type SpikeStage } from './population.js';
 import { emitProjection, type ProjectionCode } from './projection.js';
 
 /** A network's generated parts, for a schedule to arrange. */
@@ -44,6 +44,8 @@ function stepBlocks(ir: NetworkIR, projs: ProjectionCode[]): { block: StepBlock;
 export interface CpuSchedule {
   /** Headers of the backend's runtime the schedule uses, after the shared runtime. */
   includes: string[];
+  /** Where spikes are gathered (population.ts); 'device' schedules provide `p<N>__fire` and gather, reset and record them. Default 'host'. */
+  spikeStage?: SpikeStage;
   /** Sim members: the schedule's state and its overrides of SimBase (set_threads, begin_run, end_step…). */
   members(code: NetworkCode): string[];
   /** Lines of create() before anything is allocated (`S`: the Sim, `a`: ss_create_args); none when absent. */
@@ -79,12 +81,13 @@ export function pspOnCpu(code: NetworkCode, index: number): string[] {
 }
 
 export function generateCpuSource(ir: NetworkIR, schedule: CpuSchedule): string {
+  const stage = schedule.spikeStage ?? 'host';
   const projections = ir.projections.map((p) => emitProjection(p, ir));
   const blocks = stepBlocks(ir, projections);
   const bolds = ir.populations.filter((p) => p.bold).map((p) => emitBoldInput(p, ir));
   const code: NetworkCode = {
     ir,
-    populations: ir.populations.map((p) => emitPopulation(p, ir)),
+    populations: ir.populations.map((p) => emitPopulation(p, ir, stage)),
     projections,
     zeroSums: ir.populations.flatMap((p) => p.sums.map((t) => `std::fill(${popMember(p, `sum_${t}`)}, ${popMember(p, `sum_${t}`)} + ${p.size}, real(0));`)),
     boldInputs: ir.populations.filter((p) => p.bold).map((p) => p.index),
@@ -168,7 +171,8 @@ export function generateCpuSource(ir: NetworkIR, schedule: CpuSchedule): string 
     ...indent(bolds.flatMap((b) => b.create), 1),
     `  S->populations.resize(${ir.populations.length});`,
     ...ir.populations.map((p) => `  S->populations[${p.index}].init(S->store, ${quote(p.name)}, ${p.size}, ${depth(p.index)}, S->threads);`),
-    ...ir.populations.filter((p) => p.model?.refractory !== undefined)
+    // The byte countdown of host spike stages; a device stage counts in `_refractory_left` itself.
+    ...ir.populations.filter((p) => stage === 'host' && p.model?.refractory !== undefined)
       .map((p) => `  S->populations[${p.index}].refractory.attach(S->${popMember(p, '_refractory_left')}, ${p.size}, S->threads);`),
     ...indent(schedule.create(code), 1),
     `  S->set_profile_blocks({${blocks.map((b) => quote(b.name)).join(', ')}});`,
@@ -182,7 +186,8 @@ export function generateCpuSource(ir: NetworkIR, schedule: CpuSchedule): string 
 /** update_p<N>(s): the population's kernel over [b, e), placed in the schedule's loop by `wrap`; `thread` is the updating thread's index. */
 export function populationUpdate(code: NetworkCode, index: number, wrap: (body: string[]) => string[], thread: string): string[] {
   const k = code.populations[index].kernel;
-  const body = [...k.locals, ...k.prepare, 'for (int64_t i = b; i < e; ++i) {', ...indent(k.step, 1), '}', ...k.spikes(thread), ...k.clear];
+  const clear = k.clear.length ? ['for (int64_t i = b; i < e; ++i) {', ...indent(k.clear, 1), '}'] : [];
+  const body = [...k.locals, ...k.prepare, 'for (int64_t i = b; i < e; ++i) {', ...indent(k.step, 1), '}', ...k.spikes(thread), ...clear];
   return [`void update_p${index}(int64_t s) {`, '  const double t = double(s) * dt; (void)t;', ...indent(wrap(body), 1), '}'];
 }
 

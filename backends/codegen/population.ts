@@ -1,8 +1,9 @@
 // Neuron kernels of one population: its arrays and their initialisation, the model math as inline
 // functions of one neuron (math.ts) — the step (integrating the equations, the refractory
-// countdown, the spike condition into a byte) and the reset — and the pieces every CPU schedule
-// wraps around them: the kernel's locals, the scan for spikes that applies the reset and starts the
-// refractory period, the inputs cleared after the update, the stop condition. ANNarchy's order and
+// countdown, the spike condition into a flag) and the reset — and the pieces every schedule wraps
+// around them: the kernel's locals, the scan for spikes that applies the reset and starts the
+// refractory period (or, where spikes are gathered on a device, what each spiking neuron does), the
+// inputs cleared after the update, the stop condition. ANNarchy's order and
 // semantics: while refractory only the conductances g_* evolve.
 import { integrate, type Expr, type NeuronModel, type Statement, type UpdateStep } from '../../network/equations/index.js';
 import type { NetworkIR, PopulationIR } from '../../network/ir/ir.js';
@@ -26,9 +27,11 @@ export interface NeuronKernel {
   prepare: string[];
   /** The loop body for neuron i (a math call), or the spike source's own body. */
   step: string[];
-  /** After the loop: neurons that fired are reset and pushed to `out`; `thread` is the updating thread's index. */
+  /** After the loop: neurons that fired are reset and pushed to `out`; `thread` is the updating thread's index (host spikes only). */
   spikes: (thread: string) => string[];
-  /** After the spikes: inputs that hold one step are cleared. */
+  /** Device spikes: what neuron i that fired at step s does — reset, refractory start, last spike; empty for a spike source, whose step does it. */
+  fired: string[];
+  /** After the spikes, for neuron i: inputs that hold one step are cleared. */
   clear: string[];
 }
 
@@ -37,6 +40,15 @@ export interface PopulationCode extends CodeParts {
   /** stop_p<N>(any) as a Sim method, when the population has a stop condition. */
   stop: string[];
 }
+
+/**
+ * Where a population's spikes are found. 'host': the step sets a byte per neuron, the refractory
+ * countdown runs in bytes (refractory.hpp), and spikes() scans the bytes on the host. 'device':
+ * the step sets an int32 flag per neuron in `p<N>__fire` (an array the schedule provides), the
+ * countdown runs in the store's int32 `_refractory_left` itself, and the schedule gathers the
+ * flags and runs `fired` for each spiking neuron where the flags are.
+ */
+export type SpikeStage = 'host' | 'device';
 
 const STATE_SETTABLE = 'SS_ARRAY_STATE | SS_ARRAY_SETTABLE';
 
@@ -80,14 +92,15 @@ function assignedNames(model: NeuronModel, plan: UpdateStep[], reset: Statement[
   return new Set([...plan.flatMap((p) => (p.kind === 'assign' ? [p.variable] : [])), ...reset.map((s) => s.target.name), ...model.conductances]);
 }
 
-export function emitPopulation(pop: PopulationIR, ir: NetworkIR): PopulationCode {
-  if (!pop.model) return emitSpikeSource(pop);
+export function emitPopulation(pop: PopulationIR, ir: NetworkIR, stage: SpikeStage = 'host'): PopulationCode {
+  if (!pop.model) return emitSpikeSource(pop, stage);
   const model = pop.model;
   const rawPlan = integrate(model.variables, { modelKind: 'neuron', model: model.name }).steps;
   const assigned = assignedNames(model, rawPlan, model.reset);
   const hasRefractory = model.refractory !== undefined;
-  // A byte per neuron counts the refractory steps down (refractory.hpp).
+  // The refractory countdown and the spike flag: bytes on the host (refractory.hpp), int32 on the device.
   const refr = 'l__refractory';
+  const counter = stage === 'device' ? 'int32_t' : 'uint8_t';
   const shared = new Set(pop.attrs.filter((a) => a.shared).map((a) => a.name));
   const local = (name: string) => `l_${name}`;
   const hoisted = [...shared].filter((n) => !assigned.has(n));
@@ -116,9 +129,9 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR): PopulationCode
     ...hoisted.map((n) => `const real ${local(n)} = ${popMember(pop, n)}[0];`),
     ...constantLocals(ir),
     ...hoister.reciprocals.map((r) => `const real ${r.name} = real(1) / (${emitCpp(r.divisor, ctx)});`),
-    ...(hasRefractory ? [`uint8_t *__restrict ${refr} = populations[${pop.index}].refractory.steps.data();`] : []),
+    ...(hasRefractory ? [`${counter} *__restrict ${refr} = ${stage === 'device' ? popMember(pop, '_refractory_left') : `populations[${pop.index}].refractory.steps.data()`};`] : []),
     `int64_t *__restrict l__last_spike = ${popMember(pop, '_last_spike')};`,
-    `uint8_t *__restrict l__fire = populations[${pop.index}].fire.data();`,
+    `${counter} *__restrict l__fire = ${stage === 'device' ? popMember(pop, '_fire') : `populations[${pop.index}].fire.data()`};`,
   ];
   const frozen = (name: string) => hasRefractory && !name.startsWith('g_');
   const sites = randomSites([...plan.map((p) => p.value), ...(model.spike ? [model.spike] : []), ...model.reset.map((r) => r.value)]);
@@ -127,9 +140,12 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR): PopulationCode
   const step = new MathBinder(ir.precision);
   const inStep = context(step.names(names));
   hoister.reciprocals.forEach((r) => step.bind(r.name, r.name, { exact: true }));
-  const active = hasRefractory ? step.bind(`${refr}[i]`, 'refractory_steps', { type: 'uint8_t &' }) : '';
+  const active = hasRefractory ? step.bind(`${refr}[i]`, 'refractory_steps', { type: `${counter} &` }) : '';
+  // Idle at 0. An int32 countdown may also hold a negative period (a `refractory` expression below
+  // 0), which the byte countdown treats as idle too: it leaves it in `_refractory_left`.
+  const idle = stage === 'device' ? `${active} <= 0` : `${active} == 0`;
   const stepBody = [
-    ...(hasRefractory ? [`const bool _active = ${active} == 0;`] : []),
+    ...(hasRefractory ? [`const bool _active = ${idle};`] : []),
     ...randomDraws(sites, inStep, pop.randomStream, 'i'),
     ...plan.map((p) => {
       const value = emitCpp(p.value, inStep);
@@ -142,8 +158,8 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR): PopulationCode
   ];
   if (model.spike) {
     const condition = emitConditionCpp(model.spike, inStep);
-    const fire = step.bind('l__fire[i]', 'fire', { type: 'uint8_t &' });
-    stepBody.push(`${fire} = ${hasRefractory ? `(${active} == 0) & ` : ''}(${condition});`);
+    const fire = step.bind('l__fire[i]', 'fire', { type: `${counter} &` });
+    stepBody.push(`${fire} = ${hasRefractory ? `(${idle}) & ` : ''}(${condition});`);
   }
   const stepFn: MathFunction = { name: `p${pop.index}_step`, returns: 'void', indices: ['i'], params: step.params, body: stepBody };
 
@@ -180,6 +196,14 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR): PopulationCode
     '  }',
     '}',
   ];
+  // A period beyond int32 is clamped as Refractory::start clamps it.
+  const fired = !model.spike || stage === 'host' ? [] : [
+    ...(hasRefractory
+      ? [`const int64_t refractory_steps = ${callMath(resetFn)};`,
+         `${refr}[i] = refractory_steps > INT32_MAX ? INT32_MAX : refractory_steps < INT32_MIN ? INT32_MIN : int32_t(refractory_steps);`]
+      : [`${callMath(resetFn)};`]),
+    `${local('_last_spike')}[i] = s;`,
+  ];
   const stop = pop.stop ? stopCondition(pop, ir, pop.stop.condition, names, sites, [...pointerLocals, ...valueLocals]) : { math: [], method: [] };
   return {
     members: members(pop),
@@ -187,11 +211,12 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR): PopulationCode
     math: [...defineMath(stepFn), ...(model.spike ? defineMath(resetFn) : []), ...stop.math],
     kernel: {
       locals: [...pointerLocals, ...valueLocals],
-      prepare: hasRefractory ? [`populations[${pop.index}].refractory.top_up(b, e);`] : [],
+      prepare: hasRefractory && stage === 'host' ? [`populations[${pop.index}].refractory.top_up(b, e);`] : [],
       step: [`${callMath(stepFn)};`],
       spikes,
+      fired,
       // Conductances the model does not integrate hold one step of input (ANNarchy resets them).
-      clear: implicit.length ? ['for (int64_t i = b; i < e; ++i) {', ...implicit.map((g) => `  ${local(g)}[i] = 0;`), '}'] : [],
+      clear: implicit.map((g) => `${local(g)}[i] = 0;`),
     },
     stop: stop.method,
   };
@@ -233,7 +258,7 @@ export function constantLocals(ir: NetworkIR): string[] {
 }
 
 // SpikeSourceArray: each neuron emits at the steps of its sorted spike-time list (no model math).
-function emitSpikeSource(pop: PopulationIR): PopulationCode {
+function emitSpikeSource(pop: PopulationIR, stage: SpikeStage): PopulationCode {
   const m = (n: string) => popMember(pop, n);
   return {
     members: [
@@ -268,10 +293,13 @@ function emitSpikeSource(pop: PopulationIR): PopulationCode {
         `int64_t c = ${m('_cursor')}[i];`,
         `const int64_t end = ${m('_times_ptr')}[i + 1];`,
         `while (c < end && ${m('_times')}[c] < s) ++c;`,
-        `if (c < end && ${m('_times')}[c] == s) { out.push_back(int32_t(i)); ${m('_last_spike')}[i] = s; ++c; }`,
+        `const bool fired = c < end && ${m('_times')}[c] == s;`,
+        `if (fired) { ${m('_last_spike')}[i] = s; ++c; }`,
         `${m('_cursor')}[i] = c;`,
+        stage === 'device' ? `${m('_fire')}[i] = fired;` : 'if (fired) out.push_back(int32_t(i));',
       ],
       spikes: () => [],
+      fired: [],
       clear: [],
     },
     stop: [],

@@ -1,5 +1,7 @@
 // The cuda schedule of a step: the host runs step_once in the order of docs/architecture.md,
-// launching a kernel for each phase that is a loop over elements (launch.hpp):
+// launching a kernel for each phase (launch.hpp); kernels find how many spikes a step had on the
+// device, so the host reads nothing of a step unless a host phase (below) needs it:
+// - clearing sums: a thread per neuron.
 // - delivery: tiles of postsynaptic neurons, a block each, walk the step's spikes in order; the
 //   synapses of a spike's row onto a tile's neurons (columns ascend: two binary searches find
 //   them) are shared out over the block's threads, a thread per target, and a barrier ends each
@@ -13,16 +15,28 @@
 //   thread in the CPU's loop order.
 // - continuous transmission (psp): the same tiles over every row in order.
 // - neuron update: a thread per neuron runs the model's step function (its SS_MATH, compiled for
-//   host and device); the spike scan, resets and refractory starts follow on the host in neuron
-//   order, as in the serial schedule.
+//   host and device), counting the refractory period down in the int32 `_refractory_left` and
+//   leaving a 0/1 flag per neuron; a spike source's step, a thread per neuron, walks its times.
+// - spikes, on the device (spike_stage.hpp): a thread per chunk of neurons counts its flags, one
+//   thread turns the counts into each chunk's place, and a thread per chunk writes its spiking
+//   neurons into the step's row of the spike history in neuron order — the CPU's list, whatever
+//   order the threads run in — resetting each, starting its refractory period and stamping its
+//   last spike. Inputs that hold one step are then cleared, a thread per neuron.
 // - continuous synaptic equations: a thread per presynaptic row.
-// Clearing sums and postsynaptic events (end_step) run on the host. A kernel's body reads only
-// locals it captures by value: members it names are first copied into locals of the same name.
+// - monitors (SimBase::record): kernels copy the step's spike list and state samples into device
+//   buffers (monitor_buffers.hpp), drained when the run's launches are done.
+// A run is one window of launches with no host sync, captured on a GPU into a CUDA Graph, except
+// where a host phase reads the device's results — postsynaptic events (end_step), BOLD inputs,
+// stop conditions (wait_for_kernels), a full monitor buffer: each first waits for the kernels
+// before it (ss::wait_for_device), which launches what was captured so far. A network whose
+// postsynaptic events or BOLD inputs wait every step launches without capturing.
+// A kernel's body reads only locals it captures by value: members it names are first copied into
+// locals of the same name.
 // Fast mode delivers instead with atomics, so each target's sum has the order the threads happen
 // to run in — wherever a projection's preSpike only adds to g_target (else it keeps the exact
 // walk): a thread per spike walking its row, or for rows of 32 synapses or more on average a
 // block per spike sharing its row out over its threads, as GeNN chooses by row length.
-import { indent } from '../codegen/cpp.js';
+import { indent, popMember } from '../codegen/cpp.js';
 import { generateCpuSource, type CpuSchedule, type NetworkCode } from '../codegen/network.js';
 import { callMath } from '../codegen/math.js';
 import { usesIdent } from '../../network/equations/ast.js';
@@ -44,15 +58,40 @@ function kernel(n: string, index: string, body: string[]): string[] {
   return members.length ? ['{', ...indent([...members.map((m) => `const auto ${m} = this->${m};`), ...launch], 1), '}'] : launch;
 }
 
+// The population's update: its step, a thread per neuron (a spike source's walking its spike
+// times), leaves a flag per spiking neuron; its spikes are then gathered on the device into the
+// step's row of the spike history, in neuron order (spike_stage.hpp), each spiking neuron reset
+// as it is written.
 function update(code: NetworkCode, index: number): string[] {
   const pop = code.ir.populations[index];
   const k = code.populations[index].kernel;
-  const out = [`std::vector<int32_t> &out = populations[${index}].spike_lists[0];`, 'out.clear();', `const int64_t b = 0, e = ${pop.size};`];
-  // A spike source only walks its spike times: no model math, so no kernel.
-  const body = pop.model
-    ? [...out, ...k.locals, ...k.prepare, ...kernel(String(pop.size), 'i', k.step), ...k.spikes('0'), ...k.clear]
-    : [...out, 'for (int64_t i = b; i < e; ++i) {', ...indent(k.step, 1), '}'];
-  return [`void update_p${index}(int64_t s) {`, '  const double t = double(s) * dt; (void)t;', ...indent(body, 1), '}'];
+  const n = pop.size;
+  const chunkEnd = `const int64_t end = c * chunk_len + chunk_len < ${n} ? c * chunk_len + chunk_len : ${n};`;
+  const gather = [
+    `const int64_t row = s % populations[${index}].depth;`,
+    `int32_t *const spike_row = populations[${index}].history + row * ${n};`,
+    `int32_t *const spike_total = populations[${index}].history_count + row;`,
+    `int32_t *const chunk_count = spike_stages[${index}].chunk_count.data();`,
+    `int32_t *const chunk_first = spike_stages[${index}].chunk_first.data();`,
+    `constexpr int64_t chunk_len = ss::spike_chunk_len(${n}), chunks = ss::spike_chunks(${n});`,
+    ...kernel('chunks', 'c', [chunkEnd, `chunk_count[c] = ss::count_fired(p${index}__fire, c * chunk_len, end);`]),
+    ...kernel('1', 'thread', ['ss::chunk_places(chunk_count, chunk_first, chunks, spike_total);']),
+    ...kernel('chunks', 'c', [
+      'int32_t at = chunk_first[c];',
+      chunkEnd,
+      'for (int64_t i = c * chunk_len; i < end; ++i) {',
+      `  if (!p${index}__fire[i]) continue;`,
+      ...indent(k.fired, 1),
+      '  spike_row[at++] = int32_t(i);',
+      '}',
+    ]),
+  ];
+  return [
+    `void update_p${index}(int64_t s) {`,
+    '  const double t = double(s) * dt; (void)t;',
+    ...indent([...k.locals, ...kernel(String(n), 'i', k.step), ...gather, ...(k.clear.length ? kernel(String(n), 'i', k.clear) : [])], 1),
+    '}',
+  ];
 }
 
 // Whether a projection's preSpike writes its presynaptic neuron (pre.x): every synapse of the
@@ -123,6 +162,7 @@ function deliver(code: NetworkCode, index: number, mode: CudaMode): string[] {
   if (!event) return [];
   const m = (n: string) => `j${index}_${n}`;
   const posts = code.ir.populations[proj.post].size;
+  const pres = code.ir.populations[proj.pre].size;
   const g = `p${proj.post}_g_${proj.target}`;
   const synapseDelays = proj.delays === 'synapse';
   // Per-synapse delays: the event adds to its arrival step's ring slot instead of the conductance.
@@ -132,14 +172,16 @@ function deliver(code: NetworkCode, index: number, mode: CudaMode): string[] {
   const atomicAdd = ['const int64_t j = col[k];', 'real add = 0;', `${callMath(event.fn, { [`${g}[j]`]: 'add' })};`, `ss::atomic_add(&${target}, add);`];
   const walk = atomics ? [
     `if (${m('_long_rows')}) {`,
-    ...indent(kernel('spike_count', 'tile', [
+    ...indent(kernel(String(pres), 'tile', [
+      'if (tile.index >= *spike_total) return;',
       'const int32_t i = spike_data[tile.index];',
       `tile.for_each(${m('_row_ptr')}[i], ${m('_row_ptr')}[i + 1], [&](int64_t k) {`,
       ...indent(atomicAdd, 1),
       '});',
     ]), 1),
     '} else {',
-    ...indent(kernel('spike_count', 'n', [
+    ...indent(kernel(String(pres), 'n', [
+      'if (n >= *spike_total) return;',
       'const int32_t i = spike_data[n];',
       `for (int64_t k = ${m('_row_ptr')}[i]; k < ${m('_row_ptr')}[i + 1]; ++k) {`,
       ...indent(atomicAdd, 1),
@@ -147,23 +189,23 @@ function deliver(code: NetworkCode, index: number, mode: CudaMode): string[] {
     ]), 1),
     '}',
   ] : writesPre(proj) ? kernel('1', 'thread', [
-    'for (int64_t n = 0; n < spike_count; ++n) {',
+    'for (int64_t n = 0; n < *spike_total; ++n) {',
     '  const int32_t i = spike_data[n];',
     `  for (int64_t k = ${m('_row_ptr')}[i]; k < ${m('_row_ptr')}[i + 1]; ++k) {`,
     '    const int64_t j = col[k];',
     `    ${exactEvent};`,
     '  }',
     '}',
-  ]) : targetTiles(m, posts, 'for (int64_t n = 0; n < spike_count; ++n)', 'spike_data[n]', [`${exactEvent};`]);
+  ]) : targetTiles(m, posts, 'for (int64_t n = 0; n < *spike_total; ++n)', 'spike_data[n]', [`${exactEvent};`]);
   return [
     `void deliver_j${index}(int64_t s) {`,
-    `  const ss::Spikes spikes = populations[${proj.pre}].emitted(s, ${synapseDelays ? '1' : m('_delay')});`,
-    ...(synapseDelays ? [`  const int64_t R = ${m('_ring_len')};`] : ['  if (spikes.empty()) return;']),
+    `  const ss::DeviceSpikes spikes = ss::emitted_on_device(populations[${proj.pre}], s, ${synapseDelays ? '1' : m('_delay')});`,
+    ...(synapseDelays ? [`  const int64_t R = ${m('_ring_len')};`] : ['  if (!spikes.count) return;']),
     '  const int32_t *spike_data = spikes.data;',
-    '  const int64_t spike_count = spikes.count;',
+    '  const int32_t *spike_total = spikes.count;',
     '  const double dt = this->dt;',
     ...indent(event.locals, 1),
-    ...indent(walk, 1),
+    ...indent(synapseDelays ? ['if (spike_total) {', ...indent(walk, 1), '}'] : walk, 1),
     ...(synapseDelays
       ? indent(kernel(String(posts), 'j', [`real &slot = ${m('_ring')}[(s % R) * ${posts} + j];`, `${g}[j] += slot;`, 'slot = 0;']), 1)
       : []),
@@ -207,34 +249,73 @@ function equations(code: NetworkCode, index: number): string[] {
 // Projections whose spikes or psp walk rows: their row shape is read once, when the network is built.
 const walked = (code: NetworkCode) => code.ir.projections.filter((j) => code.projections[j.index].preEvent || code.projections[j.index].psp);
 
+const hasPostEvents = (code: NetworkCode) => code.projections.some((p) => p.postEvents.length);
+// Whether the host waits for the device every step: postsynaptic events and BOLD inputs run there.
+const waitsEveryStep = (code: NetworkCode) => hasPostEvents(code) || code.boldInputs.length > 0;
+
 const schedule = (mode: CudaMode): CpuSchedule => ({
-  includes: ['device.hpp'],
+  includes: ['device.hpp', 'spike_stage.hpp', 'monitor_buffers.hpp'],
+  spikeStage: 'device',
   members: (code: NetworkCode) => [
     'int device = 0;',
+    // Each population's spike flags and chunk counts (spike_stage.hpp); p<N>__fire is its flags.
+    'std::vector<ss::SpikeStage> spike_stages;',
+    ...code.ir.populations.map((p) => `int32_t *p${p.index}__fire = nullptr;`),
     // Targets per delivery tile (0: a thread per target) and whether rows hold 32 synapses or more on average (fast mode's block per spike).
     ...walked(code).flatMap((j) => [`int64_t j${j.index}__tile_len = 0;`, `bool j${j.index}__long_rows = false;`]),
+    // A run is a window of launches (launch.hpp), captured into a CUDA Graph on a GPU; monitors
+    // record into device buffers (monitor_buffers.hpp), drained when the run's launches are done.
+    // A run that failed drops what it launched and buffered.
+    'ss::MonitorBuffers monitor_buffers;',
     'void begin_run() override {',
     '  ss::select_device(device);',
     '  ss::SimBase::begin_run();',
+    '  monitor_buffers.prepare(*this);',
+    // Profiling waits for each block's kernels (SimBase::timed): no graph to capture either.
+    `  ss::begin_window(${waitsEveryStep(code) ? 'false' : '!profiling'});`,
     '}',
+    'void record() override { monitor_buffers.record(*this); }',
+    'void wait_for_kernels() override { ss::wait_for_device(); }',
+    'void finish_window() override {',
+    '  ss::end_window();',
+    '  monitor_buffers.drain(monitors);',
+    '}',
+    'void end_run() override {',
+    '  ss::discard_window();',
+    '  monitor_buffers.discard();',
+    '  ss::SimBase::end_run();',
+    '}',
+    // Postsynaptic events run on the host: they wait for the step's kernels and read its spikes,
+    // the spike history's rows the device wrote. Without them the host reads nothing here.
+    ...(hasPostEvents(code) ? [
+      'void end_step() override {',
+      '  ss::wait_for_device();',
+      '  for (auto &p : populations) p.spiked = p.emitted(step + 1, 1);',
+      '  post_events(step);',
+      '}',
+    ] : ['void end_step() override {}']),
   ],
   setup: () => ['S->device = int(a->device);', 'ss::select_device(S->device);', 'ss::check_device_memory(ss::find_input(a, "cuda.plan_bytes"), S->device);'],
-  create: (code: NetworkCode) => walked(code).flatMap((j) => {
+  create: (code: NetworkCode) => [
+    `S->spike_stages.reserve(${code.ir.populations.length});`,
+    ...code.ir.populations.flatMap((p) => [`S->spike_stages.emplace_back(${p.size});`, `S->p${p.index}__fire = S->spike_stages.back().fire.data();`]),
+    ...walked(code).flatMap((j) => {
     const pres = code.ir.populations[j.pre].size;
     const synapses = `S->j${j.index}__row_ptr[${pres}]`;
     return [
       `S->j${j.index}__tile_len = ss::tile_targets(${code.ir.populations[j.post].size}, ${synapses}, ${pres});`,
       `S->j${j.index}__long_rows = ${synapses} >= 32 * int64_t(${pres});`,
     ];
-  }),
+  })],
   methods: (code: NetworkCode) => [
     ...code.ir.populations.flatMap((p) => update(code, p.index)),
     ...code.ir.projections.flatMap((p) => [...deliver(code, p.index, mode), ...psp(code, p.index), ...equations(code, p.index)]),
   ],
   step: (code: NetworkCode) => [
-    ...code.zeroSums,
+    ...code.ir.populations.flatMap((p) => (p.sums.length ? kernel(String(p.size), 'i', p.sums.map((t) => `${popMember(p, `sum_${t}`)}[i] = real(0);`)) : [])),
     ...code.projections.flatMap((p, k) => [...(p.preEvent ? [code.call('deliver', k)] : []), ...(p.psp ? [code.call('psp', k)] : [])]),
-    // BOLD inputs read the populations on the host (managed memory), between the kernels.
+    // BOLD inputs read the populations on the host (managed memory), once the kernels before are done.
+    ...(code.boldInputs.length ? ['ss::wait_for_device();'] : []),
     ...code.boldInputs.map((k) => code.call('input', k)),
     ...code.ir.populations.map((p) => code.call('update', p.index)),
     ...code.projections.flatMap((p, k) => (p.equationRows.length ? [code.call('equations', k)] : [])),

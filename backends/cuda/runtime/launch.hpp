@@ -9,8 +9,11 @@
 // Compiled with SPIKESWEEP_CUDA_EMULATE by the host compiler, both run on the CPU over every
 // index — threads, tiles and each for_each's elements — in order or shuffled
 // (SPIKESWEEP_CUDA_ORDER=shuffled), so a kernel whose result depends on the order of its threads
-// (a race) shows up as different bits without a GPU. Launches are synchronous: host code after one
-// reads its results.
+// (a race) shows up as different bits without a GPU.
+// On a GPU launches are asynchronous, in one stream: host code reads their results only after
+// `ss::wait_for_device()`. A run is a window (`begin_window` … `end_window`): its launches are
+// captured into a CUDA Graph, launched as one whenever the host waits. Emulated, launches run as
+// they are called and the same calls do nothing.
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -88,26 +91,98 @@ template <class Body> void launch_tiles(int64_t n, const Body &body) {
   emulate_each(0, n, [&](int64_t t) { body(Tile{t}); });
 }
 
+// Launches run as they are called: nothing to wait for, nothing to capture.
+inline void wait_for_device() {}
+inline void begin_window(bool) {}
+inline void end_window() {}
+inline void discard_window() noexcept {}
+
 #else
+
+inline void check_cuda(cudaError_t status, const char *what) {
+  if (status != cudaSuccess) throw std::runtime_error(std::string("CUDA ") + what + ": " + cudaGetErrorString(status));
+}
+
+// The host thread's launches, in one stream, in order. A sim runs on one host thread at a time
+// (device.hpp), so the stream is the thread's, made on its first run's device.
+struct LaunchQueue {
+  cudaStream_t stream = nullptr;
+  bool in_window = false;  // between begin_window and end_window: launches are captured
+  bool capturing = false;
+};
+
+inline LaunchQueue &launch_queue() {
+  thread_local LaunchQueue queue;
+  if (!queue.stream) check_cuda(cudaStreamCreateWithFlags(&queue.stream, cudaStreamNonBlocking), "stream");
+  return queue;
+}
+
+inline void begin_capture(LaunchQueue &q) {
+  check_cuda(cudaStreamBeginCapture(q.stream, cudaStreamCaptureModeThreadLocal), "graph capture");
+  q.capturing = true;
+}
+
+// Ends the capture and launches what it holds as one CUDA Graph (freed once it has run).
+inline void launch_captured(LaunchQueue &q) {
+  q.capturing = false;
+  cudaGraph_t graph = nullptr;
+  check_cuda(cudaStreamEndCapture(q.stream, &graph), "graph capture");
+  size_t nodes = 0;
+  cudaError_t status = cudaGraphGetNodes(graph, nullptr, &nodes);
+  cudaGraphExec_t exec = nullptr;
+  if (status == cudaSuccess && nodes > 0) status = cudaGraphInstantiate(&exec, graph, 0);
+  if (status == cudaSuccess && exec) status = cudaGraphLaunch(exec, q.stream);
+  if (exec) cudaGraphExecDestroy(exec);
+  cudaGraphDestroy(graph);
+  check_cuda(status, "graph launch");
+}
+
+// Waits for every launch so far; the host then reads what they wrote. Inside a window what was
+// captured since the host last waited runs first, as one graph, and capturing starts again.
+inline void wait_for_device() {
+  LaunchQueue &q = launch_queue();
+  if (q.capturing) launch_captured(q);
+  check_cuda(cudaStreamSynchronize(q.stream), "kernel");
+  if (q.in_window) begin_capture(q);
+}
+
+// A window (a run): with `capture`, its launches are captured until the host waits for them (a
+// network whose host phases wait every step launches directly: a graph per step would cost more
+// to build than it saves).
+inline void begin_window(bool capture) {
+  LaunchQueue &q = launch_queue();
+  q.in_window = capture;
+  if (capture) begin_capture(q);
+}
+
+inline void end_window() {
+  launch_queue().in_window = false;
+  wait_for_device();
+}
+
+// After a failed run: drops what was captured and waits, reporting nothing (the run's error is).
+inline void discard_window() noexcept {
+  cudaGraph_t dropped = nullptr;
+  try {
+    LaunchQueue &q = launch_queue();
+    q.in_window = false;
+    if (q.capturing && cudaStreamEndCapture(q.stream, &dropped) == cudaSuccess && dropped) cudaGraphDestroy(dropped);
+    q.capturing = false;
+    cudaStreamSynchronize(q.stream);
+    cudaGetLastError();
+  } catch (const std::exception &) {
+  }
+}
 
 template <class Body> __global__ void run_kernel(int64_t n, Body body) {
   const int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
   if (i < n) body(i);
 }
 
-inline void check_cuda(cudaError_t status, const char *what) {
-  if (status != cudaSuccess) throw std::runtime_error(std::string("CUDA ") + what + ": " + cudaGetErrorString(status));
-}
-
-inline void finish_launch() {
-  check_cuda(cudaGetLastError(), "kernel launch");
-  check_cuda(cudaDeviceSynchronize(), "kernel");
-}
-
 template <class Body> void launch(int64_t n, const Body &body) {
   if (n <= 0) return;
-  run_kernel<<<unsigned((n + kSsBlock - 1) / kSsBlock), unsigned(kSsBlock)>>>(n, body);
-  finish_launch();
+  run_kernel<<<unsigned((n + kSsBlock - 1) / kSsBlock), unsigned(kSsBlock), 0, launch_queue().stream>>>(n, body);
+  check_cuda(cudaGetLastError(), "kernel launch");
 }
 
 struct Tile {
@@ -122,8 +197,8 @@ template <class Body> __global__ void run_tiles(Body body) { body(Tile{int64_t(b
 
 template <class Body> void launch_tiles(int64_t n, const Body &body) {
   if (n <= 0) return;
-  run_tiles<<<unsigned(n), unsigned(kSsTileThreads)>>>(body);
-  finish_launch();
+  run_tiles<<<unsigned(n), unsigned(kSsTileThreads), 0, launch_queue().stream>>>(body);
+  check_cuda(cudaGetLastError(), "kernel launch");
 }
 
 #endif

@@ -1,5 +1,5 @@
 // The cuda backend's host side is one thread: the step's phases are kernel launches (launch.hpp)
-// and the serial work between them (spike gathering, resets, postsynaptic events) runs in order.
+// and the serial work between them (postsynaptic events, stop conditions) runs in order.
 // Also makes the model math (SS_MATH functions) callable on the device as on the host.
 #pragma once
 

@@ -74,6 +74,7 @@ static bool finish_step(SimBase &s, const ss_run_args *args, ss_run_result *resu
   if (args->progress && args->progress_every > 0 && result->steps_done % args->progress_every == 0)
     args->progress(args->user, result->steps_done);
   if (args->stop_mode == SS_STOP_NONE || args->num_stop_populations <= 0) return false;
+  s.wait_for_kernels();
   bool any = false, all = true;
   for (int32_t i = 0; i < args->num_stop_populations; ++i) {
     const bool holds = s.stop_condition(args->stop_populations[i], args->stop_mode);
@@ -128,6 +129,7 @@ __attribute__((visibility("default"))) int32_t ss_run(ss_sim *sim, const ss_run_
         s.step_once();
         if (ss::after_step(s, k, args, result, fault)) break;
       }
+      s.finish_window();
       return 0;
     }
     // One team for the whole run. Each decision is written by one thread (one_thread, whose barrier
@@ -143,6 +145,7 @@ __attribute__((visibility("default"))) int32_t ss_run(ss_sim *sim, const ss_run_
         slot ^= 1;
       }
     });
+    s.finish_window();
   } catch (const std::exception &e) {
     ss::write_error(err, errlen, e.what());
     return -1;

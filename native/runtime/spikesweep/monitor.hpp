@@ -22,9 +22,15 @@ struct Monitor {
   Column<double> values, taken_values;
 
   void record_spikes(int64_t step, const int32_t *spiked, int64_t count);
+  // Whether a state monitor samples at `step`.
+  bool samples(int64_t step) const { return active && step >= start && (step - start) % period == 0; }
   void record_state(int64_t step);
-  double element(size_t i) const;
+  // A sample gathered elsewhere (a device buffer): the indices' elements, packed, in the source's dtype.
+  void record_sample(int64_t step, const void *packed);
   void take(ss_monitor_data *out);
 };
+
+// Bytes of one element of an array of `dtype` (enum ss_dtype).
+size_t dtype_bytes(int32_t dtype);
 
 }  // namespace ss

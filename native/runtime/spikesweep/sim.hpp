@@ -139,6 +139,7 @@ struct SimBase {
   template <class Block> __attribute__((cold, noinline)) void timed(int block, Block &run) {
     const auto started = std::chrono::steady_clock::now();
     run();
+    wait_for_kernels();
     profile_seconds[size_t(team_thread()) * profile_blocks.size() + size_t(block)] +=
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   }
@@ -171,12 +172,20 @@ struct SimBase {
     for (auto &p : populations)
       if (p.refractory.used()) p.refractory.begin_run();
   }
-  void end_run() {
+  // Where the host needs the device's work done during a run — before it reads the model's state
+  // (stop conditions), at the end of each profiled block — a backend whose kernels run
+  // asynchronously waits for them.
+  virtual void wait_for_kernels() {}
+  // After a run's last step, on the run's thread: such a backend waits for its kernels and takes
+  // in what it buffered (monitors). An error here fails the run; end_run follows however it ended.
+  virtual void finish_window() {}
+  virtual void end_run() {
     for (auto &p : populations)
       if (p.refractory.used()) p.refractory.end_run();
   }
 
-  void record() {
+  // After each step: every monitor records it (a backend whose state is on a device buffers there).
+  virtual void record() {
     for (auto &m : monitors) {
       if (m.kind == SS_MONITOR_SPIKES)
         m.record_spikes(step, populations[size_t(m.population)].spiked.data, populations[size_t(m.population)].spiked.count);
