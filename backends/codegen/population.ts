@@ -129,11 +129,8 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR): PopulationCode
   hoister.reciprocals.forEach((r) => step.bind(r.name, r.name, { exact: true }));
   const active = hasRefractory ? step.bind(`${refr}[i]`, 'refractory_steps', { type: 'uint8_t &' }) : '';
   const stepBody = [
-    // `byte == 0` spelled as a 32-bit test (1..255 map to 0..254, 0 wraps above): with AVX-512 at
-    // a 256-bit vector preference (GCC's -march=native on Intel Xeon, rocketlake) GCC 12 cannot
-    // narrow a byte compare's 32-lane mask to the 4 lanes of the doubles it selects, and left the
-    // whole update loop scalar; a 32-bit compare's mask narrows (bench/README.md, issue 19).
-    ...(hasRefractory ? [`const bool _active = uint32_t(${active}) - 1u > 254u;`] : []),
+    // Spelled per target by the runtime so that the loop vectorises with AVX-512 too (sim.hpp).
+    ...(hasRefractory ? [`const bool _active = ss::refractory_over(${active});`] : []),
     ...randomDraws(sites, inStep, pop.randomStream, 'i'),
     ...plan.map((p) => {
       const value = emitCpp(p.value, inStep);

@@ -15,7 +15,7 @@ static const ss_input *need(const ss_create_args *a, const char *name) {
 // The model math, one element at a time.
 SS_MATH void p0_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, const real _inv0, const real _inv1, const real _inv2, uint8_t & x_refractory_steps, const real x_El, real & x_v, real & x_g_exc, const real x_Erev_exc, real & x_g_inh, const real x_Erev_inh, const real x_I, const real x_Vt, uint8_t & x_fire) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
-  const bool _active = uint32_t(x_refractory_steps) - 1u > 254u;
+  const bool _active = ss::refractory_over(x_refractory_steps);
   const real _k_v = (dt * (((((x_El - x_v) + (x_g_exc * (x_Erev_exc - x_v))) + (x_g_inh * (x_Erev_inh - x_v))) + x_I) * _inv0));
   const real _k_g_exc = (dt * ((-x_g_exc) * _inv1));
   const real _k_g_inh = (dt * ((-x_g_inh) * _inv2));
@@ -32,7 +32,7 @@ SS_MATH int64_t p0_reset(int64_t s, double t, double dt, uint64_t seed, int64_t 
 }
 SS_MATH void p1_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, const real _inv0, const real _inv1, const real _inv2, uint8_t & x_refractory_steps, const real x_El, real & x_v, real & x_g_exc, const real x_Erev_exc, real & x_g_inh, const real x_Erev_inh, const real x_I, const real x_Vt, uint8_t & x_fire) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
-  const bool _active = uint32_t(x_refractory_steps) - 1u > 254u;
+  const bool _active = ss::refractory_over(x_refractory_steps);
   const real _k_v = (dt * (((((x_El - x_v) + (x_g_exc * (x_Erev_exc - x_v))) + (x_g_inh * (x_Erev_inh - x_v))) + x_I) * _inv0));
   const real _k_g_exc = (dt * ((-x_g_exc) * _inv1));
   const real _k_g_inh = (dt * ((-x_g_inh) * _inv2));

@@ -25,7 +25,7 @@ SS_MATH int64_t p0_reset(int64_t s, double t, double dt, uint64_t seed, int64_t 
 }
 SS_MATH void p2_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, const real _inv0, const real _inv1, uint8_t & x_refractory_steps, const real x_El, real & x_v, real & x_g_exc, real & x_g_inh, real & x_sum_gap, const real x_sigma, const real x_Vt, uint8_t & x_fire) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
-  const bool _active = uint32_t(x_refractory_steps) - 1u > 254u;
+  const bool _active = ss::refractory_over(x_refractory_steps);
   const real _r0 = (0.0) + (1.0) * real(ss::normal(seed, 140u, uint64_t(s), uint64_t(i)));
   const real _k_v = (dt * ((((((x_El - x_v) + x_g_exc) + x_g_inh) + x_sum_gap) + (x_sigma * _r0)) * _inv0));
   const real _k_g_exc = (dt * ((-x_g_exc) * _inv1));
@@ -43,7 +43,7 @@ SS_MATH int64_t p2_reset(int64_t s, double t, double dt, uint64_t seed, int64_t 
 }
 SS_MATH void p3_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, const real _inv0, const real _inv1, uint8_t & x_refractory_steps, const real x_El, real & x_v, real & x_g_exc, real & x_g_inh, real & x_sum_gap, const real x_sigma, const real x_Vt, uint8_t & x_fire) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
-  const bool _active = uint32_t(x_refractory_steps) - 1u > 254u;
+  const bool _active = ss::refractory_over(x_refractory_steps);
   const real _r0 = (0.0) + (1.0) * real(ss::normal(seed, 213u, uint64_t(s), uint64_t(i)));
   const real _k_v = (dt * ((((((x_El - x_v) + x_g_exc) + x_g_inh) + x_sum_gap) + (x_sigma * _r0)) * _inv0));
   const real _k_g_exc = (dt * ((-x_g_exc) * _inv1));
