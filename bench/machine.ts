@@ -61,3 +61,13 @@ export async function describeBenchMachine(): Promise<BenchMachine> {
     date: new Date().toISOString(),
   };
 }
+
+/**
+ * The CPU kind a result belongs to: results of one kind compare, of two kinds stand side by side.
+ * The model name alone does not tell VMs apart ("AMD EPYC" for Zen 3 and Zen 4), so family, model
+ * and GCC's -march=native resolution go with it.
+ */
+export function cpuKind(m: Pick<BenchMachine, 'cpu' | 'cpuFamilyModel' | 'marchNative'>): string {
+  const detail = [m.cpuFamilyModel, m.marchNative && `-march=native ${m.marchNative}`].filter(Boolean);
+  return detail.length ? `${m.cpu} (${detail.join(', ')})` : m.cpu;
+}

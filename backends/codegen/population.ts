@@ -145,7 +145,9 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR, stage: SpikeSta
   // 0), which the byte countdown treats as idle too: it leaves it in `_refractory_left`.
   const idle = stage === 'device' ? `${active} <= 0` : `${active} == 0`;
   const stepBody = [
-    ...(hasRefractory ? [`const bool _active = ${idle};`] : []),
+    // The byte's test before the countdown is spelled per target by the runtime, so that the loop
+    // vectorises with AVX-512 too (sim.hpp).
+    ...(hasRefractory ? [`const bool _active = ${stage === 'device' ? idle : `ss::refractory_over(${active})`};`] : []),
     ...randomDraws(sites, inStep, pop.randomStream, 'i'),
     ...plan.map((p) => {
       const value = emitCpp(p.value, inStep);

@@ -1,13 +1,13 @@
 // The host C++ compiler (g++ or clang++, chosen per build: KernelBuildOptions.compiler) building
 // kernel libraries for the CPU backends. A kernel's key covers the generated source (so the
 // structure and codegen version), the runtime sources (shared and the backend's own), the
-// compiler's identity, its flags and — for -march=native — the CPU model. The runtime's .cpp
+// compiler's identity, its flags and — for -march=native — the target the compiler resolves it to. The runtime's .cpp
 // files are compiled once per toolchain into an object every kernel links, and (with g++) its main
 // header is precompiled, so a new network only compiles its own code.
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildOnce, CompileError, defaultCacheDir } from '../cache.js';
@@ -52,6 +52,22 @@ function compilerIdentity(compiler: HostCompiler): Promise<string> {
     }));
   }
   return compilerIds.get(compiler)!;
+}
+
+const nativeTargets = new Map<string, Promise<string>>();
+/**
+ * What `compiler` makes of -march=native here: the instruction sets and tuning it passes its
+ * compiler proper (`-###`), without paths. A kernel built for one CPU may not run on another, and
+ * the model name does not tell them apart ("AMD EPYC" for Zen 3 without AVX-512 and Zen 4 with it).
+ */
+function nativeTarget(compiler: string): Promise<string> {
+  if (!nativeTargets.has(compiler)) {
+    nativeTargets.set(compiler, run(compiler, ['-march=native', '-###', '-fsyntax-only', '-x', 'c++', '/dev/null']).then((r) => {
+      const proper = r.stderr.split('\n').find((l) => /cc1plus|"-cc1"/.test(l)) ?? r.stderr;
+      return (proper.match(/"[^"]*"|\S+/g) ?? []).filter((t) => !t.includes('/')).join(' ');
+    }));
+  }
+  return nativeTargets.get(compiler)!;
 }
 
 export interface RuntimeSources {
@@ -111,7 +127,7 @@ export class HostToolchain {
     const all = [...info.flags, ...info.requiredFlags];
     const h = createHash('sha256').update(info.backend).update('\0').update(runtimeSources(this.runtimeDir).digest).update('\0')
       .update(info.compilerVersion).update('\0').update(all.join(' '));
-    if (all.some((f) => f.startsWith('-march=native') || f.startsWith('-mtune=native'))) h.update('\0').update(cpus()[0]?.model ?? 'unknown-cpu');
+    if (all.some((f) => f.startsWith('-march=native') || f.startsWith('-mtune=native'))) h.update('\0').update(await nativeTarget(info.compiler));
     return h.update('\0').update(process.arch).digest('hex');
   }
 

@@ -3,21 +3,23 @@
 // Each case (model, N, threads) runs the simulators alternately — spikesweep, peer 1, peer 2, …,
 // spikesweep, … — each in its own process, for PEERS_REPS repetitions (default 5; the issue asks for at
 // least five); repetition i runs seed i + 1 everywhere. Writes medians to
-// bench/results/latest.json, then prints them as a table (bench/peers/table.ts).
+// bench/results/latest.json under this machine's CPU kind (bench/peers/latest.ts; other kinds'
+// results stay), then prints them as a table (bench/peers/table.ts).
 // Build (code generation + compile) is measured cold in every repetition of the N = 4000, 1-thread
 // cases; all other cases reuse their compiled code (a per-case directory, compiled once before
 // the timed repetitions), so their build phase is not reported.
 // Env: PEERS_SIZES (4000,32000,256000), PEERS_MODELS (cuba,coba), PEERS_THREADS (1,2),
 // PEERS_TIMEOUT_S (per process, default 150; a peer that exceeds it at some N is not run at larger
 // N nor with other thread counts for that model), PEERS_SKIP (peers to leave out, recorded unless an
-// appended run already says why), PEERS_APPEND=1 (add to the rows of an existing latest.json,
+// appended run already says why), PEERS_APPEND=1 (add to this CPU kind's rows in latest.json,
 // replacing those measured again), PEERS_MAX_LOAD (0.5) and PEERS_WAIT_S (600): wait until the 1-min load average is below
 // PEERS_MAX_LOAD, at most PEERS_WAIT_S, then measure anyway and record the load.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { describeBenchMachine } from '../machine.js';
+import { cpuKind, describeBenchMachine } from '../machine.js';
 import { join, resolve } from 'node:path';
+import { readLatest, saveLatest } from './latest.js';
 import { markdown, median, ratesFrom, type Report, type Row } from './table.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -79,7 +81,11 @@ function runOne(peer: string, model: string, n: number, threads: number, warm: b
 const rows: Row[] = [];
 const skipped: NonNullable<Report['skipped']> = [];
 const raw: Record<string, unknown>[] = [];
-const previous = process.env.PEERS_APPEND === '1' && existsSync(join(root, 'bench/results/latest.json')) ? (JSON.parse(readFileSync(join(root, 'bench/results/latest.json'), 'utf8')) as Report & { raw?: Record<string, unknown>[]; machine: { loadBefore?: number[]; loadMaxSeen?: number; date?: string } }) : null;
+const latestFile = join(root, 'bench/results/latest.json');
+const loadBefore = waitForQuiet();
+const machine = await describeBenchMachine();
+const kind = cpuKind(machine);
+const previous = process.env.PEERS_APPEND === '1' ? (readLatest(latestFile).cpus[kind] as (Report & { raw?: Record<string, unknown>[]; machine: { loadBefore?: number[]; loadMaxSeen?: number; date?: string } }) | undefined) ?? null : null;
 // Appending keeps the earlier invocation's results except those this one measures again.
 type Case = { model: string; neurons: number; threads: number; peer?: unknown };
 const remeasured = (r: Case) =>
@@ -92,8 +98,6 @@ if (previous) {
 // `${peer}/${model}` past the time limit at some N: not run at larger N or other thread counts
 // (construction, which dominates there, does not get faster with threads in any of the peers).
 const gave_up = new Set<string>();
-const loadBefore = waitForQuiet();
-const machine = await describeBenchMachine();
 const loads: number[] = [];
 const report = (): Report => ({
   machine: { ...machine, python: spawnSync(python, ['--version'], { encoding: 'utf8' }).stdout.trim(), loadBefore, loadAfter: loadavg(), loadMaxSeen: Math.max(...loads, loadBefore[0], previous?.machine.loadMaxSeen ?? 0), date: new Date().toISOString(), ...(previous ? { earlierInvocation: { loadBefore: previous.machine.loadBefore, date: previous.machine.date } } : {}) },
@@ -102,7 +106,7 @@ const report = (): Report => ({
   timeLimit: `${timeoutS} s per run; a peer over it at some N is not run at larger N for that model and thread count`,
   rows: rows.map((r) => (r.phase === 'peakRssMiB' ? { ...r, ratio: r.spikesweepMs / r.peerMs } : r)), peers, rates: ratesFrom(raw as never), skipped, raw,
 });
-const save = () => { mkdirSync(join(root, 'bench/results'), { recursive: true }); writeFileSync(join(root, 'bench/results/latest.json'), JSON.stringify(report(), null, 2) + '\n'); };
+const save = () => saveLatest(latestFile, kind, report());
 
 rmSync(join(work, 'spikesweep-cache'), { recursive: true, force: true });
 for (const n of sizes) for (const model of models) for (const threads of threadsList) {
@@ -149,4 +153,4 @@ for (const n of sizes) for (const model of models) for (const threads of threads
   save();
 }
 save();
-console.log(markdown(report()));
+console.log(markdown(readLatest(latestFile)));
