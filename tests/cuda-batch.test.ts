@@ -6,8 +6,8 @@
 // the features network (STDP, per-synapse delays drawn per seed, Poisson input, psp) with its
 // input rate and STDP weights varied. nvcc builds CUBA's batch kernels for sm_90 within a single
 // copy's register budget (64), with no spills and, in exact mode, no fused multiply-add (every
-// network's, in tests/cuda.test.ts). A batch refuses
-// copies of different structures, naming the copy.
+// network's, in tests/cuda.test.ts). On the openmp backend a batch runs its copies in turn with the
+// same results. A batch refuses copies of different structures, naming the copy.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -105,6 +105,15 @@ describe('each copy of an emulated cuda batch gives the OpenMP backend\'s spikes
         }
       }
     });
+  }
+});
+
+test('on the openmp backend a batch runs its copies in turn, each giving its run alone\'s spikes', async () => {
+  const copies = [0, 1, 2].map(cubaCopy);
+  const reports = await runBatch({ durationMs: 10, backend: 'openmp', copies: copies.map((c, b) => ({ ...c, outDir: join(dir, `openmp-batch-${b}`) })) });
+  for (const [b, c] of copies.entries()) {
+    const alone = await runNetwork({ ...c, durationMs: 10, backend: 'openmp', outDir: join(dir, `openmp-alone-${b}`) });
+    assert.equal(reports[b].spikesSha256, alone.spikesSha256, `copy ${b}`);
   }
 });
 

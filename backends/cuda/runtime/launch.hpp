@@ -234,10 +234,10 @@ inline void *take_bodies(size_t bytes) {
     q.in_window = false;
     sync_queue(q);
     if (bytes > q.bodies_capacity) {
+      const size_t capacity = std::max({bytes, 2 * q.bodies_capacity, size_t(1) << 20});
       if (q.bodies) cudaFree(q.bodies);
       q.bodies = nullptr;
       q.bodies_capacity = 0;
-      const size_t capacity = std::max({bytes, 2 * q.bodies_capacity, size_t(1) << 20});
       check_cuda(cudaMallocManaged(&q.bodies, capacity), "batch launch memory");
       q.bodies_capacity = capacity;
     }
