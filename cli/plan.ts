@@ -2,15 +2,13 @@
 // bytes per copy, how many copies a device of the given size holds, the schedule — on any machine,
 // GPU or not (backends/cuda/plan.ts).
 import { backendFor, checkSpecForBackend } from '../backends/index.js';
-import { planMemory, type MemoryPlan } from '../backends/cuda/plan.js';
+import { DEFAULT_DEVICE_GIB, planMemory, type MemoryPlan } from '../backends/cuda/plan.js';
 import { loadExperiment } from '../network/experiment/index.js';
 import { buildIR } from '../network/ir/ir.js';
 import { SpecError } from '../network/spec/errors.js';
 import type { RunCliOptions } from './options.js';
 import { formatTable } from './table.js';
 
-/** An H100's memory, the default device of a plan. */
-export const DEFAULT_DEVICE_GIB = 80;
 const GIB = 2 ** 30;
 
 export function planFor(specFile: string, options: RunCliOptions): MemoryPlan {

@@ -2,6 +2,7 @@
 // a manifest and a RunReport, resumable from checkpoints. Used by `spikesweep run`, the sweep's
 // runner processes and (monitors, checkpoints) the Network API. See README.md.
 export { runNetwork } from './run/run.js';
+export { runBatch, runBatchSettled, type BatchCopy, type RunBatchOptions } from './run/batch.js';
 export { resumeRun } from './run/resume.js';
 export { drawSeed } from './run/session.js';
 export { classifyRunError, ResumeError, type ClassifiedError, type ErrorKind } from './run/errors.js';

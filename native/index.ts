@@ -152,6 +152,8 @@ export interface NativeKernel {
   readonly abiVersion: number;
   readonly structureHash: string;
   create(seed: bigint, threads: number, values: Float64Array, inputs: Record<string, SimTypedArray>, device: number): NativeSim;
+  /** A batch of sims this kernel created (ss_join): a NativeSim that only runs, cancels and is destroyed. */
+  join(copies: NativeSim[]): NativeSim;
 }
 
 /** One block of the step and the seconds spent in it while profiling was on (summed over runs and threads). */
@@ -319,6 +321,83 @@ export class Kernel {
     }
     return new Sim(this.#native.create(seed, threads, values, { ...inputs }, device));
   }
+
+  /**
+   * Joins sims this kernel created — copies of its structure, each with its own values and seed —
+   * into a batch whose run() runs them all (ss_join): on the cuda backend stepped together, each
+   * kernel launched once over every copy; on the CPU backends one after another. The copies keep
+   * their arrays and monitors, refuse calls while the batch runs, and live while it does.
+   */
+  join(copies: Sim[]): SimBatch {
+    if (!Array.isArray(copies) || copies.length === 0 || !copies.every((c) => c instanceof Sim)) {
+      throw new TypeError('kernel.join: copies must be a non-empty array of sims');
+    }
+    return new SimBatch(this.#native.join(copies.map((c) => Sim.nativeOf(c))));
+  }
+}
+
+/** Runs `steps` on a native sim or batch off the event loop (see Sim.run). */
+function startRun(native: NativeSim, options: RunOptions): Promise<RunResult> {
+  const where = 'sim.run';
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object`);
+  const steps = checkInteger(where, 'steps', options.steps, 0);
+  const onProgress = options.onProgress ?? null;
+  if (onProgress !== null && typeof onProgress !== 'function') {
+    throw new TypeError(`${where}: onProgress must be a function`);
+  }
+  let progressEvery = 0;
+  if (options.progressEvery !== undefined) {
+    progressEvery = checkInteger(where, 'progressEvery', options.progressEvery, 1);
+  } else if (onProgress !== null) {
+    progressEvery = Math.max(1, Math.floor(steps / 100));
+  }
+  const signal = options.signal ?? null;
+  if (signal !== null && !(signal instanceof AbortSignal)) throw new TypeError(`${where}: signal must be an AbortSignal`);
+  let stopMode: 0 | 1 | 2 = 0;
+  let stopPopulations: Int32Array | null = null;
+  if (options.stop !== undefined) {
+    const { mode, populations } = options.stop;
+    if (mode !== 'any' && mode !== 'all') throw new TypeError(`${where}: stop.mode must be 'any' or 'all'`);
+    if (!Array.isArray(populations) || populations.length === 0) {
+      throw new TypeError(`${where}: stop.populations must be a non-empty array of population indices`);
+    }
+    populations.forEach((p, i) => checkInt32(where, `stop.populations[${i}]`, p, 0));
+    stopMode = mode === 'any' ? 1 : 2;
+    stopPopulations = Int32Array.from(populations);
+  }
+
+  const aborted = signal !== null && signal.aborted;
+  const promise = native.run(steps, progressEvery, stopMode, stopPopulations, onProgress, aborted);
+  if (signal === null || aborted) return promise;
+  const abort = (): void => native.cancel();
+  signal.addEventListener('abort', abort, { once: true });
+  return promise.finally(() => signal.removeEventListener('abort', abort));
+}
+
+/** A batch of sims (Kernel.join). Call destroy() when done; its copies stay the caller's. */
+export class SimBatch {
+  readonly #native: NativeSim;
+
+  constructor(native: NativeSim) {
+    this.#native = native;
+  }
+
+  /** Runs every copy `steps` steps, as Sim.run does one sim; a batch takes no stop condition. */
+  run(options: RunOptions): Promise<RunResult> {
+    try {
+      return startRun(this.#native, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  get running(): boolean {
+    return this.#native.running;
+  }
+
+  destroy(): void {
+    this.#native.destroy();
+  }
 }
 
 /** One simulation. Call destroy() when done (a GC finalizer frees it otherwise). */
@@ -328,6 +407,11 @@ export class Sim {
 
   constructor(native: NativeSim) {
     this.#native = native;
+  }
+
+  /** The native sim behind a Sim, for Kernel.join. */
+  static nativeOf(sim: Sim): NativeSim {
+    return sim.#native;
   }
 
   /** The array table: every piece of state the sim owns. */
@@ -405,47 +489,10 @@ export class Sim {
    */
   run(options: RunOptions): Promise<RunResult> {
     try {
-      return this.#startRun(options);
+      return startRun(this.#native, options);
     } catch (error) {
       return Promise.reject(error);
     }
-  }
-
-  #startRun(options: RunOptions): Promise<RunResult> {
-    const where = 'sim.run';
-    if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object`);
-    const steps = checkInteger(where, 'steps', options.steps, 0);
-    const onProgress = options.onProgress ?? null;
-    if (onProgress !== null && typeof onProgress !== 'function') {
-      throw new TypeError(`${where}: onProgress must be a function`);
-    }
-    let progressEvery = 0;
-    if (options.progressEvery !== undefined) {
-      progressEvery = checkInteger(where, 'progressEvery', options.progressEvery, 1);
-    } else if (onProgress !== null) {
-      progressEvery = Math.max(1, Math.floor(steps / 100));
-    }
-    const signal = options.signal ?? null;
-    if (signal !== null && !(signal instanceof AbortSignal)) throw new TypeError(`${where}: signal must be an AbortSignal`);
-    let stopMode: 0 | 1 | 2 = 0;
-    let stopPopulations: Int32Array | null = null;
-    if (options.stop !== undefined) {
-      const { mode, populations } = options.stop;
-      if (mode !== 'any' && mode !== 'all') throw new TypeError(`${where}: stop.mode must be 'any' or 'all'`);
-      if (!Array.isArray(populations) || populations.length === 0) {
-        throw new TypeError(`${where}: stop.populations must be a non-empty array of population indices`);
-      }
-      populations.forEach((p, i) => checkInt32(where, `stop.populations[${i}]`, p, 0));
-      stopMode = mode === 'any' ? 1 : 2;
-      stopPopulations = Int32Array.from(populations);
-    }
-
-    const aborted = signal !== null && signal.aborted;
-    const promise = this.#native.run(steps, progressEvery, stopMode, stopPopulations, onProgress, aborted);
-    if (signal === null || aborted) return promise;
-    const abort = (): void => this.#native.cancel();
-    signal.addEventListener('abort', abort, { once: true });
-    return promise.finally(() => signal.removeEventListener('abort', abort));
   }
 
   /** Adds a monitor; returns its id. */

@@ -4,8 +4,8 @@
 // with STDP, per-synapse delays, Poisson input, a spike source, refractoriness, noise and
 // continuous transmission (psp), and its monitors' records with them over a run longer than a
 // monitor's device buffer. Compile
-// checks: nvcc builds each of those networks' kernels for sm_90 within a register budget and with
-// no spills, and exact-mode kernels contain no fused multiply-add. Fast mode (--cuda-mode fast):
+// checks: nvcc builds each of those networks' kernels, single-copy and batched, for sm_90 within a
+// register budget and with no spills, and exact-mode kernels contain no fused multiply-add. Fast mode (--cuda-mode fast):
 // CUBA and COBA emulated with shuffled threads fire within the reference rate bands, the manifest
 // says fast, its kernels have their own cache key, and nvcc builds them within the same budget.
 // And on a machine without a GPU, `--backend cuda` is one sentence, not a crash.
@@ -24,8 +24,12 @@ import { runCli } from './helpers/cli.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const NETWORKS: [string, number][] = [['examples/cuba.yaml', 100], ['examples/coba.yaml', 100], ['tests/fixtures/features.yaml', 300]];
-// Registers per thread a kernel may use: 64 keeps a full sm_90 SM's 2048 threads resident.
+// Registers per thread a kernel may use: 64 keeps a full sm_90 SM's 2048 threads resident. A
+// batch's kernel (run_copy_*) reads its copy's captured values from memory rather than kernel
+// parameters and may use 80 (1536 threads resident): the features network's STDP delivery tiles
+// take 74 there.
 const REGISTER_BUDGET = 64;
+const BATCH_REGISTER_BUDGET = 80;
 
 let dir: string;
 before(async () => { dir = await mkdtemp(join(tmpdir(), 'spikesweep-cuda-')); });
@@ -107,7 +111,8 @@ describe('nvcc compiles every network\'s kernels for sm_90, in exact and fast mo
         assert.equal(check.arch, 'sm_90');
         assert.ok(check.kernels.some((k) => /update_p0/.test(k.kernel)), 'the neuron update is a kernel');
         for (const k of check.kernels) {
-          assert.ok(k.registers > 0 && k.registers <= REGISTER_BUDGET, `${k.kernel}: ${k.registers} registers (budget ${REGISTER_BUDGET})`);
+          const budget = /run_copy_/.test(k.kernel) ? BATCH_REGISTER_BUDGET : REGISTER_BUDGET;
+          assert.ok(k.registers > 0 && k.registers <= budget, `${k.kernel}: ${k.registers} registers (budget ${budget})`);
           assert.equal(k.spillStores + k.spillLoads, 0, `${k.kernel} spills`);
         }
         if (mode === 'exact') {

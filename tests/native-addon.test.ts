@@ -21,6 +21,7 @@ let ok = '';
 let wrongVersion = '';
 let missingSymbol = '';
 let unloadable = ''; // loaded by one test only, to watch it leave /proc/self/maps
+let another = ''; // a second library, whose sims a batch of the first refuses
 
 async function compile(out: string, defines: string[]): Promise<string> {
   const path = join(dir, out);
@@ -30,11 +31,12 @@ async function compile(out: string, defines: string[]): Promise<string> {
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'spikesweep-addon-'));
-  [ok, wrongVersion, missingSymbol, unloadable] = await Promise.all([
+  [ok, wrongVersion, missingSymbol, unloadable, another] = await Promise.all([
     compile('fixture.so', []),
     compile('fixture-v99.so', ['-DFIXTURE_ABI_VERSION=99']),
     compile('fixture-no-take.so', ['-DFIXTURE_OMIT_MONITOR_TAKE']),
     compile('fixture-unload.so', []),
+    compile('fixture-another.so', []),
   ]);
 });
 
@@ -72,7 +74,7 @@ const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 describe('loadKernel', () => {
   test('loads a library of the current ABI version', () => {
     const kernel = loadKernel(ok);
-    assert.equal(ABI_VERSION, 2);
+    assert.equal(ABI_VERSION, 3);
     assert.equal(kernel.abiVersion, ABI_VERSION);
     assert.equal(kernel.path, ok);
     assert.equal(kernel.structureHash, 'fixture0123456789abcdef');
@@ -431,6 +433,37 @@ describe('monitors', () => {
     assert.throws(() => sim.takeState(id), /is a spike monitor/);
     assert.deepEqual(sim.takeSpikes(id).steps, new BigInt64Array([1n, 3n]));
     sim.destroy();
+  });
+});
+
+describe('kernel.join', () => {
+  test('a batch runs its copies, each with its own values, monitors and clock; they refuse calls while it runs', async () => {
+    const kernel = loadKernel(ok);
+    const copies = [[2, 3], [5, 7, 11]].map((thresholds) => makeSim(kernel, thresholds));
+    const monitors = copies.map((sim) => sim.addMonitor({ kind: 'spikes', population: 0 }));
+    const batch = kernel.join(copies);
+    const running = batch.run({ steps: 20 });
+    assert.equal(batch.running, true);
+    assert.throws(() => copies[1].getArray('pop.x'), /the sim is running/);
+    assert.deepEqual(await running, { stepsDone: 20, cancelled: false, stopped: false });
+    for (const [b, thresholds] of [[2, 3], [5, 7, 11]].entries()) {
+      const expected = expectedSpikes(thresholds, 0, 20);
+      assert.equal(copies[b].currentStep, 20);
+      assert.deepEqual(copies[b].takeSpikes(monitors[b]), { kind: 'spikes', steps: BigInt64Array.from(expected.steps), neurons: Int32Array.from(expected.neurons) });
+    }
+    batch.destroy();
+    for (const sim of copies) sim.destroy();
+  });
+
+  test('refuses what is not a live sim of this kernel, naming the copy', () => {
+    const kernel = loadKernel(ok);
+    const mine = makeSim(kernel, [2]);
+    const other = makeSim(loadKernel(another), [2]);
+    assert.throws(() => kernel.join([]), /kernel.join: copies must be a non-empty array of sims/);
+    assert.throws(() => kernel.join([mine, other]), /kernel.join: copy 1 was created by another kernel/);
+    other.destroy();
+    assert.throws(() => kernel.join([mine, other]), /kernel.join: copy 1 has been destroyed/);
+    mine.destroy();
   });
 });
 

@@ -1,8 +1,9 @@
 // A cuda sweep end to end without a GPU: the sweep workflow sends its runs to the gpu task queue,
-// a `spikesweep worker --queue gpu` process runs them on the cuda backend's emulation
-// (SPIKESWEEP_CUDA_EMULATE, threads shuffled) and commits each run's outputs, checkpoints
-// included; every run equals the same run of the same sweep on the openmp backend, served by a
-// cpu worker, bit for bit.
+// a `spikesweep worker --queue gpu` process runs each group of them as a batch — copies with their
+// own values and seeds in one simulation — on the cuda backend's emulation (SPIKESWEEP_CUDA_EMULATE,
+// threads shuffled) and commits each run's outputs on its own, checkpoints included; every run
+// equals the same run of the same sweep on the openmp backend, served by a cpu worker, bit for
+// bit, and the manifests say which ran in a batch of several copies.
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,9 +32,10 @@ test('a cuda sweep runs on the gpu queue, and each run equals its openmp twin', 
   const network = await writeSmallNetwork(dir);
   const output = join(dir, 'out');
   const sweep = (backend: string) => writeSweepFile(dir, `gpu-queue-${backend}`, {
-    name: `gpu-queue-${backend}`, network, backend, duration: 200, output, maxConcurrent: 2, checkpointEvery: 100,
+    // One slot: the first group is one run, the next ones share what is left (4 runs, then 2, then 1).
+    name: `gpu-queue-${backend}`, network, backend, duration: 200, output, maxConcurrent: 1, checkpointEvery: 100,
     vary: { grid: [{ name: 'we', paths: ['projections.exc_exc.connector.weights', 'projections.exc_inh.connector.weights'], values: [1.2, 2.0] }] },
-    seeds: { policy: 'sequential', base: 3, count: 2 },
+    seeds: { policy: 'sequential', base: 3, count: 4 },
   });
   const files = { cuda: await sweep('cuda'), openmp: await sweep('openmp') };
 
@@ -46,19 +48,22 @@ test('a cuda sweep runs on the gpu queue, and each run equals its openmp twin', 
     assert.equal(r.code, 0, `${file}: ${r.stderr}\n${r.stdout}`);
     const report = r.json as { status: string; output: string; runs: { completed: number } };
     assert.equal(report.status, 'completed');
-    assert.equal(report.runs.completed, 4);
+    assert.equal(report.runs.completed, 8);
     return { output: report.output, rows: await readRuns(report.output) };
   }));
 
-  assert.deepEqual(cuda.rows.map((r) => r.backend), ['cuda', 'cuda', 'cuda', 'cuda']);
-  assert.deepEqual(openmp.rows.map((r) => r.backend), ['openmp', 'openmp', 'openmp', 'openmp']);
+  assert.deepEqual(cuda.rows.map((r) => r.backend), Array(8).fill('cuda'));
+  assert.deepEqual(openmp.rows.map((r) => r.backend), Array(8).fill('openmp'));
   assert.ok(cuda.rows.every((r) => r.status === 'completed' && typeof r.spikes_sha256 === 'string'));
   assert.deepEqual(cuda.rows.map((r) => [r.run, r.seed, r.we]), openmp.rows.map((r) => [r.run, r.seed, r.we]));
   assert.deepEqual(cuda.rows.map((r) => r.spikes_sha256), openmp.rows.map((r) => r.spikes_sha256), 'every cuda run gives its openmp twin\'s spikes');
-  assert.equal(new Set(cuda.rows.map((r) => r.spikes_sha256)).size, 4, 'the runs differ from each other');
+  assert.equal(new Set(cuda.rows.map((r) => r.spikes_sha256)).size, 8, 'the runs differ from each other');
 
-  // Each run's manifest records the cuda backend in exact mode.
-  const manifest = JSON.parse(await readFile(join(cuda.output, 'runs', 'run=0', 'manifest.json'), 'utf8'));
-  assert.equal(manifest.kernel.backend, 'cuda');
-  assert.equal(manifest.kernel.cudaMode, 'exact');
+  // Each run's manifest records the cuda backend in exact mode and its place in its group's batch.
+  const manifests = await Promise.all(cuda.rows.map(async (r) => JSON.parse(await readFile(join(cuda.output, 'runs', `run=${r.run}`, 'manifest.json'), 'utf8'))));
+  assert.ok(manifests.every((m) => m.kernel.backend === 'cuda' && m.kernel.cudaMode === 'exact'));
+  assert.ok(manifests.every((m) => m.batch !== null && m.batch.copy < m.batch.copies), 'every cuda run ran in a batch');
+  assert.ok(manifests.some((m) => m.batch.copies >= 2), `some runs shared a batch (batches: ${JSON.stringify(manifests.map((m) => m.batch))})`);
+  const openmpManifest = JSON.parse(await readFile(join(openmp.output, 'runs', 'run=0', 'manifest.json'), 'utf8'));
+  assert.equal(openmpManifest.batch, null, 'the cpu queue runs one run at a time');
 });

@@ -1,4 +1,5 @@
-// One run of a sweep, idempotent and resumable, as the group activity (group.ts) and the
+// One run of a sweep, idempotent and resumable, as the group activity (group.ts; on the cuda
+// backend each run prepared and settled here around its batch, gpu-batches.ts) and the
 // single-run activity of older histories run it. A committed run returns its recorded summary; an
 // attempt after a failure resumes from the checkpoint its predecessor heartbeated; outputs reach
 // the dataset by rename only after the run finished. The run's failure budget (budget.ts) decides
@@ -71,12 +72,31 @@ async function recordFailure(input: RunInput, paths: RunPaths, budget: RunBudget
   return record;
 }
 
+/** A run's verdict: its record, and whether this attempt ran it (not found committed). */
+export interface RunVerdict { record: RunRecord; ran: boolean }
+
+/** Bad input is not retried: the run is recorded failed at once, with the reason. */
+async function failInvalid(input: RunInput, paths: RunPaths, budget: RunBudget, message: string): Promise<RunVerdict> {
+  return { record: await recordFailure(input, paths, { ...budget, failures: budget.failures + 1 }, message), ran: true };
+}
+
+/** An attempt at a run, ready to go: its job for a runner, and what its outcome is judged with. */
+export interface PreparedRun {
+  input: RunInput;
+  job: RunJob;
+  paths: RunPaths;
+  budget: RunBudget;
+  dt: number;
+  resume: boolean;
+  previous: RunHeartbeat | undefined;
+  started: number;
+}
+
 /**
- * Runs one run to its verdict: its record (completed, or failed for good), or a retryable
- * failure thrown for Temporal to retry — a lost runner (no budget used) or a failure within budget.
- * `previous` is the last heartbeat of an interrupted attempt at this run.
+ * Prepares an attempt at a run: its verdict at once when it is committed or its input is bad, else
+ * its job. `previous` is the last heartbeat of an interrupted attempt at this run.
  */
-export async function runOne(input: RunInput, settings: RunSettings, previous: RunHeartbeat | undefined): Promise<{ record: RunRecord; ran: boolean }> {
+export async function prepareRun(input: RunInput, settings: RunSettings, previous: RunHeartbeat | undefined): Promise<RunVerdict | PreparedRun> {
   const started = performance.now();
   const paths = runPaths(input.output, input.sweepId, input.runIndex);
   const committed = await readRecord(paths.summary);
@@ -84,19 +104,26 @@ export async function runOne(input: RunInput, settings: RunSettings, previous: R
 
   await mkdir(paths.work, { recursive: true });
   const budget = await startAttempt(paths.work);
-  // Bad input is not retried: the run is recorded failed at once, with the reason.
-  const invalid = async (message: string) => ({ record: await recordFailure(input, paths, { ...budget, failures: budget.failures + 1 }, message), ran: true });
   const network = await networkOf(input).catch((e: unknown) => {
     if (e instanceof NetworkSpecFileError) return e;
     throw e;
   });
-  if (network instanceof NetworkSpecFileError) return invalid(network.message);
-  const dt = network.dt;
+  if (network instanceof NetworkSpecFileError) return failInvalid(input, paths, budget, network.message);
   const outDir = join(paths.work, 'out');
   const resume = !!previous?.checkpointDir && existsSync(join(outDir, 'progress.json'));
   const job = await jobFor(input, settings, outDir, resume);
-  const outcome: RunOutcome = typeof job === 'string' ? { kind: 'invalid', message: job } : await runSupervised(job, input.runIndex, Math.round(input.durationMs / dt));
-  if (outcome.kind === 'invalid') return invalid(outcome.message);
+  if (typeof job === 'string') return failInvalid(input, paths, budget, job);
+  return { input, job, paths, budget, dt: network.dt, resume, previous, started };
+}
+
+/**
+ * A run's verdict from its attempt's outcome: its record (completed, or failed for good), or a
+ * retryable failure thrown for Temporal to retry — a lost runner (no budget used) or a failure
+ * within budget.
+ */
+export async function settleRun(run: PreparedRun, outcome: RunOutcome): Promise<RunVerdict> {
+  const { input, paths, budget, dt, resume, previous } = run;
+  if (outcome.kind === 'invalid') return failInvalid(input, paths, budget, outcome.message);
   // A lost runner leaves the attempt's start mark: the next attempt counts it as a lost worker.
   if (outcome.kind === 'lost') throw ApplicationFailure.retryable(outcome.message, 'WorkerLost');
   if (outcome.kind === 'failed') {
@@ -105,17 +132,24 @@ export async function runOne(input: RunInput, settings: RunSettings, previous: R
     throw ApplicationFailure.retryable(outcome.message, 'RunFailed');
   }
   const report = outcome.report;
-  await commit(paths, outDir);
+  await commit(paths, run.job.outDir);
   const record: RunRecord = {
     runIndex: input.runIndex, status: 'completed', attempts: budget.failures + 1, lostWorkers: budget.lostWorkers,
     resumedFromMs: resume ? (previous?.checkpointStep ?? 0) * dt : 0,
     spikesSha256: report.spikesSha256, error: null, values: input.values, seed: input.seed, backend: report.backend,
     report: { timings: { ...report.timings }, populations: report.populations, simulatedMs: report.simulatedMs },
-    attemptMs: performance.now() - started,
+    attemptMs: performance.now() - run.started,
   };
   await writeRecord(paths.summary, record);
   await rm(paths.work, { recursive: true, force: true });
   return { record, ran: true };
+}
+
+/** Runs one run to its verdict, alone in a runner process (prepareRun, then settleRun). */
+export async function runOne(input: RunInput, settings: RunSettings, previous: RunHeartbeat | undefined): Promise<RunVerdict> {
+  const run = await prepareRun(input, settings, previous);
+  if ('record' in run) return run;
+  return settleRun(run, await runSupervised(run.job, input.runIndex, Math.round(input.durationMs / run.dt)));
 }
 
 /** The single-run activity that batch workflows recorded before run groups schedule (tests/fixtures/histories). */

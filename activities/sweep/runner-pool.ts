@@ -4,7 +4,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { RunJob, RunnerReply } from './runner-protocol.js';
+import type { BatchJob, BatchReply, RunJob, RunnerReply } from './runner-protocol.js';
 
 const idle: ChildProcess[] = [];
 
@@ -50,18 +50,20 @@ export class RunnerCrashed extends Error {
   }
 }
 
-/** Runs one job in a runner process; rejects with RunnerCrashed if the process dies, with the signal's reason if cancelled. */
-export function runInRunner(job: RunJob, signal: AbortSignal): Promise<RunnerReply> {
+/** Runs one job (a run, or a batch of runs) in a runner process; rejects with RunnerCrashed if the process dies, with the signal's reason if cancelled. */
+export function runInRunner(job: RunJob, signal: AbortSignal): Promise<RunnerReply>;
+export function runInRunner(job: BatchJob, signal: AbortSignal): Promise<BatchReply>;
+export function runInRunner(job: RunJob | BatchJob, signal: AbortSignal): Promise<RunnerReply | BatchReply> {
   const child = acquire();
   child.ref();
   (child as unknown as { channel?: { ref(): void } }).channel?.ref();
-  return new Promise<RunnerReply>((resolve, reject) => {
+  return new Promise<RunnerReply | BatchReply>((resolve, reject) => {
     const cleanup = () => {
       child.off('message', onMessage);
       child.off('exit', onExit);
       signal.removeEventListener('abort', onAbort);
     };
-    const onMessage = (reply: RunnerReply) => {
+    const onMessage = (reply: RunnerReply | BatchReply) => {
       cleanup();
       release(child);
       resolve(reply);

@@ -1,14 +1,16 @@
 // Supervises one run in a runner process: heartbeats naming the run and its latest committed
 // checkpoint while it runs, cancellation (the process is killed at once), and what the outcome
 // means for the run's failure budget (budget.ts): bad input fails it at once, an error or a native
-// crash uses one attempt, a runner killed from outside (OOM killer, node drain) uses none.
+// crash uses one attempt, a runner killed from outside (OOM killer, node drain) uses none. A batch
+// is supervised as one: its heartbeats name its first run without a checkpoint (a retried batch
+// runs its uncommitted runs afresh), and its process's death is every run's outcome.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import type { RunReport } from '../../engine/index.js';
 import type { RunHeartbeat } from '../../workflows/contract.js';
 import { RunnerCrashed, runInRunner } from './runner-pool.js';
-import type { RunJob } from './runner-protocol.js';
+import type { BatchJob, RunJob, RunnerReply } from './runner-protocol.js';
 
 const HEARTBEAT_MS = 250;
 
@@ -32,22 +34,36 @@ async function checkpointStep(outDir: string): Promise<number | null> {
   }
 }
 
-/** Runs a job; rejects only when the activity is cancelled. */
-export async function runSupervised(job: RunJob, runIndex: number, totalSteps: number): Promise<RunOutcome> {
+const outcomeOf = (reply: RunnerReply): RunOutcome =>
+  reply.kind === 'done' ? { kind: 'done', report: reply.report } : { kind: reply.error.exitCode === 2 ? 'invalid' : 'failed', message: reply.error.message };
+
+/** Heartbeats `details()` while `work` runs; a crashed runner becomes `crashed(outcome)`. Rejects only when the activity is cancelled. */
+async function supervised<T>(details: () => Promise<RunHeartbeat>, work: (signal: AbortSignal) => Promise<T>, crashed: (outcome: RunOutcome) => T): Promise<T> {
   const ctx = Context.current();
-  const beat = setInterval(async () => {
-    const step = await checkpointStep(job.outDir);
-    const details: RunHeartbeat = { runIndex, stepsDone: step ?? 0, totalSteps, checkpointDir: step === null ? null : job.outDir, checkpointStep: step ?? 0 };
-    ctx.heartbeat(details);
-  }, HEARTBEAT_MS);
+  const beat = setInterval(async () => ctx.heartbeat(await details()), HEARTBEAT_MS);
   try {
-    const reply = await runInRunner(job, ctx.cancellationSignal);
-    if (reply.kind === 'done') return { kind: 'done', report: reply.report };
-    return { kind: reply.error.exitCode === 2 ? 'invalid' : 'failed', message: reply.error.message };
+    return await work(ctx.cancellationSignal);
   } catch (error) {
     if (!(error instanceof RunnerCrashed)) throw error;
-    return { kind: error.signal && EXTERNAL_SIGNALS.has(error.signal) ? 'lost' : 'failed', message: error.message };
+    return crashed({ kind: error.signal && EXTERNAL_SIGNALS.has(error.signal) ? 'lost' : 'failed', message: error.message });
   } finally {
     clearInterval(beat);
   }
+}
+
+/** Runs a job; rejects only when the activity is cancelled. */
+export function runSupervised(job: RunJob, runIndex: number, totalSteps: number): Promise<RunOutcome> {
+  return supervised(async () => {
+    const step = await checkpointStep(job.outDir);
+    return { runIndex, stepsDone: step ?? 0, totalSteps, checkpointDir: step === null ? null : job.outDir, checkpointStep: step ?? 0 };
+  }, async (signal) => outcomeOf(await runInRunner(job, signal)), (outcome) => outcome);
+}
+
+/** Runs a batch job: each run's outcome, in order; rejects only when the activity is cancelled. */
+export function runBatchSupervised(job: BatchJob, firstRunIndex: number, totalSteps: number): Promise<RunOutcome[]> {
+  return supervised(
+    async () => ({ runIndex: firstRunIndex, stepsDone: 0, totalSteps, checkpointDir: null, checkpointStep: 0 }),
+    async (signal) => (await runInRunner(job, signal)).replies.map(outcomeOf),
+    (outcome) => job.runs.map(() => outcome),
+  );
 }

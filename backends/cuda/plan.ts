@@ -33,6 +33,9 @@ export interface MemoryPlan {
 /** Part of the device left to the CUDA context, the kernels and the allocator (10 %). */
 export const DEVICE_RESERVE = 0.1;
 
+/** An H100's memory, the default device of a plan. */
+export const DEFAULT_DEVICE_GIB = 80;
+
 /** The expected number of synapses a connector makes between `pre` and `post`. */
 export function expectedSynapses(connector: ConnectorSpec, pre: PopulationIR, post: PopulationIR): number {
   const selfPairs = pre.index === post.index && !('allowSelfConnections' in connector && connector.allowSelfConnections) ? Math.min(pre.size, post.size) : 0;

@@ -9,6 +9,7 @@ import { compileNetwork } from '../../backends/index.js';
 import type { Sim } from '../../native/index.js';
 import { boldColumns } from '../monitors.js';
 import { SpikeHasher } from '../spike-hash.js';
+import { ALONE, type SessionWindows } from './batch-windows.js';
 import { buildSim } from './build.js';
 import { finishRun } from './finish.js';
 import { SessionFiles } from './layout.js';
@@ -19,7 +20,7 @@ import { planPhases } from './phases.js';
 import type { Resumed, Session } from './records.js';
 import { ms, timed, zeroTimings } from './timings.js';
 
-export async function drive(s: Session, resumed: Resumed | null): Promise<RunReport> {
+export async function drive(s: Session, resumed: Resumed | null, windows: SessionWindows = ALONE): Promise<RunReport> {
   const { spec, signal, log } = s;
   const dt = spec.dt;
   const layout = s.checkpointEverySteps === null ? 'single' : 'parts';
@@ -54,7 +55,7 @@ export async function drive(s: Session, resumed: Resumed | null): Promise<RunRep
     log.debug({ spikeMonitors: built.plan.spikes.length, stateMonitors: built.plan.states.length }, 'sim built');
 
     const live: LiveRun = {
-      s, resumed, compiled, ...built, phases: planPhases(s.protocol, s.totalSteps, dt), files,
+      s, resumed, compiled, ...built, windows, phases: planPhases(s.protocol, s.totalSteps, dt), files,
       hasher: resumed?.hasher ?? new SpikeHasher({ dt }), partHasher: new SpikeHasher({ dt }), partStart: startStep,
       parts, checkpoints: resumed ? [...resumed.context.checkpoints, resumed.checkpointRecord] : [],
       resumes: resumed ? [...resumed.context.resumes, resumed.resume] : [],

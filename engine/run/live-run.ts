@@ -4,6 +4,7 @@
 import type { CompiledNetwork } from '../../backends/index.js';
 import type { Sim } from '../../native/index.js';
 import type { SimState } from '../../network/state/index.js';
+import type { SessionWindows } from './batch-windows.js';
 import type { MonitorPlan } from '../monitors.js';
 import type { SpikeHasher } from '../spike-hash.js';
 import type { SessionFiles } from './layout.js';
@@ -16,6 +17,8 @@ export interface LiveRun {
   readonly resumed: Resumed | null;
   readonly compiled: CompiledNetwork;
   readonly sim: Sim;
+  /** Runs a window's steps: the sim's own run, or its batch's (batch-windows.ts). */
+  readonly windows: SessionWindows;
   readonly plan: MonitorPlan;
   readonly phases: PlannedPhase[];
   /** The state right after build, for phases that reset; null when none does. */

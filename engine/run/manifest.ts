@@ -81,7 +81,7 @@ export async function runManifest(live: LiveRun, report: RunReport, total: Stage
     report,
     specFile: s.specFile, spec: s.spec, protocol: s.protocol,
     seeds: { seed: s.seed, seedDrawn: s.seedDrawn, connectivity: s.seed, proportionSelection: drawsProportions ? `seedrandom("${s.seed}:<phase>:<population>")` : null },
-    seedDrawn: s.seedDrawn, dt, steps: s.totalSteps, threads: s.threads, device: s.device ?? null,
+    seedDrawn: s.seedDrawn, dt, steps: s.totalSteps, threads: s.threads, device: s.device ?? null, batch: live.windows.batch,
     phases: live.phases.map((p) => ({ name: p.name, startMs: p.startStep * dt, endMs: p.endStep * dt, record: p.record })),
     layout: live.files.layout,
     files,

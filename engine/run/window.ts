@@ -8,11 +8,11 @@ import { timed } from './timings.js';
 
 /** Runs steps [from, to); rejects with the signal's reason when aborted. */
 export async function simulateWindow(live: LiveRun, from: number, to: number): Promise<void> {
-  const { s, sim } = live;
+  const { s, sim, windows } = live;
   const steps = to - from;
   const dt = s.spec.dt;
   const onProgress = s.onProgress;
-  const result = await timed(live.timings, 'simulate', () => sim.run({
+  const result = await timed(live.timings, 'simulate', () => windows.run(sim, {
     steps,
     signal: s.signal,
     progressEvery: onProgress ? Math.max(1, Math.floor(steps / 10)) : undefined,

@@ -16,6 +16,7 @@ Napi::Function KernelWrap::Define(Napi::Env env) {
                          InstanceAccessor<&KernelWrap::AbiVersion>("abiVersion"),
                          InstanceAccessor<&KernelWrap::StructureHash>("structureHash"),
                          InstanceMethod<&KernelWrap::Create>("create"),
+                         InstanceMethod<&KernelWrap::Join>("join"),
                      });
 }
 
@@ -92,6 +93,37 @@ Napi::Value KernelWrap::Create(const Napi::CallbackInfo &info) {
                                     (err[0] != '\0' ? std::string(err) : "ss_create returned NULL without a message"));
   }
   return SimWrap::New(env, std::make_shared<SimHandle>(library_, sim));
+}
+
+// join(copies: Sim[]) → Sim: a batch of sims this kernel created, run together (ss_join).
+Napi::Value KernelWrap::Join(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArray()) throw Napi::TypeError::New(env, "kernel.join: copies must be an array of sims");
+  Napi::Array list = info[0].As<Napi::Array>();
+  AddonData &data = DataOf(env);
+  std::vector<std::shared_ptr<SimHandle>> copies;
+  std::vector<ss_sim *> sims;
+  for (uint32_t i = 0; i < list.Length(); ++i) {
+    Napi::Value item = list.Get(i);
+    const std::string where = "kernel.join: copy " + std::to_string(i);
+    if (!item.IsObject() || !item.As<Napi::Object>().InstanceOf(data.simConstructor.Value()))
+      throw Napi::TypeError::New(env, where + " is not a sim");
+    const std::shared_ptr<SimHandle> &handle = SimWrap::Unwrap(item.As<Napi::Object>())->Handle();
+    if (!handle) throw Napi::Error::New(env, where + " has been destroyed");
+    if (handle->running) throw Napi::Error::New(env, where + " is running");
+    if (!handle->copies.empty()) throw Napi::Error::New(env, where + " is a batch, not a sim");
+    if (handle->lib != library_) throw Napi::Error::New(env, where + " was created by another kernel (" + handle->lib->path + ")");
+    copies.push_back(handle);
+    sims.push_back(handle->sim);
+  }
+  char err[2048];
+  err[0] = '\0';
+  ss_sim *batch = library_->join(sims.data(), int64_t(sims.size()), err, sizeof err);
+  err[sizeof err - 1] = '\0';
+  if (batch == nullptr) throw Napi::Error::New(env, "kernel.join failed (" + library_->path + "): " + std::string(err));
+  auto handle = std::make_shared<SimHandle>(library_, batch);
+  handle->copies = std::move(copies);
+  return SimWrap::New(env, std::move(handle));
 }
 
 Napi::Value LoadKernel(const Napi::CallbackInfo &info) {

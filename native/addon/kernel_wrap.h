@@ -20,6 +20,7 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
   Napi::Value AbiVersion(const Napi::CallbackInfo &info);
   Napi::Value StructureHash(const Napi::CallbackInfo &info);
   Napi::Value Create(const Napi::CallbackInfo &info);
+  Napi::Value Join(const Napi::CallbackInfo &info);
 
   std::shared_ptr<KernelLibrary> library_;
 };

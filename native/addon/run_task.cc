@@ -59,7 +59,7 @@ void RunTask::OnProgress(const int64_t *data, size_t count) {
 void RunTask::OnOK() {
   Napi::Env env = Env();
   Napi::HandleScope scope(env);
-  handle_->running = false;
+  handle_->SetRunning(false);
   settled_ = true;
   if (!progressError_.IsEmpty()) {
     deferred_.Reject(progressError_.Value());
@@ -80,7 +80,7 @@ void RunTask::OnError(const Napi::Error &error) {
   // Only reached if node-addon-api itself reports a failure (Execute never calls SetError).
   Napi::Env env = Env();
   Napi::HandleScope scope(env);
-  handle_->running = false;
+  handle_->SetRunning(false);
   settled_ = true;
   deferred_.Reject(callSite_.ErrorWith(env, error.Message()));
 }

@@ -2,7 +2,8 @@
 // flag, the thread its runs execute on, and memory handed to the kernel that must outlive the call
 // that passed it. Shared by the Sim JS object and a running RunTask, so an explicit destroy()
 // during a run is deferred: the sim is freed (ss_destroy) when the last of them lets go, always on
-// the JS thread.
+// the JS thread. A batch's handle (ss_join) holds its copies' handles: they live while it does,
+// and run while it runs.
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -28,12 +29,19 @@ struct SimHandle {
   std::deque<std::string> monitorArrays;
   std::deque<std::vector<int32_t>> monitorIndices;
   RunThread runThread;  // every ss_run of this sim (see run_thread.h)
+  std::vector<std::shared_ptr<SimHandle>> copies;  // a batch's copies; empty for a sim
 
   SimHandle(std::shared_ptr<KernelLibrary> library, ss_sim *created) : lib(std::move(library)), sim(created) {}
   SimHandle(const SimHandle &) = delete;
   SimHandle &operator=(const SimHandle &) = delete;
   ~SimHandle() {
     if (sim != nullptr) lib->destroy(sim);
+  }
+
+  // JS thread only: a batch's copies refuse other calls while it runs.
+  void SetRunning(bool on) {
+    running = on;
+    for (auto &c : copies) c->running = on;
   }
 
   void RequestCancel() { __atomic_store_n(const_cast<int32_t *>(&cancel), 1, __ATOMIC_SEQ_CST); }

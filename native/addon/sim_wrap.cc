@@ -50,6 +50,8 @@ SimWrap::SimWrap(const Napi::CallbackInfo &info) : Napi::ObjectWrap<SimWrap>(inf
 
 SimHandle &SimWrap::Live(Napi::Env env, const char *what) {
   if (!handle_) throw Napi::Error::New(env, std::string("sim.") + what + ": the sim has been destroyed");
+  if (!handle_->copies.empty())
+    throw Napi::Error::New(env, std::string("sim.") + what + ": a batch has no arrays, monitors or clock of its own; call it on its copies");
   if (handle_->running) {
     throw Napi::Error::New(env, std::string("sim.") + what +
                                     ": the sim is running; wait for the pending run() to settle first");
@@ -230,7 +232,7 @@ Napi::Value SimWrap::Run(const Napi::CallbackInfo &info) {
   }
   auto *task = new RunTask(env, handle_, std::move(options), Value(), onProgress);
   Napi::Promise promise = task->Promise();
-  handle_->running = true;
+  handle_->SetRunning(true);
   task->Queue();
   return promise;
 }

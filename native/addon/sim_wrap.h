@@ -17,6 +17,9 @@ class SimWrap : public Napi::ObjectWrap<SimWrap> {
 
   explicit SimWrap(const Napi::CallbackInfo &info);
 
+  // The handle of a live sim object (null once destroyed), for a batch to hold.
+  const std::shared_ptr<SimHandle> &Handle() const { return handle_; }
+
  private:
   // The live handle; throws a clear error after destroy(), or while a run is in flight (`what`
   // names the refused call).

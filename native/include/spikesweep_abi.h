@@ -8,7 +8,7 @@
 #define SPIKESWEEP_ABI_H
 #include <stdint.h>
 
-#define SS_ABI_VERSION 2u
+#define SS_ABI_VERSION 3u
 
 #ifdef __cplusplus
 extern "C" {
@@ -98,6 +98,14 @@ const char *ss_structure_hash(void);
 /* Allocates, builds connectivity and initial values. NULL on failure with a message in err. */
 ss_sim *ss_create(const ss_create_args *args, char *err, int64_t errlen);
 void ss_destroy(ss_sim *sim);
+
+/* A batch: copies of this library's structure, each made by ss_create with its own values, seed
+   and inputs, run together by ss_run on the batch (no stop conditions). The cuda backend steps
+   them together, each kernel launched once over every copy (a copy dimension); the CPU backends
+   run each copy's steps in turn. Every other call (arrays, monitors, the clock) goes to a copy's
+   own handle, which must outlive the batch and not run on its own while the batch runs.
+   ss_destroy on a batch frees the batch only. NULL on failure with a message in err. */
+ss_sim *ss_join(ss_sim *const *copies, int64_t num_copies, char *err, int64_t errlen);
 
 int64_t ss_array_count(const ss_sim *sim);
 int32_t ss_array_at(ss_sim *sim, int64_t index, ss_array *out); /* 0 on success */

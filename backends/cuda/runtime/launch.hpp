@@ -14,12 +14,17 @@
 // `ss::wait_for_device()`. A run is a window (`begin_window` … `end_window`): its launches are
 // captured into a CUDA Graph, launched as one whenever the host waits. Emulated, launches run as
 // they are called and the same calls do nothing.
+// A batch (copies of one structure stepped together, ss_join) adds a copy dimension: while it
+// steps, each copy's launches are recorded (CopyLaunches), then run as one launch over
+// copies × n threads or copies × tiles blocks (below).
 #pragma once
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #ifdef SPIKESWEEP_CUDA_EMULATE
 #include <cstring>
@@ -50,6 +55,56 @@ template <class T> SS_DEVICE_FN inline void atomic_add(T *target, T value) {
 #endif
 }
 
+// One launch a copy of a batch recorded: its body (a copy of the kernel's closure, which holds
+// that copy's arrays) and shape. `run` runs the bodies of the same launch of several copies as one
+// launch; it is one function per kernel, so equal `run`, `tiles` and `n` mean the same launch.
+struct RecordedLaunch {
+  using Run = void (*)(const RecordedLaunch *const *launches, int64_t copies);
+  Run run = nullptr;
+  bool tiles = false;
+  int64_t n = 0;
+  std::shared_ptr<const void> body;
+  bool same_as(const RecordedLaunch &other) const { return run == other.run && tiles == other.tiles && n == other.n; }
+};
+
+// The host thread's batch, while it steps: the copy stepping now, and what each copy launched.
+struct CopyLaunches {
+  bool recording = false;
+  int64_t copy = 0;
+  std::vector<std::vector<RecordedLaunch>> launches;  // per copy, in its order
+};
+
+inline CopyLaunches &copy_launches() {
+  thread_local CopyLaunches batch;
+  return batch;
+}
+
+template <class Body, bool Tiles> void run_copies(const RecordedLaunch *const *launches, int64_t copies);
+
+// Records the launch for the copy stepping now; false when no batch is stepping.
+template <class Body, bool Tiles> bool record_launch(int64_t n, const Body &body) {
+  CopyLaunches &batch = copy_launches();
+  if (!batch.recording) return false;
+  batch.launches[size_t(batch.copy)].push_back(RecordedLaunch{&run_copies<Body, Tiles>, Tiles, n, std::make_shared<const Body>(body)});
+  return true;
+}
+
+// Runs a copy's recorded launches on their own, in order, and forgets them: before its host phase
+// reads the device, or where the copies' launches differ.
+inline void run_recorded(std::vector<RecordedLaunch> &launches) {
+  for (const RecordedLaunch &l : launches) {
+    const RecordedLaunch *one = &l;
+    l.run(&one, 1);
+  }
+  launches.clear();
+}
+
+// Before the host waits inside a batch's step: the waiting copy's launches so far run first.
+inline void run_waiting_copy() {
+  CopyLaunches &batch = copy_launches();
+  if (batch.recording) run_recorded(batch.launches[size_t(batch.copy)]);
+}
+
 #ifdef SPIKESWEEP_CUDA_EMULATE
 
 // Whether emulated launches visit their (block, thread) indices in a shuffled order.
@@ -76,7 +131,7 @@ template <class F> void emulate_each(int64_t begin, int64_t end, const F &f) {
 }
 
 template <class Body> void launch(int64_t n, const Body &body) {
-  if (n <= 0) return;
+  if (n <= 0 || record_launch<Body, false>(n, body)) return;
   // Every thread of the last block, the ones past n too, as a GPU runs them.
   emulate_each(0, (n + kSsBlock - 1) / kSsBlock * kSsBlock, [&](int64_t i) { if (i < n) body(i); });
 }
@@ -88,11 +143,23 @@ struct Tile {
 };
 
 template <class Body> void launch_tiles(int64_t n, const Body &body) {
+  if (n <= 0 || record_launch<Body, true>(n, body)) return;
   emulate_each(0, n, [&](int64_t t) { body(Tile{t}); });
 }
 
-// Launches run as they are called: nothing to wait for, nothing to capture.
-inline void wait_for_device() {}
+// The copies' bodies of one launch: thread (or tile) t of copies × n is copy t / n's t % n, the
+// copies' threads visited in one order or shuffled together.
+template <class Body, bool Tiles> void run_copies(const RecordedLaunch *const *launches, int64_t copies) {
+  const int64_t n = launches[0]->n;
+  const int64_t total = copies * n;
+  const auto body = [&](int64_t t) -> const Body & { return *static_cast<const Body *>(launches[t / n]->body.get()); };
+  if constexpr (Tiles) emulate_each(0, total, [&](int64_t t) { body(t)(Tile{t % n}); });
+  else emulate_each(0, (total + kSsBlock - 1) / kSsBlock * kSsBlock, [&](int64_t t) { if (t < total) body(t)(t % n); });
+}
+
+// Launches run as they are called: nothing to wait for, nothing to capture (a batch's waiting
+// copy runs what it recorded).
+inline void wait_for_device() { run_waiting_copy(); }
 inline void begin_window(bool) {}
 inline void end_window() {}
 inline void discard_window() noexcept {}
@@ -109,6 +176,10 @@ struct LaunchQueue {
   cudaStream_t stream = nullptr;
   bool in_window = false;  // between begin_window and end_window: launches are captured
   bool capturing = false;
+  // A batch's launches read their copies' bodies from here (managed memory, allocated outside a
+  // capture): filled as they are launched, free again once the host has waited for them.
+  uint8_t *bodies = nullptr;
+  size_t bodies_capacity = 0, bodies_used = 0;
 };
 
 inline LaunchQueue &launch_queue() {
@@ -137,13 +208,45 @@ inline void launch_captured(LaunchQueue &q) {
   check_cuda(status, "graph launch");
 }
 
-// Waits for every launch so far; the host then reads what they wrote. Inside a window what was
-// captured since the host last waited runs first, as one graph, and capturing starts again.
-inline void wait_for_device() {
-  LaunchQueue &q = launch_queue();
+// Runs what was captured since the host last waited, as one graph, and waits for every launch;
+// inside a window capturing starts again.
+inline void sync_queue(LaunchQueue &q) {
   if (q.capturing) launch_captured(q);
   check_cuda(cudaStreamSynchronize(q.stream), "kernel");
+  q.bodies_used = 0;
   if (q.in_window) begin_capture(q);
+}
+
+// Waits for every launch so far; the host then reads what they wrote (a batch's waiting copy
+// first runs what it recorded).
+inline void wait_for_device() {
+  run_waiting_copy();
+  sync_queue(launch_queue());
+}
+
+// Room for `bytes` of a batch launch's bodies. When full, the host waits for the launches reading
+// it; it grows (outside a capture, where allocating is allowed) for a launch larger than all of it.
+inline void *take_bodies(size_t bytes) {
+  LaunchQueue &q = launch_queue();
+  bytes = (bytes + 255) / 256 * 256;
+  if (q.bodies_used + bytes > q.bodies_capacity) {
+    const bool window = q.in_window;
+    q.in_window = false;
+    sync_queue(q);
+    if (bytes > q.bodies_capacity) {
+      const size_t capacity = std::max({bytes, 2 * q.bodies_capacity, size_t(1) << 20});
+      if (q.bodies) cudaFree(q.bodies);
+      q.bodies = nullptr;
+      q.bodies_capacity = 0;
+      check_cuda(cudaMallocManaged(&q.bodies, capacity), "batch launch memory");
+      q.bodies_capacity = capacity;
+    }
+    q.in_window = window;
+    if (window) begin_capture(q);
+  }
+  void *at = q.bodies + q.bodies_used;
+  q.bodies_used += bytes;
+  return at;
 }
 
 // A window (a run): with `capture`, its launches are captured until the host waits for them (a
@@ -152,7 +255,8 @@ inline void wait_for_device() {
 inline void begin_window(bool capture) {
   LaunchQueue &q = launch_queue();
   q.in_window = capture;
-  if (capture) begin_capture(q);
+  // A batch's copies each begin the run's one window.
+  if (capture && !q.capturing) begin_capture(q);
 }
 
 inline void end_window() {
@@ -180,7 +284,7 @@ template <class Body> __global__ void run_kernel(int64_t n, Body body) {
 }
 
 template <class Body> void launch(int64_t n, const Body &body) {
-  if (n <= 0) return;
+  if (n <= 0 || record_launch<Body, false>(n, body)) return;
   run_kernel<<<unsigned((n + kSsBlock - 1) / kSsBlock), unsigned(kSsBlock), 0, launch_queue().stream>>>(n, body);
   check_cuda(cudaGetLastError(), "kernel launch");
 }
@@ -196,12 +300,75 @@ struct Tile {
 template <class Body> __global__ void run_tiles(Body body) { body(Tile{int64_t(blockIdx.x)}); }
 
 template <class Body> void launch_tiles(int64_t n, const Body &body) {
-  if (n <= 0) return;
+  if (n <= 0 || record_launch<Body, true>(n, body)) return;
   run_tiles<<<unsigned(n), unsigned(kSsTileThreads), 0, launch_queue().stream>>>(body);
   check_cuda(cudaGetLastError(), "kernel launch");
 }
 
+// A batch launch: the grid's y index is the copy (no division to find it), x the launch's blocks
+// as one copy's: copy blockIdx.y's body at thread index i, or at tile blockIdx.x.
+// A copy's body is read from memory where a single copy's is a kernel parameter, which costs
+// registers (the features network's STDP delivery tiles: 74 against 50; backends/README.md).
+constexpr int64_t kMaxCopies = 65535;  // a grid's y extent
+
+template <class Body> __global__ void run_copy_kernel(int64_t n, const Body *bodies) {
+  const int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i < n) bodies[blockIdx.y](i);
+}
+
+template <class Body> __global__ void run_copy_tiles(const Body *bodies) { bodies[blockIdx.y](Tile{int64_t(blockIdx.x)}); }
+
+template <class Body, bool Tiles> void run_copies(const RecordedLaunch *const *launches, int64_t copies) {
+  if (copies > kMaxCopies) throw std::runtime_error("a cuda batch holds at most " + std::to_string(kMaxCopies) + " copies, got " + std::to_string(copies));
+  const int64_t n = launches[0]->n;
+  auto *bodies = static_cast<Body *>(take_bodies(sizeof(Body) * size_t(copies)));
+  for (int64_t c = 0; c < copies; ++c) new (bodies + c) Body(*static_cast<const Body *>(launches[c]->body.get()));
+  const cudaStream_t stream = launch_queue().stream;
+  if constexpr (Tiles) run_copy_tiles<Body><<<dim3(unsigned(n), unsigned(copies)), unsigned(kSsTileThreads), 0, stream>>>(bodies);
+  else run_copy_kernel<Body><<<dim3(unsigned((n + kSsBlock - 1) / kSsBlock), unsigned(copies)), unsigned(kSsBlock), 0, stream>>>(n, bodies);
+  check_cuda(cudaGetLastError(), "kernel launch");
+}
+
 #endif
+
+// The launches of one step of a batch's copies: while it lives, each copy's launches are recorded
+// (select the copy before stepping it); launch() runs the launches every copy made alike — the
+// same kernel over the same size — as one launch each, then each copy's remaining ones on their
+// own, in its order (copies are independent: only each copy's own order matters).
+class CopySteps {
+ public:
+  explicit CopySteps(int64_t copies) : batch_(copy_launches()) {
+    batch_.launches.assign(size_t(copies), {});
+    batch_.recording = true;
+  }
+  CopySteps(const CopySteps &) = delete;
+  CopySteps &operator=(const CopySteps &) = delete;
+  ~CopySteps() {
+    batch_.recording = false;
+    batch_.launches.clear();
+  }
+  void select(int64_t copy) { batch_.copy = copy; }
+  void launch() {
+    batch_.recording = false;
+    auto &lists = batch_.launches;
+    std::vector<const RecordedLaunch *> same(lists.size());
+    size_t k = 0;
+    for (;; ++k) {
+      const bool alike = std::all_of(lists.begin(), lists.end(), [&](const auto &l) { return k < l.size() && l[k].same_as(lists[0][k]); });
+      if (!alike) break;
+      for (size_t c = 0; c < lists.size(); ++c) same[c] = &lists[c][k];
+      same[0]->run(same.data(), int64_t(lists.size()));
+    }
+    for (auto &l : lists) {
+      l.erase(l.begin(), l.begin() + int64_t(std::min(k, l.size())));
+      run_recorded(l);
+    }
+    batch_.recording = true;
+  }
+
+ private:
+  CopyLaunches &batch_;
+};
 
 // The first synapse of row [begin, end) onto postsynaptic neuron j (rows' columns ascend), or end.
 SS_DEVICE_FN inline int64_t first_synapse_onto(const int32_t *col, int64_t begin, int64_t end, int64_t j) {

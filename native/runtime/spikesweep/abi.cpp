@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <exception>
 #include <new>
+#include <string>
+#include <vector>
 
 #include "sim.hpp"
 
@@ -14,8 +16,10 @@ ss::SimBase *create(const ss_create_args *args);
 extern const char *const structure_hash;
 }  // namespace generated
 
+// A sim, or a batch of copies (ss_join): impl null, copies the copies' own handles.
 struct ss_sim {
   ss::SimBase *impl;
+  std::vector<ss_sim *> copies;
 };
 
 namespace ss {
@@ -31,13 +35,26 @@ __attribute__((visibility("default"))) const char *ss_structure_hash(void) { ret
 
 __attribute__((visibility("default"))) ss_sim *ss_create(const ss_create_args *args, char *err, int64_t errlen) {
   try {
-    return new ss_sim{generated::create(args)};
+    return new ss_sim{generated::create(args), {}};
   } catch (const std::bad_alloc &) {
     ss::write_error(err, errlen, "out of memory while building the network");
   } catch (const std::exception &e) {
     ss::write_error(err, errlen, e.what());
   }
   return nullptr;
+}
+
+__attribute__((visibility("default"))) ss_sim *ss_join(ss_sim *const *copies, int64_t num_copies, char *err, int64_t errlen) {
+  if (num_copies < 1) {
+    ss::write_error(err, errlen, "a batch needs at least one copy");
+    return nullptr;
+  }
+  for (int64_t c = 0; c < num_copies; ++c)
+    if (!copies[c] || !copies[c]->impl) {
+      ss::write_error(err, errlen, ("copy " + std::to_string(c) + " of a batch must be a simulation, not a batch").c_str());
+      return nullptr;
+    }
+  return new ss_sim{nullptr, std::vector<ss_sim *>(copies, copies + num_copies)};
 }
 
 __attribute__((visibility("default"))) void ss_destroy(ss_sim *sim) {
@@ -67,12 +84,17 @@ __attribute__((visibility("default"))) void ss_set_current_step(ss_sim *sim, int
 namespace ss {
 // One step's bookkeeping after the model advanced: record, advance the clock, report progress,
 // evaluate stop conditions. Returns whether the run must stop here.
-static bool finish_step(SimBase &s, const ss_run_args *args, ss_run_result *result) {
-  s.profiled(s.record_block, [&] { s.record(); });
-  ++s.step;
+// A step done: counted, and progress reported every progress_every steps.
+static void report_step(const ss_run_args *args, ss_run_result *result) {
   ++result->steps_done;
   if (args->progress && args->progress_every > 0 && result->steps_done % args->progress_every == 0)
     args->progress(args->user, result->steps_done);
+}
+
+static bool finish_step(SimBase &s, const ss_run_args *args, ss_run_result *result) {
+  s.profiled(s.record_block, [&] { s.record(); });
+  ++s.step;
+  report_step(args, result);
   if (args->stop_mode == SS_STOP_NONE || args->num_stop_populations <= 0) return false;
   s.wait_for_kernels();
   bool any = false, all = true;
@@ -111,41 +133,101 @@ static bool after_step(SimBase &s, int64_t k, const ss_run_args *args, ss_run_re
 }
 }  // namespace ss
 
+namespace ss {
+// One sim's run on the calling thread (its team's, where the schedule shares work).
+static void run_one(SimBase &s, const ss_run_args *args, ss_run_result *result, int64_t fault) {
+  // Host-visible state is whole again however the run ends.
+  struct RunScope {
+    SimBase &s;
+    explicit RunScope(SimBase &sim) : s(sim) { s.begin_run(); }
+    ~RunScope() { s.end_run(); }
+  } scope(s);
+  if (args->steps <= 0 || stop_before(s, args, result, fault)) return;
+  if (s.threads <= 1 || !s.worth_a_team()) {
+    for (int64_t k = 0; k < args->steps; ++k) {
+      s.step_once();
+      if (after_step(s, k, args, result, fault)) break;
+    }
+    s.finish_window();
+    return;
+  }
+  // One team for the whole run. Each decision is written by one thread (one_thread, whose barrier
+  // publishes it) into alternating slots: a thread can be at most one barrier ahead of another,
+  // so it never overwrites a slot someone has yet to read.
+  bool stop[2] = {false, false};
+  run_team(s.threads, [&] {
+    int slot = 0;
+    for (int64_t k = 0; k < args->steps; ++k) {
+      s.step_once();
+      one_thread([&] { stop[slot] = after_step(s, k, args, result, fault); });
+      if (stop[slot]) break;
+      slot ^= 1;
+    }
+  });
+  s.finish_window();
+}
+
+#ifdef SS_COPY_STEPS
+// A batch on a backend that steps copies together: each step, every copy's step and record are
+// recorded, then launched once over all copies (CopySteps); the clocks advance together.
+static void run_batch(const std::vector<ss_sim *> &copies, const ss_run_args *args, ss_run_result *result, int64_t fault) {
+  std::vector<SimBase *> sims;
+  // Every copy that began its run ends it, however the run ends.
+  struct Ends {
+    std::vector<SimBase *> &begun;
+    ~Ends() { for (SimBase *s : begun) s->end_run(); }
+  } ends{sims};
+  for (ss_sim *c : copies) {
+    c->impl->begin_run();
+    sims.push_back(c->impl);
+  }
+  SimBase &first = *sims[0];
+  if (args->steps <= 0 || stop_before(first, args, result, fault)) return;
+  {
+    CopySteps steps(int64_t(sims.size()));
+    for (int64_t k = 0; k < args->steps; ++k) {
+      for (size_t c = 0; c < sims.size(); ++c) {
+        steps.select(int64_t(c));
+        sims[c]->step_once();
+        sims[c]->profiled(sims[c]->end_step_block, [&] { sims[c]->end_step(); });
+        sims[c]->profiled(sims[c]->record_block, [&] { sims[c]->record(); });
+      }
+      steps.launch();
+      for (SimBase *s : sims) ++s->step;
+      report_step(args, result);
+      if (k + 1 < args->steps && stop_before(first, args, result, fault)) break;
+    }
+  }
+  for (SimBase *s : sims) s->finish_window();
+}
+#else
+// A batch on a CPU backend: each copy runs the steps in turn; the batch has done the steps every
+// copy has.
+static void run_batch(const std::vector<ss_sim *> &copies, const ss_run_args *args, ss_run_result *result, int64_t fault) {
+  int64_t done = args->steps;
+  for (ss_sim *c : copies) {
+    *result = ss_run_result{0, 0, 0};
+    run_one(*c->impl, args, result, fault);
+    done = std::min(done, result->steps_done);
+    if (result->cancelled) break;
+  }
+  result->steps_done = done;
+}
+#endif
+}  // namespace ss
+
 __attribute__((visibility("default"))) int32_t ss_run(ss_sim *sim, const ss_run_args *args, ss_run_result *result,
                                                      char *err, int64_t errlen) {
-  ss::SimBase &s = *sim->impl;
   *result = ss_run_result{0, 0, 0};
   const int64_t fault = ss::fault_step();
   try {
-    // Host-visible state is whole again however the run ends.
-    struct RunScope {
-      ss::SimBase &s;
-      explicit RunScope(ss::SimBase &sim) : s(sim) { s.begin_run(); }
-      ~RunScope() { s.end_run(); }
-    } scope(s);
-    if (args->steps <= 0 || ss::stop_before(s, args, result, fault)) return 0;
-    if (s.threads <= 1 || !s.worth_a_team()) {
-      for (int64_t k = 0; k < args->steps; ++k) {
-        s.step_once();
-        if (ss::after_step(s, k, args, result, fault)) break;
-      }
-      s.finish_window();
+    if (sim->impl) {
+      ss::run_one(*sim->impl, args, result, fault);
       return 0;
     }
-    // One team for the whole run. Each decision is written by one thread (one_thread, whose barrier
-    // publishes it) into alternating slots: a thread can be at most one barrier ahead of another,
-    // so it never overwrites a slot someone has yet to read.
-    bool stop[2] = {false, false};
-    ss::run_team(s.threads, [&] {
-      int slot = 0;
-      for (int64_t k = 0; k < args->steps; ++k) {
-        s.step_once();
-        ss::one_thread([&] { stop[slot] = ss::after_step(s, k, args, result, fault); });
-        if (stop[slot]) break;
-        slot ^= 1;
-      }
-    });
-    s.finish_window();
+    if (args->stop_mode != SS_STOP_NONE && args->num_stop_populations > 0)
+      throw std::runtime_error("a batch runs without stop conditions: give them to single runs");
+    ss::run_batch(sim->copies, args, result, fault);
   } catch (const std::exception &e) {
     ss::write_error(err, errlen, e.what());
     return -1;

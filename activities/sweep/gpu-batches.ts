@@ -1,0 +1,71 @@
+// A group's runs on the cuda backend, as batches (engine runBatch): the fresh runs of one network
+// structure, as many to a batch as the memory plan (backends/cuda/plan.ts) fits on an H100, run as
+// one simulation in a runner process. Each run is still prepared, judged and committed on its own
+// (run.ts: prepareRun, settleRun), so a retried group skips its committed runs. A run an
+// interrupted attempt left a checkpoint for resumes alone; a batch heartbeats no checkpoint, so
+// its uncommitted runs start afresh when the group is retried.
+import { ApplicationFailure } from '@temporalio/common';
+import { DEFAULT_DEVICE_GIB, planMemory } from '../../backends/cuda/plan.js';
+import { buildIR, type NetworkIR } from '../../network/ir/ir.js';
+import type { NetworkSpec } from '../../network/spec/schema.js';
+import { applyParameters } from '../../network/spec/paths.js';
+import type { RunHeartbeat, RunInput } from '../../workflows/contract.js';
+import { networkOf } from './network.js';
+import { prepareRun, settleRun, type PreparedRun, type RunSettings, type RunVerdict } from './run.js';
+import type { FreshRunJob } from './runner-protocol.js';
+import { runBatchSupervised, runSupervised } from './supervise.js';
+
+const DEVICE_BYTES = DEFAULT_DEVICE_GIB * 2 ** 30;
+
+/**
+ * Fresh runs in batches: one structure each, at most as many copies as the device holds. A run
+ * whose network cannot be built here goes alone: its runner names why (bad input).
+ */
+async function batchesOf(runs: PreparedRun[]): Promise<PreparedRun[][]> {
+  const byStructure = new Map<string, { runs: PreparedRun[]; fit: number }>();
+  const alone: PreparedRun[][] = [];
+  for (const run of runs) {
+    let spec: NetworkSpec;
+    let ir: NetworkIR;
+    try {
+      spec = applyParameters(await networkOf(run.input), run.input.params);
+      ir = buildIR(spec);
+    } catch {
+      alone.push([run]);
+      continue;
+    }
+    const group = byStructure.get(ir.structureHash) ?? { runs: [], fit: Math.max(1, planMemory(spec, ir, DEVICE_BYTES).copiesThatFit) };
+    group.runs.push(run);
+    byStructure.set(ir.structureHash, group);
+  }
+  return [...alone, ...[...byStructure.values()].flatMap(({ runs: all, fit }) => Array.from({ length: Math.ceil(all.length / fit) }, (_, k) => all.slice(k * fit, (k + 1) * fit)))];
+}
+
+/**
+ * Every run's verdict, in the order of `inputs`. A run's retryable failure is thrown once every
+ * other run has its verdict (committed runs stay committed). `onVerdict` follows each verdict.
+ */
+export async function runInBatches(inputs: RunInput[], settings: RunSettings, previous: RunHeartbeat | undefined, onVerdict: (input: RunInput, verdict: RunVerdict) => void): Promise<void> {
+  let retry: unknown = null;
+  const settle = async (run: PreparedRun, judge: () => Promise<RunVerdict>) => {
+    try {
+      onVerdict(run.input, await judge());
+    } catch (error) {
+      if (!(error instanceof ApplicationFailure)) throw error;
+      retry ??= error;
+    }
+  };
+  const fresh: PreparedRun[] = [];
+  for (const input of inputs) {
+    const run = await prepareRun(input, settings, previous?.runIndex === input.runIndex ? previous : undefined);
+    if ('record' in run) onVerdict(input, run);
+    else if (run.job.kind === 'resume') await settle(run, async () => settleRun(run, await runSupervised(run.job, input.runIndex, Math.round(input.durationMs / run.dt))));
+    else fresh.push(run);
+  }
+  for (const batch of await batchesOf(fresh)) {
+    const [first] = batch;
+    const outcomes = await runBatchSupervised({ kind: 'batch', runs: batch.map((r) => r.job as FreshRunJob) }, first.input.runIndex, Math.round(first.input.durationMs / first.dt));
+    for (const [k, run] of batch.entries()) await settle(run, () => settleRun(run, outcomes[k]));
+  }
+  if (retry) throw retry;
+}
