@@ -18,7 +18,7 @@
 //   host and device), counting the refractory period down in the int32 `_refractory_left` and
 //   leaving a 0/1 flag per neuron; a spike source's step, a thread per neuron, walks its times.
 // - spikes, on the device (spike_stage.hpp): a thread per chunk of neurons counts its flags, one
-//   thread turns the counts into each chunk's place, and a thread per chunk writes its spiking
+//   block turns the counts into each chunk's place (a prefix sum over its threads), and a thread per chunk writes its spiking
 //   neurons into the step's row of the spike history in neuron order — the CPU's list, whatever
 //   order the threads run in — resetting each, starting its refractory period and stamping its
 //   last spike. Inputs that hold one step are then cleared, a thread per neuron.
@@ -73,9 +73,10 @@ function update(code: NetworkCode, index: number): string[] {
     `int32_t *const spike_total = populations[${index}].history_count + row;`,
     `int32_t *const chunk_count = spike_stages[${index}].chunk_count.data();`,
     `int32_t *const chunk_first = spike_stages[${index}].chunk_first.data();`,
+    `int32_t *const part_sums = spike_stages[${index}].part_sums.data();`,
     `constexpr int64_t chunk_len = ss::spike_chunk_len(${n}), chunks = ss::spike_chunks(${n});`,
     ...kernel('chunks', 'c', [chunkEnd, `chunk_count[c] = ss::count_fired(p${index}__fire, c * chunk_len, end);`]),
-    ...kernel('1', 'thread', ['ss::chunk_places(chunk_count, chunk_first, chunks, spike_total);']),
+    ...kernel('1', 'tile', ['ss::chunk_places(tile, chunk_count, chunk_first, chunks, part_sums, spike_total);']),
     ...kernel('chunks', 'c', [
       'int32_t at = chunk_first[c];',
       chunkEnd,

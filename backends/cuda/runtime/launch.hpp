@@ -32,10 +32,13 @@
 #include <random>
 #include <vector>
 #define SS_DEVICE_FN
+#define SS_TILE_FN inline
 #define SS_KERNEL [=]
 #else
 #include <cuda_runtime.h>
 #define SS_DEVICE_FN __host__ __device__
+// A function a tile's threads call: it uses the tile's for_each and sync, device code on a GPU.
+#define SS_TILE_FN __device__ inline
 #define SS_KERNEL [=] __device__
 #endif
 

@@ -1,8 +1,8 @@
 // A population's spikes gathered on the device (schedule.ts). The update kernel leaves a 0/1 int32
 // flag per neuron; the neurons fall into chunks of spike_chunk_len(n); a thread per chunk counts
-// its chunk's flags, one thread turns the counts into each chunk's first place in the step's spike
-// list (and the list's length), and a thread per chunk writes its spiking neurons there in neuron
-// order, resetting each. Every place follows from the counts, not from the order threads run in,
+// its chunk's flags, one block turns the counts into each chunk's first place in the step's spike
+// list (and the list's length) with a prefix sum, and a thread per chunk writes its spiking neurons
+// there in neuron order, resetting each. Every place follows from the counts, not from the order threads run in,
 // so the list is the CPU's whatever that order.
 #pragma once
 #include <cstdint>
@@ -12,15 +12,20 @@
 
 namespace ss {
 
-// Neurons per chunk: a warp's worth at least, and at most 1024 chunks, so the one thread turning
-// counts into places walks 1024 at most.
+// Neurons per chunk: a warp's worth at least, and at most 1024 chunks, so the block turning counts
+// into places has 16 at most for each of its threads.
 constexpr int64_t spike_chunk_len(int64_t n) { return n > 32 * 1024 ? (n + 1023) / 1024 : 32; }
 constexpr int64_t spike_chunks(int64_t n) { return (n + spike_chunk_len(n) - 1) / spike_chunk_len(n); }
 
-// The flags and chunk counts of one population of n neurons, in the arrays' memory (managed on a GPU).
+// The prefix sum's parts: a run of chunks for each thread of its block.
+constexpr int64_t kScanParts = kSsTileThreads;
+
+// The flags and chunk counts of one population of n neurons, and the prefix sum's part sums (two
+// buffers of kScanParts), in the arrays' memory (managed on a GPU).
 struct SpikeStage {
-  ArrayVector<int32_t> fire, chunk_count, chunk_first;
-  explicit SpikeStage(int64_t n) : fire(size_t(n), 0), chunk_count(size_t(spike_chunks(n)), 0), chunk_first(size_t(spike_chunks(n)), 0) {}
+  ArrayVector<int32_t> fire, chunk_count, chunk_first, part_sums;
+  explicit SpikeStage(int64_t n)
+      : fire(size_t(n), 0), chunk_count(size_t(spike_chunks(n)), 0), chunk_first(size_t(spike_chunks(n)), 0), part_sums(size_t(2 * kScanParts), 0) {}
 };
 
 // Spikes a population emitted `delay` steps before `step`, as kernels read them: its spike history
@@ -46,14 +51,36 @@ SS_DEVICE_FN inline int32_t count_fired(const int32_t *fire, int64_t begin, int6
 }
 
 // Each chunk's first place in the spike list (an exclusive prefix sum of the counts), and the
-// list's length.
-SS_DEVICE_FN inline void chunk_places(const int32_t *count, int32_t *first, int64_t chunks, int32_t *total) {
-  int32_t at = 0;
-  for (int64_t c = 0; c < chunks; ++c) {
-    first[c] = at;
-    at += count[c];
+// list's length, by one tile (launch_tiles(1, …)): each thread sums its part's run of chunks,
+// writing their places within the part; a log-step scan over the parts' sums (reading one buffer of
+// `part_sums`, writing the other, a barrier between steps) gives each part's end; each thread then
+// adds its part's start to its chunks. Integer adds, so any grouping gives the CPU's places, and no
+// two threads write one value.
+SS_TILE_FN void chunk_places(const Tile &tile, const int32_t *count, int32_t *first, int64_t chunks, int32_t *part_sums, int32_t *total) {
+  const int64_t per = (chunks + kScanParts - 1) / kScanParts;
+  const auto part_end = [&](int64_t p) { return p * per + per < chunks ? p * per + per : chunks; };
+  int32_t *from = part_sums, *to = part_sums + kScanParts;
+  tile.for_each(0, kScanParts, [&](int64_t p) {
+    int32_t at = 0;
+    for (int64_t c = p * per; c < part_end(p); ++c) {
+      first[c] = at;
+      at += count[c];
+    }
+    from[p] = at;
+  });
+  tile.sync();
+  for (int64_t d = 1; d < kScanParts; d *= 2) {
+    tile.for_each(0, kScanParts, [&](int64_t p) { to[p] = from[p] + (p >= d ? from[p - d] : 0); });
+    tile.sync();
+    int32_t *const swap = from;
+    from = to;
+    to = swap;
   }
-  *total = at;
+  tile.for_each(0, kScanParts, [&](int64_t p) {
+    const int32_t start = p > 0 ? from[p - 1] : 0;
+    for (int64_t c = p * per; c < part_end(p); ++c) first[c] += start;
+    if (p == kScanParts - 1) *total = from[p];
+  });
 }
 
 }  // namespace ss

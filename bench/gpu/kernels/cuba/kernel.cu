@@ -177,6 +177,7 @@ struct Sim final : ss::SimBase {
     int32_t *const spike_total = populations[0].history_count + row;
     int32_t *const chunk_count = spike_stages[0].chunk_count.data();
     int32_t *const chunk_first = spike_stages[0].chunk_first.data();
+    int32_t *const part_sums = spike_stages[0].part_sums.data();
     constexpr int64_t chunk_len = ss::spike_chunk_len(3200), chunks = ss::spike_chunks(3200);
     {
       const auto p0__fire = this->p0__fire;
@@ -185,8 +186,8 @@ struct Sim final : ss::SimBase {
         chunk_count[c] = ss::count_fired(p0__fire, c * chunk_len, end);
       });
     }
-    ss::launch(1, SS_KERNEL(int64_t thread) {
-      ss::chunk_places(chunk_count, chunk_first, chunks, spike_total);
+    ss::launch_tiles(1, SS_KERNEL(const ss::Tile &tile) {
+      ss::chunk_places(tile, chunk_count, chunk_first, chunks, part_sums, spike_total);
     });
     {
       const auto p0__fire = this->p0__fire;
@@ -231,6 +232,7 @@ struct Sim final : ss::SimBase {
     int32_t *const spike_total = populations[1].history_count + row;
     int32_t *const chunk_count = spike_stages[1].chunk_count.data();
     int32_t *const chunk_first = spike_stages[1].chunk_first.data();
+    int32_t *const part_sums = spike_stages[1].part_sums.data();
     constexpr int64_t chunk_len = ss::spike_chunk_len(800), chunks = ss::spike_chunks(800);
     {
       const auto p1__fire = this->p1__fire;
@@ -239,8 +241,8 @@ struct Sim final : ss::SimBase {
         chunk_count[c] = ss::count_fired(p1__fire, c * chunk_len, end);
       });
     }
-    ss::launch(1, SS_KERNEL(int64_t thread) {
-      ss::chunk_places(chunk_count, chunk_first, chunks, spike_total);
+    ss::launch_tiles(1, SS_KERNEL(const ss::Tile &tile) {
+      ss::chunk_places(tile, chunk_count, chunk_first, chunks, part_sums, spike_total);
     });
     {
       const auto p1__fire = this->p1__fire;

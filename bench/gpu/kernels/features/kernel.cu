@@ -251,6 +251,7 @@ struct Sim final : ss::SimBase {
     int32_t *const spike_total = populations[0].history_count + row;
     int32_t *const chunk_count = spike_stages[0].chunk_count.data();
     int32_t *const chunk_first = spike_stages[0].chunk_first.data();
+    int32_t *const part_sums = spike_stages[0].part_sums.data();
     constexpr int64_t chunk_len = ss::spike_chunk_len(200), chunks = ss::spike_chunks(200);
     {
       const auto p0__fire = this->p0__fire;
@@ -259,8 +260,8 @@ struct Sim final : ss::SimBase {
         chunk_count[c] = ss::count_fired(p0__fire, c * chunk_len, end);
       });
     }
-    ss::launch(1, SS_KERNEL(int64_t thread) {
-      ss::chunk_places(chunk_count, chunk_first, chunks, spike_total);
+    ss::launch_tiles(1, SS_KERNEL(const ss::Tile &tile) {
+      ss::chunk_places(tile, chunk_count, chunk_first, chunks, part_sums, spike_total);
     });
     {
       const auto p0__fire = this->p0__fire;
@@ -299,6 +300,7 @@ struct Sim final : ss::SimBase {
     int32_t *const spike_total = populations[1].history_count + row;
     int32_t *const chunk_count = spike_stages[1].chunk_count.data();
     int32_t *const chunk_first = spike_stages[1].chunk_first.data();
+    int32_t *const part_sums = spike_stages[1].part_sums.data();
     constexpr int64_t chunk_len = ss::spike_chunk_len(3), chunks = ss::spike_chunks(3);
     {
       const auto p1__fire = this->p1__fire;
@@ -307,8 +309,8 @@ struct Sim final : ss::SimBase {
         chunk_count[c] = ss::count_fired(p1__fire, c * chunk_len, end);
       });
     }
-    ss::launch(1, SS_KERNEL(int64_t thread) {
-      ss::chunk_places(chunk_count, chunk_first, chunks, spike_total);
+    ss::launch_tiles(1, SS_KERNEL(const ss::Tile &tile) {
+      ss::chunk_places(tile, chunk_count, chunk_first, chunks, part_sums, spike_total);
     });
     {
       const auto p1__fire = this->p1__fire;
@@ -348,6 +350,7 @@ struct Sim final : ss::SimBase {
     int32_t *const spike_total = populations[2].history_count + row;
     int32_t *const chunk_count = spike_stages[2].chunk_count.data();
     int32_t *const chunk_first = spike_stages[2].chunk_first.data();
+    int32_t *const part_sums = spike_stages[2].part_sums.data();
     constexpr int64_t chunk_len = ss::spike_chunk_len(400), chunks = ss::spike_chunks(400);
     {
       const auto p2__fire = this->p2__fire;
@@ -356,8 +359,8 @@ struct Sim final : ss::SimBase {
         chunk_count[c] = ss::count_fired(p2__fire, c * chunk_len, end);
       });
     }
-    ss::launch(1, SS_KERNEL(int64_t thread) {
-      ss::chunk_places(chunk_count, chunk_first, chunks, spike_total);
+    ss::launch_tiles(1, SS_KERNEL(const ss::Tile &tile) {
+      ss::chunk_places(tile, chunk_count, chunk_first, chunks, part_sums, spike_total);
     });
     {
       const auto p2__fire = this->p2__fire;
@@ -401,6 +404,7 @@ struct Sim final : ss::SimBase {
     int32_t *const spike_total = populations[3].history_count + row;
     int32_t *const chunk_count = spike_stages[3].chunk_count.data();
     int32_t *const chunk_first = spike_stages[3].chunk_first.data();
+    int32_t *const part_sums = spike_stages[3].part_sums.data();
     constexpr int64_t chunk_len = ss::spike_chunk_len(100), chunks = ss::spike_chunks(100);
     {
       const auto p3__fire = this->p3__fire;
@@ -409,8 +413,8 @@ struct Sim final : ss::SimBase {
         chunk_count[c] = ss::count_fired(p3__fire, c * chunk_len, end);
       });
     }
-    ss::launch(1, SS_KERNEL(int64_t thread) {
-      ss::chunk_places(chunk_count, chunk_first, chunks, spike_total);
+    ss::launch_tiles(1, SS_KERNEL(const ss::Tile &tile) {
+      ss::chunk_places(tile, chunk_count, chunk_first, chunks, part_sums, spike_total);
     });
     {
       const auto p3__fire = this->p3__fire;
