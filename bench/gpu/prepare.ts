@@ -69,7 +69,7 @@ async function prepare(c: GpuCase, work: string): Promise<void> {
   await writeFile(join(dir, 'setup.bin'), setupFile(c.spec, c.steps, monitors, varied));
   if (c.sanitizerSteps) await writeFile(join(dir, 'sanitize.bin'), setupFile(c.spec, c.sanitizerSteps, monitors, varied));
   // check.sh skips a batch size whose planned bytes exceed the device's free memory.
-  const batch = c.batch && { ...c.batch, plannedBytesPerCopy: planMemory(c.spec, ir, DEFAULT_DEVICE_GIB * 2 ** 30).bytesPerCopy };
+  const batch = c.batch && { ...c.batch, neurons: ir.populations.reduce((n, p) => n + p.size, 0), plannedBytesPerCopy: planMemory(c.spec, ir, DEFAULT_DEVICE_GIB * 2 ** 30).bytesPerCopy };
   await writeFile(join(dir, 'network.json'), JSON.stringify({ case: c.name, source: c.file, seed: c.spec.seed, steps: c.steps, dt: c.spec.dt, spikeMonitors: monitors, batch }, null, 2) + '\n');
   const kernel = join(work, `${c.name}.cpp`);
   const exe = join(work, `${c.name}-openmp`);
