@@ -41,16 +41,54 @@ export async function buildDriver(kind: DriverKernel, kernelPath: string, exe: s
   ], { maxBuffer: 64 << 20 });
 }
 
-/** Runs the driver on one case folder's setup (setup.bin, network.json) and digests its output. */
-export async function runDriver(exe: string, caseDir: string, python = 'python3', env: NodeJS.ProcessEnv = {}, setup = 'setup.bin'): Promise<DriverResult> {
+export interface RunOptions {
+  python?: string;
+  env?: NodeJS.ProcessEnv;
+  /** The setup file in the case folder. */
+  setup?: string;
+}
+
+// The spike hash and state digest of one copy's outputs (digest.py).
+async function digest(caseDir: string, spikes: string, state: string, python: string): Promise<Pick<DriverResult, 'spikes' | 'spikesSha256' | 'stateSha256'>> {
+  const { stdout } = await run(python, [join(packageRoot, 'bench/gpu/digest.py'), join(caseDir, 'network.json'), spikes, state]);
+  return JSON.parse(stdout);
+}
+
+async function inWorkDir<T>(body: (work: string) => Promise<T>): Promise<T> {
   const work = await mkdtemp(join(tmpdir(), 'spikesweep-driver-'));
   try {
-    const spikes = join(work, 'spikes.bin');
-    const state = join(work, 'state.bin');
-    const timings = await run(exe, [join(caseDir, setup), spikes, state], { env: { ...process.env, ...env } });
-    const digest = await run(python, [join(packageRoot, 'bench/gpu/digest.py'), join(caseDir, 'network.json'), spikes, state]);
-    return { ...JSON.parse(timings.stdout), ...JSON.parse(digest.stdout) };
+    return await body(work);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** Runs copy `copy` (seed + copy, varied arrays scaled; see driver.cpp) of one case folder's setup alone and digests its output. */
+export function runDriver(exe: string, caseDir: string, copy = 0, { python = 'python3', env = {}, setup = 'setup.bin' }: RunOptions = {}): Promise<DriverResult> {
+  return inWorkDir(async (work) => {
+    const spikes = join(work, 'spikes.bin');
+    const state = join(work, 'state.bin');
+    const timings = await run(exe, [join(caseDir, setup), spikes, state, String(copy)], { env: { ...process.env, ...env } });
+    return { ...JSON.parse(timings.stdout), ...(await digest(caseDir, spikes, state, python)) };
+  });
+}
+
+/** What one batched run gives: the timings of the whole batch and each listed copy's digests. */
+export interface BatchResult {
+  copies: number;
+  steps: number;
+  buildMs: number;
+  simulateMs: number;
+  digests: Record<number, Pick<DriverResult, 'spikes' | 'spikesSha256' | 'stateSha256'>>;
+}
+
+/** Runs `copies` copies of a case's setup joined as one batch for `steps` (0: the setup's) and digests the copies in `kept`. */
+export function runDriverBatch(exe: string, caseDir: string, copies: number, steps: number, kept: number[], { python = 'python3', env = {}, setup = 'setup.bin' }: RunOptions = {}): Promise<BatchResult> {
+  return inWorkDir(async (work) => {
+    const timings = await run(exe, ['--batch', join(caseDir, setup), String(copies), String(steps), work, ...kept.map(String)], { env: { ...process.env, ...env } });
+    const batch = JSON.parse(timings.stdout);
+    const digests: BatchResult['digests'] = {};
+    for (const b of kept) digests[b] = await digest(caseDir, join(work, `copy-${b}.spikes`), join(work, `copy-${b}.state`), python);
+    return { copies: batch.copies, steps: batch.steps, buildMs: batch.buildMs, simulateMs: batch.simulateMs, digests };
+  });
 }

@@ -3,20 +3,22 @@
 // cuda backend's generated source (kernel.cu), the driver's setup (setup.bin: seed, steps,
 // build-time values, inputs, arrays, spike monitors; see driver.cpp), what digest.py needs
 // (network.json) and the CPU golden (golden.json: the driver run against the openmp backend's
-// kernel of the same network). Run it after any change to code generation or the runtime:
+// kernel of the same network); for the case run as a batch, also each kept copy's golden
+// (batch-golden.json: that copy run alone by the same openmp driver). Run it after any change to code generation or the runtime:
 // `npx tsx bench/gpu/prepare.ts` (tests/gpu-driver.test.ts fails when kernel.cu is stale).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cuda } from '../../backends/cuda/index.js';
+import { DEFAULT_DEVICE_GIB, planMemory } from '../../backends/cuda/plan.js';
 import { nvccFlags } from '../../backends/cuda/toolchain.js';
 import { openmp } from '../../backends/openmp/index.js';
 import { planMonitors } from '../../engine/monitors.js';
 import { buildIR } from '../../network/ir/ir.js';
 import { buildRuntimeValues } from '../../network/ir/values.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
-import { gpuCases, type GpuCase } from './cases.js';
-import { buildDriver, runDriver } from './driver.js';
+import { gpuCases, type GpuBatch, type GpuCase } from './cases.js';
+import { buildDriver, runDriver, type DriverResult } from './driver.js';
 
 export const kernelsDir = new URL('./kernels/', import.meta.url).pathname;
 
@@ -27,6 +29,7 @@ class SetupWriter {
   private readonly parts: Buffer[] = [];
   i32(x: number): this { const b = Buffer.alloc(4); b.writeInt32LE(x); this.parts.push(b); return this; }
   i64(x: number | bigint): this { const b = Buffer.alloc(8); b.writeBigInt64LE(BigInt(x)); this.parts.push(b); return this; }
+  f64(x: number): this { const b = Buffer.alloc(8); b.writeDoubleLE(x); this.parts.push(b); return this; }
   name(s: string): this { const b = Buffer.from(s, 'utf8'); return this.i32(b.length).bytes(b); }
   bytes(b: Buffer | ArrayBufferView): this { this.parts.push(Buffer.from(b.buffer, b.byteOffset, b.byteLength)); return this; }
   done(): Buffer { return Buffer.concat(this.parts); }
@@ -41,7 +44,7 @@ function spikeMonitors(spec: NetworkSpec, file: string) {
   }));
 }
 
-function setupFile(spec: NetworkSpec, steps: number, monitors: ReturnType<typeof spikeMonitors>): Buffer {
+function setupFile(spec: NetworkSpec, steps: number, monitors: ReturnType<typeof spikeMonitors>, varied: GpuBatch['varied']): Buffer {
   const { values, inputs, arrays } = buildRuntimeValues(spec, buildIR(spec));
   const w = new SetupWriter().i64(spec.seed!).i64(steps).i64(values.length).bytes(values).i64(Object.keys(inputs).length);
   for (const [name, data] of Object.entries(inputs)) w.name(name).i32(data instanceof Int32Array ? DTYPE.i32 : DTYPE.f64).i64(data.length).bytes(data);
@@ -49,8 +52,12 @@ function setupFile(spec: NetworkSpec, steps: number, monitors: ReturnType<typeof
   for (const a of arrays) w.name(a.name).i64(a.data.length).bytes(a.data);
   w.i64(monitors.length);
   for (const m of monitors) w.i32(m.index).i64(m.startStep);
+  w.i64(varied.length);
+  for (const v of varied) w.name(v.array).f64(v.step);
   return w.done();
 }
+
+const goldenOf = (r: DriverResult) => ({ backend: 'openmp', steps: r.steps, spikes: r.spikes, spikesSha256: r.spikesSha256, stateSha256: r.stateSha256 });
 
 async function prepare(c: GpuCase, work: string): Promise<void> {
   const dir = join(kernelsDir, c.name);
@@ -58,16 +65,25 @@ async function prepare(c: GpuCase, work: string): Promise<void> {
   const ir = buildIR(c.spec);
   const monitors = spikeMonitors(c.spec, c.file);
   await writeFile(join(dir, 'kernel.cu'), cuda.generate(ir));
-  await writeFile(join(dir, 'setup.bin'), setupFile(c.spec, c.steps, monitors));
-  if (c.sanitizerSteps) await writeFile(join(dir, 'sanitize.bin'), setupFile(c.spec, c.sanitizerSteps, monitors));
-  await writeFile(join(dir, 'network.json'), JSON.stringify({ case: c.name, source: c.file, seed: c.spec.seed, steps: c.steps, dt: c.spec.dt, spikeMonitors: monitors }, null, 2) + '\n');
+  const varied = c.batch?.varied ?? [];
+  await writeFile(join(dir, 'setup.bin'), setupFile(c.spec, c.steps, monitors, varied));
+  if (c.sanitizerSteps) await writeFile(join(dir, 'sanitize.bin'), setupFile(c.spec, c.sanitizerSteps, monitors, varied));
+  // check.sh skips a batch size whose planned bytes exceed the device's free memory.
+  const batch = c.batch && { ...c.batch, neurons: ir.populations.reduce((n, p) => n + p.size, 0), plannedBytesPerCopy: planMemory(c.spec, ir, DEFAULT_DEVICE_GIB * 2 ** 30).bytesPerCopy };
+  await writeFile(join(dir, 'network.json'), JSON.stringify({ case: c.name, source: c.file, seed: c.spec.seed, steps: c.steps, dt: c.spec.dt, spikeMonitors: monitors, batch }, null, 2) + '\n');
   const kernel = join(work, `${c.name}.cpp`);
   const exe = join(work, `${c.name}-openmp`);
   await writeFile(kernel, openmp.generate(ir));
   await buildDriver('openmp', kernel, exe);
   const golden = await runDriver(exe, dir);
-  await writeFile(join(dir, 'golden.json'), JSON.stringify({ backend: 'openmp', steps: golden.steps, spikes: golden.spikes, spikesSha256: golden.spikesSha256, stateSha256: golden.stateSha256 }, null, 2) + '\n');
+  await writeFile(join(dir, 'golden.json'), JSON.stringify(goldenOf(golden), null, 2) + '\n');
   console.error(`${c.name}: ${golden.spikes} spikes, ${golden.spikesSha256.slice(0, 12)}…, simulate ${golden.simulateMs.toFixed(0)} ms on the CPU`);
+  if (c.batch) {
+    const copies: Record<number, ReturnType<typeof goldenOf>> = {};
+    for (const b of c.batch.kept) copies[b] = goldenOf(await runDriver(exe, dir, b));
+    await writeFile(join(dir, 'batch-golden.json'), JSON.stringify({ copies: c.batch.copies, goldens: copies }, null, 2) + '\n');
+    console.error(`${c.name} batch: copies ${c.batch.kept.join(', ')}: ${c.batch.kept.map((b) => copies[b].spikes).join(', ')} spikes`);
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
