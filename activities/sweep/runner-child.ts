@@ -43,14 +43,22 @@ async function executeBatch({ runs }: BatchJob): Promise<BatchReply> {
   Object.assign(process.env, env);
   try {
     const network = await networkOf(first.network);
-    // A run whose parameters do not apply fails alone, as bad input.
-    const built = runs.map((r) => { try { return { spec: applyParameters(network, r.params) }; } catch (error) { return { reply: failed(error) }; } });
-    const copies = runs.flatMap((r, k) => { const { spec } = built[k]; return spec ? [{ spec, seed: r.seed, outDir: r.outDir, runId: r.runId }] : []; });
+    // A run whose parameters do not apply fails alone, as bad input; the others run as the batch.
+    const replies: (RunnerReply | null)[] = [];
+    const copies = [];
+    for (const run of runs) {
+      try {
+        copies.push({ spec: applyParameters(network, run.params), seed: run.seed, outDir: run.outDir, runId: run.runId });
+        replies.push(null);
+      } catch (error) {
+        replies.push(failed(error));
+      }
+    }
     const settled = copies.length ? await runBatchSettled({
       copies, protocol: first.protocol, backend: first.backend, cudaMode: first.cudaMode, durationMs: first.durationMs, checkpointEveryMs: first.checkpointEveryMs,
       finalCheckpoint, compile: { directory: first.cacheDir ?? undefined }, logger,
     }) : [];
-    return { kind: 'batch', replies: built.map(({ reply }) => {
+    return { kind: 'batch', replies: replies.map((reply) => {
       if (reply) return reply;
       const s = settled.shift()!;
       return s.status === 'fulfilled' ? { kind: 'done', report: s.value } : failed(s.reason);
