@@ -44,6 +44,27 @@ test('three processes compiling one network at once all succeed and share one li
   assert.deepEqual(leftovers, []);
 });
 
+test('a compile whose process was SIGKILLed mid-build leaves a lock the next compile takes over at once', { timeout: 120_000 }, async () => {
+  const shared = join(dir, 'killed');
+  const script = join(dir, 'compile-killed.mts');
+  writeFileSync(join(dir, 'source.cpp'), source);
+  writeFileSync(script, `
+    import { readFileSync } from 'node:fs';
+    import { backendFor } from ${JSON.stringify(new URL('../backends/index.ts', import.meta.url).pathname)};
+    await backendFor('openmp').compile(readFileSync(${JSON.stringify(join(dir, 'source.cpp'))}, 'utf8'), { directory: ${JSON.stringify(shared)} });
+  `);
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'ignore' });
+  const locked = () => existsSync(shared) && readdirSync(shared).some((f) => f.endsWith('.lock'));
+  while (!locked()) await new Promise((r) => setTimeout(r, 20));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+  assert.ok(locked(), 'the killed process left its lock');
+  const kernel = await compileKernel(source, { directory: shared });
+  assert.ok(existsSync(kernel.library));
+  assert.deepEqual(readdirSync(shared).filter((f) => f.endsWith('.lock')), []);
+});
+
 test('a second compile is a cache hit; clean rebuilds', async () => {
   const d = join(dir, 'clean');
   const first = await compileKernel(source, { directory: d });
