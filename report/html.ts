@@ -9,6 +9,11 @@ export function table(columns: string[], rows: (string | number | null | { html:
   return `<table><thead><tr>${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((v) => `<td>${cell(v)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
+/** A two-column table of named facts: each row's name as its header cell, no header row. */
+export function facts(rows: [string, string | number | null][]): string {
+  return `<table><tbody>${rows.map(([name, v]) => `<tr><th scope="row">${escapeHtml(name)}</th><td>${escapeHtml(v === null ? '—' : String(v))}</td></tr>`).join('')}</tbody></table>`;
+}
+
 export const section = (heading: string, body: string) => `<section><h2>${escapeHtml(heading)}</h2>${body}</section>`;
 
 /** A figure with its heading; the SVG is inlined as Vega wrote it. */

@@ -6,7 +6,7 @@ import { cvFigure, isiFigure } from './figures/distributions.js';
 import { densityRaster, exactRaster } from './figures/raster.js';
 import { populationRateFigure, traceFigure } from './figures/time-series.js';
 import { PLOT } from './figures/common.js';
-import { figure, page, section, table } from './html.js';
+import { facts, figure, page, section, table } from './html.js';
 import type { Format } from './formats.js';
 import { renderFigures, writePage, type PageFiles } from './output.js';
 import type { Figure } from './render.js';
@@ -73,7 +73,7 @@ const round = (x: number | null, digits = 3) => (x === null ? null : Number(x.to
 function runTables(run: RunSource, cv: Map<string, number | null>): string {
   const { manifest } = run;
   const r = manifest.report;
-  const facts: [string, string | number | null][] = [
+  const runFacts: [string, string | number | null][] = [
     ['run', r.runId], ['network', manifest.spec.name ?? null], ['seed', r.seed], ['backend', r.backend], ['threads', r.threads],
     ['simulated (ms)', r.simulatedMs], ['dt (ms)', manifest.dt], ['wall time of the session (ms)', manifest.timings?.sessionWallMs ?? null],
     ['host', manifest.host ? `${manifest.host.cpuModel} × ${manifest.host.cpus}` : null], ['finished', manifest.createdAt ?? null],
@@ -81,7 +81,7 @@ function runTables(run: RunSource, cv: Map<string, number | null>): string {
   const values = Object.entries(run.values);
   return [
     values.length ? section('Parameters', table(['parameter', 'value'], values)) : '',
-    section('Run', table(['', ''], facts)),
+    section('Run', facts(runFacts)),
     section('Populations', table(['population', 'neurons', 'spikes', 'mean rate (Hz)', 'mean CV of ISI'], Object.entries(r.populations).map(([name, p]) => [name, p.size, p.spikes, round(p.meanRateHz), round(cv.get(name) ?? null)]))),
     section('Phases', table(['phase', 'from (ms)', 'to (ms)', 'recorded'], manifest.phases.map((p) => [p.name, p.startMs, p.endMs, p.record ? 'yes' : 'no']))),
     section('Timings (ms)', table(Object.keys(r.timings), [Object.values(r.timings)])),

@@ -8,7 +8,7 @@ import { sqlColumn } from '../results/sql.js';
 import { ReportInputError } from './errors.js';
 import { heatmapFigure, rateVsParameterFigure, type HeatmapCell, type RatePoint } from './figures/sweep.js';
 import { emptyPanel } from './figures/common.js';
-import { escapeHtml, figure, page, section, table } from './html.js';
+import { escapeHtml, facts, figure, page, section, table } from './html.js';
 import type { Format } from './formats.js';
 import { renderFigures, writePage, type PageFiles } from './output.js';
 import type { Figure } from './render.js';
@@ -118,7 +118,7 @@ export async function writeSweepPage(con: DuckDBConnection, dir: string, outDir:
     const timings = { queryMs: queried - started, svgMs: performance.now() - queried };
     const counts = ['completed', 'failed', 'cancelled'].map((s) => `${runs.filter((r) => r.status === s).length} ${s}`).join(', ');
     const body = (fs: typeof rendered) => [
-      section('Sweep', table(['', ''], [['folder', dir], ['runs', `${runs.length} (${counts})`], ['varied', parameterColumns(columns).join(', ') || 'nothing']])),
+      section('Sweep', facts([['folder', dir], ['runs', `${runs.length} (${counts})`], ['varied', parameterColumns(columns).join(', ') || 'nothing']])),
       section('Figures', fs.map(figure).join('')),
       section('Failed runs', failedTable(runs, columns)),
       section('Runs', runsTable(dir, outDir, runs, columns, runPages)),

@@ -44,8 +44,10 @@ test('a cuda sweep runs on the gpu queue, and each run equals its openmp twin', 
   await Promise.all(workers.map((w) => w.ready));
 
   const [cuda, openmp] = await Promise.all([files.cuda, files.openmp].map(async (file) => {
-    const r = await spikesweep(['sweep', file, '--json'], cliEnv(temporal.address)).done;
-    assert.equal(r.code, 0, `${file}: ${r.stderr}\n${r.stdout}`);
+    // Killed well inside the test's timeout, so that a stuck sweep fails with what the workers said.
+    const r = await spikesweep(['sweep', file, '--json'], cliEnv(temporal.address), 200_000).done;
+    const said = workers.map((w, k) => `worker ${k} stderr (tail):\n${w.stderr().slice(-4000)}`).join('\n');
+    assert.equal(r.code, 0, `${file}: ${r.stderr}\n${r.stdout}\n${said}`);
     const report = r.json as { status: string; output: string; runs: { completed: number } };
     assert.equal(report.status, 'completed');
     assert.equal(report.runs.completed, 8);
