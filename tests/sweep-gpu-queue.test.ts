@@ -5,7 +5,7 @@
 // equals the same run of the same sweep on the openmp backend, served by a cpu worker, bit for
 // bit, and the manifests say which ran in a batch of several copies.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -39,15 +39,20 @@ test('a cuda sweep runs on the gpu queue, and each run equals its openmp twin', 
   });
   const files = { cuda: await sweep('cuda'), openmp: await sweep('openmp') };
 
-  workers.push(startWorker(temporal.address, { queue: 'gpu', concurrency: 1, env: { SPIKESWEEP_CUDA_EMULATE: '1', SPIKESWEEP_CUDA_ORDER: 'shuffled' } }));
-  workers.push(startWorker(temporal.address, { queue: 'cpu', concurrency: 2 }));
+  // Info-level logs: what a stuck sweep's workers were doing reaches the failure message.
+  const info = { SPIKESWEEP_LOG_LEVEL: 'info' };
+  workers.push(startWorker(temporal.address, { queue: 'gpu', concurrency: 1, env: { ...info, SPIKESWEEP_CUDA_EMULATE: '1', SPIKESWEEP_CUDA_ORDER: 'shuffled' } }));
+  workers.push(startWorker(temporal.address, { queue: 'cpu', concurrency: 2, env: info }));
   await Promise.all(workers.map((w) => w.ready));
 
   const [cuda, openmp] = await Promise.all([files.cuda, files.openmp].map(async (file) => {
     // Killed well inside the test's timeout, so that a stuck sweep fails with what the workers said.
     const r = await spikesweep(['sweep', file, '--json'], cliEnv(temporal.address), 200_000).done;
-    const said = workers.map((w, k) => `worker ${k} stderr (tail):\n${w.stderr().slice(-4000)}`).join('\n');
-    assert.equal(r.code, 0, `${file}: ${r.stderr}\n${r.stdout}\n${said}`);
+    const said = workers.map((w, k) => `worker ${k} stderr (tail):\n${w.stderr().slice(-12_000)}`).join('\n');
+    if (r.code !== 0) {
+      const files = (await readdir(output, { recursive: true })).sort().join('\n');
+      assert.fail(`${file}: exit ${r.code ?? r.signal}\n${r.stderr}\n${r.stdout}\n${said}\nfiles under ${output}:\n${files}`);
+    }
     const report = r.json as { status: string; output: string; runs: { completed: number } };
     assert.equal(report.status, 'completed');
     assert.equal(report.runs.completed, 8);

@@ -1,8 +1,8 @@
-// The caller's side of one streaming Parquet file: posts row messages to a sink thread (a
-// pooled host), bounds how many bytes wait in flight, and publishes the file by atomic rename on
-// close().
+// The caller's side of one Parquet file: posts row messages to a sink thread (a pooled host),
+// bounds how many bytes wait in flight, and publishes the file by atomic rename on close(). A file
+// with no streaming slot (sink-threads.ts) keeps its messages here and hands them over at close().
 import { open, rename, rm, stat } from 'node:fs/promises';
-import { acquireHost, releaseHost, type SinkHost } from './sink-threads.js';
+import { acquireHost, releaseHost, releaseStream, takeStream, type SinkHost } from './sink-threads.js';
 import type { FromSinkThread, SinkColumn, SinkRows, ToSinkThread } from './sink-protocol.js';
 import { tempPathFor } from '../temp-path.js';
 
@@ -14,8 +14,16 @@ export interface WriteResult {
   bytes: number;
 }
 
+interface Message {
+  message: ToSinkThread;
+  transfer: ArrayBuffer[];
+}
+
 export class ParquetSink {
-  private readonly host: SinkHost;
+  /** Null until the file is handed to a sink thread: at once when streaming, at close() when not. */
+  private host: SinkHost | null = null;
+  /** Messages of a file that does not stream, kept until close(). */
+  private readonly held: Message[] | null;
   private readonly inFlight: number[] = []; // byte sizes of posted, unconsumed messages, oldest first
   private inFlightBytes = 0;
   private rows = 0;
@@ -23,6 +31,7 @@ export class ParquetSink {
   private failure: Error | null = null;
   private waiters: Array<() => void> = [];
   private readonly finished: Promise<number>;
+  private settle!: { resolve: (rows: number) => void; reject: (error: Error) => void };
 
   private readonly tempPath: string;
 
@@ -31,17 +40,11 @@ export class ParquetSink {
     columns: SinkColumn[],
   ) {
     this.tempPath = tempPathFor(path);
-    // A writer that is never closed must not keep the process alive; pending calls ref its thread.
-    this.host = acquireHost();
-    this.finished = new Promise<number>((resolve, reject) => {
-      this.host.listener = (message: FromSinkThread) => {
-        if (message.kind === 'consumed') this.inFlightBytes -= this.inFlight.shift() ?? 0;
-        else if (message.kind === 'done') resolve(message.rows);
-        else this.fail(new Error(`Parquet writer for ${path} failed: ${message.message}`), reject);
-        this.wake();
-      };
-    });
+    this.finished = new Promise<number>((resolve, reject) => (this.settle = { resolve, reject }));
     this.finished.catch(() => {}); // observed by write/close/abort; never an unhandled rejection
+    const streams = takeStream();
+    this.held = streams ? null : [];
+    if (streams) this.attach();
     this.post({ kind: 'open', path: this.tempPath, columns });
   }
 
@@ -56,7 +59,7 @@ export class ParquetSink {
     this.inFlightBytes += bytes;
     this.rows += rows.rows;
     this.post({ kind: 'rows', rows }, buffers);
-    while (this.inFlightBytes > MAX_IN_FLIGHT_BYTES && !this.failure) await this.pending();
+    while (this.host && this.inFlightBytes > MAX_IN_FLIGHT_BYTES && !this.failure) await this.pending();
     if (this.failure) throw this.failure;
   }
 
@@ -64,11 +67,15 @@ export class ParquetSink {
   async close(): Promise<WriteResult> {
     if (this.state !== 'open') throw new Error(`Parquet writer for ${this.path} is ${this.state}`);
     this.state = 'closing';
+    if (this.held) {
+      this.attach();
+      for (const { message, transfer } of this.held.splice(0)) this.post(message, transfer);
+    }
     this.post({ kind: 'end' });
-    this.host.thread.ref();
+    this.host!.thread.ref();
     try {
       const rows = await this.finished;
-      releaseHost(this.host);
+      this.letGo();
       if (rows !== this.rows) throw new Error(`Parquet writer wrote ${rows} rows, expected ${this.rows}`);
       const file = await open(this.tempPath, 'r');
       await file.sync().finally(() => file.close());
@@ -85,36 +92,62 @@ export class ParquetSink {
   async abort(): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closing';
-    this.post({ kind: 'abort' });
+    if (this.host) this.post({ kind: 'abort' });
     await this.discard();
+  }
+
+  /** Hands the file to a sink thread, whose messages settle `finished`. */
+  private attach(): void {
+    const host = acquireHost();
+    this.host = host;
+    host.listener = (message: FromSinkThread) => {
+      if (message.kind === 'consumed') this.inFlightBytes -= this.inFlight.shift() ?? 0;
+      else if (message.kind === 'done') this.settle.resolve(message.rows);
+      else this.fail(new Error(`Parquet writer for ${this.path} failed: ${message.message}`));
+      this.wake();
+    };
   }
 
   private async discard(): Promise<void> {
     this.state = 'closed';
-    this.host.thread.ref();
-    await this.finished.catch(() => {}); // the thread has let go of the file before it is removed
-    releaseHost(this.host);
+    if (this.host) {
+      this.host.thread.ref();
+      await this.finished.catch(() => {}); // the thread has let go of the file before it is removed
+      this.letGo();
+    } else if (this.held) {
+      this.held.length = 0;
+    }
     await rm(this.tempPath, { force: true });
   }
 
+  /** Returns the sink thread to the pool, and the streaming slot if this file had one. */
+  private letGo(): void {
+    if (!this.host) return;
+    releaseHost(this.host);
+    this.host = null;
+    if (!this.held) releaseStream();
+  }
+
   private post(message: ToSinkThread, transfer: ArrayBuffer[] = []): void {
-    this.host.post(message, transfer);
+    if (this.host) this.host.post(message, transfer);
+    else this.held!.push({ message, transfer });
   }
 
   /** Resolves on the sink thread's next message, keeping the process alive meanwhile. */
   private async pending(): Promise<void> {
-    this.host.thread.ref();
+    const host = this.host!;
+    host.thread.ref();
     await new Promise<void>((resolve) => this.waiters.push(resolve));
-    this.host.thread.unref();
+    host.thread.unref();
   }
 
   private wake(): void {
     for (const resolve of this.waiters.splice(0)) resolve();
   }
 
-  private fail(error: Error, reject: (error: Error) => void): void {
+  private fail(error: Error): void {
     this.failure ??= error;
-    reject(this.failure);
+    this.settle.reject(this.failure);
     this.wake();
   }
 }
