@@ -131,6 +131,8 @@ export interface RunHeartbeat {
   /** Output directory holding the latest complete checkpoint (progress.json), or null. */
   checkpointDir: string | null;
   checkpointStep: number;
+  /** A batch's runs (activities/sweep/gpu-batches.ts) that have a complete checkpoint: a retried batch resumes each alone. */
+  checkpoints?: { runIndex: number; step: number }[];
 }
 
 export interface SweepProgress {

@@ -1,17 +1,18 @@
 // A group's runs on the cuda backend, as batches (engine runBatch): the fresh runs of one network
 // structure, as many to a batch as the memory plan (backends/cuda/plan.ts) fits on an H100, run as
 // one simulation in a runner process. Each run is still prepared, judged and committed on its own
-// (run.ts: prepareRun, settleRun), so a retried group skips its committed runs. A run an
-// interrupted attempt left a checkpoint for resumes alone; a batch heartbeats no checkpoint, so
-// its uncommitted runs start afresh when the group is retried.
+// (run.ts: prepareRun, settleRun), so a retried group skips its committed runs. A batch's
+// heartbeats list its runs' checkpoints (supervise.ts): when the group is retried, each run an
+// interrupted batch left a checkpoint for resumes alone, the others run afresh as a batch.
 import { ApplicationFailure } from '@temporalio/common';
 import { DEFAULT_DEVICE_GIB, planMemory } from '../../backends/cuda/plan.js';
 import { buildIR, type NetworkIR } from '../../network/ir/ir.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
 import { applyParameters } from '../../network/spec/paths.js';
+import { runPaths } from '../../results/index.js';
 import type { RunHeartbeat, RunInput } from '../../workflows/contract.js';
 import { networkOf } from './network.js';
-import { prepareRun, settleRun, type PreparedRun, type RunSettings, type RunVerdict } from './run.js';
+import { attemptOutDir, prepareRun, settleRun, type PreparedRun, type RunSettings, type RunVerdict } from './run.js';
 import type { FreshRunJob } from './runner-protocol.js';
 import { runBatchSupervised, runSupervised } from './supervise.js';
 
@@ -41,6 +42,16 @@ async function batchesOf(runs: PreparedRun[]): Promise<PreparedRun[][]> {
   return [...alone, ...[...byStructure.values()].flatMap(({ runs: all, fit }) => Array.from({ length: Math.ceil(all.length / fit) }, (_, k) => all.slice(k * fit, (k + 1) * fit)))];
 }
 
+/** What the interrupted attempt's last heartbeat says of a run: it was the run in progress, or a run of a batch with a checkpoint. */
+function previousOf(input: RunInput, previous: RunHeartbeat | undefined): RunHeartbeat | undefined {
+  const { runIndex } = input;
+  if (previous?.runIndex === runIndex && !previous.checkpoints) return previous;
+  const step = previous?.checkpoints?.find((c) => c.runIndex === runIndex)?.step;
+  if (step === undefined) return undefined;
+  const checkpointDir = attemptOutDir(runPaths(input.output, input.sweepId, runIndex));
+  return { runIndex, stepsDone: step, totalSteps: previous!.totalSteps, checkpointDir, checkpointStep: step };
+}
+
 /**
  * Every run's verdict, in the order of `inputs`. A run's retryable failure is thrown once every
  * other run has its verdict (committed runs stay committed). `onVerdict` follows each verdict.
@@ -57,14 +68,14 @@ export async function runInBatches(inputs: RunInput[], settings: RunSettings, pr
   };
   const fresh: PreparedRun[] = [];
   for (const input of inputs) {
-    const run = await prepareRun(input, settings, previous?.runIndex === input.runIndex ? previous : undefined);
+    const run = await prepareRun(input, settings, previousOf(input, previous));
     if ('record' in run) onVerdict(input, run);
     else if (run.job.kind === 'resume') await settle(run, async () => settleRun(run, await runSupervised(run.job, input.runIndex, Math.round(input.durationMs / run.dt))));
     else fresh.push(run);
   }
   for (const batch of await batchesOf(fresh)) {
     const [first] = batch;
-    const outcomes = await runBatchSupervised({ kind: 'batch', runs: batch.map((r) => r.job as FreshRunJob) }, first.input.runIndex, Math.round(first.input.durationMs / first.dt));
+    const outcomes = await runBatchSupervised({ kind: 'batch', runs: batch.map((r) => r.job as FreshRunJob) }, batch.map((r) => r.input.runIndex), Math.round(first.input.durationMs / first.dt));
     for (const [k, run] of batch.entries()) await settle(run, () => settleRun(run, outcomes[k]));
   }
   if (retry) throw retry;

@@ -61,6 +61,9 @@ async function jobFor(input: RunInput, settings: RunSettings, outDir: string, re
   };
 }
 
+/** Where an attempt at a run writes its outputs and checkpoints, inside the run's work folder. */
+export const attemptOutDir = (paths: RunPaths): string => join(paths.work, 'out');
+
 /** Records the run failed for good (its work folder, with any partial rows, goes). */
 async function recordFailure(input: RunInput, paths: RunPaths, budget: RunBudget, message: string): Promise<RunRecord> {
   const record: RunRecord = {
@@ -109,7 +112,7 @@ export async function prepareRun(input: RunInput, settings: RunSettings, previou
     throw e;
   });
   if (network instanceof NetworkSpecFileError) return failInvalid(input, paths, budget, network.message);
-  const outDir = join(paths.work, 'out');
+  const outDir = attemptOutDir(paths);
   const resume = !!previous?.checkpointDir && existsSync(join(outDir, 'progress.json'));
   const job = await jobFor(input, settings, outDir, resume);
   if (typeof job === 'string') return failInvalid(input, paths, budget, job);

@@ -2,8 +2,8 @@
 // checkpoint while it runs, cancellation (the process is killed at once), and what the outcome
 // means for the run's failure budget (budget.ts): bad input fails it at once, an error or a native
 // crash uses one attempt, a runner killed from outside (OOM killer, node drain) uses none. A batch
-// is supervised as one: its heartbeats name its first run without a checkpoint (a retried batch
-// runs its uncommitted runs afresh), and its process's death is every run's outcome.
+// is supervised as one: its heartbeats list the checkpoint of each of its runs (a retried batch
+// resumes each run that has one alone), and its process's death is every run's outcome.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
@@ -59,10 +59,14 @@ export function runSupervised(job: RunJob, runIndex: number, totalSteps: number)
   }, async (signal) => outcomeOf(await runInRunner(job, signal)), (outcome) => outcome);
 }
 
-/** Runs a batch job: each run's outcome, in order; rejects only when the activity is cancelled. */
-export function runBatchSupervised(job: BatchJob, firstRunIndex: number, totalSteps: number): Promise<RunOutcome[]> {
+/** Runs a batch job: each run's outcome, in order; rejects only when the activity is cancelled. Its heartbeats list the runs' checkpoints. */
+export function runBatchSupervised(job: BatchJob, runIndices: number[], totalSteps: number): Promise<RunOutcome[]> {
   return supervised(
-    async () => ({ runIndex: firstRunIndex, stepsDone: 0, totalSteps, checkpointDir: null, checkpointStep: 0 }),
+    async () => {
+      const steps = await Promise.all(job.runs.map((run) => checkpointStep(run.outDir)));
+      const checkpoints = steps.flatMap((step, k) => (step === null ? [] : [{ runIndex: runIndices[k], step }]));
+      return { runIndex: runIndices[0], stepsDone: 0, totalSteps, checkpointDir: null, checkpointStep: 0, checkpoints };
+    },
     async (signal) => (await runInRunner(job, signal)).replies.map(outcomeOf),
     (outcome) => job.runs.map(() => outcome),
   );
