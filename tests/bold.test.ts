@@ -22,42 +22,59 @@ before(async () => { dir = await mkdtemp(join(tmpdir(), 'spikesweep-bold-')); })
 after(() => rm(dir, { recursive: true, force: true }));
 
 /** Time (ms) and value of the largest and of the smallest sample. */
+/** The peak, and the lowest value after it (the post-stimulus undershoot; an initial dip before the peak does not count). */
 function extremes(times: Float64Array, values: Float64Array): { peakMs: number; peak: number; troughMs: number; trough: number } {
   let hi = 0;
-  let lo = 0;
-  for (let k = 1; k < values.length; k++) {
-    if (values[k] > values[hi]) hi = k;
-    if (values[k] < values[lo]) lo = k;
-  }
+  for (let k = 1; k < values.length; k++) if (values[k] > values[hi]) hi = k;
+  let lo = hi;
+  for (let k = hi + 1; k < values.length; k++) if (values[k] < values[lo]) lo = k;
   return { peakMs: times[hi], peak: values[hi], troughMs: times[lo], trough: values[lo] };
 }
 
 describe('net.boldMonitor: the Balloon model\'s response to a 500 ms pulse at t = 1 s', () => {
-  for (const model of ['balloon_RN', 'balloon_maith2021', 'balloon_CL']) {
+  /** BOLD and f_in of `model` fed (through `mapping`) with a 500 ms pulse at t = 1 s, 20 s simulated. */
+  async function pulseResponse(model: string, mapping?: Record<string, string>) {
+    const net = new Network({ dt: 1, seed: 1 });
+    const stim = net.create(4, { equations: 'r = ite(t >= 1000 and t < 1500, 1.0, 0.0)' }, { name: 'stim' });
+    const bold = net.boldMonitor(stim, { boldModel: model, mapping, recordedVariables: ['f_in'], period: 10, name: 'roi' });
+    assert.equal(net.getExtension('roi'), bold);
+    assert.deepEqual(net.getExtensions().map((b) => b.name), ['roi']);
+    assert.deepEqual(bold.recordedVariables, ['BOLD', 'f_in']);
+    await net.compile({ backend: 'serial' });
+    await net.simulate(20_000);
+    const { times, values } = bold.get('BOLD');
+    const flow = bold.get('f_in');
+    net.destroy();
+    assert.equal(times.length, 2000);
+    assert.equal(values[50], 0, 'no response before the pulse');
+    return { bold: extremes(times, values), flow: extremes(flow.times, flow.values) };
+  }
+
+  /** The canonical shape: a peak 3–6 s after onset, an undershoot below baseline after it, blood inflow leading. */
+  function assertHaemodynamic({ bold: e, flow }: Awaited<ReturnType<typeof pulseResponse>>): void {
+    const peakAfterOnset = (e.peakMs - 1000) / 1000;
+    assert.ok(peakAfterOnset >= 3 && peakAfterOnset <= 6, `BOLD peaks ${peakAfterOnset} s after onset`);
+    assert.ok(e.peak > 0, `peak ${e.peak}`);
+    assert.ok(e.troughMs > e.peakMs + 3000, `the undershoot (${e.troughMs} ms) follows the peak (${e.peakMs} ms)`);
+    assert.ok(e.trough < -0.1 * e.peak, `undershoot ${e.trough} below baseline`);
+    assert.ok(flow.peakMs < e.peakMs, 'blood inflow leads the BOLD signal');
+  }
+
+  for (const model of ['balloon_RN', 'balloon_RL', 'balloon_CN', 'balloon_CL', 'balloon_maith2021']) {
     test(`${model}: BOLD peaks 3–6 s after the pulse starts, then undershoots below 0`, async () => {
-      const net = new Network({ dt: 1, seed: 1 });
-      const stim = net.create(4, { equations: 'r = ite(t >= 1000 and t < 1500, 1.0, 0.0)' }, { name: 'stim' });
-      const bold = net.boldMonitor(stim, { boldModel: model, recordedVariables: ['f_in'], period: 10, name: 'roi' });
-      assert.equal(net.getExtension('roi'), bold);
-      assert.deepEqual(net.getExtensions().map((b) => b.name), ['roi']);
-      assert.deepEqual(bold.recordedVariables, ['BOLD', 'f_in']);
-      await net.compile({ backend: 'serial' });
-      await net.simulate(20_000);
-      const { times, values } = bold.get('BOLD');
-      assert.equal(times.length, 2000);
-      assert.equal(values[50], 0, 'no response before the pulse');
-      const e = extremes(times, values);
-      const peakAfterOnset = (e.peakMs - 1000) / 1000;
-      assert.ok(peakAfterOnset >= 3 && peakAfterOnset <= 6, `BOLD peaks ${peakAfterOnset} s after onset`);
-      assert.ok(e.peak > 0.005, `peak ${e.peak}`);
-      assert.ok(e.troughMs > e.peakMs + 3000, `the undershoot (${e.troughMs} ms) follows the peak (${e.peakMs} ms)`);
-      assert.ok(e.trough < -0.1 * e.peak, `undershoot ${e.trough} below baseline`);
-      // Blood inflow leads the BOLD signal.
-      const flow = bold.get('f_in');
-      assert.ok(extremes(flow.times, flow.values).peakMs < e.peakMs);
-      net.destroy();
+      const response = await pulseResponse(model);
+      assertHaemodynamic(response);
+      assert.ok(response.bold.peak > 0.005, `peak ${response.bold.peak}`);
     });
   }
+
+  test('balloon_two_inputs: the same shape; oxygen metabolism driven with the flow lowers the peak', async () => {
+    const flowOnly = await pulseResponse('balloon_two_inputs', { I_CBF: 'r' });
+    const both = await pulseResponse('balloon_two_inputs', { I_CBF: 'r', I_CMRO2: 'r' });
+    assertHaemodynamic(flowOnly);
+    assertHaemodynamic(both);
+    assert.ok(both.bold.peak < flowOnly.bold.peak, `peak with CMRO2 ${both.bold.peak} < flow alone ${flowOnly.bold.peak}`);
+  });
 
   test('bad arguments are refused with a sentence naming the field', () => {
     const net = new Network({ dt: 1 });
