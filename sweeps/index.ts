@@ -9,4 +9,5 @@ export type { PublishedProgress } from './status.js';
 export { loadSweepSpec, parseSweepSpecText, sweepSpecFromObject, type SweepDefinition, type SweepSpec } from './spec.js';
 export { sweepIdOf } from './ids.js';
 export { openResults, type QueryResult, type ResultsDb } from '../results/index.js';
+export { RunAnalysis, type AnalysisWindow } from '../report/run-analysis.js';
 export type { SweepBackend } from '../workflows/contract.js';

@@ -1,6 +1,7 @@
 // Spike-train analysis (analysis/spike-trains.ts) against hand-computed cases: on a Monitor of a
 // compiled network whose neurons fire at given times, as plain functions, and in DuckDB over a
-// Parquet file of the same spikes (the SQL that runs.parquet's cv_isi_<pop> and the report use).
+// Parquet file of the same spikes (the SQL that runs.parquet's cv_isi_<pop> and the report use), and
+// for a run on disk (RunAnalysis, the public helper over a run's Parquet rows).
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { binIndex, binIndexSql, isiPerNeuronSql, populationCvIsiSql, populationRate, smooth, smoothingKernel, spikeHistogram } from '../analysis/spike-trains.js';
 import { Network } from '../network/index.js';
+import { runNetwork } from '../engine/index.js';
+import { RunAnalysis } from '../sweeps/index.js';
 
 // Neuron 0 fires at 1, 3, 7 ms (ISIs 2, 4: mean 3, sd 1, CV 1/3); neuron 1 at 2, 4, 6, 8 (ISIs 2, 2, 2:
 // CV 0); neuron 2 at 5 (no interval); neuron 3 never. 8 spikes of 4 neurons in 10 ms.
@@ -52,6 +55,43 @@ describe('Monitor analyses (ANNarchy-style) on recorded spikes', () => {
     assert.equal(cv.has(2), false, 'one spike: no interval, no CV');
     // Analyses keep the record: get() still returns every spike.
     assert.equal(m.get('spike').times.length, 8);
+  });
+});
+
+describe('a run on disk (RunAnalysis over its Parquet rows)', () => {
+  test('raster, histogram, population rate, mean rates, ISI and CV of ISI equal the Monitor\'s hand-computed values', async () => {
+    const n = new Network({ dt: 0.1, seed: 1 });
+    const src = n.create(4, 'SpikeSourceArray', { name: 'src', spikeTimes: TRAINS });
+    n.monitor(src, 'spike');
+    const outDir = join(dir, 'run-on-disk');
+    await runNetwork({ spec: n.toSpec(), seed: 1, durationMs: 10, threads: 1, outDir });
+    const run = await RunAnalysis.open(outDir);
+    try {
+      const close = (got: ArrayLike<number>, want: number[]) => assert.deepEqual(Array.from(got, (x) => Number(x.toFixed(9))), want);
+      assert.deepEqual(run.populations, ['src']);
+      const raster = await run.raster('src');
+      close(raster.times, [1, 2, 3, 4, 5, 6, 7, 8]);
+      assert.deepEqual([...raster.neurons], [0, 1, 0, 1, 2, 1, 0, 1]);
+      close(await run.histogram('src', 5), [4, 4]);
+      close(await run.populationRate('src', 5), [200, 200]);
+      close(await run.histogram('src', 2.5), [2, 2, 3, 1]);
+      // Rates 200, 200, 300, 100 Hz; a flat window of 3 bins, zeros outside: (0 + 200 + 200) / 3, …
+      close(await run.populationRate('src', 2.5, { smooth: { window: 'flat', widthMs: 7.5 } }), [133.333333333, 233.333333333, 200, 133.333333333]);
+      assert.equal(await run.meanFiringRate('src'), 200);
+      close(await run.meanRatePerNeuron('src'), [300, 400, 100, 0]);
+      close(await run.meanRatePerNeuron('src', { startMs: 5 }), [200, 400, 200, 0]);
+      const isi = await run.isi('src');
+      assert.deepEqual([...isi.keys()], [0, 1]);
+      close(isi.get(0)!, [2, 4]);
+      close(isi.get(1)!, [2, 2, 2]);
+      const cv = await run.cvIsi('src');
+      assert.equal(Number(cv.get(0)!.toFixed(12)), Number((1 / 3).toFixed(12)));
+      assert.equal(cv.get(1), 0);
+      assert.equal(cv.has(2), false);
+      await assert.rejects(() => run.raster('nope'), /no spikes of population 'nope' were recorded \(recorded: src\)/);
+    } finally {
+      run.close();
+    }
   });
 });
 
