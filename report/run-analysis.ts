@@ -4,10 +4,10 @@
 // and CVs follow the same definitions (analysis/spike-trains.ts), so a run analysed here and the
 // same run's Monitor give the same numbers.
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { binCount, binIndexSql, coefficientOfVariation, isiSql, meanRate, rateFromCounts, smooth, type Binning, type Smoothing } from '../analysis/spike-trains.js';
-import { sqlString } from '../results/sql.js';
+import { binCount, coefficientOfVariation, isiSql, meanRate, rateFromCounts, smooth, type Binning, type Smoothing } from '../analysis/spike-trains.js';
+import { sqlDouble as double, sqlString } from '../results/sql.js';
 import { ReportInputError } from './errors.js';
-import { rasterRows, type RasterRow } from './run-data.js';
+import { binnedCounts, rasterRows, type RasterRow } from './run-data.js';
 import { loadRunSource, type RunSource } from './run-source.js';
 
 /** A time window [startMs, endMs) in ms: by default the whole run. */
@@ -15,8 +15,6 @@ export interface AnalysisWindow {
   startMs?: number;
   endMs?: number;
 }
-
-const double = (x: number) => `CAST(${x} AS DOUBLE)`;
 
 export class RunAnalysis {
   private constructor(
@@ -44,19 +42,15 @@ export class RunAnalysis {
 
   /** The raster: spike times (ms) and neuron indices, in time order. */
   async raster(population: string): Promise<{ times: Float64Array; neurons: Int32Array }> {
-    const { t_ms, neuron } = await this.columns(`SELECT t_ms, neuron FROM ${this.run.spikes} WHERE population = ${sqlString(this.row(population).population)} ORDER BY t_ms, neuron`);
+    const { t_ms, neuron } = await this.columns(`SELECT t_ms, neuron FROM ${this.rowsOf(population)} ORDER BY t_ms, neuron`);
     return { times: Float64Array.from(t_ms, Number), neurons: Int32Array.from(neuron, Number) };
   }
 
   /** Spike counts per bin of binMs over the window. */
   async histogram(population: string, binMs: number, window: AnalysisWindow = {}): Promise<Float64Array> {
     const b = this.binning(binMs, window);
-    const counts = new Float64Array(binCount(b));
-    const { bin, n } = await this.columns(`
-      SELECT ${binIndexSql('t_ms', b)} AS bin, count(*) AS n FROM ${this.run.spikes}
-      WHERE population = ${sqlString(this.row(population).population)} AND t_ms >= ${double(b.startMs)} AND t_ms < ${double(b.endMs)} GROUP BY ALL`);
-    bin.forEach((k, i) => (counts[Number(k)] = Number(n[i])));
-    return counts;
+    const counts = await binnedCounts(this.con, this.rowsOf(population), b, binCount(b));
+    return counts.get(population) ?? new Float64Array(binCount(b));
   }
 
   /** Rate per recorded neuron in bins of binMs, Hz, optionally smoothed (gaussian or flat). */
@@ -68,23 +62,23 @@ export class RunAnalysis {
 
   /** Mean rate of the recorded neurons over the window, Hz (null for an empty window). */
   async meanFiringRate(population: string, window: AnalysisWindow = {}): Promise<number | null> {
-    const { startMs, endMs } = this.binning(1, window);
-    const { n } = await this.columns(`SELECT count(*) AS n FROM ${this.run.spikes} WHERE population = ${sqlString(this.row(population).population)} AND t_ms >= ${double(startMs)} AND t_ms < ${double(endMs)}`);
+    const { startMs, endMs } = this.span(window);
+    const { n } = await this.columns(`SELECT count(*) AS n FROM ${this.rowsOf(population)} WHERE t_ms >= ${double(startMs)} AND t_ms < ${double(endMs)}`);
     return meanRate(Number(n[0]), this.row(population).recorded, endMs - startMs);
   }
 
   /** Mean rate of each neuron of the population over the window, Hz (index = neuron; unrecorded ones read 0). */
   async meanRatePerNeuron(population: string, window: AnalysisWindow = {}): Promise<Float64Array> {
-    const { startMs, endMs } = this.binning(1, window);
+    const { startMs, endMs } = this.span(window);
     const rates = new Float64Array(this.row(population).size);
-    const { neuron, n } = await this.columns(`SELECT neuron, count(*) AS n FROM ${this.run.spikes} WHERE population = ${sqlString(this.row(population).population)} AND t_ms >= ${double(startMs)} AND t_ms < ${double(endMs)} GROUP BY neuron`);
+    const { neuron, n } = await this.columns(`SELECT neuron, count(*) AS n FROM ${this.rowsOf(population)} WHERE t_ms >= ${double(startMs)} AND t_ms < ${double(endMs)} GROUP BY neuron`);
     neuron.forEach((j, i) => (rates[Number(j)] = meanRate(Number(n[i]), 1, endMs - startMs) ?? 0));
     return rates;
   }
 
   /** Inter-spike intervals (ms) of each neuron that fired at least twice, by neuron. */
   async isi(population: string): Promise<Map<number, Float64Array>> {
-    const { neuron, isi } = await this.columns(`SELECT neuron, isi FROM (${isiSql(`(SELECT * FROM ${this.run.spikes} WHERE population = ${sqlString(this.row(population).population)})`)}) WHERE isi IS NOT NULL ORDER BY neuron`);
+    const { neuron, isi } = await this.columns(`SELECT neuron, isi FROM (${isiSql(this.rowsOf(population))}) WHERE isi IS NOT NULL ORDER BY neuron`);
     const trains = new Map<number, number[]>();
     neuron.forEach((j, i) => {
       const train = trains.get(Number(j)) ?? [];
@@ -115,8 +109,17 @@ export class RunAnalysis {
     return row;
   }
 
+  /** The population's spike rows, as a table expression (refused for a population without recorded spikes). */
+  private rowsOf(population: string): string {
+    return `(SELECT * FROM ${this.run.spikes} WHERE population = ${sqlString(this.row(population).population)})`;
+  }
+
+  private span(window: AnalysisWindow): { startMs: number; endMs: number } {
+    return { startMs: window.startMs ?? 0, endMs: window.endMs ?? this.durationMs };
+  }
+
   private binning(binMs: number, window: AnalysisWindow): Binning {
-    return { startMs: window.startMs ?? 0, endMs: window.endMs ?? this.durationMs, binMs };
+    return { ...this.span(window), binMs };
   }
 
   private async columns(sql: string): Promise<Record<string, unknown[]>> {

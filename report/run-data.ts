@@ -3,7 +3,7 @@
 // of exact spikes, binned population counts, min/max of traces per pixel column, ISIs and CVs.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { binIndexSql, isiPerNeuronSql, isiSql, type Binning } from '../analysis/spike-trains.js';
-import { sqlString } from '../results/sql.js';
+import { sqlDouble as double, sqlString } from '../results/sql.js';
 import type { RunManifest } from './run-source.js';
 
 /** A population whose spikes were recorded, stacked in the raster from row `offset`. */
@@ -35,8 +35,6 @@ function rowSql(rows: RasterRow[]): string {
 }
 
 const numbers = (values: unknown[]) => Float64Array.from(values, Number);
-/** A number as a DOUBLE literal: DuckDB reads 0.423… as a DECIMAL, whose products overflow. */
-const double = (x: number) => `CAST(${x} AS DOUBLE)`;
 
 /** Spike counts on a width × height grid (row 0 at the top = the last raster row). */
 export async function densityGrid(con: DuckDBConnection, spikes: string, rows: RasterRow[], durationMs: number, width: number, height: number): Promise<Float64Array> {

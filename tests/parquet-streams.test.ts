@@ -4,8 +4,7 @@
 // Past the process's streaming slots a file is written whole when it closes. Every copy's files
 // are complete — read back with DuckDB — and every copy gives the spikes of its run alone.
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
