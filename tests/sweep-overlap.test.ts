@@ -5,7 +5,8 @@
 // is scheduled before the first batch's last one completed; activities in flight over both
 // batches never exceed maxConcurrent; every run is in runs.parquet exactly once. While both
 // batches are alive, the progress query's `running` counts both batches' runs, and a cancel
-// stops both batches (no activity left pending) and the sweep ends `cancelled`.
+// stops both batches (no activity left pending) and the sweep ends `cancelled` (a sweep of 1000
+// runs, so that the second batch is still running when the cancel lands).
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,8 +24,10 @@ import { startTestTemporal, type TestTemporal } from './helpers/temporal.js';
 const RUNS = 600;
 const MAX_CONCURRENT = 6;
 const SLOW_RUN = 499;
+const CANCEL_RUNS = 1000;
 const FIRST = '/runs-0-500';
 const SECOND = '/runs-500-600';
+const SECOND_OF_CANCEL = '/runs-500-1000';
 
 let temporal: TestTemporal;
 let client: Client;
@@ -47,10 +50,10 @@ after(async () => {
   if (dir && process.env.SPIKESWEEP_KEEP_TEST_OUTPUT !== '1') await rm(dir, { recursive: true, force: true });
 });
 
-async function sweepFile(name: string): Promise<{ file: string; sweepId: string }> {
+async function sweepFile(name: string, runs = RUNS): Promise<{ file: string; sweepId: string }> {
   const file = await writeSweepFile(dir, name, {
     name, network, duration: 10, output: join(dir, 'out'), maxConcurrent: MAX_CONCURRENT, checkpointEvery: 1000,
-    vary: { grid: [{ name: 'we', paths: ['projections.exc_exc.connector.weights', 'projections.exc_inh.connector.weights'], values: Array.from({ length: RUNS / 4 }, (_, k) => 1 + k / 500) }] },
+    vary: { grid: [{ name: 'we', paths: ['projections.exc_exc.connector.weights', 'projections.exc_inh.connector.weights'], values: Array.from({ length: runs / 4 }, (_, k) => 1 + k / 500) }] },
     seeds: { policy: 'sequential', base: 0, count: 4 },
   });
   const spec = loadSweepSpec(file);
@@ -107,23 +110,23 @@ describe('batches overlap across their boundary', () => {
   });
 
   test('a cancel with both batches alive stops both; the sweep ends cancelled with every run once', { timeout: 600_000 }, async () => {
-    const { file, sweepId } = await sweepFile('overlap-cancel');
+    const { file, sweepId } = await sweepFile('overlap-cancel', CANCEL_RUNS);
     const following = spikesweep(['sweep', file, '--json'], cliEnv(temporal.address), 540_000);
     // Both alive, the second batch's groups in flight.
-    await waitFor('both batches running', async () => (await statusOf(sweepId + FIRST)) === 'RUNNING' && (await statusOf(sweepId + SECOND)) === 'RUNNING'
-      && (await pendingRuns(client, sweepId + SECOND)).length > 0, 300_000, 100);
+    await waitFor('both batches running', async () => (await statusOf(sweepId + FIRST)) === 'RUNNING' && (await statusOf(sweepId + SECOND_OF_CANCEL)) === 'RUNNING'
+      && (await pendingRuns(client, sweepId + SECOND_OF_CANCEL)).length > 0, 300_000, 100);
     const cancel = await spikesweep(['cancel', sweepId, '--json'], cliEnv(temporal.address)).done;
     assert.equal(cancel.code, 0, cancel.stderr);
     const done = await following.done;
     const report = done.json as { status: string; runs: { total: number; completed: number; failed: number }; output: string };
     assert.equal(report.status, 'cancelled', `${done.stderr}\n${done.stdout}`);
 
-    for (const batch of [FIRST, SECOND]) {
+    for (const batch of [FIRST, SECOND_OF_CANCEL]) {
       assert.equal(await statusOf(sweepId + batch), 'COMPLETED', `${batch} closed`);
       assert.deepEqual(await pendingRuns(client, sweepId + batch), [], `${batch}: no activity left pending`);
     }
     const runs = await readRuns(report.output);
-    assert.deepEqual(runs.map((r) => r.run), Array.from({ length: RUNS }, (_, i) => i), 'every run once, in order');
+    assert.deepEqual(runs.map((r) => r.run), Array.from({ length: CANCEL_RUNS }, (_, i) => i), 'every run once, in order');
     assert.ok(runs.some((r) => r.status === 'cancelled'), 'runs not run are marked cancelled');
     assert.equal(runs.filter((r) => r.status === 'completed').length, report.runs.completed);
     const attributes = (await client.workflow.getHandle(workflowIdOf(sweepId)).describe()).searchAttributes;

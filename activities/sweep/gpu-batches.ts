@@ -12,8 +12,8 @@ import { applyParameters } from '../../network/spec/paths.js';
 import { runPaths } from '../../results/index.js';
 import type { RunHeartbeat, RunInput } from '../../workflows/contract.js';
 import { networkOf } from './network.js';
-import { attemptOutDir, prepareRun, settleRun, type PreparedRun, type RunSettings, type RunVerdict } from './run.js';
-import type { FreshRunJob } from './runner-protocol.js';
+import { attemptOutDir, prepareRun, settleRun, type PreparedRun, type RunVerdict } from './run.js';
+import type { FreshRunJob, RunSettings } from './runner-protocol.js';
 import { runBatchSupervised, runSupervised } from './supervise.js';
 
 const DEVICE_BYTES = DEFAULT_DEVICE_GIB * 2 ** 30;

@@ -1,17 +1,21 @@
-// The group activity: the runs [from, to) of a sweep in this worker's runner processes (the
-// compiled kernel and the Parquet writer threads stay warm from run to run) — one after another,
-// or on the cuda backend as batches of copies run as one simulation (gpu-batches.ts). Each run
-// commits on its own (run.ts); a retried group skips its committed runs and resumes the
-// interrupted one from the checkpoint its last heartbeat named. It reports the wall time per run,
-// from which the batch workflow sizes the next groups, and its runs by parameter point with their
-// mean rates, from which the sweep's live details in the Web UI are drawn.
+// The group activity: the runs [from, to) of a sweep in this worker's runner processes — handed
+// to a runner as one job that prepares, runs and commits them one after another there (the
+// compiled kernel and the Parquet writer threads stay warm), or on the cuda backend run as batches
+// of copies in one simulation (gpu-batches.ts). Each run commits on its own (run.ts); a retried
+// group skips its committed runs and resumes the interrupted one from the checkpoint its last
+// heartbeat named. It reports the wall time per run, from which the batch workflow sizes the next
+// groups, and its runs by parameter point with their mean rates, from which the sweep's live
+// details in the Web UI are drawn. The single-run activity of older histories is a group of one.
 import { Context } from '@temporalio/activity';
-import type { GroupInput, GroupResult, RunHeartbeat, RunInput } from '../../workflows/contract.js';
+import type { GroupInput, GroupResult, RunHeartbeat, RunInput, RunSummary } from '../../workflows/contract.js';
 import { runCoordinates } from '../../workflows/plan/expand.js';
 import { addRun, emptyPointProgress } from '../../workflows/point-progress.js';
 import { runInputOf } from '../../workflows/run-input.js';
+import type { RunRecord } from '../../results/index.js';
 import { runInBatches } from './gpu-batches.js';
-import { runOne, type RunSettings, type RunVerdict } from './run.js';
+import type { RunVerdict } from './run.js';
+import type { RunSettings } from './runner-protocol.js';
+import { runGroupSupervised } from './supervise.js';
 
 export function createGroupActivity(settings: RunSettings) {
   return async function runGroup({ sweep, from, to }: GroupInput): Promise<GroupResult> {
@@ -30,14 +34,20 @@ export function createGroupActivity(settings: RunSettings) {
       // Runs shorter than the heartbeat interval would otherwise never heartbeat (throttled by the SDK).
       ctx.heartbeat({ runIndex: input.runIndex + 1, stepsDone: 0, totalSteps: 0, checkpointDir: null, checkpointStep: 0 } satisfies RunHeartbeat);
     };
-    if (sweep.backend === 'cuda') await runInBatches(inputs, settings, previous, judged);
-    else {
-      for (const input of inputs) {
-        if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
-        judged(input, await runOne(input, settings, previous?.runIndex === input.runIndex ? previous : undefined));
-      }
-    }
+    await (sweep.backend === 'cuda' ? runInBatches : runGroupSupervised)(inputs, settings, previous, judged);
     result.msPerRun = result.ran ? (performance.now() - started) / result.ran : 0;
     return result;
+  };
+}
+
+const summaryOf = ({ runIndex, status, attempts, resumedFromMs, spikesSha256, error }: RunRecord): RunSummary =>
+  ({ runIndex, status, attempts, resumedFromMs, spikesSha256, error });
+
+/** The single-run activity that batch workflows recorded before run groups schedule (tests/fixtures/histories). */
+export function createRunActivity(settings: RunSettings) {
+  return async function runSimulation(input: RunInput): Promise<RunSummary> {
+    let summary: RunSummary | undefined;
+    await runGroupSupervised([input], settings, Context.current().info.heartbeatDetails as RunHeartbeat | undefined, (_, { record }) => (summary = summaryOf(record)));
+    return summary!;
   };
 }

@@ -1,33 +1,21 @@
-// One run of a sweep, idempotent and resumable, as the group activity (group.ts; on the cuda
-// backend each run prepared and settled here around its batch, gpu-batches.ts) and the
-// single-run activity of older histories run it. A committed run returns its recorded summary; an
+// One run of a sweep, idempotent and resumable, as a runner process runs a group's runs
+// (runner-child.ts) and the cuda backend's batches prepare and settle them (gpu-batches.ts). A
+// committed run returns its recorded summary; an
 // attempt after a failure resumes from the checkpoint its predecessor heartbeated; outputs reach
 // the dataset by rename only after the run finished. The run's failure budget (budget.ts) decides
 // whether a failure is retried (the activity fails, Temporal retries it) or recorded for good.
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { BACKEND_NAMES, backendFor, DEFAULT_BACKEND, isBackendName } from '../../backends/index.js';
 import { RUN_ATTEMPTS, type RunHeartbeat, type RunInput, type RunSummary } from '../../workflows/contract.js';
-import { runSupervised, type RunOutcome } from './supervise.js';
-import type { RunJob } from './runner-protocol.js';
+import type { RunJob, RunOutcome, RunSettings } from './runner-protocol.js';
 import type { Phase } from '../../network/experiment/index.js';
 import { NetworkSpecFileError, PARTITIONED_DATASETS, runPaths, type RunPaths, type RunRecord } from '../../results/index.js';
 import { failAttempt, startAttempt, type RunBudget } from './budget.js';
 import { networkOf } from './network.js';
 import { readRecord, writeRecord } from './summary.js';
-
-export interface RunSettings {
-  /** Threads per simulation (overrides the sweep's when set). */
-  threads: number | null;
-  /** Compiled kernel cache shared by the worker's runs. */
-  cacheDir: string | null;
-}
-
-const summaryOf = ({ runIndex, status, attempts, resumedFromMs, spikesSha256, error }: RunRecord): RunSummary =>
-  ({ runIndex, status, attempts, resumedFromMs, spikesSha256, error });
 
 // Test-only fault hook: SPIKESWEEP_FAULT_RUN=<index>[:<step>] makes that run's native code crash.
 function faultEnv(runIndex: number): Record<string, string> {
@@ -120,20 +108,23 @@ export async function prepareRun(input: RunInput, settings: RunSettings, previou
 }
 
 /**
- * A run's verdict from its attempt's outcome: its record (completed, or failed for good), or a
- * retryable failure thrown for Temporal to retry — a lost runner (no budget used) or a failure
- * within budget.
+ * The verdict on an attempt that did not complete: bad input records the run failed at once; a
+ * lost runner throws a retryable failure (no budget used: the attempt's start mark stays, and the
+ * next attempt counts it as a lost worker); a failure of the run's own uses one attempt of its
+ * budget, and the last records it failed.
  */
+export async function settleFailure(input: RunInput, paths: RunPaths, budget: RunBudget, outcome: Exclude<RunOutcome, { kind: 'done' }>): Promise<RunVerdict> {
+  if (outcome.kind === 'invalid') return failInvalid(input, paths, budget, outcome.message);
+  if (outcome.kind === 'lost') throw ApplicationFailure.retryable(outcome.message, 'WorkerLost');
+  const spent = await failAttempt(paths.work, budget);
+  if (spent.failures >= RUN_ATTEMPTS) return { record: await recordFailure(input, paths, spent, outcome.message), ran: true };
+  throw ApplicationFailure.retryable(outcome.message, 'RunFailed');
+}
+
+/** A run's verdict from its attempt's outcome: committed, failed for good, or a retryable failure thrown (settleFailure). */
 export async function settleRun(run: PreparedRun, outcome: RunOutcome): Promise<RunVerdict> {
   const { input, paths, budget, dt, resume, previous } = run;
-  if (outcome.kind === 'invalid') return failInvalid(input, paths, budget, outcome.message);
-  // A lost runner leaves the attempt's start mark: the next attempt counts it as a lost worker.
-  if (outcome.kind === 'lost') throw ApplicationFailure.retryable(outcome.message, 'WorkerLost');
-  if (outcome.kind === 'failed') {
-    const spent = await failAttempt(paths.work, budget);
-    if (spent.failures >= RUN_ATTEMPTS) return { record: await recordFailure(input, paths, spent, outcome.message), ran: true };
-    throw ApplicationFailure.retryable(outcome.message, 'RunFailed');
-  }
+  if (outcome.kind !== 'done') return settleFailure(input, paths, budget, outcome);
   const report = outcome.report;
   await commit(paths, run.job.outDir);
   const record: RunRecord = {
@@ -144,22 +135,12 @@ export async function settleRun(run: PreparedRun, outcome: RunOutcome): Promise<
     attemptMs: performance.now() - run.started,
   };
   await writeRecord(paths.summary, record);
-  await rm(paths.work, { recursive: true, force: true });
+  // Checkpoints go now (they can be large); the rest of the work folder stays until finalizeSweep
+  // removes the whole work root. On a file system without a journal, ext4 skips recently deleted
+  // inodes when it allocates one, so deleting a few inodes per run made every later run's file
+  // creations scan past thousands of them (a third of a tiny run's CPU, perf).
+  await rm(join(run.job.outDir, 'checkpoints'), { recursive: true, force: true });
   return { record, ran: true };
-}
-
-/** Runs one run to its verdict, alone in a runner process (prepareRun, then settleRun). */
-export async function runOne(input: RunInput, settings: RunSettings, previous: RunHeartbeat | undefined): Promise<RunVerdict> {
-  const run = await prepareRun(input, settings, previous);
-  if ('record' in run) return run;
-  return settleRun(run, await runSupervised(run.job, input.runIndex, Math.round(input.durationMs / run.dt)));
-}
-
-/** The single-run activity that batch workflows recorded before run groups schedule (tests/fixtures/histories). */
-export function createRunActivity(settings: RunSettings) {
-  return async function runSimulation(input: RunInput): Promise<RunSummary> {
-    return summaryOf((await runOne(input, settings, Context.current().info.heartbeatDetails as RunHeartbeat | undefined)).record);
-  };
 }
 
 export function createRecordOutcomeActivity() {

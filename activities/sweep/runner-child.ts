@@ -1,11 +1,15 @@
 // A runner process: runs the simulations a sweep worker hands it, one at a time, in-process
-// (compiled kernels and Parquet writer threads stay warm between runs). A native crash kills only
-// this process and its current run; the worker starts another. It exits when the worker is gone.
+// (compiled kernels and Parquet writer threads stay warm between runs). A group's runs it also
+// prepares and commits itself (run.ts), so a tiny run costs the worker two small messages, not
+// its file work and a round trip. A native crash kills only this process and its current run; the
+// worker starts another. It exits when the worker is gone.
+import { ApplicationFailure } from '@temporalio/common';
 import pino from 'pino';
 import { classifyRunError, resumeRun, runBatchSettled, runNetwork, warmParquetWriters } from '../../engine/index.js';
 import { applyParameters } from '../../network/spec/paths.js';
 import { networkOf } from './network.js';
-import type { BatchJob, BatchReply, RunJob, RunnerReply } from './runner-protocol.js';
+import { prepareRun, settleRun } from './run.js';
+import { outcomeOf, type BatchJob, type BatchReply, type GroupEnd, type GroupEvent, type GroupJob, type RunJob, type RunnerReply } from './runner-protocol.js';
 
 const logger = pino({ level: process.env.SPIKESWEEP_LOG_LEVEL ?? 'warn' }, pino.destination(2));
 // A committed run's folder is deleted (run.ts), so a checkpoint at its last step would only be written to go.
@@ -70,10 +74,34 @@ async function executeBatch({ runs }: BatchJob): Promise<BatchReply> {
   }
 }
 
+const tell = (event: GroupEvent) => process.send!(event);
+
+/** A group's runs in order, each prepared, run and settled here; stops at a run's retryable failure. */
+async function executeGroup({ inputs, settings, previous }: GroupJob): Promise<GroupEnd> {
+  try {
+    for (const input of inputs) {
+      const run = await prepareRun(input, settings, previous?.runIndex === input.runIndex ? previous : undefined);
+      if ('record' in run) {
+        tell({ kind: 'judged', ...run });
+        continue;
+      }
+      tell({ kind: 'started', runIndex: input.runIndex, outDir: run.job.outDir, totalSteps: Math.round(input.durationMs / run.dt), budget: run.budget });
+      tell({ kind: 'judged', ...(await settleRun(run, outcomeOf(await execute(run.job)))) });
+    }
+    return { kind: 'group-done' };
+  } catch (error) {
+    if (error instanceof ApplicationFailure) return { kind: 'retry', message: error.message, type: error.type ?? 'RunFailed' };
+    return { kind: 'group-error', message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+const executeJob = (job: RunJob | BatchJob | GroupJob): Promise<RunnerReply | BatchReply | GroupEnd> =>
+  job.kind === 'batch' ? executeBatch(job) : job.kind === 'group' ? executeGroup(job) : execute(job);
+
 // The first run's spike writer finds its thread and DuckDB instance started.
 warmParquetWriters(1);
 
-process.on('message', (job: RunJob | BatchJob) => {
-  void (job.kind === 'batch' ? executeBatch(job) : execute(job)).then((reply) => process.send!(reply));
+process.on('message', (job: RunJob | BatchJob | GroupJob) => {
+  void executeJob(job).then((reply) => process.send!(reply));
 });
 process.on('disconnect', () => process.exit(0));

@@ -4,7 +4,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { BatchJob, BatchReply, RunJob, RunnerReply } from './runner-protocol.js';
+import type { BatchJob, BatchReply, GroupEnd, GroupEvent, GroupJob, RunJob, RunnerReply } from './runner-protocol.js';
 
 const idle: ChildProcess[] = [];
 
@@ -50,20 +50,26 @@ export class RunnerCrashed extends Error {
   }
 }
 
-/** Runs one job (a run, or a batch of runs) in a runner process; rejects with RunnerCrashed if the process dies, with the signal's reason if cancelled. */
+/**
+ * Runs one job (a run, a batch of runs, or a group) in a runner process; a group's events go to
+ * `onEvent` as they come. Rejects with RunnerCrashed if the process dies, with the signal's reason
+ * if cancelled.
+ */
 export function runInRunner(job: RunJob, signal: AbortSignal): Promise<RunnerReply>;
 export function runInRunner(job: BatchJob, signal: AbortSignal): Promise<BatchReply>;
-export function runInRunner(job: RunJob | BatchJob, signal: AbortSignal): Promise<RunnerReply | BatchReply> {
+export function runInRunner(job: GroupJob, signal: AbortSignal, onEvent: (event: GroupEvent) => void): Promise<GroupEnd>;
+export function runInRunner(job: RunJob | BatchJob | GroupJob, signal: AbortSignal, onEvent?: (event: GroupEvent) => void): Promise<RunnerReply | BatchReply | GroupEnd> {
   const child = acquire();
   child.ref();
   (child as unknown as { channel?: { ref(): void } }).channel?.ref();
-  return new Promise<RunnerReply | BatchReply>((resolve, reject) => {
+  return new Promise<RunnerReply | BatchReply | GroupEnd>((resolve, reject) => {
     const cleanup = () => {
       child.off('message', onMessage);
       child.off('exit', onExit);
       signal.removeEventListener('abort', onAbort);
     };
-    const onMessage = (reply: RunnerReply | BatchReply) => {
+    const onMessage = (reply: RunnerReply | BatchReply | GroupEnd | GroupEvent) => {
+      if (reply.kind === 'started' || reply.kind === 'judged') return onEvent?.(reply);
       cleanup();
       release(child);
       resolve(reply);

@@ -1,30 +1,25 @@
-// Supervises one run in a runner process: heartbeats naming the run and its latest committed
+// Supervises work in a runner process: heartbeats naming the run and its latest committed
 // checkpoint while it runs, cancellation (the process is killed at once), and what the outcome
 // means for the run's failure budget (budget.ts): bad input fails it at once, an error or a native
-// crash uses one attempt, a runner killed from outside (OOM killer, node drain) uses none. A batch
-// is supervised as one: its heartbeats list the checkpoint of each of its runs (a retried batch
-// resumes each run that has one alone), and its process's death is every run's outcome.
+// crash uses one attempt, a runner killed from outside (OOM killer, node drain) uses none. A group
+// is supervised run by run, from the runner's events: a dead runner settles the run it was in, and
+// the group's remaining runs go on in a fresh one. A batch is supervised as one: its heartbeats
+// list the checkpoint of each of its runs (a retried batch resumes each run that has one alone),
+// and its process's death is every run's outcome.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
-import type { RunReport } from '../../engine/index.js';
-import type { RunHeartbeat } from '../../workflows/contract.js';
+import { ApplicationFailure } from '@temporalio/common';
+import { runPaths } from '../../results/index.js';
+import type { RunHeartbeat, RunInput } from '../../workflows/contract.js';
+import { settleFailure, type RunVerdict } from './run.js';
 import { RunnerCrashed, runInRunner } from './runner-pool.js';
-import type { BatchJob, RunJob, RunnerReply } from './runner-protocol.js';
+import { outcomeOf, type BatchJob, type GroupEnd, type GroupEvent, type RunJob, type RunOutcome, type RunSettings } from './runner-protocol.js';
 
 const HEARTBEAT_MS = 250;
 
 /** Signals that come from outside the run (the kernel's OOM killer, a drain, an operator), not from its own code. */
 const EXTERNAL_SIGNALS: ReadonlySet<string> = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP']);
-
-export type RunOutcome =
-  | { kind: 'done'; report: RunReport }
-  /** The run's input is bad: retrying cannot help. */
-  | { kind: 'invalid'; message: string }
-  /** The run failed by itself: an error, or its process crashed (SIGSEGV, SIGABRT, …). */
-  | { kind: 'failed'; message: string }
-  /** Its process was killed from outside: not the run's fault. */
-  | { kind: 'lost'; message: string };
 
 async function checkpointStep(outDir: string): Promise<number | null> {
   try {
@@ -34,11 +29,10 @@ async function checkpointStep(outDir: string): Promise<number | null> {
   }
 }
 
-const outcomeOf = (reply: RunnerReply): RunOutcome =>
-  reply.kind === 'done' ? { kind: 'done', report: reply.report } : { kind: reply.error.exitCode === 2 ? 'invalid' : 'failed', message: reply.error.message };
+type CrashOutcome = Extract<RunOutcome, { kind: 'lost' | 'failed' }>;
 
 /** Heartbeats `details()` while `work` runs; a crashed runner becomes `crashed(outcome)`. Rejects only when the activity is cancelled. */
-async function supervised<T>(details: () => Promise<RunHeartbeat>, work: (signal: AbortSignal) => Promise<T>, crashed: (outcome: RunOutcome) => T): Promise<T> {
+async function supervised<T>(details: () => Promise<RunHeartbeat>, work: (signal: AbortSignal) => Promise<T>, crashed: (outcome: CrashOutcome) => T): Promise<T> {
   const ctx = Context.current();
   const beat = setInterval(async () => ctx.heartbeat(await details()), HEARTBEAT_MS);
   try {
@@ -70,4 +64,41 @@ export function runBatchSupervised(job: BatchJob, runIndices: number[], totalSte
     async (signal) => (await runInRunner(job, signal)).replies.map(outcomeOf),
     (outcome) => job.runs.map(() => outcome),
   );
+}
+
+/**
+ * Runs a group's runs in order in runner processes (each prepared, run and committed there,
+ * runner-child.ts); `onVerdict` follows each verdict. A runner that dies mid-run settles that run
+ * (settleFailure: a lost runner or a failure within budget is thrown for Temporal to retry the
+ * group; a spent budget records the run failed) and the runs after it go on in a fresh runner.
+ */
+export async function runGroupSupervised(inputs: RunInput[], settings: RunSettings, previous: RunHeartbeat | undefined, onVerdict: (input: RunInput, verdict: RunVerdict) => void): Promise<void> {
+  let next = 0;
+  while (next < inputs.length) {
+    const state: { current: Extract<GroupEvent, { kind: 'started' }> | null } = { current: null };
+    const onEvent = (event: GroupEvent) => {
+      if (event.kind === 'started') state.current = event;
+      else {
+        state.current = null;
+        onVerdict(inputs[next++], event);
+      }
+    };
+    const job = { kind: 'group' as const, inputs: inputs.slice(next), settings, previous };
+    const end = await supervised<GroupEnd | { kind: 'crashed'; outcome: CrashOutcome }>(async () => {
+      const run = state.current;
+      if (!run) return { runIndex: inputs[next]?.runIndex, stepsDone: 0, totalSteps: 0, checkpointDir: null, checkpointStep: 0 };
+      const step = await checkpointStep(run.outDir);
+      return { runIndex: run.runIndex, stepsDone: step ?? 0, totalSteps: run.totalSteps, checkpointDir: step === null ? null : run.outDir, checkpointStep: step ?? 0 };
+    }, (signal) => runInRunner(job, signal, onEvent), (outcome) => ({ kind: 'crashed' as const, outcome }));
+    if (end.kind === 'group-done') return;
+    if (end.kind === 'retry') throw ApplicationFailure.retryable(end.message, end.type);
+    if (end.kind === 'group-error') throw new Error(end.message);
+    const run = state.current;
+    // A runner lost between runs costs no run anything.
+    if (!run) throw ApplicationFailure.retryable(end.outcome.message, 'WorkerLost');
+    const input = inputs[next];
+    onVerdict(input, await settleFailure(input, runPaths(input.output, input.sweepId, input.runIndex), run.budget, end.outcome));
+    next++;
+    previous = undefined;
+  }
 }

@@ -3,8 +3,8 @@
 // parts; (3) progress.json is written atomically — the commit point; (4) the checkpoint it
 // replaces is deleted. A crash at any moment leaves progress.json naming a complete checkpoint and
 // the parts committed with it.
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { writeSimCheckpoint } from '../checkpoint.js';
 import { SpikeHasher } from '../spike-hash.js';
 import { checkpointName, writeProgress, type Progress } from './layout.js';
@@ -47,6 +47,8 @@ async function writeCheckpoint(live: LiveRun, step: number): Promise<CheckpointR
   const started = performance.now();
   const path = checkpointName(step);
   const network = { structureHash: live.compiled.ir.structureHash, seed: s.seed, dt: s.spec.dt };
+  // Made at the first checkpoint, not with the layout: a run that never checkpoints creates no folder for it.
+  await mkdir(join(s.outDir, dirname(path)), { recursive: true });
   const { bytes } = await writeSimCheckpoint(join(s.outDir, path), live.sim, network, runContext(live, step));
   const writeMs = performance.now() - started;
   live.timings.checkpoint += writeMs;

@@ -167,7 +167,6 @@ export async function readProgress(outDir: string): Promise<Progress | null> {
 
 export async function makeLayoutDirs(outDir: string, contents: PartContents): Promise<void> {
   await mkdir(join(outDir, 'spikes'), { recursive: true });
-  await mkdir(join(outDir, 'checkpoints'), { recursive: true });
   if (contents.state) await mkdir(join(outDir, 'state'), { recursive: true });
   if (contents.bold) await mkdir(join(outDir, 'bold'), { recursive: true });
 }
