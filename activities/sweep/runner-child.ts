@@ -74,10 +74,18 @@ async function executeBatch({ runs }: BatchJob): Promise<BatchReply> {
   }
 }
 
-const tell = (event: GroupEvent) => process.send!(event);
+const tell = (event: GroupEvent): void => {
+  process.send!(event);
+};
 
-/** A group's runs in order, each prepared, run and settled here; stops at a run's retryable failure. */
+/**
+ * A group's runs in order, each prepared, run and settled here; stops at a run's retryable
+ * failure. A completed run commits (renames, fsyncs, summary.json) while the next one runs: its
+ * file work waits on the disk, not on the CPU. Failures settle before the next run starts, so a
+ * retryable one stops the group with no run begun after it.
+ */
 async function executeGroup({ inputs, settings, previous }: GroupJob): Promise<GroupEnd> {
+  let committing: Promise<void> = Promise.resolve();
   try {
     for (const input of inputs) {
       const run = await prepareRun(input, settings, previous?.runIndex === input.runIndex ? previous : undefined);
@@ -86,8 +94,17 @@ async function executeGroup({ inputs, settings, previous }: GroupJob): Promise<G
         continue;
       }
       tell({ kind: 'started', runIndex: input.runIndex, outDir: run.job.outDir, totalSteps: Math.round(input.durationMs / run.dt), budget: run.budget });
-      tell({ kind: 'judged', ...(await settleRun(run, outcomeOf(await execute(run.job)))) });
+      const outcome = outcomeOf(await execute(run.job));
+      await committing;
+      if (outcome.kind !== 'done') {
+        tell({ kind: 'judged', ...(await settleRun(run, outcome)) });
+        continue;
+      }
+      committing = settleRun(run, outcome).then((verdict) => tell({ kind: 'judged', ...verdict }));
+      // Awaited at the next run's end; a rejection meanwhile is not unhandled.
+      committing.catch(() => undefined);
     }
+    await committing;
     return { kind: 'group-done' };
   } catch (error) {
     if (error instanceof ApplicationFailure) return { kind: 'retry', message: error.message, type: error.type ?? 'RunFailed' };

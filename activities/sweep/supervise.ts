@@ -68,25 +68,31 @@ export function runBatchSupervised(job: BatchJob, runIndices: number[], totalSte
 
 /**
  * Runs a group's runs in order in runner processes (each prepared, run and committed there,
- * runner-child.ts); `onVerdict` follows each verdict. A runner that dies mid-run settles that run
+ * runner-child.ts); `onVerdict` follows each verdict (a run's verdict may come after the next run
+ * started: it commits while that one runs). A runner that dies mid-run settles that run
  * (settleFailure: a lost runner or a failure within budget is thrown for Temporal to retry the
- * group; a spent budget records the run failed) and the runs after it go on in a fresh runner.
+ * group; a spent budget records the run failed), and the runs without a verdict go on in a fresh
+ * runner (one whose commit was cut short runs again: it never wrote its summary).
  */
 export async function runGroupSupervised(inputs: RunInput[], settings: RunSettings, previous: RunHeartbeat | undefined, onVerdict: (input: RunInput, verdict: RunVerdict) => void): Promise<void> {
-  let next = 0;
-  while (next < inputs.length) {
+  const byIndex = new Map(inputs.map((input) => [input.runIndex, input]));
+  let rest = inputs;
+  while (rest.length) {
     const state: { current: Extract<GroupEvent, { kind: 'started' }> | null } = { current: null };
+    const judged = new Set<number>();
     const onEvent = (event: GroupEvent) => {
       if (event.kind === 'started') state.current = event;
       else {
-        state.current = null;
-        onVerdict(inputs[next++], event);
+        const { runIndex } = event.record;
+        if (state.current?.runIndex === runIndex) state.current = null;
+        judged.add(runIndex);
+        onVerdict(byIndex.get(runIndex)!, event);
       }
     };
-    const job = { kind: 'group' as const, inputs: inputs.slice(next), settings, previous };
+    const job = { kind: 'group' as const, inputs: rest, settings, previous };
     const end = await supervised<GroupEnd | { kind: 'crashed'; outcome: CrashOutcome }>(async () => {
       const run = state.current;
-      if (!run) return { runIndex: inputs[next]?.runIndex, stepsDone: 0, totalSteps: 0, checkpointDir: null, checkpointStep: 0 };
+      if (!run) return { runIndex: rest.find((input) => !judged.has(input.runIndex))?.runIndex, stepsDone: 0, totalSteps: 0, checkpointDir: null, checkpointStep: 0 };
       const step = await checkpointStep(run.outDir);
       return { runIndex: run.runIndex, stepsDone: step ?? 0, totalSteps: run.totalSteps, checkpointDir: step === null ? null : run.outDir, checkpointStep: step ?? 0 };
     }, (signal) => runInRunner(job, signal, onEvent), (outcome) => ({ kind: 'crashed' as const, outcome }));
@@ -96,9 +102,10 @@ export async function runGroupSupervised(inputs: RunInput[], settings: RunSettin
     const run = state.current;
     // A runner lost between runs costs no run anything.
     if (!run) throw ApplicationFailure.retryable(end.outcome.message, 'WorkerLost');
-    const input = inputs[next];
+    const input = byIndex.get(run.runIndex)!;
     onVerdict(input, await settleFailure(input, runPaths(input.output, input.sweepId, input.runIndex), run.budget, end.outcome));
-    next++;
+    judged.add(run.runIndex);
+    rest = rest.filter((i) => !judged.has(i.runIndex));
     previous = undefined;
   }
 }
