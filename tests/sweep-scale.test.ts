@@ -26,7 +26,7 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'spikesweep-sweep-scale-'));
   // A low continue-as-new suggestion makes the sweep continue as new between its batches, so the
   // carried counts and the batch ids across executions are exercised too.
-  temporal = await startTestTemporal({ dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 150 } });
+  temporal = await startTestTemporal({ dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 50 } });
 });
 
 after(async () => {

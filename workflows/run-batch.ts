@@ -4,7 +4,10 @@
 // sweep's maxConcurrent slots (BatchInput.slots, workflows/batch-slots.ts) and hand them on as they
 // drain; older ones had a window of maxConcurrent each. Runs go out in groups (one `runGroup`
 // activity runs a contiguous range): the first groups hold one run each, later ones are sized from the wall time per run the finished
-// groups report, aiming at GROUP_TARGET_MS per activity. Runs are identified by (sweep, index), so
+// groups report, aiming at GROUP_TARGET_MS per activity, and capped so that every slot gets a share
+// of the runs left (of the sweep's, in batches started with the `sweep-wide-share` patch: the next
+// batch overlaps this one's end, so only the sweep's last runs need small groups; of the batch's
+// before, which cut every batch's end into a score of small groups). Runs are identified by (sweep, index), so
 // a retried or re-submitted group never repeats a committed run. Batches started with the
 // `run-details` patch name each group's runs in its activity summary (the Web UI's timeline) and
 // report finished runs by parameter point (the sweep's live details), about REPORTS_PER_BATCH times.
@@ -13,6 +16,7 @@ import type { SweepActivities } from '../activities/sweep/index.js';
 import { batchSlots } from './batch-slots.js';
 import { RUN_ATTEMPTS, runsFinishedSignal, type GroupInput, type RunSummary, type SweepInput } from './contract.js';
 import { runRangeSummary } from './plan/describe.js';
+import { runCount } from './plan/expand.js';
 import { emptyPointProgress, hasRuns, mergePointProgress } from './point-progress.js';
 import { runInputOf } from './run-input.js';
 
@@ -48,6 +52,7 @@ const { runGroup } = proxyActivities<SweepActivities>(groupOptions);
  */
 const { runGroup: runGroupToItsEnd } = proxyActivities<SweepActivities>({ ...groupOptions, cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED });
 const CANCEL_WAITS_PATCH = 'cancel-waits-for-groups';
+const SWEEP_WIDE_SHARE_PATCH = 'sweep-wide-share';
 
 // Batches recorded before run groups: one activity per run, 3 attempts whatever the cause.
 const { runSimulation } = proxyActivities<SweepActivities>({
@@ -86,6 +91,7 @@ export async function RunBatchWorkflow({ sweep, from, to, sweepWorkflowId, slots
   const grouped = patched(RUN_GROUPS_PATCH);
   const group = grouped && patched(CANCEL_WAITS_PATCH) ? runGroupToItsEnd : runGroup;
   const detailed = grouped && patched(RUN_DETAILS_PATCH);
+  const shareEnd = grouped && patched(SWEEP_WIDE_SHARE_PATCH) ? runCount(sweep.plan) : to;
   const reportEvery = detailed ? Math.max(1, Math.min(REPORT_EVERY, Math.ceil((to - from) / REPORTS_PER_BATCH))) : REPORT_EVERY;
   const parent = getExternalWorkflowHandle(sweepWorkflowId);
   const slots = lent === undefined ? null : batchSlots(lent, sweepWorkflowId);
@@ -113,11 +119,11 @@ export async function RunBatchWorkflow({ sweep, from, to, sweepWorkflowId, slots
 
   let measuredMs = 0;
   let measuredRuns = 0;
-  /** Runs in the next group: one until a group has reported its time per run, then GROUP_TARGET_MS' worth, capped so that every slot still gets a share of what is left. */
-  const groupSize = (remaining: number): number => {
+  /** Runs in the next group from `start`: one until a group has reported its time per run, then GROUP_TARGET_MS' worth, capped so that every slot still gets a share of what is left. */
+  const groupSize = (start: number): number => {
     if (!grouped || measuredRuns === 0) return 1;
     const byTime = Math.floor(GROUP_TARGET_MS / Math.max(1, measuredMs / measuredRuns));
-    const share = Math.ceil(remaining / (2 * sweep.maxConcurrent));
+    const share = Math.ceil((shareEnd - start) / (2 * sweep.maxConcurrent));
     return Math.max(1, Math.min(byTime, share));
   };
 
@@ -162,7 +168,7 @@ export async function RunBatchWorkflow({ sweep, from, to, sweepWorkflowId, slots
     while (next < to) {
       await condition(() => inFlight < (slots ? slots.held() : sweep.maxConcurrent));
       const start = next;
-      const end = Math.min(to, start + groupSize(to - start));
+      const end = Math.min(to, start + groupSize(start));
       next = end;
       inFlight++;
       runsInFlight += end - start;

@@ -12,7 +12,7 @@ import { prepareRun, settleRun } from './run.js';
 import { outcomeOf, type BatchJob, type BatchReply, type GroupEnd, type GroupEvent, type GroupJob, type RunJob, type RunnerReply } from './runner-protocol.js';
 
 const logger = pino({ level: process.env.SPIKESWEEP_LOG_LEVEL ?? 'warn' }, pino.destination(2));
-// A committed run's folder is deleted (run.ts), so a checkpoint at its last step would only be written to go.
+// A committed run's checkpoints are deleted (run.ts), so a checkpoint at its last step would only be written to go.
 const finalCheckpoint = false;
 
 const failed = (error: unknown): RunnerReply => {

@@ -29,6 +29,12 @@ async function checkpointStep(outDir: string): Promise<number | null> {
   }
 }
 
+/** A run's heartbeat: it, and the latest checkpoint in its output folder. */
+async function runHeartbeat(runIndex: number, outDir: string, totalSteps: number): Promise<RunHeartbeat> {
+  const step = await checkpointStep(outDir);
+  return { runIndex, stepsDone: step ?? 0, totalSteps, checkpointDir: step === null ? null : outDir, checkpointStep: step ?? 0 };
+}
+
 type CrashOutcome = Extract<RunOutcome, { kind: 'lost' | 'failed' }>;
 
 /** Heartbeats `details()` while `work` runs; a crashed runner becomes `crashed(outcome)`. Rejects only when the activity is cancelled. */
@@ -47,10 +53,7 @@ async function supervised<T>(details: () => Promise<RunHeartbeat>, work: (signal
 
 /** Runs a job; rejects only when the activity is cancelled. */
 export function runSupervised(job: RunJob, runIndex: number, totalSteps: number): Promise<RunOutcome> {
-  return supervised(async () => {
-    const step = await checkpointStep(job.outDir);
-    return { runIndex, stepsDone: step ?? 0, totalSteps, checkpointDir: step === null ? null : job.outDir, checkpointStep: step ?? 0 };
-  }, async (signal) => outcomeOf(await runInRunner(job, signal)), (outcome) => outcome);
+  return supervised(() => runHeartbeat(runIndex, job.outDir, totalSteps), async (signal) => outcomeOf(await runInRunner(job, signal)), (outcome) => outcome);
 }
 
 /** Runs a batch job: each run's outcome, in order; rejects only when the activity is cancelled. Its heartbeats list the runs' checkpoints. */
@@ -92,9 +95,8 @@ export async function runGroupSupervised(inputs: RunInput[], settings: RunSettin
     const job = { kind: 'group' as const, inputs: rest, settings, previous };
     const end = await supervised<GroupEnd | { kind: 'crashed'; outcome: CrashOutcome }>(async () => {
       const run = state.current;
-      if (!run) return { runIndex: rest.find((input) => !judged.has(input.runIndex))?.runIndex, stepsDone: 0, totalSteps: 0, checkpointDir: null, checkpointStep: 0 };
-      const step = await checkpointStep(run.outDir);
-      return { runIndex: run.runIndex, stepsDone: step ?? 0, totalSteps: run.totalSteps, checkpointDir: step === null ? null : run.outDir, checkpointStep: step ?? 0 };
+      if (run) return runHeartbeat(run.runIndex, run.outDir, run.totalSteps);
+      return { runIndex: rest.find((input) => !judged.has(input.runIndex))?.runIndex, stepsDone: 0, totalSteps: 0, checkpointDir: null, checkpointStep: 0 };
     }, (signal) => runInRunner(job, signal, onEvent), (outcome) => ({ kind: 'crashed' as const, outcome }));
     if (end.kind === 'group-done') return;
     if (end.kind === 'retry') throw ApplicationFailure.retryable(end.message, end.type);
