@@ -7,11 +7,13 @@
 // replaying), the `replay-groups-*` ones with run groups and one batch at a time, the
 // `replay-overlap-*` ones with overlapping batches (the sweep's `overlapping-batches` patch):
 // `replay-overlap-completed` is 520 runs in two batches (the second started while the first drained
-// and got its slots handed over), run 2 failing natively.
+// and got its slots handed over), run 2 failing natively; the `replay-share-*` ones are the same
+// two sweeps recorded with groups capped by the sweep's remaining runs (`sweep-wide-share` patch).
 //
-// Record the overlapping-batch histories again (after an intended, versioned change) with
+// Record histories of today's workflows (after an intended, versioned change: name them after it
+// in RECORDED) with
 //   SPIKESWEEP_RECORD_HISTORIES=1 node scripts/test.js sweep-replay
-// which runs the two sweeps on a test dev server and rewrites their fixtures (older ones stay).
+// which runs the two sweeps on a test dev server and writes their fixtures (older ones stay).
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -32,6 +34,8 @@ import { startTestTemporal } from './helpers/temporal.js';
 const HISTORIES = fileURLToPath(new URL('./fixtures/histories/', import.meta.url));
 const WORKFLOWS = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 const RECORD = process.env.SPIKESWEEP_RECORD_HISTORIES === '1';
+/** The name prefix of the sweeps record() runs: their fixtures' names. */
+const RECORDED = 'replay-share';
 
 /** File name ↔ workflow id ('/' is not allowed in a file name). */
 const fileOf = (workflowId: string) => `${workflowId.replaceAll('/', '__')}.json`;
@@ -47,15 +51,15 @@ async function record(): Promise<void> {
     const network = await writeSmallNetwork(dir);
     const weights = (values: number[]) => ({ name: 'we', paths: ['projections.exc_exc.connector.weights', 'projections.exc_inh.connector.weights'], values });
     // A completed sweep of two overlapping batches: 520 runs, run 2 crashes natively in every attempt (failed after 3).
-    const completedFile = await writeSweepFile(dir, 'replay-overlap-completed', {
-      name: 'replay-overlap-completed', network, duration: 10, output, maxConcurrent: 2, vary: { grid: [weights(Array.from({ length: 130 }, (_, k) => 1 + k / 100))] },
+    const completedFile = await writeSweepFile(dir, `${RECORDED}-completed`, {
+      name: `${RECORDED}-completed`, network, duration: 10, output, maxConcurrent: 2, vary: { grid: [weights(Array.from({ length: 130 }, (_, k) => 1 + k / 100))] },
       seeds: { policy: 'sequential', base: 0, count: 4 },
     });
     const done = await spikesweep(['sweep', completedFile, '--json'], cliEnv(temporal.address)).done;
     assert.equal((done.json as { status?: string } | null)?.status, 'completed', done.stderr);
     // A sweep cancelled while its runs are in flight.
-    const cancelFile = await writeSweepFile(dir, 'replay-overlap-cancelled', {
-      name: 'replay-overlap-cancelled', network: CUBA, duration: 100_000, output, maxConcurrent: 2, checkpointEvery: 5000, vary: { grid: [weights([1.2, 1.62, 2.0])] }, seeds: { policy: 'list', values: [1] },
+    const cancelFile = await writeSweepFile(dir, `${RECORDED}-cancelled`, {
+      name: `${RECORDED}-cancelled`, network: CUBA, duration: 100_000, output, maxConcurrent: 2, checkpointEvery: 5000, vary: { grid: [weights([1.2, 1.62, 2.0])] }, seeds: { policy: 'list', values: [1] },
     });
     const cancelSpec = loadSweepSpec(cancelFile);
     const cancelId = sweepIdOf(cancelSpec.name, cancelSpec.specHash);
