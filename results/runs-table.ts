@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { SweepBackend } from '../workflows/contract.js';
 import { planRun } from '../workflows/plan/expand.js';
 import type { SweepPlan } from '../workflows/plan/types.js';
@@ -57,10 +57,28 @@ const CHUNK_ROWS = 1000;
 const ROW_GROUP_ROWS = 2048;
 
 /**
+ * Runs `use` on a DuckDB instance of its own (one thread, no file cache), closed after it. DuckDB
+ * keeps what it read of every file in its external file cache (≈ 36 MB per 1000 spike parts,
+ * measured), so that is off; and one instance's memory still grew with the spike parts it had read
+ * (a process finalizing 5,000 runs ended 13 MB above one finalizing 1,000, measured), which a
+ * fresh instance per chunk gives back.
+ */
+async function withDuckDB<T>(use: (con: DuckDBConnection) => Promise<T>): Promise<T> {
+  const db = await DuckDBInstance.create(':memory:', { threads: '1', enable_external_file_cache: 'false' });
+  const con = await db.connect();
+  try {
+    return await use(con);
+  } finally {
+    con.closeSync();
+    db.closeSync();
+  }
+}
+
+/**
  * Writes `<sweepDir>/runs.parquet` from the rows, which arrive in run order, with CV-of-ISI columns
  * from the spike dataset; returns its path. Memory stays flat in the number of runs: the rows
  * stream through an NDJSON file a chunk at a time (each chunk's CVs from its runs' spike parts
- * only), and DuckDB (one thread, no file cache) copies that file to Parquet without materialising a table.
+ * only, on an instance of its own), and DuckDB copies that file to Parquet without materialising a table.
  */
 export async function writeRunsParquet(dir: string, rows: AsyncIterable<Record<string, unknown>>): Promise<string> {
   const ndjson = join(dir, `.runs.${process.pid}.ndjson`);
@@ -70,15 +88,11 @@ export async function writeRunsParquet(dir: string, rows: AsyncIterable<Record<s
   const withSpikes = existsSync(spikesDir);
   /** cv_isi_<population> column names seen. */
   const cvNames = new Set<string>();
-  // DuckDB keeps what it read of every file in its external file cache (≈ 36 MB per 1000 spike
-  // parts, measured): off, or finalizing grows with the number of runs.
-  const db = await DuckDBInstance.create(':memory:', { threads: '1', enable_external_file_cache: 'false' });
-  const con = await db.connect();
   try {
     const file = await open(ndjson, 'w');
     try {
       const flush = async (chunk: Record<string, unknown>[]) => {
-        const cv = withSpikes ? await isiCvOf(con, spikesDir, chunk.map((row) => Number(row.run))) : null;
+        const cv = withSpikes ? await withDuckDB((con) => isiCvOf(con, spikesDir, chunk.map((row) => Number(row.run)))) : null;
         const lines = chunk.map((row) => JSON.stringify(cv ? { ...row, ...cvColumns(row, cv.get(Number(row.run)), cvNames) } : row));
         await file.write(lines.join('\n') + '\n');
       };
@@ -97,11 +111,9 @@ export async function writeRunsParquet(dir: string, rows: AsyncIterable<Record<s
     // A CV column null in every row would read as JSON, not DOUBLE. A plain scan keeps the file's (run) order.
     const casts = [...cvNames].map((c) => `CAST(${sqlColumn(c)} AS DOUBLE) AS ${sqlColumn(c)}`);
     const columns = casts.length ? `* REPLACE (${casts.join(', ')})` : '*';
-    await con.run(`COPY (SELECT ${columns} FROM read_json_auto(${sqlString(ndjson)}, format = 'newline_delimited')) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`);
+    await withDuckDB((con) => con.run(`COPY (SELECT ${columns} FROM read_json_auto(${sqlString(ndjson)}, format = 'newline_delimited')) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`));
     await rename(tmp, target);
   } finally {
-    con.closeSync();
-    db.closeSync();
     await rm(ndjson, { force: true });
     await rm(tmp, { force: true });
   }
