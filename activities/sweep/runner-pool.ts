@@ -59,6 +59,8 @@ export function runInRunner(job: RunJob, signal: AbortSignal): Promise<RunnerRep
 export function runInRunner(job: BatchJob, signal: AbortSignal): Promise<BatchReply>;
 export function runInRunner(job: GroupJob, signal: AbortSignal, onEvent: (event: GroupEvent) => void): Promise<GroupEnd>;
 export function runInRunner(job: RunJob | BatchJob | GroupJob, signal: AbortSignal, onEvent?: (event: GroupEvent) => void): Promise<RunnerReply | BatchReply | GroupEnd> {
+  // Cancelled before it began (a group going on in a fresh runner after a crash): an abort listener added now would never fire.
+  if (signal.aborted) return Promise.reject(signal.reason ?? new Error('cancelled'));
   const child = acquire();
   child.ref();
   (child as unknown as { channel?: { ref(): void } }).channel?.ref();
