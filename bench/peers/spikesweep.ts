@@ -4,7 +4,7 @@
 // build = code generation + a cold g++ compile of the network's kernel (clean: true; the runtime
 // object and precompiled header, built once per toolchain, come from DIR; --warm: the kernel too); construct = connectivity
 // and initial values (compile report's buildMs); simulate = wall time of net.simulate(1000).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cobaNetwork } from '../../examples/coba.js';
@@ -14,7 +14,9 @@ const arg = (name: string, dflt: string) => { const i = process.argv.indexOf(`--
 const model = arg('model', 'cuba');
 const neurons = Number(arg('neurons', '4000'));
 const threads = Number(arg('threads', '1'));
-const cache = arg('cache', mkdtempSync(join(tmpdir(), 'spikesweep-peers-')));
+// Without --cache the kernels go to a folder of this run's own, removed when it ends.
+const ownCache = !process.argv.includes('--cache');
+const cache = ownCache ? mkdtempSync(join(tmpdir(), 'spikesweep-peers-')) : arg('cache', '');
 const probability = neurons === 4000 ? 0.02 : 80 / neurons;
 
 const t0 = performance.now();
@@ -32,6 +34,7 @@ const simulate = ended - started;
 const spikes = net.monitors.reduce((s, m) => s + m.get('spike').neurons.length, 0);
 const total = performance.now() - t0 - waited;
 net.destroy();
+if (ownCache) rmSync(cache, { recursive: true, force: true });
 const ru = process.resourceUsage();
 console.log(JSON.stringify({
   peer: 'spikesweep', model, neurons, threads, probability,
