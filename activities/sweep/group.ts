@@ -15,7 +15,7 @@ import type { RunRecord } from '../../results/index.js';
 import { runInBatches } from './gpu-batches.js';
 import type { RunVerdict } from './run.js';
 import type { RunSettings } from './runner-protocol.js';
-import { runGroupSupervised } from './supervise.js';
+import { heartbeatWithoutCheckpoint, runGroupSupervised } from './supervise.js';
 
 export function createGroupActivity(settings: RunSettings) {
   return async function runGroup({ sweep, from, to }: GroupInput): Promise<GroupResult> {
@@ -32,7 +32,7 @@ export function createGroupActivity(settings: RunSettings) {
       addRun(points, runCoordinates(sweep.plan, input.runIndex).point, status, rates);
       if (ran) result.ran++;
       // Runs shorter than the heartbeat interval would otherwise never heartbeat (throttled by the SDK).
-      ctx.heartbeat({ runIndex: input.runIndex + 1, stepsDone: 0, totalSteps: 0, checkpointDir: null, checkpointStep: 0 } satisfies RunHeartbeat);
+      ctx.heartbeat(heartbeatWithoutCheckpoint(input.runIndex + 1));
     };
     await (sweep.backend === 'cuda' ? runInBatches : runGroupSupervised)(inputs, settings, previous, judged);
     result.msPerRun = result.ran ? (performance.now() - started) / result.ran : 0;

@@ -9,6 +9,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { BACKEND_NAMES, backendFor, DEFAULT_BACKEND, isBackendName } from '../../backends/index.js';
+import { CHECKPOINTS_DIR } from '../../engine/index.js';
 import { RUN_ATTEMPTS, type RunHeartbeat, type RunInput, type RunSummary } from '../../workflows/contract.js';
 import type { RunJob, RunOutcome, RunSettings } from './runner-protocol.js';
 import type { Phase } from '../../network/experiment/index.js';
@@ -139,7 +140,7 @@ export async function settleRun(run: PreparedRun, outcome: RunOutcome): Promise<
   // removes the whole work root. On a file system without a journal, ext4 skips recently deleted
   // inodes when it allocates one, so deleting a few inodes per run made every later run's file
   // creations scan past thousands of them (a third of a tiny run's CPU, perf).
-  await rm(join(run.job.outDir, 'checkpoints'), { recursive: true, force: true });
+  await rm(join(run.job.outDir, CHECKPOINTS_DIR), { recursive: true, force: true });
   return { record, ran: true };
 }
 

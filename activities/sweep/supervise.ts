@@ -29,6 +29,10 @@ async function checkpointStep(outDir: string): Promise<number | null> {
   }
 }
 
+/** A heartbeat naming a run (the next to run, or a batch's first) with no checkpoint of its own. */
+export const heartbeatWithoutCheckpoint = (runIndex: number | undefined, totalSteps = 0): RunHeartbeat =>
+  ({ runIndex, stepsDone: 0, totalSteps, checkpointDir: null, checkpointStep: 0 });
+
 /** A run's heartbeat: it, and the latest checkpoint in its output folder. */
 async function runHeartbeat(runIndex: number, outDir: string, totalSteps: number): Promise<RunHeartbeat> {
   const step = await checkpointStep(outDir);
@@ -62,7 +66,7 @@ export function runBatchSupervised(job: BatchJob, runIndices: number[], totalSte
     async () => {
       const steps = await Promise.all(job.runs.map((run) => checkpointStep(run.outDir)));
       const checkpoints = steps.flatMap((step, k) => (step === null ? [] : [{ runIndex: runIndices[k], step }]));
-      return { runIndex: runIndices[0], stepsDone: 0, totalSteps, checkpointDir: null, checkpointStep: 0, checkpoints };
+      return { ...heartbeatWithoutCheckpoint(runIndices[0], totalSteps), checkpoints };
     },
     async (signal) => (await runInRunner(job, signal)).replies.map(outcomeOf),
     (outcome) => job.runs.map(() => outcome),
@@ -96,7 +100,7 @@ export async function runGroupSupervised(inputs: RunInput[], settings: RunSettin
     const end = await supervised<GroupEnd | { kind: 'crashed'; outcome: CrashOutcome }>(async () => {
       const run = state.current;
       if (run) return runHeartbeat(run.runIndex, run.outDir, run.totalSteps);
-      return { runIndex: rest.find((input) => !judged.has(input.runIndex))?.runIndex, stepsDone: 0, totalSteps: 0, checkpointDir: null, checkpointStep: 0 };
+      return heartbeatWithoutCheckpoint(rest.find((input) => !judged.has(input.runIndex))?.runIndex);
     }, (signal) => runInRunner(job, signal, onEvent), (outcome) => ({ kind: 'crashed' as const, outcome }));
     if (end.kind === 'group-done') return;
     if (end.kind === 'retry') throw ApplicationFailure.retryable(end.message, end.type);

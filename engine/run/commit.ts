@@ -4,10 +4,10 @@
 // replaces is deleted. A crash at any moment leaves progress.json naming a complete checkpoint and
 // the parts committed with it.
 import { mkdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { writeSimCheckpoint } from '../checkpoint.js';
 import { SpikeHasher } from '../spike-hash.js';
-import { checkpointName, writeProgress, type Progress } from './layout.js';
+import { CHECKPOINTS_DIR, checkpointName, writeProgress, type Progress } from './layout.js';
 import type { LiveRun } from './live-run.js';
 import { phaseAt } from './phases.js';
 import { partFiles, type CheckpointRecord, type PartRecord, type RunContext } from './records.js';
@@ -48,7 +48,7 @@ async function writeCheckpoint(live: LiveRun, step: number): Promise<CheckpointR
   const path = checkpointName(step);
   const network = { structureHash: live.compiled.ir.structureHash, seed: s.seed, dt: s.spec.dt };
   // Made at the first checkpoint, not with the layout: a run that never checkpoints creates no folder for it.
-  await mkdir(join(s.outDir, dirname(path)), { recursive: true });
+  await mkdir(join(s.outDir, CHECKPOINTS_DIR), { recursive: true });
   const { bytes } = await writeSimCheckpoint(join(s.outDir, path), live.sim, network, runContext(live, step));
   const writeMs = performance.now() - started;
   live.timings.checkpoint += writeMs;

@@ -18,7 +18,9 @@ export type Layout = 'single' | 'parts';
 
 export type PartKind = 'spikes' | 'state' | 'bold';
 export const partName = (kind: PartKind, index: number) => `${kind}/part-${String(index).padStart(5, '0')}.parquet`;
-export const checkpointName = (step: number) => `checkpoints/step-${step}.ckpt`;
+/** The folder of a run's checkpoints, in its output folder. */
+export const CHECKPOINTS_DIR = 'checkpoints';
+export const checkpointName = (step: number) => `${CHECKPOINTS_DIR}/step-${step}.ckpt`;
 
 /** What a part holds besides spikes: state samples, and the BOLD monitors' samples (with the columns of bold.parquet). */
 export interface PartContents {
@@ -179,7 +181,7 @@ export async function makeLayoutDirs(outDir: string, contents: PartContents): Pr
 export async function uncommittedFiles(outDir: string, progress: Progress): Promise<string[]> {
   const keep = new Set([...progress.parts, progress.checkpoint]);
   const out: string[] = [];
-  for (const sub of ['spikes', 'state', 'bold', 'checkpoints']) {
+  for (const sub of ['spikes', 'state', 'bold', CHECKPOINTS_DIR]) {
     let names: string[];
     try {
       names = await readdir(join(outDir, sub));
