@@ -89,9 +89,9 @@ try {
     report.boundaries = await withWorker(slots, async (worker) => {
       // The worker's 64 runner processes start (and the kernel compiles) before the measured sweep.
       await sweep(await writeTinySweep('warm-up', 2 * slots, slots));
-      // On a cluster the runs do not share the cores of the server and the workers' workflow tasks;
-      // here 64 CPU-bound runs on 2 cores would delay every workflow task by seconds, so they run at
-      // the lowest priority (SPIKESWEEP_BENCH_RENICE=0 keeps them equal).
+      // On a cluster the runs do not share the server's cores; here 64 CPU-bound runs on 2 cores
+      // would delay the server's work by seconds, so they go from the runner pool's nice 10 (below
+      // the worker) to 19 (below the server too; SPIKESWEEP_BENCH_RENICE=0 leaves them at 10).
       const runners = spawnSync('pgrep', ['-P', String(worker.pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
       const reniced = process.env.SPIKESWEEP_BENCH_RENICE !== '0' && runners.length > 0 && spawnSync('renice', ['-n', '19', '-p', ...runners]).status === 0;
       const run = await sweep(await writeTinySweep('boundaries', 1500, slots));

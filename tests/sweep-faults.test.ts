@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { loadSweepSpec, type SweepSpec } from '../sweeps/spec.js';
@@ -143,6 +143,8 @@ describe('sweeps under faults (real dev server, worker processes)', () => {
     assert.ok(!committed(s, victim), 'the run is still in flight (make the runs longer if this fails)');
     const children = childPids(first.pid);
     assert.ok(children.length > 0, 'the worker runs its simulations in child processes');
+    // …at a lower CPU priority, so a worker whose runs keep every core busy still heartbeats in time.
+    assert.ok(children.every((p) => getPriority(p) >= getPriority(first.pid) + 10), `runner priorities ${children.map((p) => getPriority(p))} vs the worker's ${getPriority(first.pid)}`);
     const killedAt = Date.now();
     await first.kill('SIGKILL');
     await waitFor('the killed worker\'s run processes to exit', () => children.every((p) => !pidAlive(p)), 10_000, 20);
