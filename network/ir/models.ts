@@ -3,7 +3,7 @@
 // what only the network can know: values and monitors naming declared things, pre./post. names
 // existing in the connected neuron models.
 import { EquationErrors, formatIssue, parseNeuron, parseSynapse } from '../equations/index.js';
-import type { Expr, NeuronModel, SynapseModel } from '../equations/index.js';
+import type { Expr, NeuronModel, ParseOptions, SynapseModel } from '../equations/index.js';
 import { builtinNeurons } from '../models/neurons.js';
 import { builtinSynapses } from '../models/synapses.js';
 import type { SpecIssue } from '../spec/errors.js';
@@ -32,6 +32,44 @@ export function synapseNames(model: SynapseModel): string[] {
   return [...model.parameters.map((p) => p.name), ...model.variables.map((v) => v.name)];
 }
 
+type Parsed = { model: NeuronModel | SynapseModel } | { error: EquationErrors };
+/**
+ * Parsed models by what was parsed: a runner resolves the same spec's models for every run of a
+ * sweep (parameter paths, the structure hash, the build), and parsing was most of that. Models are
+ * frozen: every resolution shares them.
+ */
+const parsedModels = new Map<string, Parsed>();
+const PARSED_MODELS_KEPT = 256;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function parseOnce<T extends NeuronModel | SynapseModel>(key: string, parse: () => T): T {
+  let parsed = parsedModels.get(key);
+  if (!parsed) {
+    try {
+      parsed = { model: deepFreeze(parse()) };
+    } catch (e) {
+      if (!(e instanceof EquationErrors)) throw e;
+      parsed = { error: e };
+    }
+    if (parsedModels.size >= PARSED_MODELS_KEPT) parsedModels.clear();
+    parsedModels.set(key, parsed);
+  }
+  if ('error' in parsed) throw parsed.error;
+  return parsed.model as T;
+}
+
+const parseNeuronOnce = (desc: NeuronDescription, opts: ParseOptions) =>
+  parseOnce(`neuron:${JSON.stringify([desc, opts.constants])}`, () => parseNeuron(desc, opts));
+const parseSynapseOnce = (desc: SynapseDescription, opts: ParseOptions) =>
+  parseOnce(`synapse:${JSON.stringify([desc, opts.constants])}`, () => parseSynapse(desc, opts));
+
 export function resolveModels(spec: NetworkSpec): ResolvedModels {
   const issues: SpecIssue[] = [];
   const constants = Object.keys(spec.constants);
@@ -55,7 +93,7 @@ export function resolveModels(spec: NetworkSpec): ResolvedModels {
   function parseStop(text: string, desc: NeuronDescription, path: (string | number)[]): StopCondition | null {
     const match = /^(.*?)(?::\s*(any|all)\s*)?$/s.exec(text)!;
     try {
-      const model = parseNeuron({ ...desc, spike: match[1], reset: undefined, refractory: undefined }, { constants });
+      const model = parseNeuronOnce({ ...desc, spike: match[1], reset: undefined, refractory: undefined }, { constants });
       return { condition: model.spike!, mode: (match[2] as 'any' | 'all' | undefined) ?? 'all' };
     } catch (e) {
       if (!(e instanceof EquationErrors)) throw e;
@@ -74,7 +112,7 @@ export function resolveModels(spec: NetworkSpec): ResolvedModels {
     if (!found) return null;
     const [key, desc, where] = found;
     const name = typeof p.neuron === 'string' ? p.neuron : p.name;
-    const model = parseWith(`${key}:${spec.config.method}`, where, () => parseNeuron({ name, ...desc, method: desc.method ?? spec.config.method }, { constants })) as NeuronModel | null;
+    const model = parseWith(`${key}:${spec.config.method}`, where, () => parseNeuronOnce({ name, ...desc, method: desc.method ?? spec.config.method }, { constants })) as NeuronModel | null;
     if (model && p.stopCondition !== undefined) stops[i] = parseStop(p.stopCondition, { ...desc, name }, ['populations', i, 'stopCondition']);
     return model;
   });
@@ -84,7 +122,7 @@ export function resolveModels(spec: NetworkSpec): ResolvedModels {
     const found = lookup<SynapseDescription>(proj.synapse, spec.synapses, builtinSynapses, path, issues, 'synapse');
     if (!found) return null;
     const [key, desc, where] = found;
-    return parseWith(`${key}:${spec.config.method}`, where, () => parseSynapse({ name: typeof proj.synapse === "string" ? proj.synapse : proj.name, ...desc, method: desc.method ?? spec.config.method }, { constants })) as SynapseModel | null;
+    return parseWith(`${key}:${spec.config.method}`, where, () => parseSynapseOnce({ name: typeof proj.synapse === "string" ? proj.synapse : proj.name, ...desc, method: desc.method ?? spec.config.method }, { constants })) as SynapseModel | null;
   });
 
   const index = new Map(spec.populations.map((p, i) => [p.name, i]));
