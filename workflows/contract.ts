@@ -93,7 +93,7 @@ export interface GroupInput {
 export interface GroupResult {
   completed: number;
   failed: number;
-  /** Runs this attempt ran (committed runs skipped on a retry are not counted), and their mean wall time. */
+  /** Runs this attempt ran (committed runs skipped on a retry are not counted), and their mean wall time (kernel compiles left out). */
   ran: number;
   msPerRun: number;
   /** Its runs by parameter point (the sweep's live details); absent in histories recorded before groups reported it. */
