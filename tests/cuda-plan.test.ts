@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { nvidiaSmiId, parseMemoryQuery } from '../backends/cuda/device-memory.js';
 import { DEVICE_RESERVE, planMemory } from '../backends/cuda/plan.js';
 import type { Dtype } from '../native/index.js';
 import { buildIR } from '../network/ir/ir.js';
@@ -58,4 +59,24 @@ test('--plan is refused without --backend cuda, and a spec the cuda backend cann
   assert.equal(zero.code, 2);
   assert.match(zero.stderr, /--device-memory/);
   await rm(dir, { recursive: true, force: true });
+});
+
+test('a gpu worker plans its batches for the free memory nvidia-smi reports of its CUDA device', () => {
+  // CUDA numbers the GPUs CUDA_VISIBLE_DEVICES lists, in its order; nvidia-smi takes an index or a UUID.
+  assert.equal(nvidiaSmiId(0, undefined), '0');
+  assert.equal(nvidiaSmiId(1, ''), '1');
+  assert.equal(nvidiaSmiId(0, '3,1'), '3');
+  assert.equal(nvidiaSmiId(1, 'GPU-6f1b2c3d-aaaa-bbbb-cccc-0123456789ab, GPU-77'), 'GPU-77');
+  assert.throws(() => nvidiaSmiId(2, '0,1'), /cuda device 2 is not among CUDA_VISIBLE_DEVICES=0,1 \(2 listed\)/);
+
+  // `nvidia-smi --query-gpu=memory.free,memory.total --format=csv,noheader,nounits` prints MiB.
+  const memory = parseMemoryQuery('0', '61440, 81559\n');
+  assert.deepEqual(memory, { id: '0', freeBytes: 61440 * 2 ** 20, totalBytes: 81559 * 2 ** 20 });
+  assert.throws(() => parseMemoryQuery('0', 'No devices were found'), /nvidia-smi gave no memory figures for GPU 0: "No devices were found"/);
+
+  // 60 GiB free holds 3/4 of the copies an empty 80 GiB device would.
+  const spec = loadNetworkSpec(join(root, 'examples/cuba.yaml'));
+  const ir = buildIR(spec);
+  const fit = (bytes: number) => planMemory(spec, ir, bytes).copiesThatFit;
+  assert.ok(Math.abs(fit(memory.freeBytes) / fit(80 * 2 ** 30) - 0.75) < 0.001, `${fit(memory.freeBytes)} vs ${fit(80 * 2 ** 30)} copies`);
 });
