@@ -2,7 +2,6 @@
 // folder (with the pages of chosen runs). See README.md.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { runsParquetPath, sweepManifestPath } from '../results/index.js';
 import { ReportInputError } from './errors.js';
 import { RASTER_CAP } from './formats.js';
@@ -10,6 +9,7 @@ import type { PageFiles } from './output.js';
 import { writeRunPage } from './run-page.js';
 import { isRunDir, loadRunSource } from './run-source.js';
 import { writeSweepPage, type SweepPageOptions } from './sweep-page.js';
+import { loadDuckDB } from '../engine/parquet/duckdb.js';
 
 export { ReportInputError } from './errors.js';
 export { FORMATS, RASTER_CAP, type Format } from './formats.js';
@@ -37,6 +37,7 @@ export async function writeReport(dir: string, opts: ReportOptions = {}): Promis
   const out = resolve(opts.out ?? defaultReportDir(dir));
   const formats = opts.formats ?? ['html', 'png', 'svg'];
   const rasterCap = opts.rasterCap ?? RASTER_CAP;
+  const { DuckDBInstance } = await loadDuckDB();
   const db = await DuckDBInstance.create(':memory:');
   const con = await db.connect();
   try {

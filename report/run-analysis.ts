@@ -3,7 +3,8 @@
 // counts spikes per bin and per neuron and computes the ISIs over the files, and rates, smoothing
 // and CVs follow the same definitions (analysis/spike-trains.ts), so a run analysed here and the
 // same run's Monitor give the same numbers.
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { loadDuckDB } from '../engine/parquet/duckdb.js';
 import { binCount, coefficientOfVariation, isiSql, meanRate, rateFromCounts, smooth, type Binning, type Smoothing } from '../analysis/spike-trains.js';
 import { sqlDouble as double, sqlString } from '../results/sql.js';
 import { ReportInputError } from './errors.js';
@@ -27,6 +28,7 @@ export class RunAnalysis {
   /** Opens the run in `dir`; close() it when done. */
   static async open(dir: string): Promise<RunAnalysis> {
     const run = loadRunSource(dir);
+    const { DuckDBInstance } = await loadDuckDB();
     const db = await DuckDBInstance.create(':memory:', { threads: '1' });
     return new RunAnalysis(db, await db.connect(), run, new Map(rasterRows(run.manifest).map((r) => [r.population, r])));
   }

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SweepBackend } from '../workflows/contract.js';
 import { planRun } from '../workflows/plan/expand.js';
 import type { SweepPlan } from '../workflows/plan/types.js';
@@ -13,6 +13,7 @@ import { isiCvOf } from './isi-cv.js';
 import { runsParquetPath } from './layout.js';
 import type { RunRecord } from './run-record.js';
 import { sqlColumn, sqlString } from './sql.js';
+import { loadDuckDB } from '../engine/parquet/duckdb.js';
 
 /** The columns every row has, whatever the plan and the network. */
 export const RUN_COLUMNS = ['run', 'seed', 'backend', 'status', 'attempts', 'lost_workers', 'resumed_from_ms', 'simulated_ms', 'spikes_sha256', 'error', 'attempt_ms'] as const;
@@ -64,6 +65,7 @@ const ROW_GROUP_ROWS = 2048;
  * fresh instance per chunk gives back.
  */
 async function withDuckDB<T>(use: (con: DuckDBConnection) => Promise<T>): Promise<T> {
+  const { DuckDBInstance } = await loadDuckDB();
   const db = await DuckDBInstance.create(':memory:', { threads: '1', enable_external_file_cache: 'false' });
   const con = await db.connect();
   try {

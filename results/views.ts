@@ -2,10 +2,11 @@
 // (hive-partitioned by run) — what `spikesweep results --sql` and the sweep API's `results()` query.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance, DuckDBTypeId, type DuckDBResultReader } from '@duckdb/node-api';
+import type { DuckDBResultReader } from '@duckdb/node-api';
 import { PARTITIONED_DATASETS, partsGlob, runsParquetPath } from './layout.js';
 import { parameterColumns, rateColumns } from './runs-table.js';
 import { sqlColumn, sqlString } from './sql.js';
+import { loadDuckDB } from '../engine/parquet/duckdb.js';
 
 export interface QueryResult {
   columns: string[];
@@ -13,11 +14,9 @@ export interface QueryResult {
   rows: Record<string, unknown>[];
 }
 
-const WIDE_INTEGERS = new Set([DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT]);
-
 // DuckDB's JSON form writes every 64-bit integer (counts, run indices, seeds) as a string.
-function rowsOf(reader: DuckDBResultReader): Record<string, unknown>[] {
-  const wide = reader.columnNames().filter((_, i) => WIDE_INTEGERS.has(reader.columnTypes()[i].typeId));
+function rowsOf(reader: DuckDBResultReader, wideIntegers: Set<number>): Record<string, unknown>[] {
+  const wide = reader.columnNames().filter((_, i) => wideIntegers.has(reader.columnTypes()[i].typeId));
   const rows = reader.getRowObjectsJson() as Record<string, unknown>[];
   for (const row of rows) {
     for (const c of wide) {
@@ -40,6 +39,8 @@ export const ALL_RUNS_SQL = 'SELECT * FROM runs ORDER BY run';
 
 /** Opens an in-memory DuckDB with the views of the sweep folder `dir` (those whose files exist). */
 export async function openResults(dir: string): Promise<ResultsDb> {
+  const { DuckDBInstance, DuckDBTypeId } = await loadDuckDB();
+  const wideIntegers = new Set<number>([DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT]);
   const db = await DuckDBInstance.create(':memory:');
   const con = await db.connect();
   if (existsSync(runsParquetPath(dir))) await con.run(`CREATE VIEW runs AS SELECT * FROM read_parquet(${sqlString(runsParquetPath(dir))})`);
@@ -50,7 +51,7 @@ export async function openResults(dir: string): Promise<ResultsDb> {
     dir,
     async query(sql) {
       const reader = await con.runAndReadAll(sql);
-      return { columns: reader.columnNames(), rows: rowsOf(reader) };
+      return { columns: reader.columnNames(), rows: rowsOf(reader, wideIntegers) };
     },
     close() {
       con.closeSync();

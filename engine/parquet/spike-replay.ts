@@ -3,8 +3,8 @@
 // instead: each part is read back with DuckDB in canonical order and handed to the hasher as step
 // windows, exactly as the live run did. Each part also gets its own digest, which the caller
 // compares with the digest recorded when the part was committed (a changed part is refused).
-import { DuckDBInstance } from '@duckdb/node-api';
 import { SpikeHasher, type SpikeWindowBatch } from '../spike-hash.js';
+import { loadDuckDB } from './duckdb.js';
 
 /** Rows per hasher window while replaying (whole steps only; the bound is soft). */
 const WINDOW_ROWS = 1 << 16;
@@ -19,6 +19,7 @@ export interface ReplayedPart {
 /** Adds the rows of `paths` (in order: each part's steps after the previous part's) to `hasher`. */
 export async function replaySpikeParts(hasher: SpikeHasher, paths: string[], dt: number): Promise<ReplayedPart[]> {
   if (paths.length === 0) return [];
+  const { DuckDBInstance } = await loadDuckDB();
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const connection = await instance.connect();
   try {
