@@ -1,6 +1,7 @@
 // `spikesweep sweep <spec>`: submit a sweep (or attach to the identical one already submitted) with
 // the sweep API — which runs an in-process worker when no Temporal server is configured — follow
 // its progress, and print a summary, or one JSON object with --json.
+import { loadDuckDB } from '../../engine/parquet/duckdb.js';
 import { pointSummarySql } from '../../results/index.js';
 import { SweepClient, type SweepHandle, type SweepResult } from '../../sweeps/index.js';
 import { reportError } from '../errors.js';
@@ -22,6 +23,8 @@ export async function sweepCommand(file: string, options: SweepCliOptions): Prom
       process.stdout.write(options.json ? `${JSON.stringify(line)}\n` : `submitted; follow it with \`spikesweep status ${sweep.sweepId}\`${client.local ? ' (start `spikesweep worker` to run it)' : ''}\n`);
       return 0;
     }
+    // The summary reads runs.parquet with DuckDB: its library loads while the sweep runs (an error surfaces there).
+    if (!options.json) loadDuckDB().catch(() => undefined);
     const bar = !options.json && process.stderr.isTTY ? startSweepBar() : null;
     try {
       for await (const progress of sweep.follow()) bar?.update(progress);
