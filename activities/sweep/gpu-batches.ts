@@ -1,9 +1,10 @@
 // A group's runs on the cuda backend, as batches (engine runBatch): the fresh runs of one network
 // structure, as many to a batch as the memory plan (backends/cuda/plan.ts) fits in the GPU's free
-// memory at that moment, run as one simulation in a runner process. Each run is still prepared, judged and committed on its own
-// (run.ts: prepareRun, settleRun), so a retried group skips its committed runs. A batch's
-// heartbeats list its runs' checkpoints (supervise.ts): when the group is retried, each run an
-// interrupted batch left a checkpoint for resumes alone, the others run afresh as a batch.
+// memory at that moment, run as one simulation in a runner process. Each run is still prepared,
+// judged and committed on its own (run.ts: prepareRun, settleRun), so a retried group skips its
+// committed runs. A batch's heartbeats list its runs' checkpoints (supervise.ts): when the group
+// is retried, each run an interrupted batch left a checkpoint for resumes alone, the others run
+// afresh as a batch.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { loadUserConfig } from '../../backends/index.js';
