@@ -11,7 +11,8 @@ export interface RunRecord extends RunSummary {
   /** The `spikesweep run --json` report of the attempt that finished (null for failed runs). */
   report: {
     timings: Record<string, number>;
-    populations: Record<string, { size: number; spikes: number | null; meanRateHz: number | null }>;
+    /** cvIsi: absent in records written before runs reported it (runs.parquet then reads the run's spike parts). */
+    populations: Record<string, { size: number; spikes: number | null; meanRateHz: number | null; cvIsi?: number | null }>;
     simulatedMs: number;
   } | null;
   /** Attempts cut short by a lost worker or runner process (they use none of the run's `attempts` budget); absent in records written before it was counted. */

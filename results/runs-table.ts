@@ -1,7 +1,7 @@
 // runs.parquet: one row per run — index, every varied parameter, seed, backend, status, attempts
 // (those the run's own failures used) and lost workers, resumed-from time, phase timings, spike
 // counts, mean rates and the CV of inter-spike intervals per population — built with DuckDB from
-// the runs' records (streamed) and the spike dataset.
+// the runs' records (streamed; the spike dataset only for records without a reported CV).
 import { existsSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -45,6 +45,7 @@ export function runRow(index: number, record: RunRecord | null, plan: SweepPlan,
   for (const [pop, r] of Object.entries(record?.report?.populations ?? {})) {
     row[`spikes_${pop}`] = r.spikes;
     row[`rate_${pop}_hz`] = r.meanRateHz;
+    if (r.cvIsi !== undefined) row[`cv_isi_${pop}`] = r.cvIsi;
   }
   return row;
 }
@@ -78,9 +79,10 @@ async function withDuckDB<T>(use: (con: DuckDBConnection) => Promise<T>): Promis
 
 /**
  * Writes `<sweepDir>/runs.parquet` from the rows, which arrive in run order, with CV-of-ISI columns
- * from the spike dataset; returns its path. Memory stays flat in the number of runs: the rows
- * stream through an NDJSON file a chunk at a time (each chunk's CVs from its runs' spike parts
- * only, on an instance of its own), and DuckDB copies that file to Parquet without materialising a table.
+ * (a row's own, else from the spike dataset); returns its path. Memory stays flat in the number of
+ * runs: the rows stream through an NDJSON file a chunk at a time (CVs a chunk's rows lack from
+ * those runs' spike parts only, on an instance of its own), and DuckDB copies that file to Parquet
+ * without materialising a table.
  */
 export async function writeRunsParquet(dir: string, rows: AsyncIterable<Record<string, unknown>>): Promise<string> {
   const ndjson = join(dir, `.runs.${process.pid}.ndjson`);
@@ -94,8 +96,10 @@ export async function writeRunsParquet(dir: string, rows: AsyncIterable<Record<s
     const file = await open(ndjson, 'w');
     try {
       const flush = async (chunk: Record<string, unknown>[]) => {
-        const cv = withSpikes ? await withDuckDB((con) => isiCvOf(con, spikesDir, chunk.map((row) => Number(row.run)))) : null;
-        const lines = chunk.map((row) => JSON.stringify(cv ? { ...row, ...cvColumns(row, cv.get(Number(row.run)), cvNames) } : row));
+        // Runs report their CV of ISI; only records written before that need their spike parts read.
+        const unreported = chunk.filter((row) => populationsOf(row).some((p) => !(`cv_isi_${p}` in row))).map((row) => Number(row.run));
+        const cv = withSpikes && unreported.length ? await withDuckDB((con) => isiCvOf(con, spikesDir, unreported)) : null;
+        const lines = chunk.map((row) => JSON.stringify({ ...row, ...cvColumns(row, cv?.get(Number(row.run)), cvNames) }));
         await file.write(lines.join('\n') + '\n');
       };
       let chunk: Record<string, unknown>[] = [];
@@ -122,15 +126,17 @@ export async function writeRunsParquet(dir: string, rows: AsyncIterable<Record<s
   return target;
 }
 
-/** `cv_isi_<population>` for every population the row counts spikes of (null without a CV). */
+/** The populations a row counts spikes of. */
+const populationsOf = (row: Record<string, unknown>): string[] =>
+  Object.keys(row).filter((key) => key.startsWith('spikes_') && key !== 'spikes_sha256').map((key) => key.slice('spikes_'.length));
+
+/** `cv_isi_<population>` for every population the row counts spikes of: the run's own, else from `cv` (null without a CV). */
 function cvColumns(row: Record<string, unknown>, cv: Record<string, number> | undefined, names: Set<string>): Record<string, number | null> {
   const columns: Record<string, number | null> = {};
-  for (const key of Object.keys(row)) {
-    if (!key.startsWith('spikes_') || key === 'spikes_sha256') continue;
-    const population = key.slice('spikes_'.length);
+  for (const population of populationsOf(row)) {
     const name = `cv_isi_${population}`;
     names.add(name);
-    columns[name] = cv?.[population] ?? null;
+    columns[name] = name in row ? (row[name] as number | null) : cv?.[population] ?? null;
   }
   return columns;
 }

@@ -6,12 +6,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { loadSweepSpec } from '../sweeps/spec.js';
+import { runRow, writeRunsParquet, type RunRecord } from '../results/index.js';
 import { applyParameters } from '../network/spec/paths.js';
 import { planRun, runCount } from '../workflows/plan/expand.js';
 import { python } from './helpers/python.js';
@@ -121,6 +122,24 @@ print(json.dumps(out))
         assert.equal(typeof runs[i][`cv_isi_${pop}`], 'number', `run ${i} cv_isi_${pop} is a number`);
         assert.ok(Math.abs(Number(runs[i][`cv_isi_${pop}`]) - expected[pop]!) < 1e-9, `run ${i} cv_isi_${pop}: ${runs[i][`cv_isi_${pop}`]} = ${expected[pop]}`);
       }
+    }
+
+    // The runs report their CV (engine/isi-stats.ts); a record written before they did gets it
+    // from its spike parts with DuckDB, alike.
+    const legacy = await mkdtemp(join(dir, 'legacy-'));
+    await symlink(join(sweepDir, 'spikes'), join(legacy, 'spikes'));
+    const legacyRows = [0, 35].map((i) => {
+      const record = JSON.parse(readFileSync(join(sweepDir, 'runs', `run=${i}`, 'summary.json'), 'utf8')) as RunRecord;
+      for (const p of Object.values(record.report!.populations)) {
+        assert.equal(typeof p.cvIsi, 'number', `run ${i} reports its CV of ISI`);
+        delete p.cvIsi;
+      }
+      return runRow(i, record, spec.plan, 'openmp');
+    });
+    await writeRunsParquet(legacy, (async function* () { yield* legacyRows; })());
+    const [first, last] = await readRuns(legacy);
+    for (const [row, i] of [[first, 0], [last, 35]] as const) {
+      for (const pop of ['exc', 'inh']) assert.ok(Math.abs(Number(row[`cv_isi_${pop}`]) - Number(runs[i][`cv_isi_${pop}`])) < 1e-12, `run ${i} cv_isi_${pop} from its spike parts ${row[`cv_isi_${pop}`]} = reported ${runs[i][`cv_isi_${pop}`]}`);
     }
 
     // Two runs against `spikesweep run` with the same parameters and seed.

@@ -16,8 +16,8 @@ export interface ReplayedPart {
   sha256: string;
 }
 
-/** Adds the rows of `paths` (in order: each part's steps after the previous part's) to `hasher`. */
-export async function replaySpikeParts(hasher: SpikeHasher, paths: string[], dt: number): Promise<ReplayedPart[]> {
+/** Hands the rows of `paths` (in order: each part's steps after the previous part's) to `into`, window by window. */
+export async function replaySpikeParts(into: (window: SpikeWindowBatch[]) => void, paths: string[], dt: number): Promise<ReplayedPart[]> {
   if (paths.length === 0) return [];
   const { DuckDBInstance } = await loadDuckDB();
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
@@ -28,7 +28,7 @@ export async function replaySpikeParts(hasher: SpikeHasher, paths: string[], dt:
       const own = new SpikeHasher({ dt });
       let rows = 0;
       const feed = (window: SpikeWindowBatch[]) => {
-        hasher.update(window);
+        into(window);
         own.update(window);
       };
       const result = await connection.stream(

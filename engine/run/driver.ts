@@ -8,6 +8,7 @@
 import { compileNetwork } from '../../backends/index.js';
 import type { Sim } from '../../native/index.js';
 import { boldColumns } from '../monitors.js';
+import { IsiStats } from '../isi-stats.js';
 import { SpikeHasher } from '../spike-hash.js';
 import { ALONE, type SessionWindows } from './batch-windows.js';
 import { buildSim } from './build.js';
@@ -56,7 +57,7 @@ export async function drive(s: Session, resumed: Resumed | null, windows: Sessio
 
     const live: LiveRun = {
       s, resumed, compiled, ...built, windows, phases: planPhases(s.protocol, s.totalSteps, dt), files,
-      hasher: resumed?.hasher ?? new SpikeHasher({ dt }), partHasher: new SpikeHasher({ dt }), partStart: startStep,
+      hasher: resumed?.hasher ?? new SpikeHasher({ dt }), isi: resumed?.isi ?? new IsiStats(dt), partHasher: new SpikeHasher({ dt }), partStart: startStep,
       parts, checkpoints: resumed ? [...resumed.context.checkpoints, resumed.checkpointRecord] : [],
       resumes: resumed ? [...resumed.context.resumes, resumed.resume] : [],
       lastCheckpoint: resumed?.progress.checkpoint ?? null, timings, before: resumed?.context.timings ?? zeroTimings(),

@@ -6,6 +6,7 @@ import type { Sim } from '../../native/index.js';
 import type { SimState } from '../../network/state/index.js';
 import type { SessionWindows } from './batch-windows.js';
 import type { MonitorPlan } from '../monitors.js';
+import type { IsiStats } from '../isi-stats.js';
 import type { SpikeHasher } from '../spike-hash.js';
 import type { SessionFiles } from './layout.js';
 import type { PlannedPhase } from './phases.js';
@@ -26,6 +27,8 @@ export interface LiveRun {
   readonly files: SessionFiles;
   /** Every spike row of the run (a resumed run's hasher has replayed the committed parts). */
   readonly hasher: SpikeHasher;
+  /** Each population's CV of ISI over the same rows. */
+  readonly isi: IsiStats;
   /** The rows of the part being written: its digest is recorded when the part is committed. */
   partHasher: SpikeHasher;
   partStart: number;

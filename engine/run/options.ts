@@ -86,6 +86,11 @@ export interface PopulationReport {
   spikes: number | null;
   /** spikes / (recorded neurons × recorded seconds); null when spikes are not recorded. */
   meanRateHz: number | null;
+  /**
+   * The mean over its neurons with ≥ 3 recorded spikes of their ISIs' CV (engine/isi-stats.ts);
+   * null without such neurons or without recorded spikes. Absent in reports written before it.
+   */
+  cvIsi?: number | null;
 }
 
 /** Milliseconds per phase. */

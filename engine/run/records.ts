@@ -5,6 +5,7 @@ import type { BackendName, CompiledNetwork, CudaMode } from '../../backends/inde
 import type { Phase } from '../../network/experiment/index.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
 import type { SimState } from '../../network/state/index.js';
+import type { IsiStats } from '../isi-stats.js';
 import type { SpikeHasher } from '../spike-hash.js';
 import type { Progress } from './layout.js';
 import type { CompileSettings } from './options.js';
@@ -82,6 +83,7 @@ export interface Resumed {
   progress: Progress;
   checkpointRecord: CheckpointRecord;
   hasher: SpikeHasher;
+  isi: IsiStats;
   resume: ResumeRecord;
   compiled: CompiledNetwork;
   garbage: string[];

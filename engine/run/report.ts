@@ -1,5 +1,6 @@
 // The RunReport: what `spikesweep run --json` prints and manifest.json embeds.
 import { join } from 'node:path';
+import type { IsiStats } from '../isi-stats.js';
 import type { MonitorPlan } from '../monitors.js';
 import type { LiveRun } from './live-run.js';
 import type { PopulationReport, RunReport } from './options.js';
@@ -20,7 +21,7 @@ export function runReport(live: LiveRun, total: StageTimings, spikesSha256: stri
     timings: { codegen: ms(total.codegen), compile: ms(total.compile), build: ms(total.build), simulate: ms(total.simulate), write: ms(total.write), checkpoint: ms(total.checkpoint) },
     compileCacheHit: compiled.cacheHit,
     // A BOLD monitor's unit is not a population of the spec: its samples are in the bold output.
-    populations: populationReports(compiled.ir.populations.filter((p) => !p.bold), live.plan, live.phases, dt),
+    populations: populationReports(compiled.ir.populations.filter((p) => !p.bold), live.plan, live.phases, dt, live.isi),
     outputs: files.layout === 'single'
       ? { spikes: join(outDir, 'spikes.parquet'), ...(has.state ? { state: join(outDir, 'state.parquet') } : {}), ...(has.bold ? { bold: join(outDir, 'bold.parquet') } : {}), manifest: files.manifestPath }
       : { spikes: join(outDir, 'spikes'), ...(has.state ? { state: join(outDir, 'state') } : {}), ...(has.bold ? { bold: join(outDir, 'bold') } : {}), manifest: files.manifestPath },
@@ -29,7 +30,7 @@ export function runReport(live: LiveRun, total: StageTimings, spikesSha256: stri
 }
 
 /** Rates over the recorded time: the phases that record, from the monitor's start. */
-function populationReports(populations: { name: string; size: number }[], plan: MonitorPlan, phases: PlannedPhase[], dt: number): Record<string, PopulationReport> {
+function populationReports(populations: { name: string; size: number }[], plan: MonitorPlan, phases: PlannedPhase[], dt: number, isi: IsiStats): Record<string, PopulationReport> {
   const out: Record<string, PopulationReport> = {};
   for (const p of populations) {
     const s = plan.spikes.find((x) => x.population === p.name);
@@ -39,6 +40,7 @@ function populationReports(populations: { name: string; size: number }[], plan: 
       size: p.size,
       spikes: s ? s.spikes : null,
       meanRateHz: s && seconds > 0 && s.recordedNeurons > 0 ? s.spikes / (s.recordedNeurons * seconds) : null,
+      cvIsi: s ? isi.cv(p.name) : null,
     };
   }
   return out;

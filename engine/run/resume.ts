@@ -7,7 +7,8 @@ import { compileNetwork } from '../../backends/index.js';
 import { CheckpointError, type CheckpointHeader } from '../../network/state/index.js';
 import { checkCheckpointStructure, readSimCheckpoint } from '../checkpoint.js';
 import { replaySpikeParts } from '../parquet/spike-replay.js';
-import { SpikeHasher } from '../spike-hash.js';
+import { IsiStats } from '../isi-stats.js';
+import { SpikeHasher, type SpikeWindowBatch } from '../spike-hash.js';
 import { readProgress, uncommittedFiles, type Progress } from './layout.js';
 import { partFiles, type CheckpointRecord, type ResumeRecord, type RunContext, type Session } from './records.js';
 import { drive } from './driver.js';
@@ -37,7 +38,7 @@ export async function resumeRun(opts: ResumeRunOptions): Promise<RunReport> {
   checkCheckpointStructure(ckptPath, header, compiled.ir.structureHash);
 
   const replayStarted = performance.now();
-  const hasher = await replayCommittedSpikes(outDir, context);
+  const { hasher, isi } = await replayCommittedSpikes(outDir, context);
   const replayMs = performance.now() - replayStarted;
   const garbage = await uncommittedFiles(outDir, progress);
   const record: CheckpointRecord = (progress as Progress & { latest?: CheckpointRecord }).latest
@@ -50,7 +51,7 @@ export async function resumeRun(opts: ResumeRunOptions): Promise<RunReport> {
   };
   const resume: ResumeRecord = { fromStep: header.step, fromMs: header.step * dt, at: new Date().toISOString(), restoreMs: 0, replayMs: ms(replayMs) };
   resume.restoreMs = ms(performance.now() - started - replayMs); // completed once the sim holds the state
-  return drive(session, { context, state, progress, checkpointRecord: record, hasher, resume, compiled, garbage });
+  return drive(session, { context, state, progress, checkpointRecord: record, hasher, isi, resume, compiled, garbage });
 }
 
 async function readProgressOf(outDir: string): Promise<Progress> {
@@ -82,15 +83,21 @@ async function checkCommitted(outDir: string, progress: Progress, header: Checkp
 }
 
 /**
- * The hash so far: Node cannot save a SHA-256 state, so the committed parts are read back in
- * order and hashed again; each part must still have the digest recorded when it was committed.
+ * The hash and the ISI statistics so far: Node cannot save a SHA-256 state, so the committed parts
+ * are read back in order and hashed again; each part must still have the digest recorded when it
+ * was committed.
  */
-async function replayCommittedSpikes(outDir: string, context: RunContext): Promise<SpikeHasher> {
+async function replayCommittedSpikes(outDir: string, context: RunContext): Promise<{ hasher: SpikeHasher; isi: IsiStats }> {
   const hasher = new SpikeHasher({ dt: context.spec.dt });
-  const replayed = await replaySpikeParts(hasher, context.parts.map((p) => join(outDir, p.spikes.path)), context.spec.dt);
+  const isi = new IsiStats(context.spec.dt);
+  const into = (window: SpikeWindowBatch[]) => {
+    hasher.update(window);
+    isi.update(window);
+  };
+  const replayed = await replaySpikeParts(into, context.parts.map((p) => join(outDir, p.spikes.path)), context.spec.dt);
   replayed.forEach((r, k) => {
     const want = context.parts[k].spikes;
     if (r.rows !== want.rows || r.sha256 !== want.sha256) throw new ResumeError(outDir, `committed part ${want.path} has changed since it was written (${r.rows} rows, expected ${want.rows})`);
   });
-  return hasher;
+  return { hasher, isi };
 }

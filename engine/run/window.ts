@@ -27,6 +27,7 @@ export async function drainWindow(live: LiveRun, phase: PlannedPhase): Promise<v
   const { spikes: spikeWriter, state: stateWriter, bold: boldWriter } = await live.files.writers!.writers();
   const batches = live.plan.spikes.map((p) => ({ ...takeSpikeBatch(live.sim, p), phase: phase.name }));
   live.hasher.update(batches);
+  live.isi.update(batches);
   live.partHasher.update(batches);
   for (const b of batches) if (b.neurons.length > 0) await spikeWriter.write(b);
   for (const p of live.plan.states) await stateWriter!.write({ ...takeStateBatch(live.sim, p), phase: phase.name });
