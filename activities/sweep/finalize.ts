@@ -75,7 +75,7 @@ export function createFinalizeActivity() {
     await mkdir(dir, { recursive: true });
     const backend = input.backend ?? 'openmp';
     const counts = { completed: 0, failed: 0 };
-    // One run's record at a time: a sweep of any size finalizes in the same memory.
+    // At most READ_AHEAD records at a time: a sweep of any size finalizes in the same memory.
     async function* rows(): AsyncGenerator<Record<string, unknown>> {
       let i = 0;
       for await (const record of records(input)) {
