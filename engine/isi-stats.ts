@@ -4,7 +4,7 @@
 // analysis/spike-trains.ts's: per neuron with at least MIN_INTERVALS_FOR_CV intervals, the
 // population standard deviation of its ISIs over their mean; a population's CV is the mean over
 // those neurons. Welford's update keeps it one pass over the rows, in memory per neuron.
-import { MIN_INTERVALS_FOR_CV } from '../analysis/spike-trains.js';
+import { MIN_INTERVALS_FOR_CV, populationCv } from '../analysis/spike-trains.js';
 import type { SpikeWindowBatch } from './spike-hash.js';
 
 interface NeuronStats {
@@ -23,6 +23,13 @@ const grown = <T extends Float64Array | Int32Array>(a: T, size: number, fill: nu
   next.set(a);
   return next;
 };
+
+/** Each neuron's CV (population standard deviation of its ISIs over their mean), for those with enough intervals. */
+function* neuronCvs(s: NeuronStats): Generator<number> {
+  for (let k = 0; k < s.intervals.length; k++) {
+    if (s.intervals[k] >= MIN_INTERVALS_FOR_CV) yield Math.sqrt(s.m2[k] / s.intervals[k]) / s.mean[k];
+  }
+}
 
 export class IsiStats {
   private readonly populations = new Map<string, NeuronStats>();
@@ -59,15 +66,6 @@ export class IsiStats {
   /** The population's CV of ISI; null when no neuron has enough intervals. */
   cv(population: string): number | null {
     const s = this.populations.get(population);
-    if (!s) return null;
-    let sum = 0;
-    let neurons = 0;
-    for (let k = 0; k < s.intervals.length; k++) {
-      const n = s.intervals[k];
-      if (n < MIN_INTERVALS_FOR_CV) continue;
-      sum += Math.sqrt(s.m2[k] / n) / s.mean[k];
-      neurons++;
-    }
-    return neurons ? sum / neurons : null;
+    return s ? populationCv(neuronCvs(s)) : null;
   }
 }

@@ -26,7 +26,8 @@ const RUNNER_NICE = 10;
 function spawnRunner(): ChildProcess {
   const { path, execArgv } = entry();
   const child = fork(path, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  setPriority(child.pid!, Math.max(RUNNER_NICE, getPriority()));
+  // No pid: the fork failed ('error' follows), and setPriority without one would renice this process.
+  if (child.pid !== undefined) setPriority(child.pid, Math.max(RUNNER_NICE, getPriority()));
   return child;
 }
 
