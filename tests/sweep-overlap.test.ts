@@ -61,6 +61,12 @@ async function sweepFile(name: string, runs = RUNS): Promise<{ file: string; swe
 }
 
 const statusOf = (workflowId: string) => client.workflow.getHandle(workflowId).describe().then((d) => d.status.name, () => null);
+/** Why a closed workflow failed, cause by cause (empty when it did not). */
+const failureOf = (workflowId: string) => client.workflow.getHandle(workflowId).result().then(() => '', (err: unknown) => {
+  const causes: string[] = [];
+  for (let e = err as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) causes.push(e.message ?? String(e));
+  return causes.join(' ← ');
+});
 
 describe('batches overlap across their boundary', () => {
   test('the next batch runs while the previous one drains, never above maxConcurrent, every run once', { timeout: 600_000 }, async () => {
@@ -122,7 +128,7 @@ describe('batches overlap across their boundary', () => {
     assert.equal(report.status, 'cancelled', `${done.stderr}\n${done.stdout}`);
 
     for (const batch of [FIRST, SECOND_OF_CANCEL]) {
-      assert.equal(await statusOf(sweepId + batch), 'COMPLETED', `${batch} closed`);
+      assert.equal(await statusOf(sweepId + batch), 'COMPLETED', `${batch} closed ${await failureOf(sweepId + batch)}`);
       assert.deepEqual(await pendingRuns(client, sweepId + batch), [], `${batch}: no activity left pending`);
     }
     const runs = await readRuns(report.output);

@@ -53,6 +53,13 @@ const { runGroup } = proxyActivities<SweepActivities>(groupOptions);
 const { runGroup: runGroupToItsEnd } = proxyActivities<SweepActivities>({ ...groupOptions, cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED });
 const CANCEL_WAITS_PATCH = 'cancel-waits-for-groups';
 const SWEEP_WIDE_SHARE_PATCH = 'sweep-wide-share';
+/**
+ * Batches started with it count a group that failed after their cancel as cancelled: the server
+ * retries no attempt once a cancel is requested, so a run that failed by itself (a crash within
+ * its budget) in the moment before the worker heard of the cancel fails the activity. Older ones
+ * failed the batch (their replay needs it).
+ */
+const FAILED_AFTER_CANCEL_PATCH = 'group-failed-after-cancel';
 
 // Batches recorded before run groups: one activity per run, 3 attempts whatever the cause.
 const { runSimulation } = proxyActivities<SweepActivities>({
@@ -136,7 +143,8 @@ export async function RunBatchWorkflow({ sweep, from, to, sweepWorkflowId, slots
       measuredMs += r.msPerRun * r.ran;
       measuredRuns += r.ran;
     } catch (err) {
-      if (!isCancellation(err)) throw err;
+      const cancelledMeanwhile = CancellationScope.current().consideredCancelled && patched(FAILED_AFTER_CANCEL_PATCH);
+      if (!isCancellation(err) && !cancelledMeanwhile) throw err;
       // Runs of the group that committed before the cancel are counted from disk by finalizeSweep.
       result.cancelled += end - start;
     }
