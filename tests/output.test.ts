@@ -261,6 +261,24 @@ describe('file lifecycle', () => {
     assert.deepEqual(await readdir(join(dir, 'empty')), ['spikes.parquet']);
   });
 
+  test('later empty files are the first empty file\'s bytes, whatever the run: DuckDB and pyarrow read them', async () => {
+    const folder = await mkdtemp(join(dir, 'empties-'));
+    const paths = ['a', 'b', 'c'].map((name) => join(folder, `${name}.parquet`));
+    for (const [k, path] of paths.entries()) await (await openSpikeWriter(path, { runId: `run-${k}`, dt: 0.1 * (k + 1) })).close();
+    const [first, ...rest] = await Promise.all(paths.map((p) => readFile(p)));
+    for (const bytes of rest) assert.ok(first.equals(bytes));
+    const [row] = await query(`SELECT count(*)::DOUBLE AS n FROM read_parquet(${JSON.stringify(paths).replaceAll('"', "'")})`);
+    assert.equal(row.n, 0);
+    assert.deepEqual((await readdir(folder)).sort(), ['a.parquet', 'b.parquet', 'c.parquet'], 'no temp file left');
+    if (!pyarrowSkip) {
+      const read = spawnSync(python, ['-c', 'import sys, pyarrow.parquet as pq; t = pq.read_table(sys.argv[1]); print(t.num_rows, t.schema.names)', paths[2]], { encoding: 'utf8' });
+      assert.equal(read.stdout.trim(), "0 ['run_id', 'phase', 'population', 'neuron', 't_ms']", read.stderr);
+    }
+    // Written without DuckDB, an empty file still fails as a writer does.
+    const lost = await openSpikeWriter(join(folder, 'missing', 'spikes.parquet'), { runId: 'r', dt: DT });
+    await assert.rejects(lost.close(), /Parquet writer for .*missing.* failed/);
+  });
+
   test('abort leaves no files', async () => {
     const folder = await mkdtemp(join(dir, 'abort-'));
     const writer = await openSpikeWriter(join(folder, 'spikes.parquet'), { runId: 'r0', dt: DT });

@@ -16,7 +16,8 @@ import { settleFailure, type RunVerdict } from './run.js';
 import { RunnerCrashed, runInRunner } from './runner-pool.js';
 import { outcomeOf, type BatchJob, type GroupEnd, type GroupEvent, type RunJob, type RunOutcome, type RunSettings } from './runner-protocol.js';
 
-const HEARTBEAT_MS = 250;
+/** How often a run's heartbeat details are refreshed (the SDK sends them to the server at most every 0.8 × the heartbeat timeout). */
+export const HEARTBEAT_MS = 250;
 
 /** Signals that come from outside the run (the kernel's OOM killer, a drain, an operator), not from its own code. */
 const EXTERNAL_SIGNALS: ReadonlySet<string> = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP']);

@@ -1,10 +1,18 @@
 // The caller's side of one Parquet file: posts row messages to a sink thread (a pooled host),
 // bounds how many bytes wait in flight, and publishes the file by atomic rename on close(). A file
 // with no streaming slot (sink-threads.ts) keeps its messages here and hands them over at close().
-import { open, rename, rm, stat } from 'node:fs/promises';
+// The file goes to DuckDB with its first rows: a file that gets none (a run without spike monitors,
+// a silent population) is the bytes DuckDB wrote for the process's first empty file of those
+// columns — a schema and no row groups, the same whatever the path or the constants — so it costs a
+// file write, not a COPY (2 ms of CPU, a tenth of a tiny sweep run's).
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { writeFileAtomic } from '../atomic-write.js';
 import { acquireHost, releaseHost, releaseStream, takeStream, type SinkHost } from './sink-threads.js';
 import type { FromSinkThread, SinkColumn, SinkRows, ToSinkThread } from './sink-protocol.js';
 import { tempPathFor } from '../temp-path.js';
+
+/** Empty files by their columns, as DuckDB wrote them. */
+const emptyFiles = new Map<string, Uint8Array>();
 
 /** Bytes posted but not yet handed to DuckDB before write() waits: a few messages' worth. */
 const MAX_IN_FLIGHT_BYTES = 16 << 20;
@@ -20,10 +28,10 @@ interface Message {
 }
 
 export class ParquetSink {
-  /** Null until the file is handed to a sink thread: at once when streaming, at close() when not. */
+  /** Null until the file is handed to a sink thread: at its first rows when streaming, at close() when not. */
   private host: SinkHost | null = null;
-  /** Messages of a file that does not stream, kept until close(). */
-  private readonly held: Message[] | null;
+  /** Messages of a file that does not stream, kept until close(); undefined until the first rows. */
+  private held: Message[] | null | undefined;
   private readonly inFlight: number[] = []; // byte sizes of posted, unconsumed messages, oldest first
   private inFlightBytes = 0;
   private rows = 0;
@@ -34,18 +42,24 @@ export class ParquetSink {
   private settle!: { resolve: (rows: number) => void; reject: (error: Error) => void };
 
   private readonly tempPath: string;
+  private readonly columnsKey: string;
 
   constructor(
     readonly path: string,
-    columns: SinkColumn[],
+    private readonly columns: SinkColumn[],
   ) {
     this.tempPath = tempPathFor(path);
+    this.columnsKey = JSON.stringify(columns);
     this.finished = new Promise<number>((resolve, reject) => (this.settle = { resolve, reject }));
     this.finished.catch(() => {}); // observed by write/close/abort; never an unhandled rejection
+  }
+
+  /** Opens the file in DuckDB: streamed from now on if a streaming slot is free, else held until close(). */
+  private begin(): void {
     const streams = takeStream();
     this.held = streams ? null : [];
     if (streams) this.attach();
-    this.post({ kind: 'open', path: this.tempPath, columns });
+    this.post({ kind: 'open', path: this.tempPath, columns: this.columns });
   }
 
   /** Posts one message of rows (the caller sizes it; see MESSAGE_ROWS); waits while too much is in flight. */
@@ -53,6 +67,7 @@ export class ParquetSink {
     if (this.state !== 'open') throw new Error(`Parquet writer for ${this.path} is ${this.state}`);
     if (this.failure) throw this.failure;
     if (rows.rows === 0) return;
+    if (this.held === undefined) this.begin();
     const buffers = Object.values(rows.numbers).map((a) => a.buffer as ArrayBuffer);
     const bytes = buffers.reduce((sum, b) => sum + b.byteLength, 0);
     this.inFlight.push(bytes);
@@ -67,6 +82,9 @@ export class ParquetSink {
   async close(): Promise<WriteResult> {
     if (this.state !== 'open') throw new Error(`Parquet writer for ${this.path} is ${this.state}`);
     this.state = 'closing';
+    const empty = this.held === undefined ? emptyFiles.get(this.columnsKey) : undefined;
+    if (empty) return this.publishEmpty(empty);
+    if (this.held === undefined) this.begin();
     if (this.held) {
       this.attach();
       for (const { message, transfer } of this.held.splice(0)) this.post(message, transfer);
@@ -81,6 +99,7 @@ export class ParquetSink {
       await file.sync().finally(() => file.close());
       await rename(this.tempPath, this.path);
       this.state = 'closed';
+      if (rows === 0 && !emptyFiles.has(this.columnsKey)) emptyFiles.set(this.columnsKey, await readFile(this.path));
       return { rows, bytes: (await stat(this.path)).size };
     } catch (error) {
       await this.discard();
@@ -94,6 +113,18 @@ export class ParquetSink {
     this.state = 'closing';
     if (this.host) this.post({ kind: 'abort' });
     await this.discard();
+  }
+
+  /** A file that got no rows, from the bytes of an earlier one: durable and atomic like the others. */
+  private async publishEmpty(bytes: Uint8Array): Promise<WriteResult> {
+    try {
+      await writeFileAtomic(this.path, bytes);
+    } catch (error) {
+      throw new Error(`Parquet writer for ${this.path} failed: ${(error as Error).message}`);
+    } finally {
+      this.state = 'closed';
+    }
+    return { rows: 0, bytes: bytes.byteLength };
   }
 
   /** Hands the file to a sink thread, whose messages settle `finished`. */

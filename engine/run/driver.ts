@@ -1,5 +1,5 @@
 // The run driver, for a fresh run and a resumed one alike: compile (cached) → open the writers
-// while the sim is built → run the windows (committing checkpoint intervals) → finish (files,
+// and build the sim → run the windows (committing checkpoint intervals) → finish (files,
 // report, manifest). On failure the open writers are aborted and what must not outlive a failed
 // run is taken back (SessionFiles.discard); the error is re-thrown as is.
 //
@@ -40,7 +40,7 @@ export async function drive(s: Session, resumed: Resumed | null, windows: Sessio
   const files = new SessionFiles(s.outDir, layout, contents, { runId: s.runId, dt });
   await timed(timings, 'write', async () => {
     await files.prepare(resumed?.garbage ?? []);
-    // The writers start their threads (and DuckDB) while the sim is built on this thread.
+    // DuckDB takes each file with its first rows (a file that gets none is written without it).
     if (startStep < s.totalSteps || layout === 'single') files.open(parts.length);
   });
   let sim: Sim | undefined;

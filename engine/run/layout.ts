@@ -106,7 +106,7 @@ export class SessionFiles {
     if (this.layout === 'parts') await makeLayoutDirs(this.outDir, this.contents);
   }
 
-  /** Starts opening part `index`'s writers (a thread and DuckDB each) unless a part is open. */
+  /** Opens part `index`'s writers unless a part is open. */
   open(index: number): void {
     this.writers ??= new PartWriters(this.outDir, this.layout, index, this.contents, this.writerOptions);
   }

@@ -25,7 +25,7 @@ export async function runWindows(live: LiveRun, from: number): Promise<void> {
     if (done === phase.startStep) applyPhaseStart(sim, phase, { spec: s.spec, seed: s.seed, initial: live.initial });
     for (const m of [...live.plan.spikes, ...live.plan.states]) sim.setMonitorActive(m.monitorId, phase.record);
     const end = windowEnd(s, phase, done);
-    // A new part's writers open (a thread and DuckDB each) while this window simulates.
+    // A new part's writers open (DuckDB takes each file with its first rows).
     live.files.open(live.parts.length);
     await simulateWindow(live, done, end);
     done = end;
