@@ -1,8 +1,9 @@
 // The user's configuration file, $XDG_CONFIG_HOME/spikesweep/config.yaml (default
 // ~/.config/spikesweep/config.yaml): this machine's defaults for the host compiler, its flags,
 // the openmp backend's threads and the cuda backend's GPU. A spec and the CLI override each field
-// (backends/README.md, "Configuration"). Read at every use, so a change applies to the next run.
-import { readFileSync } from 'node:fs';
+// (backends/README.md, "Configuration"). Looked up at every use, so a change applies to the next
+// run; parsed again only when the file changed (a runner looks it up twice per run of a sweep).
+import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -26,9 +27,28 @@ export function userConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'spikesweep', 'config.yaml');
 }
 
+/** The last file parsed (frozen), by its path and what stat says of it. */
+let lastParsed: { key: string; config: Readonly<UserConfig> } | null = null;
+
 /** The file's settings; none when there is no file. A bad file is a SpecError naming it, the field and the line. */
-export function loadUserConfig(env: NodeJS.ProcessEnv = process.env): UserConfig {
+export function loadUserConfig(env: NodeJS.ProcessEnv = process.env): Readonly<UserConfig> {
   const file = userConfigPath(env);
+  let key: string | null = null;
+  try {
+    const seen = statSync(file, { throwIfNoEntry: false });
+    if (!seen) return {};
+    key = JSON.stringify([file, seen.ino, seen.size, seen.mtimeMs, seen.ctimeMs]);
+  } catch {
+    // Unreadable: reading it says why.
+  }
+  if (key !== null && lastParsed?.key === key) return lastParsed.config;
+  const config = parseUserConfig(file);
+  Object.freeze(config.compilerFlags);
+  if (key !== null) lastParsed = { key, config: Object.freeze(config) };
+  return config;
+}
+
+function parseUserConfig(file: string): UserConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
