@@ -4,7 +4,7 @@
 // The file goes to DuckDB with its first rows: a file that gets none (a run without spike monitors,
 // a silent population) is the bytes DuckDB wrote for the process's first empty file of those
 // columns — a schema and no row groups, the same whatever the path or the constants — so it costs a
-// file write, not a COPY (2 ms of CPU, a tenth of a tiny sweep run's).
+// file write, not a COPY (about 2 ms of CPU).
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { writeFileAtomic } from '../atomic-write.js';
 import { acquireHost, releaseHost, releaseStream, takeStream, type SinkHost } from './sink-threads.js';
@@ -97,9 +97,10 @@ export class ParquetSink {
       if (rows !== this.rows) throw new Error(`Parquet writer wrote ${rows} rows, expected ${this.rows}`);
       const file = await open(this.tempPath, 'r');
       await file.sync().finally(() => file.close());
+      const template = rows === 0 && !emptyFiles.has(this.columnsKey) ? await readFile(this.tempPath) : null;
       await rename(this.tempPath, this.path);
       this.state = 'closed';
-      if (rows === 0 && !emptyFiles.has(this.columnsKey)) emptyFiles.set(this.columnsKey, await readFile(this.path));
+      if (template) emptyFiles.set(this.columnsKey, template);
       return { rows, bytes: (await stat(this.path)).size };
     } catch (error) {
       await this.discard();
