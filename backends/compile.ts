@@ -16,6 +16,12 @@ export interface CompileNetworkOptions extends KernelBuildOptions {
   backend?: BackendName;
   /** Where the spec came from, for error messages. */
   file?: string;
+  /**
+   * The spec's IR, when the caller has it: a sweep's runner builds its network's once and passes it
+   * for every run whose parameters are all values (activities/sweep/network.ts), saving the IR and
+   * its structure hash per run.
+   */
+  ir?: NetworkIR;
 }
 
 export interface CompiledNetwork {
@@ -45,7 +51,7 @@ const LOADED_KERNELS = 8;
 export async function compileNetwork(spec: NetworkSpec, opts: CompileNetworkOptions = {}): Promise<CompiledNetwork> {
   const backend = backendFor(opts.backend);
   const started = performance.now();
-  const ir = buildIR(spec);
+  const ir = opts.ir ?? buildIR(spec);
   const issues = checkSpecForBackend(spec, backend, ir);
   if (issues.length) throw new SpecError(opts.file ?? `network '${spec.name}'`, issues);
   const cudaMode = checkCudaMode(backend.name, opts.cudaMode);

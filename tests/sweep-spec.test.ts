@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { sharedStructure } from '../activities/sweep/network.js';
 import { buildIR } from '../network/ir/ir.js';
 import { SpecError } from '../network/spec/errors.js';
 import { loadNetworkSpec } from '../network/spec/load.js';
@@ -260,6 +261,15 @@ describe('parameter paths', () => {
     for (const p of dist.projections) p.connector = { type: 'fixedProbability', probability: 0.02, allowSelfConnections: false, weights: { kind: 'uniform', min: 1, max: 2 } };
     assert.equal(isStructuralPath(dist, 'projections.exc_exc.connector.weights'), true);
     assert.notEqual(buildIR(applyParameters(dist, { 'projections.exc_exc.connector.weights': 1.5 })).structureHash, buildIR(dist).structureHash);
+  });
+
+  it("a runner's runs share their network's IR when every parameter is a value: it equals the IR of the applied spec", () => {
+    for (const [path, value] of Object.entries(paths)) assert.deepEqual(sharedStructure(cuba, { [path]: value }), buildIR(applyParameters(cuba, { [path]: value })), path);
+    assert.equal(sharedStructure(cuba, paths), sharedStructure(cuba, {}), 'built once per network');
+    assert.ok(Object.isFrozen(sharedStructure(cuba, {})!.populations[0]), 'shared, so frozen');
+    const dist = structuredClone(cuba);
+    for (const p of dist.projections) p.connector = { type: 'fixedProbability', probability: 0.02, allowSelfConnections: false, weights: { kind: 'uniform', min: 1, max: 2 } };
+    assert.equal(sharedStructure(dist, { 'populations.exc.values.El': -50, 'projections.exc_exc.connector.weights': 1.5 }), undefined, 'a structural parameter: the run builds its own');
   });
 
   it('checkParameterPath names what exists', () => {

@@ -1,6 +1,10 @@
 // The network spec of a sweep's run: read from the dataset folder by its hash (results/network-spec.ts)
 // and verified, once per worker process per spec — a group's runs, and every later group of the
-// sweep on this worker, share the parsed spec. Inputs recorded before specs were stored carry it inline.
+// sweep on this worker, share the parsed spec, and its IR when their parameters are values. Inputs
+// recorded before specs were stored carry it inline.
+import { buildIR, type NetworkIR } from '../../network/ir/ir.js';
+import { deepFreeze } from '../../network/ir/models.js';
+import { isStructuralPath } from '../../network/spec/paths.js';
 import { readNetworkSpec, sweepDir } from '../../results/index.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
 import type { RunInput } from '../../workflows/contract.js';
@@ -35,4 +39,19 @@ export async function networkOf(input: NetworkSource): Promise<NetworkSpec> {
     cache.set(sha256, spec);
   }
   return spec;
+}
+
+/** The IR of each network spec this process read (specs are few and live while cached). */
+const structures = new WeakMap<NetworkSpec, NetworkIR>();
+
+/**
+ * The IR of `network` with `params` applied, when none of them changes its structure: then it is
+ * the network's own, built once. Undefined when a parameter is structural (a connector's weights
+ * or delays given as a distribution): that run builds its own.
+ */
+export function sharedStructure(network: NetworkSpec, params: Record<string, number>): NetworkIR | undefined {
+  if (Object.keys(params).some((path) => isStructuralPath(network, path))) return undefined;
+  let ir = structures.get(network);
+  if (!ir) structures.set(network, (ir = deepFreeze(buildIR(network))));
+  return ir;
 }

@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import pino from 'pino';
 import { classifyRunError, resumeRun, runBatchSettled, runNetwork, warmParquetWriters } from '../../engine/index.js';
 import { applyParameters } from '../../network/spec/paths.js';
-import { networkOf } from './network.js';
+import { networkOf, sharedStructure } from './network.js';
 import { prepareRun, settleRun } from './run.js';
 import { outcomeOf, type BatchJob, type BatchReply, type GroupEnd, type GroupEvent, type GroupJob, type RunJob, type RunnerReply } from './runner-protocol.js';
 
@@ -25,12 +25,12 @@ async function execute(job: RunJob): Promise<RunnerReply> {
   Object.assign(process.env, job.env);
   try {
     const compile = { directory: job.cacheDir ?? undefined };
-    const report = job.kind === 'resume'
-      ? await resumeRun({ outDir: job.outDir, durationMs: job.durationMs, finalCheckpoint, compile, logger })
-      : await runNetwork({
-        spec: applyParameters(await networkOf(job.network), job.params), protocol: job.protocol, seed: job.seed, threads: job.threads, backend: job.backend, cudaMode: job.cudaMode, durationMs: job.durationMs,
-        checkpointEveryMs: job.checkpointEveryMs, finalCheckpoint, outDir: job.outDir, runId: job.runId, compile, logger,
-      });
+    if (job.kind === 'resume') return { kind: 'done', report: await resumeRun({ outDir: job.outDir, durationMs: job.durationMs, finalCheckpoint, compile, logger }) };
+    const network = await networkOf(job.network);
+    const report = await runNetwork({
+      spec: applyParameters(network, job.params), protocol: job.protocol, seed: job.seed, threads: job.threads, backend: job.backend, cudaMode: job.cudaMode, durationMs: job.durationMs,
+      checkpointEveryMs: job.checkpointEveryMs, finalCheckpoint, outDir: job.outDir, runId: job.runId, compile: { ...compile, ir: sharedStructure(network, job.params) }, logger,
+    });
     return { kind: 'done', report };
   } catch (error) {
     return failed(error);

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { BackendName, CudaMode, HostCompiler } from '../../backends/index.js';
 import type { Phase } from '../../network/experiment/index.js';
+import type { NetworkIR } from '../../network/ir/ir.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
 
 export interface RunNetworkOptions {
@@ -62,6 +63,8 @@ export interface CompileSettings {
   directory?: string;
   clean?: boolean;
   compiler?: HostCompiler;
+  /** The spec's IR, when the caller already has it (a runner's runs of one sweep share theirs: backends/compile.ts). */
+  ir?: NetworkIR;
 }
 
 /** Continuing a checkpointed run (written with checkpointEveryMs) in its output folder. */

@@ -41,7 +41,8 @@ type Parsed = { model: NeuronModel | SynapseModel } | { error: EquationErrors };
 const parsedModels = new Map<string, Parsed>();
 const PARSED_MODELS_KEPT = 256;
 
-function deepFreeze<T>(value: T): T {
+/** Freezes `value` and everything it holds (what several runs share must not change under them). */
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const v of Object.values(value)) deepFreeze(v);
