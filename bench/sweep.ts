@@ -6,6 +6,8 @@
 // batches) at maxConcurrent 64 after a warm-up sweep — on 2 cores 64 runs at once take ~1 s each —
 // read from the batch workflows' histories (bench/slot-occupancy.ts).
 // Writes bench/results/sweep.json. Run: npm run bench:sweep   (SPIKESWEEP_BENCH_CASES=cuba36,tiny2000,boundaries picks cases)
+// The runs write under TMPDIR, whose file system the result names: a tiny run's figures depend on it
+// (tmpfs, or a disk whose recent deletions slow every file creation; bench/README.md).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,6 +68,7 @@ const server = await startLocalServer({ dbFile: join(dir, 'bench.db'), port, uiP
 try {
   const report: Record<string, unknown> = {
     machine: await describeBenchMachine(),
+    storage: { folder: tmpdir(), fileSystem: spawnSync('stat', ['-f', '-c', '%T', dir], { encoding: 'utf8' }).stdout.trim() || null },
   };
   if (cases.has('cuba36') || cases.has('tiny2000')) await withWorker(2, async () => {
     if (cases.has('cuba36')) {
