@@ -1,11 +1,12 @@
 // Benchmark of sweep orchestration (issue 4) on a real local Temporal dev server with one worker
 // process at concurrency 2: the 36-run CUBA sweep (examples/cuba-sweep.yaml) against the ideal
 // (the runs' own codegen + compile + build + simulate + write + checkpoint time, shared by 2 slots), the median
-// per-run overhead (attempt wall time − own time), and runs per second for 2000 tiny runs; then,
+// per-run overhead (attempt wall time − own time), and runs per second for 2000 tiny runs (without
+// monitors, so each writes an empty spikes file; and with CUBA's spike monitors); then,
 // on a worker of 64 slots, worker-slot utilisation across batch boundaries: 1500 tiny runs (three
 // batches) at maxConcurrent 64 after a warm-up sweep — on 2 cores 64 runs at once take ~1 s each —
 // read from the batch workflows' histories (bench/slot-occupancy.ts).
-// Writes bench/results/sweep.json. Run: npm run bench:sweep   (SPIKESWEEP_BENCH_CASES=cuba36,tiny2000,boundaries picks cases)
+// Writes bench/results/sweep.json. Run: npm run bench:sweep   (SPIKESWEEP_BENCH_CASES=cuba36,tiny2000,tinySpikes2000,boundaries picks cases)
 // The runs write under TMPDIR, whose file system the result names: a tiny run's figures depend on it
 // (tmpfs, or a disk whose recent deletions slow every file creation; bench/README.md).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -22,7 +23,8 @@ const dir = mkdtempSync(join(tmpdir(), 'spikesweep-sweep-bench-'));
 const port = 20000 + Math.floor(Math.random() * 20000);
 const env = { ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${port}`, SPIKESWEEP_LOG_LEVEL: 'warn' };
 const cli = (args: string[]): ChildProcess => spawn(process.execPath, ['bin/spikesweep.js', ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-const cases = new Set((process.env.SPIKESWEEP_BENCH_CASES ?? 'cuba36,tiny2000,boundaries').split(','));
+const CASES = ['cuba36', 'tiny2000', 'tinySpikes2000', 'boundaries'];
+const cases = new Set((process.env.SPIKESWEEP_BENCH_CASES ?? CASES.join(',')).split(','));
 
 /** Runs `measure` with one `spikesweep worker` of `concurrency` slots polling, then stops it. */
 async function withWorker<T>(concurrency: number, measure: (worker: ChildProcess) => Promise<T>): Promise<T> {
@@ -37,21 +39,29 @@ async function withWorker<T>(concurrency: number, measure: (worker: ChildProcess
   }
 }
 
-/** A 100-neuron CUBA with no monitors, 10 ms per run: `runs` of them (a grid × 4 seeds) at `maxConcurrent`. */
-async function writeTinySweep(name: string, runs: number, maxConcurrent: number): Promise<string> {
+/** A 100-neuron CUBA, 10 ms per run, with no monitors or CUBA's spike monitors: `runs` of them (a grid × 4 seeds) at `maxConcurrent`. */
+async function writeTinySweep(name: string, runs: number, maxConcurrent: number, { spikes = false } = {}): Promise<string> {
   const net = JSON.parse(JSON.stringify((await import('../network/spec/load.js')).loadNetworkSpec('examples/cuba.yaml')));
   net.populations[0].geometry = 80;
   net.populations[1].geometry = 20;
   for (const p of net.projections) p.connector.probability = 0.1;
-  net.monitors = [];
-  writeFileSync(join(dir, 'tiny.json'), JSON.stringify(net));
+  if (!spikes) net.monitors = [];
+  const network = join(dir, `${name}.json`);
+  writeFileSync(network, JSON.stringify(net));
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, [
-    `name: ${name}`, `network: ${join(dir, 'tiny.json')}`, 'duration: 10', `output: ${join(dir, 'out')}`, `maxConcurrent: ${maxConcurrent}`, 'checkpointEvery: 10',
+    `name: ${name}`, `network: ${network}`, 'duration: 10', `output: ${join(dir, 'out')}`, `maxConcurrent: ${maxConcurrent}`, 'checkpointEvery: 10',
     'vary:', '  grid:', `    - { name: I, paths: [populations.exc.values.El], values: [${Array.from({ length: runs / 4 }, (_, i) => (-50 + i * 0.001).toFixed(3)).join(', ')}] }`,
     'seeds: { policy: sequential, base: 0, count: 4 }', '',
   ].join('\n'));
   return file;
+}
+
+/** 2000 tiny runs on 2 slots: runs per second, and the median overhead per run. */
+async function tinySweep(name: string, spikes: boolean) {
+  const tiny = await sweep(await writeTinySweep(name, 2000, 2, { spikes }));
+  const times = await sweepRunTimes(tiny.result.output);
+  return { runs: tiny.result.runs.completed, wallMs: tiny.wallMs, runsPerSecond: tiny.result.runs.completed / (tiny.wallMs / 1000), medianOverheadMs: times.medianOverheadMs };
 }
 
 async function sweep(file: string): Promise<{ wallMs: number; result: { sweepId: string; output: string; runs: { total: number; completed: number } } }> {
@@ -70,7 +80,7 @@ try {
     machine: await describeBenchMachine(),
     storage: { folder: tmpdir(), fileSystem: spawnSync('stat', ['-f', '-c', '%T', dir], { encoding: 'utf8' }).stdout.trim() || null },
   };
-  if (cases.has('cuba36') || cases.has('tiny2000')) await withWorker(2, async () => {
+  if (cases.has('cuba36') || cases.has('tiny2000') || cases.has('tinySpikes2000')) await withWorker(2, async () => {
     if (cases.has('cuba36')) {
       const cuba = readFileSync('examples/cuba-sweep.yaml', 'utf8').replace('network: cuba.yaml', `network: ${resolve('examples/cuba.yaml')}`).replace('output: out/sweeps', `output: ${join(dir, 'out')}`);
       writeFileSync(join(dir, 'cuba-sweep.yaml'), cuba);
@@ -81,11 +91,8 @@ try {
         wallOverIdeal: big.wallMs / (bigTimes.ownMs / 2), medianOverheadMs: bigTimes.medianOverheadMs,
       };
     }
-    if (cases.has('tiny2000')) {
-      const tiny = await sweep(await writeTinySweep('tiny', 2000, 2));
-      const tinyTimes = await sweepRunTimes(tiny.result.output);
-      report.tiny2000 = { runs: tiny.result.runs.completed, wallMs: tiny.wallMs, runsPerSecond: tiny.result.runs.completed / (tiny.wallMs / 1000), medianOverheadMs: tinyTimes.medianOverheadMs };
-    }
+    if (cases.has('tiny2000')) report.tiny2000 = await tinySweep('tiny', false);
+    if (cases.has('tinySpikes2000')) report.tinySpikes2000 = await tinySweep('tiny-spikes', true);
   });
   if (cases.has('boundaries')) {
     const slots = 64;
@@ -109,7 +116,7 @@ try {
   }
   mkdirSync('bench/results', { recursive: true });
   // A subset of the cases gets a file of its own: sweep.json keeps the figures of one complete invocation.
-  const all = ['cuba36', 'tiny2000', 'boundaries'].every((c) => cases.has(c));
+  const all = CASES.every((c) => cases.has(c));
   writeFileSync(`bench/results/${all ? 'sweep' : `sweep-${[...cases].join('-')}`}.json`, JSON.stringify(report, null, 2) + '\n');
   console.log(JSON.stringify(report, null, 2));
 } finally {
