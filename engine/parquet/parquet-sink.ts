@@ -82,9 +82,11 @@ export class ParquetSink {
   async close(): Promise<WriteResult> {
     if (this.state !== 'open') throw new Error(`Parquet writer for ${this.path} is ${this.state}`);
     this.state = 'closing';
-    const empty = this.held === undefined ? emptyFiles.get(this.columnsKey) : undefined;
-    if (empty) return this.publishEmpty(empty);
-    if (this.held === undefined) this.begin();
+    if (this.held === undefined) {
+      const empty = emptyFiles.get(this.columnsKey);
+      if (empty) return this.publishEmpty(empty);
+      this.begin();
+    }
     if (this.held) {
       this.attach();
       for (const { message, transfer } of this.held.splice(0)) this.post(message, transfer);
