@@ -106,7 +106,9 @@ export class SweepHandle {
   async *follow(opts: { intervalMs?: number } = {}): AsyncGenerator<SweepProgress, SweepResult> {
     const intervalMs = opts.intervalMs ?? 500;
     let closed = false;
-    const done = this.result().finally(() => { closed = true; });
+    // The pending poll interval ends with the sweep: a live timer would hold the process open.
+    const interval = new AbortController();
+    const done = this.result().finally(() => { closed = true; interval.abort(); });
     done.catch(() => undefined);
     let last = '';
     const changed = (p: SweepProgress) => {
@@ -118,7 +120,7 @@ export class SweepHandle {
     while (!closed) {
       const p = await this.progress().catch(() => null);
       if (p && !closed && changed(p)) yield p;
-      await Promise.race([sleep(intervalMs), done.catch(() => undefined)]);
+      await sleep(intervalMs, undefined, { signal: interval.signal }).catch(() => undefined);
     }
     const result = await done;
     const final: SweepProgress = { sweepId: result.sweepId, status: result.status, total: result.total, completed: result.completed, failed: result.failed, running: result.running };

@@ -100,6 +100,14 @@ describe('the sweep API', () => {
       assert.deepEqual(rows, [{ we: 1.2, runs: 2, hashes: 2 }, { we: 2, runs: 2, hashes: 2 }]);
       const spikes = await done.query('SELECT count(*) AS n FROM spikes');
       assert.ok(Number(spikes.rows[0].n) > 0);
+      // Following a closed sweep yields its final count, and leaves no poll timer pending: one
+      // would hold a CLI open for up to an interval after its sweep ended.
+      const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+      const timersBefore = timers();
+      const followed = [];
+      for await (const p of done.follow({ intervalMs: 60_000 })) followed.push(p);
+      assert.deepEqual(followed.map((p) => [p.status, p.completed]), [['completed', 4]]);
+      assert.equal(timers(), timersBefore);
 
       // A long sweep from an object with a network spec, cancelled once a run is in flight.
       const long = await client.submit({
