@@ -98,8 +98,12 @@ export function createSimulation(compiled: CompiledNetwork, spec: NetworkSpec, o
   checkThreads(compiled.backend, opts.threads);
   checkDevice(compiled.backend, opts.device);
   const { values, inputs, arrays } = buildRuntimeValues(spec, compiled.ir);
-  // A GPU refuses a network it cannot hold before allocating anything (backends/cuda/runtime/device.hpp).
-  if (compiled.backend === 'cuda') inputs[CUDA_PLAN_INPUT] = Float64Array.of(planMemory(spec, compiled.ir, 0).bytesPerCopy);
+  // A GPU refuses a network it cannot hold before allocating anything (backends/cuda/runtime/device.hpp):
+  // all of it, a batch's copy included, which frees its connectivity only once built (Kernel.share).
+  if (compiled.backend === 'cuda') {
+    const plan = planMemory(spec, compiled.ir, 0);
+    inputs[CUDA_PLAN_INPUT] = Float64Array.of(plan.bytesPerCopy + plan.sharedBytes);
+  }
   const sim = compiled.kernel.create({ seed: BigInt(opts.seed), threads: opts.threads, values, inputs, device: opts.device });
   for (const a of arrays) sim.setArray(a.name, a.data);
   return sim;

@@ -1,5 +1,5 @@
 // `spikesweep run <spec> --backend cuda --plan`: the cuda backend's memory plan for a network —
-// bytes per copy, how many copies a device of the given size holds, the schedule — on any machine,
+// bytes per copy and once per batch, how many copies a device of the given size holds, the schedule — on any machine,
 // GPU or not (backends/cuda/plan.ts).
 import { backendFor, checkSpecForBackend } from '../backends/index.js';
 import { DEFAULT_DEVICE_GIB, planMemory, type MemoryPlan } from '../backends/cuda/plan.js';
@@ -26,6 +26,7 @@ export function formatPlan(plan: MemoryPlan): string {
     `cuda memory plan for ${plan.network}`,
     `  device memory      ${bytes(plan.deviceBytes)}`,
     `  bytes per copy     ${bytes(plan.bytesPerCopy)} (${plan.bytesPerCopy.toLocaleString('en-US')} B; ${plan.synapses.toLocaleString('en-US')} synapses expected)`,
+    ...(plan.sharedBytes ? [`  once per batch     ${bytes(plan.sharedBytes)} (connectivity the copies share: its connectors draw nothing from the seed)`] : []),
     `  copies that fit    ${plan.copiesThatFit.toLocaleString('en-US')} (10 % of the device left to CUDA)`,
     `  schedule           ${plan.schedule}`,
     '',

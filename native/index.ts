@@ -49,6 +49,8 @@ export interface ArrayInfo {
   settable: boolean;
   /** One element per synapse of a projection. */
   synaptic: boolean;
+  /** Read-only and held once for copies of a batch: this sim reads another copy's (Kernel.share). */
+  shared: boolean;
 }
 
 export interface CreateOptions {
@@ -154,6 +156,8 @@ export interface NativeKernel {
   create(seed: bigint, threads: number, values: Float64Array, inputs: Record<string, SimTypedArray>, device: number): NativeSim;
   /** A batch of sims this kernel created (ss_join): a NativeSim that only runs, cancels and is destroyed. */
   join(copies: NativeSim[]): NativeSim;
+  /** `copy` reads `first`'s read-only arrays where they hold the same values (ss_share); the bytes it now reads from another copy. */
+  share(copy: NativeSim, first: NativeSim): number;
 }
 
 /** One block of the step and the seconds spent in it while profiling was on (summed over runs and threads). */
@@ -333,6 +337,19 @@ export class Kernel {
       throw new TypeError('kernel.join: copies must be a non-empty array of sims');
     }
     return new SimBatch(this.#native.join(copies.map((c) => Sim.nativeOf(c))));
+  }
+
+  /**
+   * Makes `copy`, a sim this kernel created and has not run, read `first`'s read-only arrays —
+   * the connectivity create built: rows, columns, per-synapse delays, the postsynaptic index —
+   * wherever the two hold the same values, freeing its own (ss_share): copies of a batch whose
+   * connectivity draws nothing from their seeds then hold it once. Only the cuda backend's
+   * schedule shares; the CPU backends' keep pointers of their own into the arrays and share
+   * nothing. Returns the bytes `copy` now reads from another copy (its arrays' `shared` flag).
+   */
+  share(copy: Sim, first: Sim): number {
+    if (!(copy instanceof Sim) || !(first instanceof Sim)) throw new TypeError('kernel.share: copy and first must be sims');
+    return this.#native.share(Sim.nativeOf(copy), Sim.nativeOf(first));
   }
 }
 

@@ -4,13 +4,16 @@
 // (spikesSha256) and the final state (its last checkpoint's arrays) of the OpenMP backend running
 // that copy's values and seed alone — at B = 1 and B = 5, for CUBA with its weights varied and for
 // the features network (STDP, per-synapse delays drawn per seed, Poisson input, psp) with its
-// input rate and STDP weights varied. nvcc builds CUBA's batch kernels for sm_90 within a single
+// input rate and STDP weights varied. Copies share the connectivity that draws nothing from their
+// seeds (the features network's all-to-all cue projection): each copy after the first reads the
+// first's, as the memory plan counts it, and still gives its own run's bits; CUBA's, drawn from
+// each seed, stays every copy's. nvcc builds CUBA's batch kernels for sm_90 within a single
 // copy's register budget (64), with no spills and, in exact mode, no fused multiply-add (every
 // network's, in tests/cuda.test.ts). On the openmp backend a batch runs its copies in turn with the
 // same results. A batch refuses copies of different structures, naming the copy.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +23,7 @@ import { compileCheck } from '../backends/cuda/toolchain.js';
 import { runBatch, runNetwork, type RunReport } from '../engine/index.js';
 import { readSimCheckpoint } from '../engine/checkpoint.js';
 import { readProgress } from '../engine/run/layout.js';
+import { planMemory } from '../backends/cuda/plan.js';
 import { buildIR } from '../network/ir/ir.js';
 import { loadNetworkSpec } from '../network/spec/load.js';
 import type { NetworkSpec } from '../network/spec/schema.js';
@@ -95,7 +99,12 @@ describe('each copy of an emulated cuda batch gives the OpenMP backend\'s spikes
         ['B = 5, ordered', await batchInChild(name, copies, durationMs, 'ordered')],
         ['B = 5, shuffled', await batchInChild(name, copies, durationMs, 'shuffled')],
       ];
+      // What the plan holds once per batch, each copy after the first reads from the first built.
+      const sharedBytes = planMemory(copies[0].spec, buildIR(copies[0].spec), 0).sharedBytes;
+      assert.equal(sharedBytes > 0, name === 'features', 'the features network\'s cue projection is all-to-all; CUBA\'s are drawn per seed');
       for (const [what, runs] of batches) {
+        const shared = runs.map(({ outDir }) => JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')).batch.sharedBytes as number);
+        assert.deepEqual(shared.toSorted((x, y) => x - y), runs.map((_, b) => (b === 0 ? 0 : sharedBytes)), `${what}: bytes each copy reads from another`);
         for (const [b, { report, outDir }] of runs.entries()) {
           assert.equal(report.backend, 'cuda');
           assert.equal(report.seed, copies[b].seed);

@@ -1,6 +1,7 @@
 // The cuda backend's memory plan (`spikesweep run --backend cuda --plan`): worked out from the IR
 // and the spec without a GPU, within 1 % of what a built simulation's array store holds for CUBA,
-// COBA and the features network, and printed for a named device size.
+// COBA and the features network, and printed for a named device size. Connectivity that draws
+// nothing from the seed is planned once per batch, not per copy.
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,8 +24,9 @@ for (const file of ['examples/cuba.yaml', 'examples/coba.yaml', 'tests/fixtures/
     await net.compile();
     const held = net.arrays().reduce((sum, a) => sum + a.length * DTYPE_BYTES[a.dtype], 0);
     const plan = planMemory(spec, buildIR(spec), 80 * 2 ** 30);
-    assert.ok(Math.abs(plan.bytesPerCopy / held - 1) < 0.01, `planned ${plan.bytesPerCopy} B, held ${held} B`);
-    assert.equal(plan.copiesThatFit, Math.floor((80 * 2 ** 30 * (1 - DEVICE_RESERVE)) / plan.bytesPerCopy));
+    const planned = plan.bytesPerCopy + plan.sharedBytes;
+    assert.ok(Math.abs(planned / held - 1) < 0.01, `planned ${planned} B, held ${held} B`);
+    assert.equal(plan.copiesThatFit, Math.floor((80 * 2 ** 30 * (1 - DEVICE_RESERVE) - plan.sharedBytes) / plan.bytesPerCopy));
     net.destroy();
   });
 }
@@ -43,6 +45,33 @@ test('spikesweep run --backend cuda --plan prints the plan for a named device si
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /^cuda memory plan for cuba\n {2}device memory {6}80\.00 GiB\n {2}bytes per copy {5}1\.\d\d MiB/);
   assert.match(text.stdout, /copies that fit {4}[\d,]+/);
+});
+
+test('connectivity that draws nothing from the seed is planned once per batch: all-to-all CUBA fits many more copies', async () => {
+  const cuba = loadNetworkSpec(join(root, 'examples/cuba.yaml'));
+  const seedless = structuredClone(cuba);
+  seedless.populations[0].geometry = 320;
+  seedless.populations[1].geometry = 80;
+  for (const p of seedless.projections) p.connector = { type: 'allToAll', weights: p.connector.weights };
+  const plan = planMemory(seedless, buildIR(seedless), 80 * 2 ** 30);
+  // 400 × 400 synapses, less the 320² + 80² onto themselves; rows and 4-byte columns, once.
+  const synapses = 400 * 400 - 400;
+  assert.equal(plan.synapses, synapses);
+  assert.equal(plan.sharedBytes, 8 * (320 + 1) * 2 + 8 * (80 + 1) * 2 + 4 * synapses);
+  assert.deepEqual(plan.items.filter((i) => i.sharedInBatch).map((i) => i.object), ['exc_exc', 'exc_inh', 'inh_exc', 'inh_inh']);
+  assert.ok(plan.bytesPerCopy < plan.sharedBytes / 10, `${plan.bytesPerCopy} B per copy, ${plan.sharedBytes} B once`);
+  assert.equal(plan.copiesThatFit, Math.floor((80 * 2 ** 30 * (1 - DEVICE_RESERVE) - plan.sharedBytes) / plan.bytesPerCopy));
+  // Drawn from each copy's seed, CUBA's own connectivity is every copy's.
+  assert.equal(planMemory(cuba, buildIR(cuba), 80 * 2 ** 30).sharedBytes, 0);
+
+  const dir = await mkdtemp(join(tmpdir(), 'spikesweep-plan-'));
+  const file = join(dir, 'all-to-all.json');
+  await writeFile(file, JSON.stringify(seedless));
+  const text = await runCli(['run', file, '--backend', 'cuda', '--plan']);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /once per batch {5}\d+\.\d+ KiB \(connectivity the copies share/);
+  assert.match(text.stdout, /connectivity \(102080 synapses expected; one for a whole batch\)/);
+  await rm(dir, { recursive: true, force: true });
 });
 
 test('--plan is refused without --backend cuda, and a spec the cuda backend cannot run is refused at its field', async () => {

@@ -74,7 +74,7 @@ const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 describe('loadKernel', () => {
   test('loads a library of the current ABI version', () => {
     const kernel = loadKernel(ok);
-    assert.equal(ABI_VERSION, 3);
+    assert.equal(ABI_VERSION, 4);
     assert.equal(kernel.abiVersion, ABI_VERSION);
     assert.equal(kernel.path, ok);
     assert.equal(kernel.structureHash, 'fixture0123456789abcdef');
@@ -138,7 +138,7 @@ describe('arrays', () => {
   test('lists the array table with dtypes, lengths and flags', () => {
     const sim = makeSim(loadKernel(ok), [2, 3, 4]);
     const f = (name: string, dtype: string, length: number, state: boolean, settable: boolean, synaptic = false) => ({
-      name, dtype, length, state, settable, synaptic,
+      name, dtype, length, state, settable, synaptic, shared: false,
     });
     assert.deepEqual(sim.arrays(), [
       f('pop.x', 'f64', 3, true, true),

@@ -48,6 +48,12 @@ export interface CpuSchedule {
   spikeStage?: SpikeStage;
   /** Sim members: the schedule's state and its overrides of SimBase (set_threads, begin_run, end_step…). */
   members(code: NetworkCode): string[];
+  /**
+   * Whether a batch's copies may hold one read-only connectivity (SimBase::share_read_only): only
+   * when the schedule's kernels reach those arrays through the Sim's members alone, never through
+   * a pointer of their own taken at create.
+   */
+  sharesReadOnly?: boolean;
   /** Lines of create() before anything is allocated (`S`: the Sim, `a`: ss_create_args); none when absent. */
   setup?(): string[];
   /** Lines of create() once connectivity and populations exist (`S`: the Sim). */
@@ -145,6 +151,9 @@ export function generateCpuSource(ir: NetworkIR, schedule: CpuSchedule): string 
     '    const int64_t s = step;',
     ...indent(schedule.step(code), 2),
     '  }',
+    ...(schedule.sharesReadOnly
+      ? ['', '  void share_read_only(ss::SimBase &first) override {', ...indent(projs.flatMap((p) => p.readOnly), 2), '    (void)first;', '  }']
+      : []),
     ...(postEvents.length
       ? ['', '  void post_events(int64_t s) override {', ...ir.projections.filter((_, k) => projs[k].postEvents.length).map((j) => `    post_j${j.index}(s);`), '  }']
       : []),

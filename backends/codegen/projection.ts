@@ -103,6 +103,21 @@ function create(x: Shape): string[] {
   ];
 }
 
+/**
+ * share_read_only's lines for this projection: each array create() builds and nothing writes
+ * afterwards (rows, columns, per-synapse delays, the postsynaptic index) becomes `first`'s where
+ * it holds the same values (Store::share).
+ */
+function readOnly(x: Shape): string[] {
+  const { m, proj } = x;
+  const arrays: [string, string][] = [
+    ['_row_ptr', 'int64_t'], ['_col', 'int32_t'],
+    ...(proj.delays === 'synapse' ? [['_delay', 'uint16_t'] as [string, string]] : []),
+    ...(x.hasPostIndex ? [['_post_ptr', 'int64_t'], ['_post_syn', 'int64_t'], ['_post_pre', 'int32_t']] as [string, string][] : []),
+  ];
+  return arrays.map(([n, type]) => `${m(n)} = store.share<${type}>(${quote(`${proj.name}.${n}`)}, first.store);`);
+}
+
 // How names read inside this projection's loops (i: pre neuron, j: post neuron, k: synapse).
 // `sharedLocals`: shared synaptic values read from locals hoisted out of the loops (only where no
 // statement of the loop writes them).
@@ -348,6 +363,8 @@ export interface ProjectionCode extends CodeParts {
   equationRows: string[];
   /** post_j<N>(s): postsynaptic events (one thread, at the end of a step), or empty. */
   postEvents: string[];
+  /** Lines of share_read_only(first), for a schedule that shares read-only arrays between a batch's copies. */
+  readOnly: string[];
 }
 
 export function emitProjection(proj: ProjectionIR, ir: NetworkIR): ProjectionCode {
@@ -367,5 +384,6 @@ export function emitProjection(proj: ProjectionIR, ir: NetworkIR): ProjectionCod
     psp: continuous.sum,
     equationRows: equations.rows,
     postEvents: postEvents(x, postEvent),
+    readOnly: readOnly(x),
   };
 }

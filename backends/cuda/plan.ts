@@ -3,7 +3,8 @@
 // Every array of a simulation lives in the array store (CUDA managed memory on a GPU); the plan
 // counts the arrays the generated create() allocates (backends/codegen/population.ts and
 // projection.ts), with each connector's expected synapse count. tests/cuda-plan.test.ts holds it
-// within a few percent of what a built simulation's store actually holds.
+// within a few percent of what a built simulation's store actually holds. A batch holds the
+// connectivity of connectors that draw nothing from the seed once for all its copies (Kernel.share).
 import type { NetworkIR, PopulationIR, ProjectionIR } from '../../network/ir/ir.js';
 import type { ConnectorSpec, NetworkSpec } from '../../network/spec/schema.js';
 import { isDistribution } from '../../network/spec/distributions.js';
@@ -14,14 +15,19 @@ export interface PlanItem {
   bytes: number;
   /** What the bytes are: state, connectivity, spike history, delay ring. */
   detail: string;
+  /** Held once by a batch, whatever its size: connectivity that draws nothing from the seed (Kernel.share). */
+  sharedInBatch: boolean;
 }
 
 export interface MemoryPlan {
   network: string;
   /** Device memory the plan assumes free (bytes). */
   deviceBytes: number;
+  /** What each copy of a batch holds of its own. */
   bytesPerCopy: number;
-  /** Copies of the network that fit in deviceBytes (with the reserve left free). */
+  /** What a batch holds once for all its copies: the connectivity of connectors that draw nothing from the seed. A single simulation holds bytesPerCopy + sharedBytes. */
+  sharedBytes: number;
+  /** Copies of the network that fit in deviceBytes (with the reserve left free) in one batch. */
   copiesThatFit: number;
   items: PlanItem[];
   /** The kernels a run uses: the per-step schedule (backends/README.md, "cuda"). */
@@ -75,10 +81,13 @@ function populationItems(pop: PopulationIR, ir: NetworkIR, spec: NetworkSpec, re
   const depth = Math.max(1, ...outgoing.map((j) => delaySteps(longestDelayMs(spec.projections[j.index].connector, spec.dt), spec.dt)));
   const history = 4 * depth * n + 4 * depth + n + 8;
   return [
-    { object: pop.name, bytes: attrs + conductances + sums + spiking, detail: 'state' },
-    { object: pop.name, bytes: history, detail: `spike history (${depth} step${depth === 1 ? '' : 's'})` },
+    { object: pop.name, bytes: attrs + conductances + sums + spiking, detail: 'state', sharedInBatch: false },
+    { object: pop.name, bytes: history, detail: `spike history (${depth} step${depth === 1 ? '' : 's'})`, sharedInBatch: false },
   ];
 }
+
+/** Connectors whose synapses do not depend on the seed: every copy of a batch builds the same ones. */
+const SEEDLESS_CONNECTORS: readonly ConnectorSpec['type'][] = ['allToAll', 'oneToOne', 'fromSparse'];
 
 function projectionItems(proj: ProjectionIR, ir: NetworkIR, spec: NetworkSpec, real: number): { items: PlanItem[]; synapses: number } {
   const pre = ir.populations[proj.pre];
@@ -87,18 +96,19 @@ function projectionItems(proj: ProjectionIR, ir: NetworkIR, spec: NetworkSpec, r
   const k = expectedSynapses(connector, pre, post);
   const perSynapse = (proj.weights === 'synapse' ? real : 0)
     + proj.attrs.filter((a) => !a.shared).length * real
-    + (proj.model.variables.some((v) => v.eventDriven) ? 8 : 0)
-    + (proj.delays === 'synapse' ? 2 : 0)
-    + (proj.model.postSpike.length ? 12 : 0);
+    + (proj.model.variables.some((v) => v.eventDriven) ? 8 : 0);
   const shared = real * (1 + proj.attrs.filter((a) => a.shared).length) + 4;
-  const connectivity = 8 * (pre.size + 1) + 4 * k + (proj.model.postSpike.length ? 8 * (post.size + 1) : 0);
+  // Rows and columns, per-synapse delays, the postsynaptic index: built at create, read-only after.
+  const postIndex = proj.model.postSpike.length ? 8 * (post.size + 1) + 12 * k : 0;
+  const connectivity = 8 * (pre.size + 1) + 4 * k + (proj.delays === 'synapse' ? 2 * k : 0) + postIndex;
+  const sharedInBatch = SEEDLESS_CONNECTORS.includes(connector.type) && !(proj.delays === 'synapse' && isDistribution(connector.delays));
   const ring = proj.delays === 'synapse' ? delaySteps(longestDelayMs(connector, spec.dt), spec.dt) * post.size * real : 0;
   return {
     synapses: k,
     items: [
-      { object: proj.name, bytes: connectivity, detail: `connectivity (${k} synapses expected)` },
-      { object: proj.name, bytes: perSynapse * k + shared, detail: 'synaptic state' },
-      ...(ring ? [{ object: proj.name, bytes: ring, detail: 'delay ring' }] : []),
+      { object: proj.name, bytes: connectivity, detail: `connectivity (${k} synapses expected${sharedInBatch ? '; one for a whole batch' : ''})`, sharedInBatch },
+      { object: proj.name, bytes: perSynapse * k + shared, detail: 'synaptic state', sharedInBatch: false },
+      ...(ring ? [{ object: proj.name, bytes: ring, detail: 'delay ring', sharedInBatch: false }] : []),
     ],
   };
 }
@@ -108,12 +118,15 @@ export function planMemory(spec: NetworkSpec, ir: NetworkIR, deviceBytes: number
   const real = ir.precision === 'float' ? 4 : 8;
   const projections = ir.projections.map((j) => projectionItems(j, ir, spec, real));
   const items = [...ir.populations.flatMap((p) => populationItems(p, ir, spec, real)), ...projections.flatMap((p) => p.items)];
-  const bytesPerCopy = items.reduce((sum, i) => sum + i.bytes, 0);
+  const sum = (list: PlanItem[]) => list.reduce((total, i) => total + i.bytes, 0);
+  const bytesPerCopy = sum(items.filter((i) => !i.sharedInBatch));
+  const sharedBytes = sum(items.filter((i) => i.sharedInBatch));
   return {
     network: spec.name,
     deviceBytes,
     bytesPerCopy,
-    copiesThatFit: Math.floor((deviceBytes * (1 - DEVICE_RESERVE)) / bytesPerCopy),
+    sharedBytes,
+    copiesThatFit: Math.max(0, Math.floor((deviceBytes * (1 - DEVICE_RESERVE) - sharedBytes) / bytesPerCopy)),
     items,
     schedule: 'per-step kernels, one copy per simulation (backends/README.md, "cuda")',
     synapses: projections.reduce((sum, p) => sum + p.synapses, 0),

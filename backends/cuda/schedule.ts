@@ -256,6 +256,8 @@ const waitsEveryStep = (code: NetworkCode) => hasPostEvents(code) || code.boldIn
 
 const schedule = (mode: CudaMode): CpuSchedule => ({
   includes: ['device.hpp', 'spike_stage.hpp', 'monitor_buffers.hpp'],
+  // Its kernels copy the members they name into locals at each launch; create keeps only values.
+  sharesReadOnly: true,
   spikeStage: 'device',
   members: (code: NetworkCode) => [
     'int device = 0;',

@@ -3,19 +3,30 @@
 // sim's run. In a batch, a copy's window waits until every copy still running has asked for its
 // window, then one run of the batch (Kernel.join, joined at the first window) runs them all —
 // on the cuda backend one launch per kernel over every copy — and each copy goes on to drain its
-// own monitors, apply its own phases and commit its own checkpoints.
+// own monitors, apply its own phases and commit its own checkpoints. Copies built after the first
+// read its read-only arrays where they agree (#built).
 import type { Kernel, RunOptions, RunResult, Sim, SimBatch } from '../../native/index.js';
 
 /** Runs one window's steps of a copy's sim. */
 export type WindowRunner = (sim: Sim, options: RunOptions) => Promise<RunResult>;
 
-/** How a session runs its windows, and its place in a batch (recorded in the manifest; null alone). */
-export interface SessionWindows {
-  run: WindowRunner;
-  batch: { copy: number; copies: number } | null;
+/** A copy's place in its batch, recorded in its manifest. */
+export interface BatchPlace {
+  copy: number;
+  copies: number;
+  /** Bytes of read-only arrays (connectivity) this copy reads from another copy of the batch, holding none of its own (Kernel.share). */
+  sharedBytes: number;
 }
 
-export const ALONE: SessionWindows = { run: (sim, options) => sim.run(options), batch: null };
+/** How a session runs its windows, and its place in a batch (null alone). */
+export interface SessionWindows {
+  run: WindowRunner;
+  /** The session's sim is built, before its first window. */
+  built(sim: Sim): void;
+  batch: BatchPlace | null;
+}
+
+export const ALONE: SessionWindows = { run: (sim, options) => sim.run(options), built: () => undefined, batch: null };
 
 interface Waiting {
   sim: Sim;
@@ -30,6 +41,7 @@ export class BatchWindows {
   #running: number;
   #waiting: Waiting[] = [];
   #batch: SimBatch | null = null;
+  #first: Sim | null = null;
 
   /** `copies` copies will run windows, each leaving once its run has ended, however it ended. */
   constructor(kernel: Kernel, copies: number, signal: AbortSignal | undefined) {
@@ -51,7 +63,19 @@ export class BatchWindows {
 
   /** Copy `copy`'s windows. */
   of(copy: number, copies: number): SessionWindows {
-    return { run: this.run, batch: { copy, copies } };
+    const batch: BatchPlace = { copy, copies, sharedBytes: 0 };
+    return { run: this.run, built: (sim) => this.#built(sim, batch), batch };
+  }
+
+  // The first copy built keeps its arrays; each one built after it reads that copy's read-only
+  // arrays where they agree (the cuda backend: a connectivity that draws nothing from the seed),
+  // its own freed before the next copy is built, so a batch never holds them many times over.
+  #built(sim: Sim, batch: BatchPlace): void {
+    if (this.#first === null || this.#first.destroyed) {
+      this.#first = sim;
+      return;
+    }
+    batch.sharedBytes = this.#kernel.share(sim, this.#first);
   }
 
   /** Frees the batch; the copies' sims are their runs'. */

@@ -48,6 +48,7 @@ export async function drive(s: Session, resumed: Resumed | null, windows: Sessio
     const started = performance.now();
     const built = buildSim(s, compiled, resumed);
     sim = built.sim;
+    windows.built(sim);
     const took = performance.now() - started;
     if (resumed) {
       resumed.resume.restoreMs = ms(resumed.resume.restoreMs + took);

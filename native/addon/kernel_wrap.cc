@@ -1,5 +1,6 @@
 #include "kernel_wrap.h"
 
+#include <string>
 #include <vector>
 
 #include "addon_data.h"
@@ -17,6 +18,7 @@ Napi::Function KernelWrap::Define(Napi::Env env) {
                          InstanceAccessor<&KernelWrap::StructureHash>("structureHash"),
                          InstanceMethod<&KernelWrap::Create>("create"),
                          InstanceMethod<&KernelWrap::Join>("join"),
+                         InstanceMethod<&KernelWrap::Share>("share"),
                      });
 }
 
@@ -95,26 +97,28 @@ Napi::Value KernelWrap::Create(const Napi::CallbackInfo &info) {
   return SimWrap::New(env, std::make_shared<SimHandle>(library_, sim));
 }
 
+// A sim this kernel created, alive and idle, to be a batch's copy (`where` names it in errors).
+std::shared_ptr<SimHandle> KernelWrap::CopyOf(Napi::Env env, Napi::Value item, const std::string &where) {
+  if (!item.IsObject() || !item.As<Napi::Object>().InstanceOf(DataOf(env).simConstructor.Value()))
+    throw Napi::TypeError::New(env, where + " is not a sim");
+  const std::shared_ptr<SimHandle> &handle = SimWrap::Unwrap(item.As<Napi::Object>())->Handle();
+  if (!handle) throw Napi::Error::New(env, where + " has been destroyed");
+  if (handle->running) throw Napi::Error::New(env, where + " is running");
+  if (!handle->copies.empty()) throw Napi::Error::New(env, where + " is a batch, not a sim");
+  if (handle->lib != library_) throw Napi::Error::New(env, where + " was created by another kernel (" + handle->lib->path + ")");
+  return handle;
+}
+
 // join(copies: Sim[]) → Sim: a batch of sims this kernel created, run together (ss_join).
 Napi::Value KernelWrap::Join(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsArray()) throw Napi::TypeError::New(env, "kernel.join: copies must be an array of sims");
   Napi::Array list = info[0].As<Napi::Array>();
-  AddonData &data = DataOf(env);
   std::vector<std::shared_ptr<SimHandle>> copies;
   std::vector<ss_sim *> sims;
   for (uint32_t i = 0; i < list.Length(); ++i) {
-    Napi::Value item = list.Get(i);
-    const std::string where = "kernel.join: copy " + std::to_string(i);
-    if (!item.IsObject() || !item.As<Napi::Object>().InstanceOf(data.simConstructor.Value()))
-      throw Napi::TypeError::New(env, where + " is not a sim");
-    const std::shared_ptr<SimHandle> &handle = SimWrap::Unwrap(item.As<Napi::Object>())->Handle();
-    if (!handle) throw Napi::Error::New(env, where + " has been destroyed");
-    if (handle->running) throw Napi::Error::New(env, where + " is running");
-    if (!handle->copies.empty()) throw Napi::Error::New(env, where + " is a batch, not a sim");
-    if (handle->lib != library_) throw Napi::Error::New(env, where + " was created by another kernel (" + handle->lib->path + ")");
-    copies.push_back(handle);
-    sims.push_back(handle->sim);
+    copies.push_back(CopyOf(env, list.Get(i), "kernel.join: copy " + std::to_string(i)));
+    sims.push_back(copies.back()->sim);
   }
   char err[2048];
   err[0] = '\0';
@@ -124,6 +128,17 @@ Napi::Value KernelWrap::Join(const Napi::CallbackInfo &info) {
   auto handle = std::make_shared<SimHandle>(library_, batch);
   handle->copies = std::move(copies);
   return SimWrap::New(env, std::move(handle));
+}
+
+// share(copy: Sim, first: Sim) → number: `copy` reads `first`'s read-only arrays where they hold
+// the same values (ss_share); the bytes it now reads from another copy.
+Napi::Value KernelWrap::Share(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2) throw Napi::TypeError::New(env, "kernel.share(copy, first): two sims expected");
+  const std::shared_ptr<SimHandle> copy = CopyOf(env, info[0], "kernel.share: copy");
+  const std::shared_ptr<SimHandle> first = CopyOf(env, info[1], "kernel.share: first");
+  if (copy == first) throw Napi::Error::New(env, "kernel.share: a sim cannot share with itself");
+  return Napi::Number::New(env, double(library_->share(copy->sim, first->sim)));
 }
 
 Napi::Value LoadKernel(const Napi::CallbackInfo &info) {

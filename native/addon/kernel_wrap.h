@@ -3,8 +3,10 @@
 #include <napi.h>
 
 #include <memory>
+#include <string>
 
 #include "library.h"
+#include "sim_handle.h"
 
 namespace spikesweep {
 
@@ -21,6 +23,8 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
   Napi::Value StructureHash(const Napi::CallbackInfo &info);
   Napi::Value Create(const Napi::CallbackInfo &info);
   Napi::Value Join(const Napi::CallbackInfo &info);
+  Napi::Value Share(const Napi::CallbackInfo &info);
+  std::shared_ptr<SimHandle> CopyOf(Napi::Env env, Napi::Value item, const std::string &where);
 
   std::shared_ptr<KernelLibrary> library_;
 };

@@ -65,6 +65,7 @@ std::shared_ptr<KernelLibrary> LoadKernelLibrary(const std::string &path, std::s
       !Resolve(*lib, "ss_create", lib->create, error) ||
       !Resolve(*lib, "ss_destroy", lib->destroy, error) ||
       !Resolve(*lib, "ss_join", lib->join, error) ||
+      !Resolve(*lib, "ss_share", lib->share, error) ||
       !Resolve(*lib, "ss_array_count", lib->array_count, error) ||
       !Resolve(*lib, "ss_array_at", lib->array_at, error) ||
       !Resolve(*lib, "ss_set_threads", lib->set_threads, error) ||

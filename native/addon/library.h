@@ -20,6 +20,7 @@ struct KernelLibrary {
   decltype(&::ss_create) create = nullptr;
   decltype(&::ss_destroy) destroy = nullptr;
   decltype(&::ss_join) join = nullptr;
+  decltype(&::ss_share) share = nullptr;
   decltype(&::ss_array_count) array_count = nullptr;
   decltype(&::ss_array_at) array_at = nullptr;
   decltype(&::ss_set_threads) set_threads = nullptr;

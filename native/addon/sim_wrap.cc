@@ -90,6 +90,7 @@ Napi::Value SimWrap::Arrays(const Napi::CallbackInfo &info) {
     entry.Set("state", Napi::Boolean::New(env, (a.flags & SS_ARRAY_STATE) != 0));
     entry.Set("settable", Napi::Boolean::New(env, (a.flags & SS_ARRAY_SETTABLE) != 0));
     entry.Set("synaptic", Napi::Boolean::New(env, (a.flags & SS_ARRAY_SYNAPTIC) != 0));
+    entry.Set("shared", Napi::Boolean::New(env, (a.flags & SS_ARRAY_SHARED) != 0));
     out.Set(n++, entry);
   }
   return out;

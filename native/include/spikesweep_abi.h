@@ -8,7 +8,7 @@
 #define SPIKESWEEP_ABI_H
 #include <stdint.h>
 
-#define SS_ABI_VERSION 3u
+#define SS_ABI_VERSION 4u
 
 #ifdef __cplusplus
 extern "C" {
@@ -20,7 +20,8 @@ enum ss_dtype { SS_F64 = 0, SS_F32 = 1, SS_I32 = 2, SS_I64 = 3, SS_U16 = 4, SS_U
 enum ss_array_flags {
   SS_ARRAY_STATE = 1,    /* evolves during simulation; part of a checkpoint */
   SS_ARRAY_SETTABLE = 2, /* the user may overwrite it between runs (parameters, variables, weights) */
-  SS_ARRAY_SYNAPTIC = 4  /* one element per synapse of a projection (length known only after build) */
+  SS_ARRAY_SYNAPTIC = 4, /* one element per synapse of a projection (length known only after build) */
+  SS_ARRAY_SHARED = 8    /* read-only, and held once for copies of a batch: this copy reads another's (ss_share) */
 };
 
 typedef struct ss_sim ss_sim;
@@ -106,6 +107,14 @@ void ss_destroy(ss_sim *sim);
    own handle, which must outlive the batch and not run on its own while the batch runs.
    ss_destroy on a batch frees the batch only. NULL on failure with a message in err. */
 ss_sim *ss_join(ss_sim *const *copies, int64_t num_copies, char *err, int64_t errlen);
+
+/* Makes `copy` read `first`'s read-only arrays (the connectivity create built: rows, columns,
+   per-synapse delays, the postsynaptic index) wherever the two hold the same values, and frees
+   its own: copies of a batch whose connectivity draws nothing from their seeds then hold it once.
+   Both are copies of this library's structure, made by ss_create and not yet run. Only a schedule
+   that keeps no pointer of its own into those arrays shares them (the cuda backend's); elsewhere
+   it shares nothing. Returns the bytes `copy` now reads from another copy (SS_ARRAY_SHARED). */
+int64_t ss_share(ss_sim *copy, ss_sim *first);
 
 int64_t ss_array_count(const ss_sim *sim);
 int32_t ss_array_at(ss_sim *sim, int64_t index, ss_array *out); /* 0 on success */

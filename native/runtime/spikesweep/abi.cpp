@@ -57,6 +57,14 @@ __attribute__((visibility("default"))) ss_sim *ss_join(ss_sim *const *copies, in
   return new ss_sim{nullptr, std::vector<ss_sim *>(copies, copies + num_copies)};
 }
 
+__attribute__((visibility("default"))) int64_t ss_share(ss_sim *copy, ss_sim *first) {
+  // Whatever the device computed so far, the host compares it (managed memory on a GPU).
+  first->impl->wait_for_kernels();
+  copy->impl->wait_for_kernels();
+  copy->impl->share_read_only(*first->impl);
+  return copy->impl->store.shared_bytes();
+}
+
 __attribute__((visibility("default"))) void ss_destroy(ss_sim *sim) {
   if (!sim) return;
   delete sim->impl;

@@ -172,6 +172,9 @@ struct SimBase {
     post_events(step);
   }
   virtual void post_events(int64_t s) { (void)s; }
+  // Reads `first`'s read-only arrays wherever they hold this sim's values (Store::share, ss_share):
+  // generated for a schedule whose kernels read the arrays only through the Sim's members.
+  virtual void share_read_only(SimBase &first) { (void)first; }
   // Whether the stop condition of population p holds for any (mode ANY) or all (mode ALL) neurons.
   virtual bool stop_condition(int32_t population, int32_t mode) = 0;
   // The team's size: at most the backend's thread limit (team.hpp).

@@ -4,9 +4,11 @@
 #pragma once
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
 #include <cstdint>
 #include <memory>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -80,6 +82,30 @@ class Store {
     return true;
   }
 
+  // This store's array `name` becomes `from`'s, when both hold the same bytes and it is read-only
+  // (neither state nor settable): copies of a batch then hold it once (ss_share). Returns the
+  // array's data, shared or not. `from`'s stays alive while either store holds it.
+  template <class T> T *share(const std::string &name, const Store &from) {
+    Entry *mine = entry(name);
+    if (!mine) throw std::logic_error("no array " + name + " to share");
+    const Entry *theirs = from.entry(name);
+    T *own = static_cast<T *>(mine->holder->data());
+    const int64_t n = mine->holder->length();
+    if (!theirs || (mine->flags & (SS_ARRAY_STATE | SS_ARRAY_SETTABLE)) || theirs->dtype != mine->dtype || theirs->holder->length() != n) return own;
+    if (std::memcmp(own, theirs->holder->data(), size_t(n) * sizeof(T)) != 0) return own;
+    mine->holder = theirs->holder;
+    mine->flags |= SS_ARRAY_SHARED;
+    return static_cast<T *>(mine->holder->data());
+  }
+
+  // Bytes of the arrays this store reads from another's.
+  int64_t shared_bytes() const {
+    int64_t bytes = 0;
+    for (const Entry &e : entries_)
+      if (e.flags & SS_ARRAY_SHARED) bytes += e.holder->length() * kDtypeBytes[e.dtype];
+    return bytes;
+  }
+
   bool find(const char *name, ss_array *out) {
     for (int64_t i = 0; i < count(); ++i)
       if (entries_[size_t(i)].name == name) return at(i, out);
@@ -113,12 +139,20 @@ class Store {
     entries_.push_back(Entry{std::move(name), DType<T>::id, flags, std::move(holder)});
     return data;
   }
+  // Shared: a batch's copies may hold one array together (share).
   struct Entry {
     std::string name;
     int32_t dtype;
     int32_t flags;
-    std::unique_ptr<AnyHolder> holder;
+    std::shared_ptr<AnyHolder> holder;
   };
+  Entry *entry(const std::string &name) {
+    for (Entry &e : entries_)
+      if (e.name == name) return &e;
+    return nullptr;
+  }
+  const Entry *entry(const std::string &name) const { return const_cast<Store *>(this)->entry(name); }
+  static constexpr int64_t kDtypeBytes[] = {8, 4, 4, 8, 2, 1};  // by enum ss_dtype
   static constexpr size_t kLineBytes = 64;
   static constexpr size_t kPageBytes = 4096;
   static constexpr size_t kStaggerBytes = 17 * kLineBytes;  // 17 is prime to 64: cycles through all 64 lines of a page
