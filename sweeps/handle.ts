@@ -106,9 +106,11 @@ export class SweepHandle {
   async *follow(opts: { intervalMs?: number } = {}): AsyncGenerator<SweepProgress, SweepResult> {
     const intervalMs = opts.intervalMs ?? 500;
     let closed = false;
-    // The pending poll interval ends with the sweep: a live timer would hold the process open.
-    const interval = new AbortController();
-    const done = this.result().finally(() => { closed = true; interval.abort(); });
+    // The pending poll interval and query end with the sweep: a live timer would hold the process
+    // open, and a query sent as the sweep closed may wait ~30 s for a worker to answer it (the
+    // embedded one stops when the sweep closes).
+    const polling = new AbortController();
+    const done = this.result().finally(() => { closed = true; polling.abort(); });
     done.catch(() => undefined);
     let last = '';
     const changed = (p: SweepProgress) => {
@@ -118,9 +120,9 @@ export class SweepHandle {
       return true;
     };
     while (!closed) {
-      const p = await this.progress().catch(() => null);
+      const p = await this.session.connection.withAbortSignal(polling.signal, () => this.progress()).catch(() => null);
       if (p && !closed && changed(p)) yield p;
-      await sleep(intervalMs, undefined, { signal: interval.signal }).catch(() => undefined);
+      await sleep(intervalMs, undefined, { signal: polling.signal }).catch(() => undefined);
     }
     const result = await done;
     const final: SweepProgress = { sweepId: result.sweepId, status: result.status, total: result.total, completed: result.completed, failed: result.failed, running: result.running };
