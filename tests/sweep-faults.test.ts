@@ -128,7 +128,7 @@ describe('sweeps under faults (real dev server, worker processes)', () => {
   });
 
   test('a worker SIGKILLed mid-run: its run processes exit, a new worker resumes the run from its checkpoint, bit-identical, no duplicated rows', { timeout: 300_000 }, async (t) => {
-    const s = await sweepFile('killed-worker', { network: CUBA, duration: 150_000, maxConcurrent: 2, checkpointEvery: 5000, vary: { grid: [we([1.62, 2.0])] }, seeds: { policy: 'list', values: [3] } });
+    const s = await sweepFile('killed-worker', { network: CUBA, duration: 90_000, maxConcurrent: 2, checkpointEvery: 5000, vary: { grid: [we([1.62, 2.0])] }, seeds: { policy: 'list', values: [3] } });
     const first = worker();
     await first.ready;
     const sweep = spikesweep(['sweep', s.file, '--json'], cliEnv(temporal.address));
@@ -174,7 +174,7 @@ describe('sweeps under faults (real dev server, worker processes)', () => {
   });
 
   test('cancel: in-flight runs stop within 2 s, the sweep reads cancelled, completed runs stay and are marked', { timeout: 300_000 }, async (t) => {
-    const s = await sweepFile('cancelled', { network: CUBA, duration: 150_000, maxConcurrent: 2, checkpointEvery: 5000, vary: { grid: [we([1.2, 1.4, 1.62, 1.8, 2.0])] }, seeds: { policy: 'list', values: [1] } });
+    const s = await sweepFile('cancelled', { network: CUBA, duration: 60_000, maxConcurrent: 2, checkpointEvery: 5000, vary: { grid: [we([1.2, 1.4, 1.62, 1.8, 2.0])] }, seeds: { policy: 'list', values: [1] } });
     const w = worker();
     await w.ready;
     const sweep = spikesweep(['sweep', s.file, '--json'], cliEnv(temporal.address));
@@ -247,7 +247,7 @@ describe('sweeps under faults (real dev server, worker processes)', () => {
     assert.ok(!existsSync(join(s.sweepDir, '.work')) || (await readdir(join(s.sweepDir, '.work'))).length === 0, 'work folders are cleaned up');
   });
 
-  test('a run whose runner process is SIGKILLed from outside 4 times (as by the OOM killer) uses none of its 3 attempts and completes bit-identical', { timeout: 300_000 }, async (t) => {
+  test('a run whose runner process is SIGKILLed from outside 4 times (as by the OOM killer) uses none of its 3 attempts, resumes from its latest checkpoint each time and completes bit-identical', { timeout: 300_000 }, async (t) => {
     const s = await sweepFile('oom-killed', { network: CUBA, duration: 30_000, maxConcurrent: 1, checkpointEvery: 1000, vary: { grid: [we([1.62])] }, seeds: { policy: 'list', values: [5] } });
     const w = worker({}, 1);
     await w.ready;
@@ -275,7 +275,9 @@ describe('sweeps under faults (real dev server, worker processes)', () => {
     t.diagnostic(`attempts ${row.attempts}, lost workers ${row.lost_workers}, resumed from ${row.resumed_from_ms} ms`);
     assert.equal(row.attempts, 1);
     assert.ok(Number(row.lost_workers) >= 4, `lost workers ${row.lost_workers}`);
-    assert.ok(row.resumed_from_ms > 0);
+    // From the checkpoint on disk at the last kill, however soon after the runner's last heartbeat it came.
+    const lastKillMs = killedAt * s.spec.network.dt;
+    assert.ok(lastKillMs > 0 && row.resumed_from_ms >= lastKillMs, `resumed from ${row.resumed_from_ms} ms; the last kill came after the checkpoint at ${lastKillMs} ms`);
     assert.ok(w.alive(), 'the worker survived its runners');
     const single = await singleRun(s, 0);
     assert.equal(row.spikes_sha256, single.spikesSha256, 'spike hash of the run resumed 4 times = the uninterrupted run');

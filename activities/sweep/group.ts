@@ -16,7 +16,7 @@ import type { RunRecord } from '../../results/index.js';
 import { runInBatches } from './gpu-batches.js';
 import type { RunVerdict } from './run.js';
 import type { RunSettings } from './runner-protocol.js';
-import { HEARTBEAT_MS, heartbeatWithoutCheckpoint, runGroupSupervised } from './supervise.js';
+import { HEARTBEAT_MS, heartbeatBetweenRuns, runGroupSupervised } from './supervise.js';
 
 export function createGroupActivity(settings: RunSettings) {
   return async function runGroup({ sweep, from, to }: GroupInput): Promise<GroupResult> {
@@ -43,7 +43,7 @@ export function createGroupActivity(settings: RunSettings) {
       // core (a third of its CPU per tiny run when every run beat).
       if (performance.now() - beaten >= HEARTBEAT_MS) {
         beaten = performance.now();
-        ctx.heartbeat(heartbeatWithoutCheckpoint(input.runIndex + 1));
+        ctx.heartbeat(heartbeatBetweenRuns(input.runIndex + 1, previous));
       }
     };
     await (sweep.backend === 'cuda' ? runInBatches : runGroupSupervised)(inputs, settings, previous, judged);

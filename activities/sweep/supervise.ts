@@ -34,6 +34,16 @@ async function checkpointStep(outDir: string): Promise<number | null> {
 export const heartbeatWithoutCheckpoint = (runIndex: number | undefined, totalSteps = 0): RunHeartbeat =>
   ({ runIndex, stepsDone: 0, totalSteps, checkpointDir: null, checkpointStep: 0 });
 
+/**
+ * A group's heartbeat while no run is in its runner (a runner starting, runs found committed):
+ * the interrupted attempt's, while the run it names is the next to go on, since its checkpoint is
+ * still the one to resume from — the SDK sends an attempt's first heartbeat at once, so one
+ * naming no checkpoint would make the next attempt start that run over — else one naming the
+ * next run without a checkpoint.
+ */
+export const heartbeatBetweenRuns = (next: number | undefined, previous: RunHeartbeat | undefined): RunHeartbeat =>
+  (previous && previous.runIndex === next ? previous : heartbeatWithoutCheckpoint(next));
+
 /** A run's heartbeat: it, and the latest checkpoint in its output folder. */
 async function runHeartbeat(runIndex: number, outDir: string, totalSteps: number): Promise<RunHeartbeat> {
   const step = await checkpointStep(outDir);
@@ -50,6 +60,9 @@ async function supervised<T>(details: () => Promise<RunHeartbeat>, work: (signal
     return await work(ctx.cancellationSignal);
   } catch (error) {
     if (!(error instanceof RunnerCrashed)) throw error;
+    // The details the SDK sends with the attempt's failure: the latest checkpoint on disk, which a
+    // runner killed between two ticks of the timer wrote after the last beat.
+    ctx.heartbeat(await details());
     return crashed({ kind: error.signal && EXTERNAL_SIGNALS.has(error.signal) ? 'lost' : 'failed', message: error.message });
   } finally {
     clearInterval(beat);
@@ -101,7 +114,7 @@ export async function runGroupSupervised(inputs: RunInput[], settings: RunSettin
     const end = await supervised<GroupEnd | { kind: 'crashed'; outcome: CrashOutcome }>(async () => {
       const run = state.current;
       if (run) return runHeartbeat(run.runIndex, run.outDir, run.totalSteps);
-      return heartbeatWithoutCheckpoint(rest.find((input) => !judged.has(input.runIndex))?.runIndex);
+      return heartbeatBetweenRuns(rest.find((input) => !judged.has(input.runIndex))?.runIndex, previous);
     }, (signal) => runInRunner(job, signal, onEvent), (outcome) => ({ kind: 'crashed' as const, outcome }));
     if (end.kind === 'group-done') return;
     if (end.kind === 'retry') throw ApplicationFailure.retryable(end.message, end.type);
