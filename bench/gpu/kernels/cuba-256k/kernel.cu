@@ -471,6 +471,18 @@ struct Sim final : ss::SimBase {
     profiled(5, [&] { update_p1(s); });
   }
 
+  void share_read_only(ss::SimBase &first) override {
+    j0__row_ptr = store.share<int64_t>("exc_exc._row_ptr", first.store);
+    j0__col = store.share<int32_t>("exc_exc._col", first.store);
+    j1__row_ptr = store.share<int64_t>("exc_inh._row_ptr", first.store);
+    j1__col = store.share<int32_t>("exc_inh._col", first.store);
+    j2__row_ptr = store.share<int64_t>("inh_exc._row_ptr", first.store);
+    j2__col = store.share<int32_t>("inh_exc._col", first.store);
+    j3__row_ptr = store.share<int64_t>("inh_inh._row_ptr", first.store);
+    j3__col = store.share<int32_t>("inh_inh._col", first.store);
+    (void)first;
+  }
+
   bool stop_condition(int32_t p, int32_t mode) override {
     (void)p; (void)mode;
     return false;

@@ -756,6 +756,24 @@ struct Sim final : ss::SimBase {
     profiled(9, [&] { equations_j3(s); });
   }
 
+  void share_read_only(ss::SimBase &first) override {
+    j0__row_ptr = store.share<int64_t>("input_exc._row_ptr", first.store);
+    j0__col = store.share<int32_t>("input_exc._col", first.store);
+    j0__post_ptr = store.share<int64_t>("input_exc._post_ptr", first.store);
+    j0__post_syn = store.share<int64_t>("input_exc._post_syn", first.store);
+    j0__post_pre = store.share<int32_t>("input_exc._post_pre", first.store);
+    j1__row_ptr = store.share<int64_t>("cue_exc._row_ptr", first.store);
+    j1__col = store.share<int32_t>("cue_exc._col", first.store);
+    j2__row_ptr = store.share<int64_t>("exc_inh._row_ptr", first.store);
+    j2__col = store.share<int32_t>("exc_inh._col", first.store);
+    j2__delay = store.share<uint16_t>("exc_inh._delay", first.store);
+    j3__row_ptr = store.share<int64_t>("inh_exc._row_ptr", first.store);
+    j3__col = store.share<int32_t>("inh_exc._col", first.store);
+    j4__row_ptr = store.share<int64_t>("gap_exc._row_ptr", first.store);
+    j4__col = store.share<int32_t>("gap_exc._col", first.store);
+    (void)first;
+  }
+
   void post_events(int64_t s) override {
     post_j0(s);
   }
