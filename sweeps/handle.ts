@@ -7,7 +7,7 @@ import { openResults, type QueryResult, type ResultsDb } from '../results/index.
 import { cancelUpdate, progressQuery, type SweepProgress } from '../workflows/contract.js';
 import type { SweepResult, SweepWorkflow } from '../workflows/sweep.js';
 import { workflowIdOf } from './ids.js';
-import { onServer } from './server-errors.js';
+import { SweepNotFoundError, onServer } from './server-errors.js';
 import { workflowUiUrl, type TemporalSession } from './session.js';
 import { datasetWritten, publishedProgress, sweepProgressOf, type PublishedProgress } from './status.js';
 
@@ -130,9 +130,14 @@ export class SweepHandle {
     return result;
   }
 
-  /** Cancels the sweep: in-flight runs stop, committed runs stay; resolves with the final result. */
+  /** Cancels the sweep: in-flight runs stop, committed runs stay; resolves with the final result (a sweep that has already ended: its own). */
   async cancel(): Promise<SweepResult> {
-    await this.call('cancelling', () => this.workflow.executeUpdate(cancelUpdate));
+    try {
+      await this.call('cancelling', () => this.workflow.executeUpdate(cancelUpdate));
+    } catch (error) {
+      // An update reaches only a running workflow: the server answers "not found" for an ended one too.
+      if (!(error instanceof SweepNotFoundError) || (await this.describe()).workflowStatus === 'RUNNING') throw error;
+    }
     return this.result();
   }
 

@@ -108,6 +108,8 @@ describe('the sweep API', () => {
       for await (const p of done.follow({ intervalMs: 60_000 })) followed.push(p);
       assert.deepEqual(followed.map((p) => [p.status, p.completed]), [['completed', 4]]);
       assert.equal(timers(), timersBefore);
+      // A sweep that has ended has nothing to cancel: cancel gives its result, not "no sweep".
+      assert.deepEqual(await done.cancel().then((r) => [r.status, r.completed]), ['completed', 4]);
 
       // A long sweep from an object with a network spec, cancelled once a run is in flight.
       const long = await client.submit({
