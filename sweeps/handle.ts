@@ -1,10 +1,10 @@
 // A submitted sweep, by id: its progress (live, or as a stream), its result, cancelling it, and
 // SQL over its dataset. The same operations back `spikesweep sweep/status/cancel/results`.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateRPCTimeoutOrCancelledError, type WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import { openResults, type QueryResult, type ResultsDb } from '../results/index.js';
-import { cancelUpdate, progressQuery, type SweepProgress } from '../workflows/contract.js';
+import { cancelSignal, cancelUpdate, progressQuery, type SweepProgress } from '../workflows/contract.js';
 import type { SweepResult, SweepWorkflow } from '../workflows/sweep.js';
 import { workflowIdOf } from './ids.js';
 import { SweepNotFoundError, onServer } from './server-errors.js';
@@ -43,6 +43,8 @@ const SweepMemo = z.object({ output: z.string().optional().catch(undefined), run
 
 /** How long status() waits for a worker to answer the progress query before it reads what the server holds. */
 const QUERY_WAIT_MS = 2_000;
+/** How long cancel() waits for a worker to take the cancel before it records it for the next one. */
+const CANCEL_WAIT_MS = 5_000;
 
 export class SweepHandle {
   readonly workflowId: string;
@@ -130,15 +132,26 @@ export class SweepHandle {
     return result;
   }
 
-  /** Cancels the sweep: in-flight runs stop, committed runs stay; resolves with the final result (a sweep that has already ended: its own). */
-  async cancel(): Promise<SweepResult> {
+  /**
+   * Cancels the sweep: in-flight runs stop, committed runs stay. Once a worker has taken the cancel
+   * it resolves with the sweep's status when the sweep has ended (`cancelled`, with its dataset
+   * written); a sweep that had already ended gives how it ended. When no worker takes the cancel
+   * within CANCEL_WAIT_MS, it is recorded in the sweep's history instead (a signal the next worker
+   * takes) and it resolves at once with `cancelling`.
+   */
+  async cancel(): Promise<SweepStatus> {
     try {
-      await this.call('cancelling', () => this.workflow.executeUpdate(cancelUpdate));
+      await this.call('cancelling', () => this.session.connection.withDeadline(Date.now() + CANCEL_WAIT_MS, () => this.workflow.executeUpdate(cancelUpdate)));
     } catch (error) {
+      if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+        await this.call('cancelling', () => this.workflow.signal(cancelSignal));
+        return { ...(await this.status()), status: 'cancelling' };
+      }
       // An update reaches only a running workflow: the server answers "not found" for an ended one too.
       if (!(error instanceof SweepNotFoundError) || (await this.describe()).workflowStatus === 'RUNNING') throw error;
     }
-    return this.result();
+    await this.result().catch(() => undefined);
+    return this.status();
   }
 
   /** The sweep's dataset folder. */

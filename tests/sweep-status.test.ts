@@ -139,7 +139,16 @@ describe('spikesweep status', () => {
     assert.ok(report.runs.completed >= 2 && report.runs.completed < 40, `${report.runs.completed} of 40 done`);
     assert.equal(report.datasetWritten, false);
     assert.ok(status.wallMs < 20_000, `status answers without a worker in ${status.wallMs} ms`);
-    await handle.terminate('test over');
+
+    // A cancel with no worker is recorded, not waited on; the next worker ends the sweep cancelled.
+    const cancel = reportOf(await cli(['cancel', s.sweepId, '--json']), 'cancel with no worker');
+    assert.equal(cancel.status, 'cancelling');
+    const next = startWorker(temporal.address, { concurrency: 1 });
+    try {
+      assert.equal((await handle.result()).status, 'cancelled');
+    } finally {
+      await next.kill();
+    }
   });
 
   test('finalizing while finalizeSweep writes the dataset, completed after; --out moves the dataset, the sweep id stays', { timeout: 300_000 }, async () => {
