@@ -37,6 +37,17 @@ export interface ResultsDb {
 /** The default query of `spikesweep results`: every run. */
 export const ALL_RUNS_SQL = 'SELECT * FROM runs ORDER BY run';
 
+/**
+ * A query that names a view whose files do not exist yet (a sweep still running, or one whose runs
+ * recorded none of that data), as a sentence that says so — DuckDB's own is a catalog error.
+ */
+function notYetWritten(dir: string, error: unknown): Error | null {
+  const view = /Table with name (\w+) does not exist/.exec(error instanceof Error ? error.message : String(error))?.[1];
+  if (view === 'runs') return new Error(`${dir} has no runs table yet: runs.parquet is written when the sweep ends (\`spikesweep status\` shows how far it is; the spikes, state and bold views hold the rows of the runs committed so far)`);
+  if (view && (PARTITIONED_DATASETS as readonly string[]).includes(view)) return new Error(`${dir} has no ${view} table: no committed run has written ${view} rows`);
+  return null;
+}
+
 /** Opens an in-memory DuckDB with the views of the sweep folder `dir` (those whose files exist). */
 export async function openResults(dir: string): Promise<ResultsDb> {
   const { DuckDBInstance, DuckDBTypeId } = await loadDuckDB();
@@ -50,8 +61,12 @@ export async function openResults(dir: string): Promise<ResultsDb> {
   return {
     dir,
     async query(sql) {
-      const reader = await con.runAndReadAll(sql);
-      return { columns: reader.columnNames(), rows: rowsOf(reader, wideIntegers) };
+      try {
+        const reader = await con.runAndReadAll(sql);
+        return { columns: reader.columnNames(), rows: rowsOf(reader, wideIntegers) };
+      } catch (error) {
+        throw notYetWritten(dir, error) ?? error;
+      }
     },
     close() {
       con.closeSync();

@@ -116,6 +116,8 @@ describe('spikesweep status', () => {
     let report = reportOf(status, 'status before any worker');
     assert.deepEqual([report.status, report.workflowStatus, report.runs.total, report.runs.completed, report.runs.failed], ['running', 'RUNNING', 40, 0, 0]);
     assert.ok(status.wallMs < 20_000, `status answers without a worker in ${status.wallMs} ms`);
+    // Its results say why there is no table yet, not DuckDB's catalog error.
+    assertSentence(await cli(['results', s.sweepId]), 1, /has no runs table yet: runs\.parquet is written when the sweep ends/);
 
     // A worker runs the sweep until the first report is published, then dies.
     const { client } = await temporal.client();
