@@ -143,3 +143,10 @@ test('--backend cuda on a machine without a GPU is one sentence saying why and w
   assert.equal(stdout, '');
   assert.equal(stderr, 'spikesweep: the cuda backend needs an NVIDIA GPU and its driver, and this machine has none (no /dev/nvidia* device): run it on a GPU node (sweeps: the gpu queue) or choose --backend openmp\n');
 });
+
+test('a gpu worker on a machine without a GPU refuses to start, in one sentence, rather than fail every run it takes', { skip: hasGpu && 'this machine has a GPU' }, async () => {
+  const { code, stderr } = await runCli(['worker', '--queue', 'gpu'], { SPIKESWEEP_CUDA_EMULATE: '', TEMPORAL_ADDRESS: '127.0.0.1:1' });
+  assert.equal(code, 1);
+  assert.match(stderr, /^spikesweep: a gpu worker cannot start here: the cuda backend needs an NVIDIA GPU and its driver, and this machine has none/m);
+  assert.doesNotMatch(stderr, /^\s+at /m, 'no stack trace');
+});

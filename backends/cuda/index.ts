@@ -6,7 +6,7 @@
 import { CompileError } from '../cache.js';
 import { FEATURES, type Backend, type Feature } from '../types.js';
 import { generateCudaSource } from './schedule.js';
-import { compileForGpu, emulated, emulation, gpuMissing } from './toolchain.js';
+import { compileForGpu, cudaUnavailable, emulated, emulation } from './toolchain.js';
 
 // One host thread drives the device, so config.numThreads means nothing here.
 const MISSING: Feature[] = ['threads'];
@@ -19,9 +19,8 @@ export const cuda: Backend = {
   checkFlags: (flags) => (flags.length ? [`the cuda backend takes no compiler flags (got ${flags.join(' ')})`] : []),
   generate: generateCudaSource,
   compile: async (source, opts) => {
-    if (emulated()) return emulation.compile(source, opts);
-    const missing = gpuMissing();
-    if (missing) throw new CompileError(missing, '');
-    return compileForGpu(source, opts);
+    const unavailable = cudaUnavailable();
+    if (unavailable) throw new CompileError(unavailable, '');
+    return emulated() ? emulation.compile(source, opts) : compileForGpu(source, opts);
   },
 };

@@ -60,6 +60,12 @@ export function gpuMissing(): string | null {
     : 'the cuda backend needs an NVIDIA GPU and its driver, and this machine has none (no /dev/nvidia* device): run it on a GPU node (sweeps: the gpu queue) or choose --backend openmp';
 }
 
+/** Why the cuda backend's runs cannot run here (no GPU, or no nvcc), or null; emulated, they always can. */
+export function cudaUnavailable(): string | null {
+  if (emulated()) return null;
+  return gpuMissing() ?? (findNvcc() ? null : MISSING_NVCC);
+}
+
 const versions = new Map<string, Promise<string>>();
 function nvccVersion(nvcc: string): Promise<string> {
   if (!versions.has(nvcc)) versions.set(nvcc, run(nvcc, ['--version']).then((r) => r.stdout.trim().split('\n').filter((l) => l.startsWith('Cuda compilation tools')).join(' ') || r.stdout.trim()));

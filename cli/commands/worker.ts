@@ -8,6 +8,7 @@ import { createCliLogger } from '../logger.js';
 import type { WorkerCliOptions } from '../options.js';
 import { WORKER_OPTIONS } from '../options.js';
 import { resolveConnection } from '../../sweeps/temporal/index.js';
+import { cudaUnavailable } from '../../backends/cuda/toolchain.js';
 
 /** Options from the flags, else from the environment variables of WORKER_ENV (parsed by the same parsers). */
 export function workerOptionsFromEnv(options: WorkerCliOptions, env: NodeJS.ProcessEnv = process.env): WorkerCliOptions {
@@ -35,6 +36,9 @@ export async function workerCommand(cliOptions: WorkerCliOptions): Promise<numbe
   try {
     const options = workerOptionsFromEnv(cliOptions);
     const queue = options.queue ?? 'cpu';
+    // A gpu worker that cannot run kernels would fail every run it took from the cluster's queue.
+    const unavailable = queue === 'gpu' ? cudaUnavailable() : null;
+    if (unavailable) throw new Error(`a gpu worker cannot start here: ${unavailable}`);
     const threads = options.threads ?? 1;
     const concurrency = options.concurrency ?? defaultConcurrency(queue, threads);
     const resolved = resolveConnection();
