@@ -91,8 +91,21 @@ export class SweepHandle {
       : workflowStatus === 'RUNNING' ? await this.session.connection.withDeadline(Date.now() + QUERY_WAIT_MS, () => this.workflow.query(progressQuery)).catch(() => null)
       : null;
     const written = datasetWritten(output);
-    const progress = sweepProgressOf({ sweepId: this.sweepId, ...description, live, datasetWritten: written });
+    const cancelRecorded = workflowStatus === 'RUNNING' && live === null && (await this.cancelRecorded());
+    const progress = sweepProgressOf({ sweepId: this.sweepId, ...description, live, datasetWritten: written, cancelRecorded });
     return { ...progress, workflowId: this.workflowId, workflowStatus, output, datasetWritten: written, uiUrl: this.uiUrl };
+  }
+
+  /** Whether the sweep's history holds a cancel signal no workflow task has taken yet (cancel() with no worker running). */
+  private async cancelRecorded(): Promise<boolean> {
+    const { history } = await this.call('reading the history of', () => this.session.client.workflowService.getWorkflowExecutionHistoryReverse({
+      namespace: this.session.namespace, execution: { workflowId: this.workflowId }, maximumPageSize: 100,
+    }));
+    for (const event of history?.events ?? []) {
+      if (event.workflowTaskCompletedEventAttributes) return false;
+      if (event.workflowExecutionSignaledEventAttributes?.signalName === cancelSignal.name) return true;
+    }
+    return false;
   }
 
   /** Resolves when the sweep closes (completed, or cancelled: runs.parquet is written either way). */
@@ -137,7 +150,7 @@ export class SweepHandle {
    * it resolves with the sweep's status when the sweep has ended (`cancelled`, with its dataset
    * written); a sweep that had already ended gives how it ended. When no worker takes the cancel
    * within CANCEL_WAIT_MS, it is recorded in the sweep's history instead (a signal the next worker
-   * takes) and it resolves at once with `cancelling`.
+   * takes) and it resolves at once with `cancelling`, as status() says until a worker takes it.
    */
   async cancel(): Promise<SweepStatus> {
     try {
@@ -145,7 +158,7 @@ export class SweepHandle {
     } catch (error) {
       if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
         await this.call('cancelling', () => this.workflow.signal(cancelSignal));
-        return { ...(await this.status()), status: 'cancelling' };
+        return this.status();
       }
       // An update reaches only a running workflow: the server answers "not found" for an ended one too.
       if (!(error instanceof SweepNotFoundError) || (await this.describe()).workflowStatus === 'RUNNING') throw error;

@@ -42,6 +42,8 @@ export interface StatusSources {
   /** The progress query's answer, or the closed sweep's result; null when neither was had (no worker). */
   live: SweepProgress | null;
   datasetWritten: boolean;
+  /** A cancel is recorded in the history that no worker has taken yet. */
+  cancelRecorded?: boolean;
 }
 
 /** A closed workflow that did not return a result: Temporal's status says how it ended. */
@@ -51,7 +53,7 @@ export function sweepProgressOf(s: StatusSources): SweepProgress {
   const open = s.workflowStatus === 'RUNNING';
   const progress: SweepProgress = s.live ?? {
     sweepId: s.sweepId,
-    status: open ? s.published.status ?? 'running' : CLOSED_WITHOUT_RESULT[s.workflowStatus] ?? 'failed',
+    status: open ? (s.cancelRecorded ? 'cancelling' : s.published.status ?? 'running') : CLOSED_WITHOUT_RESULT[s.workflowStatus] ?? 'failed',
     total: s.total ?? 0,
     completed: s.published.completed ?? 0,
     failed: s.published.failed ?? 0,

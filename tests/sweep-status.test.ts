@@ -89,6 +89,7 @@ describe('sweepProgressOf: one status from every source', () => {
     assert.deepEqual(sweepProgressOf(sources({})), { sweepId: 's', status: 'running', total: 10, completed: 4, failed: 1, running: 0 });
     assert.equal(sweepProgressOf(sources({ published: { status: 'finalizing', completed: 9, failed: 1 } })).status, 'finalizing');
     assert.deepEqual(sweepProgressOf(sources({ published: { status: null, completed: null, failed: null } })), { sweepId: 's', status: 'running', total: 10, completed: 0, failed: 0, running: 0 });
+    assert.equal(sweepProgressOf(sources({ cancelRecorded: true })).status, 'cancelling', 'a cancel recorded while no worker ran');
   });
 
   test('done while the workflow runs on and the dataset is not written: finalizing (sweeps from before `finalizing` said completed early)', () => {
@@ -145,6 +146,7 @@ describe('spikesweep status', () => {
     // A cancel with no worker is recorded, not waited on; the next worker ends the sweep cancelled.
     const cancel = reportOf(await cli(['cancel', s.sweepId, '--json']), 'cancel with no worker');
     assert.equal(cancel.status, 'cancelling');
+    assert.equal(reportOf(await cli(['status', s.sweepId, '--json']), 'status with the cancel recorded').status, 'cancelling');
     const next = startWorker(temporal.address, { concurrency: 1 });
     try {
       assert.equal((await handle.result()).status, 'cancelled');
