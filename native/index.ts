@@ -96,6 +96,8 @@ export interface RunResult {
   stepsDone: number;
   cancelled: boolean;
   stopped: boolean;
+  /** A batch ran its steps in resident windows: the cuda backend's resident schedule (backends/README.md). */
+  resident: boolean;
 }
 
 export interface SpikeMonitorSpec {

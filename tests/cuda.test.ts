@@ -30,6 +30,8 @@ const NETWORKS: [string, number][] = [['examples/cuba.yaml', 100], ['examples/co
 // take 74 there.
 const REGISTER_BUDGET = 64;
 const BATCH_REGISTER_BUDGET = 80;
+// The resident schedule's kernel: a block of 512 threads alone on an SM (its shared memory) holds the SM's 65,536 registers.
+const RESIDENT_REGISTER_BUDGET = 128;
 
 let dir: string;
 before(async () => { dir = await mkdtemp(join(tmpdir(), 'spikesweep-cuda-')); });
@@ -111,7 +113,7 @@ describe('nvcc compiles every network\'s kernels for sm_90, in exact and fast mo
         assert.equal(check.arch, 'sm_90');
         assert.ok(check.kernels.some((k) => /update_p0/.test(k.kernel)), 'the neuron update is a kernel');
         for (const k of check.kernels) {
-          const budget = /run_copy_/.test(k.kernel) ? BATCH_REGISTER_BUDGET : REGISTER_BUDGET;
+          const budget = /resident_kernel/.test(k.kernel) ? RESIDENT_REGISTER_BUDGET : /run_copy_/.test(k.kernel) ? BATCH_REGISTER_BUDGET : REGISTER_BUDGET;
           assert.ok(k.registers > 0 && k.registers <= budget, `${k.kernel}: ${k.registers} registers (budget ${budget})`);
           assert.equal(k.spillStores + k.spillLoads, 0, `${k.kernel} spills`);
         }

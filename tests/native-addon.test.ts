@@ -74,7 +74,7 @@ const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 describe('loadKernel', () => {
   test('loads a library of the current ABI version', () => {
     const kernel = loadKernel(ok);
-    assert.equal(ABI_VERSION, 4);
+    assert.equal(ABI_VERSION, 5);
     assert.equal(kernel.abiVersion, ABI_VERSION);
     assert.equal(kernel.path, ok);
     assert.equal(kernel.structureHash, 'fixture0123456789abcdef');

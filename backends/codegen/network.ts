@@ -48,6 +48,10 @@ export interface CpuSchedule {
   spikeStage?: SpikeStage;
   /** Sim members: the schedule's state and its overrides of SimBase (set_threads, begin_run, end_step…). */
   members(code: NetworkCode): string[];
+  /** Plain data the schedule's kernels read, declared with the network's arrays in Members; none when absent. */
+  kernelMembers?(code: NetworkCode): string[];
+  /** Declarations between Members and the Sim (the cuda schedule's resident copy); none when absent. */
+  beforeSim?(code: NetworkCode): string[];
   /**
    * Whether a batch's copies may hold one read-only connectivity (SimBase::share_read_only): only
    * when the schedule's kernels reach those arrays through the Sim's members alone, never through
@@ -134,12 +138,18 @@ export function generateCpuSource(ir: NetworkIR, schedule: CpuSchedule): string 
     ...projs.flatMap((p) => p.math),
     ...(bolds.length ? BOLD_SOURCE_FUNCTION : []),
     '',
-    'struct Sim final : ss::SimBase {',
+    // The network's arrays and sizes: plain data, which the cuda schedule's resident copy also holds.
+    'struct Members {',
     '  double dt = 0.1;',
     ...ir.constants.map((c) => `  real *${constMember(c)} = nullptr;`),
     ...indent(pops.flatMap((p) => p.members), 1),
     ...indent(projs.flatMap((p) => p.members), 1),
     ...indent(bolds.flatMap((b) => b.members), 1),
+    ...indent(schedule.kernelMembers?.(code) ?? [], 1),
+    '};',
+    '',
+    ...(schedule.beforeSim?.(code) ?? []),
+    'struct Sim final : ss::SimBase, Members {',
     ...indent(schedule.members(code), 1),
     '',
     ...indent(schedule.methods(code), 1),

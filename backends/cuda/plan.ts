@@ -8,6 +8,7 @@
 import type { NetworkIR, PopulationIR, ProjectionIR } from '../../network/ir/ir.js';
 import type { ConnectorSpec, NetworkSpec } from '../../network/spec/schema.js';
 import { isDistribution } from '../../network/spec/distributions.js';
+import { H100_SHARED_PER_BLOCK, residentBytes, residentRefusal } from './resident.js';
 
 export interface PlanItem {
   /** The population or projection. */
@@ -30,8 +31,10 @@ export interface MemoryPlan {
   /** Copies of the network that fit in deviceBytes (with the reserve left free) in one batch. */
   copiesThatFit: number;
   items: PlanItem[];
-  /** The kernels a run uses: the per-step schedule (backends/README.md, "cuda"). */
+  /** The kernels a batch runs, and why (backends/README.md, "cuda"). */
   schedule: string;
+  /** The resident schedule: shared memory a block takes per copy, the device's per block, and whether a batch runs it. */
+  resident: { bytesPerCopy: number; sharedPerBlock: number; chosen: boolean };
   /** Synapses the plan expects: the connectors' expected counts. */
   synapses: number;
 }
@@ -113,8 +116,28 @@ function projectionItems(proj: ProjectionIR, ir: NetworkIR, spec: NetworkSpec, r
   };
 }
 
-/** The plan for one copy of `spec` (compiled to `ir`) on a device with `deviceBytes` free. */
-export function planMemory(spec: NetworkSpec, ir: NetworkIR, deviceBytes: number): MemoryPlan {
+const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+
+// The schedule a batch of `ir` runs on a device whose blocks take `sharedPerBlock` bytes of shared
+// memory, as runtime/resident.hpp chooses it; a single simulation runs per-step kernels.
+function batchSchedule(ir: NetworkIR, sharedPerBlock: number): { schedule: string; resident: MemoryPlan['resident'] } {
+  const bytesPerCopy = residentBytes(ir);
+  const refusal = residentRefusal(ir);
+  const chosen = !refusal && bytesPerCopy <= sharedPerBlock;
+  const why = refusal ?? `its state takes ${kib(bytesPerCopy)} of shared memory per copy, more than a block's ${kib(sharedPerBlock)}`;
+  return {
+    resident: { bytesPerCopy, sharedPerBlock, chosen },
+    schedule: chosen
+      ? `batches resident: a block per copy, its state in ${kib(bytesPerCopy)} of shared memory (of ${kib(sharedPerBlock)}), up to 1000 steps per launch; a single simulation per-step kernels`
+      : `per-step kernels (not resident: ${why})`,
+  };
+}
+
+/**
+ * The plan for one copy of `spec` (compiled to `ir`) on a device with `deviceBytes` free and
+ * `sharedPerBlock` bytes of shared memory per block (an H100's unless given).
+ */
+export function planMemory(spec: NetworkSpec, ir: NetworkIR, deviceBytes: number, sharedPerBlock = H100_SHARED_PER_BLOCK): MemoryPlan {
   const real = ir.precision === 'float' ? 4 : 8;
   const projections = ir.projections.map((j) => projectionItems(j, ir, spec, real));
   const items = [...ir.populations.flatMap((p) => populationItems(p, ir, spec, real)), ...projections.flatMap((p) => p.items)];
@@ -128,7 +151,7 @@ export function planMemory(spec: NetworkSpec, ir: NetworkIR, deviceBytes: number
     sharedBytes,
     copiesThatFit: Math.max(0, Math.floor((deviceBytes * (1 - DEVICE_RESERVE) - sharedBytes) / bytesPerCopy)),
     items,
-    schedule: 'per-step kernels, one copy per simulation (backends/README.md, "cuda")',
+    ...batchSchedule(ir, sharedPerBlock),
     synapses: projections.reduce((sum, p) => sum + p.synapses, 0),
   };
 }

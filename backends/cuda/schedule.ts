@@ -32,28 +32,43 @@
 // postsynaptic events or BOLD inputs wait every step launches without capturing.
 // A kernel's body reads only locals it captures by value: members it names are first copied into
 // locals of the same name.
+// The resident schedule (resident.hpp), for a batch whose copies' per-neuron state fits a block's
+// shared memory and whose steps need no host (residentRefusal): a window of steps per launch, a
+// block per copy. The same phase methods, emitted a second time into ResidentCopy with
+// ss::block::launch, run each kernel body as a loop of the block's threads, a barrier ending each
+// phase; delivery takes all of a population's targets as one tile, so each spike's row is shared
+// out over the block once.
 // Fast mode delivers instead with atomics, so each target's sum has the order the threads happen
 // to run in — wherever a projection's preSpike only adds to g_target (else it keeps the exact
 // walk): a thread per spike walking its row, or for rows of 32 synapses or more on average a
 // block per spike sharing its row out over its threads, as GeNN chooses by row length.
 import { indent, popMember } from '../codegen/cpp.js';
-import { generateCpuSource, type CpuSchedule, type NetworkCode } from '../codegen/network.js';
+import { generateCpuSource, type CpuSchedule, type NetworkCode, type StepBlock } from '../codegen/network.js';
 import { callMath } from '../codegen/math.js';
 import { usesIdent } from '../../network/equations/ast.js';
 import type { NetworkIR, ProjectionIR } from '../../network/ir/ir.js';
 import type { CudaMode } from '../types.js';
+import { residentBytes, residentRefusal, stagedArrays } from './resident.js';
 
 // Generated member names (p<N>_…, j<N>_…, c_…), not function calls.
 const MEMBER = /\b((?:[pj]\d+|c)_\w+)\b(?!\s*\()/g;
 
+/** Where a phase's kernels run: over the GPU, or in a resident copy's block (resident.hpp). */
+interface Launcher {
+  ns: string;
+  lambda: string;
+}
+const GRID: Launcher = { ns: 'ss::', lambda: 'SS_KERNEL' };
+const BLOCK: Launcher = { ns: 'ss::block::', lambda: 'SS_BLOCK_FN' };
+
 /**
  * `ss::launch(n, …)` of `body` over the thread index `index`, or with `index` 'tile'
- * `ss::launch_tiles(n, …)` of `body` over tiles, after copying the members the body names into
- * locals.
+ * `ss::launch_tiles(n, …)` of `body` over tiles (in `at`'s namespace), after copying the members
+ * the body names into locals.
  */
-function kernel(n: string, index: string, body: string[]): string[] {
+function kernel(n: string, index: string, body: string[], at: Launcher): string[] {
   const members = [...new Set(body.join('\n').match(MEMBER) ?? [])].sort();
-  const head = index === 'tile' ? `ss::launch_tiles(${n}, SS_KERNEL(const ss::Tile &tile) {` : `ss::launch(${n}, SS_KERNEL(int64_t ${index}) {`;
+  const head = index === 'tile' ? `${at.ns}launch_tiles(${n}, ${at.lambda}(const ss::Tile &tile) {` : `${at.ns}launch(${n}, ${at.lambda}(int64_t ${index}) {`;
   const launch = [head, ...indent(body, 1), '});'];
   return members.length ? ['{', ...indent([...members.map((m) => `const auto ${m} = this->${m};`), ...launch], 1), '}'] : launch;
 }
@@ -62,7 +77,7 @@ function kernel(n: string, index: string, body: string[]): string[] {
 // times), leaves a flag per spiking neuron; its spikes are then gathered on the device into the
 // step's row of the spike history, in neuron order (spike_stage.hpp), each spiking neuron reset
 // as it is written.
-function update(code: NetworkCode, index: number): string[] {
+function update(code: NetworkCode, index: number, at: Launcher): string[] {
   const pop = code.ir.populations[index];
   const k = code.populations[index].kernel;
   const n = pop.size;
@@ -75,8 +90,8 @@ function update(code: NetworkCode, index: number): string[] {
     `int32_t *const chunk_first = spike_stages[${index}].chunk_first.data();`,
     `int32_t *const part_sums = spike_stages[${index}].part_sums.data();`,
     `constexpr int64_t chunk_len = ss::spike_chunk_len(${n}), chunks = ss::spike_chunks(${n});`,
-    ...kernel('chunks', 'c', [chunkEnd, `chunk_count[c] = ss::count_fired(p${index}__fire, c * chunk_len, end);`]),
-    ...kernel('1', 'tile', ['ss::chunk_places(tile, chunk_count, chunk_first, chunks, part_sums, spike_total);']),
+    ...kernel('chunks', 'c', [chunkEnd, `chunk_count[c] = ss::count_fired(p${index}__fire, c * chunk_len, end);`], at),
+    ...kernel('1', 'tile', ['ss::chunk_places(tile, chunk_count, chunk_first, chunks, part_sums, spike_total);'], at),
     ...kernel('chunks', 'c', [
       'int32_t at = chunk_first[c];',
       chunkEnd,
@@ -85,12 +100,12 @@ function update(code: NetworkCode, index: number): string[] {
       ...indent(k.fired, 1),
       '  spike_row[at++] = int32_t(i);',
       '}',
-    ]),
+    ], at),
   ];
   return [
     `void update_p${index}(int64_t s) {`,
     '  const double t = double(s) * dt; (void)t;',
-    ...indent([...k.locals, ...kernel(String(n), 'i', k.step), ...gather, ...(k.clear.length ? kernel(String(n), 'i', k.clear) : [])], 1),
+    ...indent([...k.locals, ...kernel(String(n), 'i', k.step, at), ...gather, ...(k.clear.length ? kernel(String(n), 'i', k.clear, at) : [])], 1),
     '}',
   ];
 }
@@ -130,7 +145,7 @@ function tileRow(m: (n: string) => string, body: string[]): string[] {
 // atomics: tiles of targets sharing each row's part out over their threads where rows are dense
 // enough (ss::tile_targets, worked out once per network in create()), else a thread per target
 // searching each row for its synapses.
-function targetTiles(m: (n: string) => string, posts: number, rowLoop: string, row: string, body: string[]): string[] {
+function targetTiles(m: (n: string) => string, posts: number, rowLoop: string, row: string, body: string[], at: Launcher): string[] {
   const rowPtr = m('_row_ptr');
   return [
     `const int64_t tile_len = ${m('_tile_len')};`,
@@ -142,7 +157,7 @@ function targetTiles(m: (n: string) => string, posts: number, rowLoop: string, r
       `  const int64_t i = ${row};`,
       ...indent(tileRow(m, body), 1),
       '}',
-    ]), 1),
+    ], at), 1),
     '} else {',
     ...indent(kernel(String(posts), 'j', [
       `${rowLoop} {`,
@@ -152,12 +167,12 @@ function targetTiles(m: (n: string) => string, posts: number, rowLoop: string, r
       ...indent(body, 2),
       '  }',
       '}',
-    ]), 1),
+    ], at), 1),
     '}',
   ];
 }
 
-function deliver(code: NetworkCode, index: number, mode: CudaMode): string[] {
+function deliver(code: NetworkCode, index: number, mode: CudaMode, at: Launcher): string[] {
   const proj = code.ir.projections[index];
   const event = code.projections[index].preEvent;
   if (!event) return [];
@@ -179,7 +194,7 @@ function deliver(code: NetworkCode, index: number, mode: CudaMode): string[] {
       `tile.for_each(${m('_row_ptr')}[i], ${m('_row_ptr')}[i + 1], [&](int64_t k) {`,
       ...indent(atomicAdd, 1),
       '});',
-    ]), 1),
+    ], at), 1),
     '} else {',
     ...indent(kernel(String(pres), 'n', [
       'if (n >= *spike_total) return;',
@@ -187,7 +202,7 @@ function deliver(code: NetworkCode, index: number, mode: CudaMode): string[] {
       `for (int64_t k = ${m('_row_ptr')}[i]; k < ${m('_row_ptr')}[i + 1]; ++k) {`,
       ...indent(atomicAdd, 1),
       '}',
-    ]), 1),
+    ], at), 1),
     '}',
   ] : writesPre(proj) ? kernel('1', 'thread', [
     'for (int64_t n = 0; n < *spike_total; ++n) {',
@@ -197,7 +212,7 @@ function deliver(code: NetworkCode, index: number, mode: CudaMode): string[] {
     `    ${exactEvent};`,
     '  }',
     '}',
-  ]) : targetTiles(m, posts, 'for (int64_t n = 0; n < *spike_total; ++n)', 'spike_data[n]', [`${exactEvent};`]);
+  ], at) : targetTiles(m, posts, 'for (int64_t n = 0; n < *spike_total; ++n)', 'spike_data[n]', [`${exactEvent};`], at);
   return [
     `void deliver_j${index}(int64_t s) {`,
     `  const ss::DeviceSpikes spikes = ss::emitted_on_device(populations[${proj.pre}], s, ${synapseDelays ? '1' : m('_delay')});`,
@@ -208,7 +223,7 @@ function deliver(code: NetworkCode, index: number, mode: CudaMode): string[] {
     ...indent(event.locals, 1),
     ...indent(synapseDelays ? ['if (spike_total) {', ...indent(walk, 1), '}'] : walk, 1),
     ...(synapseDelays
-      ? indent(kernel(String(posts), 'j', [`real &slot = ${m('_ring')}[(s % R) * ${posts} + j];`, `${g}[j] += slot;`, 'slot = 0;']), 1)
+      ? indent(kernel(String(posts), 'j', [`real &slot = ${m('_ring')}[(s % R) * ${posts} + j];`, `${g}[j] += slot;`, 'slot = 0;'], at), 1)
       : []),
     '}',
   ];
@@ -216,7 +231,7 @@ function deliver(code: NetworkCode, index: number, mode: CudaMode): string[] {
 
 // Continuous transmission: every synapse adds its psp to its target's sum each step, in tiles of
 // targets over all rows in order, as the CPU's row-major loop adds them.
-function psp(code: NetworkCode, index: number): string[] {
+function psp(code: NetworkCode, index: number, at: Launcher): string[] {
   const proj = code.ir.projections[index];
   const sum = code.projections[index].psp;
   if (!sum) return [];
@@ -227,12 +242,12 @@ function psp(code: NetworkCode, index: number): string[] {
     ...indent(sum.locals, 1),
     ...indent(targetTiles(m, code.ir.populations[proj.post].size, `for (int64_t r = 0; r < ${pres}; ++r)`, 'r', [
       `sum[j] += ${callMath(sum.fn)};`,
-    ]), 1),
+    ], at), 1),
     '}',
   ];
 }
 
-function equations(code: NetworkCode, index: number): string[] {
+function equations(code: NetworkCode, index: number, at: Launcher): string[] {
   const rows = code.projections[index].equationRows;
   if (!rows.length) return [];
   const proj = code.ir.projections[index];
@@ -242,7 +257,7 @@ function equations(code: NetworkCode, index: number): string[] {
     '  const double t = double(s) * dt; (void)t;',
     '  const double dt = this->dt;',
     '  const uint64_t seed = this->seed; (void)seed;',
-    ...indent(kernel(String(code.ir.populations[proj.pre].size), 'row', ['const int64_t b = row, e = row + 1;', ...rows]), 1),
+    ...indent(kernel(String(code.ir.populations[proj.pre].size), 'row', ['const int64_t b = row, e = row + 1;', ...rows], at), 1),
     '}',
   ];
 }
@@ -254,18 +269,93 @@ const hasPostEvents = (code: NetworkCode) => code.projections.some((p) => p.post
 // Whether the host waits for the device every step: postsynaptic events and BOLD inputs run there.
 const waitsEveryStep = (code: NetworkCode) => hasPostEvents(code) || code.boldInputs.length > 0;
 
+// The step's phases in order: sums cleared, then deliveries and psp, BOLD inputs (one thread,
+// once the kernels before are done: they read the populations on the host), updates, synaptic
+// equations. `call` names a block's call (GRID: timed while profiling; BLOCK: the resident copy's
+// method).
+function stepPhases(code: NetworkCode, at: Launcher, call: (block: StepBlock, index: number) => string): string[] {
+  return [
+    ...code.ir.populations.flatMap((p) => (p.sums.length ? kernel(String(p.size), 'i', p.sums.map((t) => `${popMember(p, `sum_${t}`)}[i] = real(0);`), at) : [])),
+    ...code.projections.flatMap((p, k) => [...(p.preEvent ? [call('deliver', k)] : []), ...(p.psp ? [call('psp', k)] : [])]),
+    ...(code.boldInputs.length ? ['ss::wait_for_device();'] : []),
+    ...code.boldInputs.map((k) => call('input', k)),
+    ...code.ir.populations.map((p) => call('update', p.index)),
+    ...code.projections.flatMap((p, k) => (p.equationRows.length ? [call('equations', k)] : [])),
+  ];
+}
+
+// The phases' methods, their kernels launched by `at`.
+const phaseMethods = (code: NetworkCode, mode: CudaMode, at: Launcher): string[] => [
+  ...code.ir.populations.flatMap((p) => update(code, p.index, at)),
+  ...code.ir.projections.flatMap((p) => [...deliver(code, p.index, mode, at), ...psp(code, p.index, at), ...equations(code, p.index, at)]),
+];
+
+const RESIDENT_CALL: Record<StepBlock, string> = { update: 'update_p', deliver: 'deliver_j', psp: 'psp_j', input: 'input_p', equations: 'equations_j' };
+
+// A copy of a batch as its block runs it in the resident schedule (resident.hpp): the network's
+// arrays (Members), its populations' spike history and spike stages, the per-neuron state its block
+// stages in shared memory, and the step's phases, each a loop of the block's threads.
+function residentCopy(code: NetworkCode, mode: CudaMode): string[] {
+  const pops = code.ir.populations.length;
+  const device = (lines: string[]) => lines.map((l) => (l.startsWith('void ') ? `SS_RESIDENT_FN ${l}` : l));
+  return [
+    'struct ResidentCopy : Members {',
+    '  uint64_t seed = 0;',
+    `  ss::ResidentPopulation populations[${pops}];`,
+    `  ss::ResidentStage spike_stages[${pops}];`,
+    // What the block keeps in shared memory: each array, its length and its offset there.
+    `  static constexpr int64_t staged_bytes = ${residentBytes(code.ir)};`,
+    '  template <class C, class F> static SS_RESIDENT_FN void each_staged(C &c, F &&f) {',
+    ...stagedArrays(code.ir).map((a) => `    f(c.${a.member}, ${a.count}, ${a.offset});`),
+    '  }',
+    ...indent(device(phaseMethods(code, mode, BLOCK)), 1),
+    '  SS_RESIDENT_FN void step(int64_t s) {',
+    ...indent(stepPhases(code, BLOCK, (block, k) => `${RESIDENT_CALL[block]}${k}(s);`), 2),
+    '  }',
+    '};',
+    '',
+  ];
+}
+
+// The Sim's side of the resident schedule: a copy as its block runs it, and a batch's windows.
+function residentRunner(code: NetworkCode): string[] {
+  return [
+    'ss::ResidentBuffers<ResidentCopy> resident_buffers;',
+    'void resident_copy(ResidentCopy &c) {',
+    '  static_cast<Members &>(c) = *this;',
+    '  c.seed = seed;',
+    ...code.ir.populations.flatMap((p) => [
+      `  c.populations[${p.index}] = ss::resident_population(populations[${p.index}]);`,
+      `  c.spike_stages[${p.index}] = ss::resident_stage(spike_stages[${p.index}]);`,
+    ]),
+    // One block walks each spike's row once for all its targets (one tile); fast mode's atomics a row per thread.
+    ...walked(code).flatMap((j) => [
+      `  c.j${j.index}__tile_len = c.j${j.index}__tile_len > 0 ? ${code.ir.populations[j.post].size} : 0;`,
+      `  c.j${j.index}__long_rows = false;`,
+    ]),
+    '}',
+    'int64_t run_resident(const std::vector<ss::SimBase *> &copies, int64_t steps) override {',
+    '  return ss::run_resident<Sim, ResidentCopy>(*this, copies, steps);',
+    '}',
+  ];
+}
+
 const schedule = (mode: CudaMode): CpuSchedule => ({
-  includes: ['device.hpp', 'spike_stage.hpp', 'monitor_buffers.hpp'],
+  includes: ['device.hpp', 'spike_stage.hpp', 'monitor_buffers.hpp', 'resident.hpp'],
   // Its kernels copy the members they name into locals at each launch; create keeps only values.
   sharesReadOnly: true,
   spikeStage: 'device',
-  members: (code: NetworkCode) => [
-    'int device = 0;',
-    // Each population's spike flags and chunk counts (spike_stage.hpp); p<N>__fire is its flags.
-    'std::vector<ss::SpikeStage> spike_stages;',
+  kernelMembers: (code: NetworkCode) => [
+    // Each population's spike flags (spike_stage.hpp).
     ...code.ir.populations.map((p) => `int32_t *p${p.index}__fire = nullptr;`),
     // Targets per delivery tile (0: a thread per target) and whether rows hold 32 synapses or more on average (fast mode's block per spike).
     ...walked(code).flatMap((j) => [`int64_t j${j.index}__tile_len = 0;`, `bool j${j.index}__long_rows = false;`]),
+  ],
+  beforeSim: (code: NetworkCode) => (residentRefusal(code.ir) ? [] : residentCopy(code, mode)),
+  members: (code: NetworkCode) => [
+    'int device = 0;',
+    // Each population's spike flags and chunk counts (spike_stage.hpp).
+    'std::vector<ss::SpikeStage> spike_stages;',
     // A run is a window of launches (launch.hpp), captured into a CUDA Graph on a GPU; monitors
     // record into device buffers (monitor_buffers.hpp), drained when the run's launches are done.
     // A run that failed drops what it launched and buffered.
@@ -297,6 +387,7 @@ const schedule = (mode: CudaMode): CpuSchedule => ({
       '  post_events(step);',
       '}',
     ] : ['void end_step() override {}']),
+    ...(residentRefusal(code.ir) ? [] : residentRunner(code)),
   ],
   setup: () => ['S->device = int(a->device);', 'ss::select_device(S->device);', 'ss::check_device_memory(ss::find_input(a, "cuda.plan_bytes"), S->device);'],
   create: (code: NetworkCode) => [
@@ -310,19 +401,8 @@ const schedule = (mode: CudaMode): CpuSchedule => ({
       `S->j${j.index}__long_rows = ${synapses} >= 32 * int64_t(${pres});`,
     ];
   })],
-  methods: (code: NetworkCode) => [
-    ...code.ir.populations.flatMap((p) => update(code, p.index)),
-    ...code.ir.projections.flatMap((p) => [...deliver(code, p.index, mode), ...psp(code, p.index), ...equations(code, p.index)]),
-  ],
-  step: (code: NetworkCode) => [
-    ...code.ir.populations.flatMap((p) => (p.sums.length ? kernel(String(p.size), 'i', p.sums.map((t) => `${popMember(p, `sum_${t}`)}[i] = real(0);`)) : [])),
-    ...code.projections.flatMap((p, k) => [...(p.preEvent ? [code.call('deliver', k)] : []), ...(p.psp ? [code.call('psp', k)] : [])]),
-    // BOLD inputs read the populations on the host (managed memory), once the kernels before are done.
-    ...(code.boldInputs.length ? ['ss::wait_for_device();'] : []),
-    ...code.boldInputs.map((k) => code.call('input', k)),
-    ...code.ir.populations.map((p) => code.call('update', p.index)),
-    ...code.projections.flatMap((p, k) => (p.equationRows.length ? [code.call('equations', k)] : [])),
-  ],
+  methods: (code: NetworkCode) => phaseMethods(code, mode, GRID),
+  step: (code: NetworkCode) => stepPhases(code, GRID, (block, k) => code.call(block, k)),
 });
 
 export const generateCudaSource = (ir: NetworkIR, mode: CudaMode = 'exact'): string => generateCpuSource(ir, schedule(mode));

@@ -6,12 +6,14 @@
 #   1. runs CUBA, COBA, the features network and CUBA 256k, and compares each run's spike hash
 #      and final-state digest (bench/gpu/digest.py) with the CPU goldens made by the openmp kernels;
 #   2. times CUBA 256k × 1 s (three runs);
-#   3. runs copies of CUBA as one batch (B = 8, each copy its own seed and weight) and compares
-#      copies 0, 1 and 7 with their CPU goldens (each copy run alone by the openmp kernels);
+#   3. runs copies of CUBA as one batch (B = 8, each copy its own seed and weight), resident and
+#      per step (SPIKESWEEP_CUDA_SHARED_BYTES=0), and compares copies 0, 1 and 7 with their CPU
+#      goldens (each copy run alone by the openmp kernels);
 #   4. runs compute-sanitizer memcheck and racecheck on a short CUBA run;
-#   5. measures batch throughput for CUBA 4k at B = 1, 8, 64, 512 (1 s simulated) and 2048
-#      (0.25 s, reported per simulated second), skipping a B the device's free memory cannot hold
-#      (planned bytes per copy, network.json) or that would pass the 8-minute budget.
+#   5. measures batch throughput for CUBA 4k, resident, at B = 1, 8, 64, 512 (1 s simulated) and
+#      2048 (0.25 s, reported per simulated second), and per step at B = 64, skipping a B the
+#      device's free memory cannot hold (planned bytes per copy, network.json) or that would pass
+#      the 8-minute budget.
 # Writes bench/results/gpu.json and exits non-zero if anything differs or fails (a skipped or
 # failed throughput run is recorded, not fatal).
 # Usage: bench/gpu/check.sh   (NVCC, COMPUTE_SANITIZER, SPIKESWEEP_GPU_ARCH=sm_90 override the defaults)
@@ -78,6 +80,8 @@ BATCH_COPIES=$(python3 -c "import json;print(json.load(open('$KERNELS/cuba/netwo
 log "running a batch of $BATCH_COPIES CUBA copies, comparing copies $BATCH_KEPT"
 # shellcheck disable=SC2086  # the copies are separate arguments
 run_batch "$BATCH_COPIES" 0 batch-equality 120 $BATCH_KEPT || log "the batch failed: $(tail -1 "$WORK/batch-equality.stderr")"
+# shellcheck disable=SC2086
+SPIKESWEEP_CUDA_SHARED_BYTES=0 run_batch "$BATCH_COPIES" 0 batch-equality-per-step 120 $BATCH_KEPT || log "the per-step batch failed: $(tail -1 "$WORK/batch-equality-per-step.stderr")"
 
 sanitize() {  # tool
   log "compute-sanitizer --tool $1 on CUBA, $(python3 -c "import struct;print(struct.unpack_from('<q',open('$KERNELS/cuba/sanitize.bin','rb').read(),8)[0])") steps"
@@ -91,26 +95,29 @@ sanitize racecheck
 
 # Throughput over B: the copies are built on the host first (~40 ms each on a 2-core EPYC here,
 # ~80 s for 2,048), then one ss_run times the batch. B = 2048 runs a quarter of a second so that
-# its host-side launch recording (B bodies per launch) stays within the budget.
+# building and running it stays within the budget; per step, B = 64 for comparison.
 FREE_MIB=$(nvidia-smi --query-gpu=memory.free --format=csv,noheader,nounits 2>/dev/null | head -1 || true)
 echo "${FREE_MIB:-}" > "$WORK/free-mib"
 PLANNED=$(python3 -c "import json;print(json.load(open('$KERNELS/cuba/network.json'))['batch']['plannedBytesPerCopy'])")
-for spec in 1:10000:60 8:10000:60 64:10000:90 512:10000:150 2048:2500:240; do
-  IFS=: read -r copies steps limit <<< "$spec"
+THROUGHPUT=(1:10000:60:resident 8:10000:60:resident 64:10000:90:resident 512:10000:150:resident 2048:2500:240:resident 64:10000:90:per-step)
+for spec in "${THROUGHPUT[@]}"; do
+  IFS=: read -r copies steps limit schedule <<< "$spec"
+  name="throughput-$copies-$schedule"
+  shared=$([ "$schedule" = per-step ] && echo 0 || echo "")  # empty: the device's shared memory
   left=$((BUDGET_S - SECONDS))
   if [ -n "$FREE_MIB" ] && [ $((copies * PLANNED)) -gt $((FREE_MIB * 1048576 * 9 / 10)) ]; then
-    echo "$copies copies × $PLANNED planned bytes exceed 90 % of the ${FREE_MIB} MiB free" > "$WORK/throughput-$copies.skipped"
+    echo "$copies copies × $PLANNED planned bytes exceed 90 % of the ${FREE_MIB} MiB free" > "$WORK/$name.skipped"
   elif [ "$left" -lt 30 ]; then
-    echo "${left} s of the script's ${BUDGET_S} s budget left" > "$WORK/throughput-$copies.skipped"
+    echo "${left} s of the script's ${BUDGET_S} s budget left" > "$WORK/$name.skipped"
   else
-    log "throughput: $copies copies × $steps steps (limit $((limit < left ? limit : left)) s)"
-    run_batch "$copies" "$steps" "throughput-$copies" $((limit < left ? limit : left)) || log "B = $copies failed: $(tail -1 "$WORK/throughput-$copies.stderr")"
+    log "throughput: $copies copies × $steps steps, $schedule (limit $((limit < left ? limit : left)) s)"
+    SPIKESWEEP_CUDA_SHARED_BYTES=$shared run_batch "$copies" "$steps" "$name" $((limit < left ? limit : left)) || log "B = $copies ($schedule) failed: $(tail -1 "$WORK/$name.stderr")"
   fi
 done
 
-python3 - "$WORK" "$KERNELS" "$ARCH" "$("$NVCC" --version | tail -1)" "${CASES[@]}" <<'PY'
+python3 - "$WORK" "$KERNELS" "$ARCH" "$("$NVCC" --version | tail -1)" "${THROUGHPUT[*]}" "${CASES[@]}" <<'PY'
 import json, os, platform, statistics, subprocess, sys, time
-work, kernels, arch, nvcc, *cases = sys.argv[1:]
+work, kernels, arch, nvcc, throughput_specs, *cases = sys.argv[1:]
 def load(path):
     with open(path) as f:
         return json.load(f)
@@ -143,31 +150,37 @@ def batch_run(name):
     return {"status": "ran", **load(f"{work}/{name}.timing.json")}
 network = load(f"{kernels}/cuba/network.json")
 batch_goldens = load(f"{kernels}/cuba/batch-golden.json")["goldens"]
-batch = batch_run("batch-equality")
-batch_equality = {"copies": network["batch"]["copies"], "varied": network["batch"]["varied"], **{k: v for k, v in batch.items() if k in ("status", "exitCode", "stderr", "simulateMs", "buildMs")}, "copy": {}}
-for b in network["batch"]["kept"]:
-    want = batch_goldens[str(b)]
-    if batch["status"] != "ran":
-        batch_equality["copy"][b] = {"spikesEqual": False, "stateEqual": False}
-        continue
-    got = load(f"{work}/batch-equality/copy-{b}.digest.json")
-    batch_equality["copy"][b] = {"seed": network["seed"] + b, "spikes": got["spikes"], "spikesSha256": got["spikesSha256"], "stateSha256": got["stateSha256"],
-                                 "spikesEqual": got["spikesSha256"] == want["spikesSha256"], "stateEqual": got["stateSha256"] == want["stateSha256"]}
+def batch_equal(name):
+    batch = batch_run(name)
+    result = {"copies": network["batch"]["copies"], "varied": network["batch"]["varied"], **{k: v for k, v in batch.items() if k in ("status", "exitCode", "stderr", "schedule", "simulateMs", "buildMs")}, "copy": {}}
+    for b in network["batch"]["kept"]:
+        want = batch_goldens[str(b)]
+        if batch["status"] != "ran":
+            result["copy"][b] = {"spikesEqual": False, "stateEqual": False}
+            continue
+        got = load(f"{work}/{name}/copy-{b}.digest.json")
+        result["copy"][b] = {"seed": network["seed"] + b, "spikes": got["spikes"], "spikesSha256": got["spikesSha256"], "stateSha256": got["stateSha256"],
+                             "spikesEqual": got["spikesSha256"] == want["spikesSha256"], "stateEqual": got["stateSha256"] == want["stateSha256"]}
+    return result
+batch_equality = {"resident": batch_equal("batch-equality"), "perStep": batch_equal("batch-equality-per-step")}
 free_mib = open(f"{work}/free-mib").read().strip()
 throughput = []
-for copies in (1, 8, 64, 512, 2048):
-    skipped = f"{work}/throughput-{copies}.skipped"
+for spec in throughput_specs.split():
+    copies, _, _, schedule = spec.split(":")
+    copies = int(copies)
+    name = f"throughput-{copies}-{schedule}"
+    skipped = f"{work}/{name}.skipped"
     if os.path.exists(skipped):
-        throughput.append({"copies": copies, "status": "skipped", "reason": open(skipped).read().strip()})
+        throughput.append({"copies": copies, "asked": schedule, "status": "skipped", "reason": open(skipped).read().strip()})
         continue
-    r = batch_run(f"throughput-{copies}")
+    r = batch_run(name)
     if r["status"] == "ran":
         seconds = r["steps"] * network["dt"] / 1000
-        r = {"copies": copies, "status": "ran", "steps": r["steps"], "simulatedS": seconds, "simulateMs": r["simulateMs"], "buildMs": r["buildMs"],
+        r = {"copies": copies, "asked": schedule, "schedule": r["schedule"], "status": "ran", "steps": r["steps"], "simulatedS": seconds, "simulateMs": r["simulateMs"], "buildMs": r["buildMs"],
              "wallPerSimulatedSecondMs": r["simulateMs"] / seconds, "wallPerCopyMs": r["simulateMs"] / seconds / copies,
              "neuronStepsPerS": copies * network["batch"]["neurons"] * r["steps"] / (r["simulateMs"] / 1000)}
     else:
-        r = {"copies": copies, **r}
+        r = {"copies": copies, "asked": schedule, **r}
     throughput.append(r)
 times = [equality["cuba-256k"]["simulateMs"]] + [load(f"{work}/cuba-256k.time{r}.json")["simulateMs"] for r in (2, 3)]
 cuba = equality["cuba"]
@@ -191,19 +204,20 @@ os.makedirs("bench/results", exist_ok=True)
 with open("bench/results/gpu.json", "w") as f:
     json.dump(report, f, indent=2)
     f.write("\n")
-batch_ok = all(e["spikesEqual"] and e["stateEqual"] for e in batch_equality["copy"].values())
+batch_ok = all(e["spikesEqual"] and e["stateEqual"] for run in batch_equality.values() for e in run["copy"].values())
 ok = all(e["spikesEqual"] and e["stateEqual"] for e in equality.values()) and all(s["exitCode"] == 0 for s in sanitizer.values()) and batch_ok
 for c, e in equality.items():
     print(f"{c}: spikes {'equal' if e['spikesEqual'] else 'DIFFER'}, state {'equal' if e['stateEqual'] else 'DIFFERS'}, {e['spikes']} spikes, {e['simulateMs']:.1f} ms")
 for t, s in sanitizer.items():
     print(f"{t}: exit {s['exitCode']} {' '.join(s['summary'])}")
-for b, e in batch_equality["copy"].items():
-    print(f"batch of {batch_equality['copies']}, copy {b}: spikes {'equal' if e['spikesEqual'] else 'DIFFER'}, state {'equal' if e['stateEqual'] else 'DIFFERS'}")
+for what, run in batch_equality.items():
+    for b, e in run["copy"].items():
+        print(f"batch of {run['copies']} ({what}, ran {run.get('schedule', run['status'])}), copy {b}: spikes {'equal' if e['spikesEqual'] else 'DIFFER'}, state {'equal' if e['stateEqual'] else 'DIFFERS'}")
 for r in throughput:
     if r["status"] == "ran":
-        print(f"B = {r['copies']}: {r['wallPerSimulatedSecondMs']:.1f} ms per simulated s, {r['wallPerCopyMs']:.2f} ms per copy-second, {r['neuronStepsPerS']:.3g} neuron-steps/s")
+        print(f"B = {r['copies']} ({r['schedule']}): {r['wallPerSimulatedSecondMs']:.1f} ms per simulated s, {r['wallPerCopyMs']:.2f} ms per copy-second, {r['neuronStepsPerS']:.3g} neuron-steps/s")
     else:
-        print(f"B = {r['copies']}: {r['status']} {r.get('reason', r.get('stderr', r.get('limitS', '')))}")
+        print(f"B = {r['copies']} ({r['asked']}): {r['status']} {r.get('reason', r.get('stderr', r.get('limitS', '')))}")
 print(f"CUBA 256k x 1 s: median {report['cuba256k']['medianMs']:.1f} ms of {times}; CUBA 4k: {report['cuba4kPerStepUs']:.1f} us per step")
 print("bench/results/gpu.json written; " + ("all equal, sanitizers clean" if ok else "FAILED"))
 sys.exit(0 if ok else 1)

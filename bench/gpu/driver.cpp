@@ -19,7 +19,7 @@
 //
 // It writes every monitor's spikes to spikes.bin (per monitor: population i32, rows i64, steps
 // i64 × rows, neurons i32 × rows), every state array to state.bin (name, dtype i32, length i64,
-// bytes), and one JSON line of timings to stdout (a batch's: its copies, steps, the spikes of each
+// bytes), and one JSON line of timings to stdout (a batch's: its copies, steps, the schedule it ran, the spikes of each
 // listed copy, buildMs over all copies and simulateMs of the one ss_run). bench/gpu/digest.py
 // hashes both files.
 #include <chrono>
@@ -195,12 +195,12 @@ std::unique_ptr<Copy> create_copy(const Setup &s, int64_t b) {
   return copy;
 }
 
-int64_t run_steps(ss_sim *sim, int64_t steps) {
+ss_run_result run_steps(ss_sim *sim, int64_t steps) {
   const ss_run_args run_args{steps, nullptr, nullptr, nullptr, 0, SS_STOP_NONE, 0, nullptr};
   ss_run_result result{};
   char err[1024] = "";
   if (ss_run(sim, &run_args, &result, err, sizeof err) != 0) throw std::runtime_error(std::string("ss_run: ") + err);
-  return result.steps_done;
+  return result;
 }
 
 // Writes a copy's spikes and state (the layout digest.py reads); returns its spike count.
@@ -234,7 +234,7 @@ int run_one(const char *setup_path, const char *spikes_path, const char *state_p
   const auto copy = create_copy(s, b);
   const double build_ms = ms_since(build_start);
   const auto run_start = std::chrono::steady_clock::now();
-  const int64_t steps = run_steps(copy->sim, s.steps);
+  const int64_t steps = run_steps(copy->sim, s.steps).steps_done;
   const double simulate_ms = ms_since(run_start);
   const int64_t spike_count = write_outputs(s, *copy, spikes_path, state_path);
   std::printf("{\"steps\":%lld,\"spikes\":%lld,\"buildMs\":%.3f,\"simulateMs\":%.3f}\n", (long long)steps, (long long)spike_count,
@@ -260,7 +260,7 @@ int run_batch(const char *setup_path, int64_t copies, int64_t steps, const std::
   if (!joined) throw std::runtime_error(std::string("ss_join: ") + err);
   const double build_ms = ms_since(build_start);
   const auto run_start = std::chrono::steady_clock::now();
-  const int64_t steps_done = run_steps(joined, s.steps);
+  const ss_run_result result = run_steps(joined, s.steps);
   const double simulate_ms = ms_since(run_start);
   ss_destroy(joined);
   std::string spikes_json;
@@ -269,8 +269,8 @@ int run_batch(const char *setup_path, int64_t copies, int64_t steps, const std::
     const int64_t n = write_outputs(s, *batch[size_t(b)], prefix + ".spikes", prefix + ".state");
     spikes_json += (spikes_json.empty() ? "" : ",") + ("\"" + std::to_string(b) + "\":" + std::to_string(n));
   }
-  std::printf("{\"copies\":%lld,\"steps\":%lld,\"spikes\":{%s},\"buildMs\":%.3f,\"simulateMs\":%.3f}\n", (long long)copies,
-              (long long)steps_done, spikes_json.c_str(), build_ms, simulate_ms);
+  std::printf("{\"copies\":%lld,\"steps\":%lld,\"schedule\":\"%s\",\"spikes\":{%s},\"buildMs\":%.3f,\"simulateMs\":%.3f}\n", (long long)copies,
+              (long long)result.steps_done, result.resident ? "resident" : "per-step", spikes_json.c_str(), build_ms, simulate_ms);
   return 0;
 }
 

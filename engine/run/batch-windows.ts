@@ -16,6 +16,8 @@ export interface BatchPlace {
   copies: number;
   /** Bytes of read-only arrays (connectivity) this copy reads from another copy of the batch, holding none of its own (Kernel.share). */
   sharedBytes: number;
+  /** Whether the batch ran its windows resident: the cuda backend's resident schedule, a block per copy (backends/README.md). */
+  resident: boolean;
 }
 
 /** How a session runs its windows, and its place in a batch (null alone). */
@@ -42,6 +44,7 @@ export class BatchWindows {
   #waiting: Waiting[] = [];
   #batch: SimBatch | null = null;
   #first: Sim | null = null;
+  #places: BatchPlace[] = [];
 
   /** `copies` copies will run windows, each leaving once its run has ended, however it ended. */
   constructor(kernel: Kernel, copies: number, signal: AbortSignal | undefined) {
@@ -63,7 +66,8 @@ export class BatchWindows {
 
   /** Copy `copy`'s windows. */
   of(copy: number, copies: number): SessionWindows {
-    const batch: BatchPlace = { copy, copies, sharedBytes: 0 };
+    const batch: BatchPlace = { copy, copies, sharedBytes: 0, resident: false };
+    this.#places.push(batch);
     return { run: this.run, built: (sim) => this.#built(sim, batch), batch };
   }
 
@@ -107,6 +111,9 @@ export class BatchWindows {
       signal: this.#signal,
       progressEvery: waiting[0].options.progressEvery,
       onProgress: progress.length ? (n) => { for (const f of progress) f(n); } : undefined,
-    }).then((result) => { for (const w of waiting) w.resolve(result); }, (error: unknown) => { for (const w of waiting) w.reject(error); });
+    }).then((result) => {
+      for (const place of this.#places) place.resident = result.resident;
+      for (const w of waiting) w.resolve(result);
+    }, (error: unknown) => { for (const w of waiting) w.reject(error); });
   }
 }

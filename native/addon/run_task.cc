@@ -73,6 +73,7 @@ void RunTask::OnOK() {
   out.Set("stepsDone", Napi::Number::New(env, static_cast<double>(result_.steps_done)));
   out.Set("cancelled", Napi::Boolean::New(env, result_.cancelled != 0));
   out.Set("stopped", Napi::Boolean::New(env, result_.stopped != 0));
+  out.Set("resident", Napi::Boolean::New(env, result_.resident != 0));
   deferred_.Resolve(out);
 }
 

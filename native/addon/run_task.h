@@ -45,7 +45,7 @@ class RunTask : public Napi::AsyncProgressWorker<int64_t> {
   bool wantProgress_ = false;
   const ExecutionProgress *progress_ = nullptr;  // valid during Execute only
   // Results, written by Execute and read in OnOK (the task's completion orders them).
-  ss_run_result result_{0, 0, 0};
+  ss_run_result result_{0, 0, 0, 0};
   std::string error_;
   Napi::Reference<Napi::Value> progressError_;  // a throw from onProgress: cancels, then rejects
   bool settled_ = false;

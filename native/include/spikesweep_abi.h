@@ -8,7 +8,7 @@
 #define SPIKESWEEP_ABI_H
 #include <stdint.h>
 
-#define SS_ABI_VERSION 4u
+#define SS_ABI_VERSION 5u
 
 #ifdef __cplusplus
 extern "C" {
@@ -69,6 +69,7 @@ typedef struct {
   int64_t steps_done;
   int32_t cancelled;          /* 1 if stopped by the cancel flag */
   int32_t stopped;            /* 1 if stopped by a stop condition */
+  int32_t resident;           /* 1 if a batch ran its steps in resident windows (the cuda backend's resident schedule) */
 } ss_run_result;
 
 enum ss_monitor_kind { SS_MONITOR_SPIKES = 0, SS_MONITOR_STATE = 1 };

@@ -164,6 +164,7 @@ template <class Body, bool Tiles> void run_copies(const RecordedLaunch *const *l
 // copy runs what it recorded).
 inline void wait_for_device() { run_waiting_copy(); }
 inline void begin_window(bool) {}
+inline void stop_capturing() {}
 inline void end_window() {}
 inline void discard_window() noexcept {}
 
@@ -260,6 +261,14 @@ inline void begin_window(bool capture) {
   q.in_window = capture;
   // A batch's copies each begin the run's one window.
   if (capture && !q.capturing) begin_capture(q);
+}
+
+// Runs what was captured so far and captures nothing more of the window: a resident batch
+// (resident.hpp) launches each window of steps as one kernel itself.
+inline void stop_capturing() {
+  LaunchQueue &q = launch_queue();
+  q.in_window = false;
+  sync_queue(q);
 }
 
 inline void end_window() {

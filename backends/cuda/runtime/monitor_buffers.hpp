@@ -66,6 +66,24 @@ inline void copy_sample(const ss_array &source, MonitorBuffer &buffer, int64_t r
   });
 }
 
+// One monitor's part of a window: its buffer (monitor_buffers.hpp) and the row each step of the
+// window writes (-1: none). A state monitor's block reads its source in shared memory where it is
+// staged (resident.hpp).
+struct ResidentMonitor {
+  int32_t spikes = 0, population = 0;
+  int64_t width = 0, element = 0;
+  uint8_t *rows = nullptr;
+  int32_t *counts = nullptr;
+  const int32_t *indices = nullptr;
+  const uint8_t *source = nullptr;
+  const int32_t *row_at = nullptr;
+};
+
+// Whether a monitor records step `step` (a spike monitor every step from its start while active).
+inline bool records(const Monitor &m, int64_t step) {
+  return m.kind == SS_MONITOR_SPIKES ? m.active && step >= m.start : m.samples(step);
+}
+
 class MonitorBuffers {
  public:
   // Before a run: a buffer for every monitor (monitors are added between runs), allocated
@@ -82,7 +100,7 @@ class MonitorBuffers {
     for (size_t m = 0; m < sim.monitors.size(); ++m) {
       const Monitor &monitor = sim.monitors[m];
       MonitorBuffer &buffer = buffers_[m];
-      if (monitor.kind == SS_MONITOR_SPIKES ? !monitor.active || sim.step < monitor.start : !monitor.samples(sim.step)) continue;
+      if (!records(monitor, sim.step)) continue;
       if (buffer.full()) drain(sim.monitors);
       const int64_t row = int64_t(buffer.steps.size());
       if (monitor.kind == SS_MONITOR_SPIKES)
@@ -90,6 +108,38 @@ class MonitorBuffers {
       else
         copy_sample(monitor.source, buffer, row);
       buffer.steps.push_back(sim.step);
+    }
+  }
+
+  // How many of the `steps` steps from sim.step on (at least one) every buffer has rows for: a
+  // resident window's length (resident.hpp). A buffer without a row left is drained first.
+  int64_t room(SimBase &sim, int64_t steps) {
+    prepare(sim);
+    if (std::any_of(buffers_.begin(), buffers_.end(), [](const MonitorBuffer &b) { return b.full(); })) drain(sim.monitors);
+    for (size_t m = 0; m < buffers_.size(); ++m) {
+      int64_t free = buffers_[m].capacity - int64_t(buffers_[m].steps.size());
+      for (int64_t k = 0; k < steps; ++k)
+        if (records(sim.monitors[m], sim.step + k) && free-- == 0) steps = k;
+    }
+    return steps;
+  }
+
+  // A resident window of `steps` steps from sim.step: each monitor's buffer for the device
+  // (`out`), the row each step writes in rows[m * steps + k] (-1: none), its steps noted as
+  // buffered.
+  void plan_window(const SimBase &sim, int64_t steps, ResidentMonitor *out, int32_t *rows) {
+    for (size_t m = 0; m < buffers_.size(); ++m) {
+      const Monitor &monitor = sim.monitors[m];
+      MonitorBuffer &buffer = buffers_[m];
+      const bool spikes = monitor.kind == SS_MONITOR_SPIKES;
+      int32_t *row_at = rows + int64_t(m) * steps;
+      for (int64_t k = 0; k < steps; ++k) {
+        const bool sampled = records(monitor, sim.step + k);
+        row_at[k] = sampled ? int32_t(buffer.steps.size()) : -1;
+        if (sampled) buffer.steps.push_back(sim.step + k);
+      }
+      out[m] = ResidentMonitor{spikes ? 1 : 0, monitor.population, buffer.width, buffer.element, buffer.rows.data(), buffer.counts.data(),
+                               buffer.indices.data(), spikes ? nullptr : static_cast<const uint8_t *>(monitor.source.data), row_at};
     }
   }
 

@@ -14,8 +14,8 @@ namespace ss {
 
 // Neurons per chunk: a warp's worth at least, and at most 1024 chunks, so the block turning counts
 // into places has 16 at most for each of its threads.
-constexpr int64_t spike_chunk_len(int64_t n) { return n > 32 * 1024 ? (n + 1023) / 1024 : 32; }
-constexpr int64_t spike_chunks(int64_t n) { return (n + spike_chunk_len(n) - 1) / spike_chunk_len(n); }
+SS_DEVICE_FN constexpr int64_t spike_chunk_len(int64_t n) { return n > 32 * 1024 ? (n + 1023) / 1024 : 32; }
+SS_DEVICE_FN constexpr int64_t spike_chunks(int64_t n) { return (n + spike_chunk_len(n) - 1) / spike_chunk_len(n); }
 
 // The prefix sum's parts: a run of chunks for each thread of its block.
 constexpr int64_t kScanParts = kSsTileThreads;
@@ -36,7 +36,7 @@ struct DeviceSpikes {
   const int32_t *count = nullptr;
 };
 
-inline DeviceSpikes emitted_on_device(const Population &p, int64_t step, int64_t delay) {
+template <class P> SS_DEVICE_FN DeviceSpikes emitted_on_device(const P &p, int64_t step, int64_t delay) {
   const int64_t when = step - delay;
   if (when < 0) return {};
   const int64_t row = when % p.depth;

@@ -176,8 +176,9 @@ static void run_one(SimBase &s, const ss_run_args *args, ss_run_result *result, 
 }
 
 #ifdef SS_COPY_STEPS
-// A batch on a backend that steps copies together: each step, every copy's step and record are
-// recorded, then launched once over all copies (CopySteps); the clocks advance together.
+// A batch on a backend that steps copies together: in resident windows where the schedule runs
+// them (SimBase::run_resident), else each step, every copy's step and record are recorded, then
+// launched once over all copies (CopySteps); the clocks advance together.
 static void run_batch(const std::vector<ss_sim *> &copies, const ss_run_args *args, ss_run_result *result, int64_t fault) {
   std::vector<SimBase *> sims;
   // Every copy that began its run ends it, however the run ends.
@@ -191,9 +192,22 @@ static void run_batch(const std::vector<ss_sim *> &copies, const ss_run_args *ar
   }
   SimBase &first = *sims[0];
   if (args->steps <= 0 || stop_before(first, args, result, fault)) return;
-  {
+  int64_t k = 0;
+  bool stopped = false;
+  // Resident windows while the schedule runs them (the fault hook's step ends one), else one step at a time.
+  while (k < args->steps && !stopped) {
+    const int64_t window = fault > first.step ? std::min(args->steps - k, fault - first.step) : args->steps - k;
+    const int64_t done = first.run_resident(sims, window);
+    if (done < 0) break;
+    result->resident = 1;
+    for (SimBase *s : sims) s->step += done;
+    for (int64_t i = 0; i < done; ++i) report_step(args, result);
+    k += done;
+    stopped = k < args->steps && stop_before(first, args, result, fault);
+  }
+  if (!stopped && k < args->steps) {
     CopySteps steps(int64_t(sims.size()));
-    for (int64_t k = 0; k < args->steps; ++k) {
+    for (; k < args->steps; ++k) {
       for (size_t c = 0; c < sims.size(); ++c) {
         steps.select(int64_t(c));
         sims[c]->step_once();

@@ -175,6 +175,14 @@ struct SimBase {
   // Reads `first`'s read-only arrays wherever they hold this sim's values (Store::share, ss_share):
   // generated for a schedule whose kernels read the arrays only through the Sim's members.
   virtual void share_read_only(SimBase &first) { (void)first; }
+  // A batch whose copies this sim is the first of runs up to `steps` steps as one window where its
+  // schedule can (the cuda backend's resident schedule), returning the steps run; -1 where it
+  // steps one step at a time.
+  virtual int64_t run_resident(const std::vector<SimBase *> &copies, int64_t steps) {
+    (void)copies;
+    (void)steps;
+    return -1;
+  }
   // Whether the stop condition of population p holds for any (mode ANY) or all (mode ALL) neurons.
   virtual bool stop_condition(int32_t population, int32_t mode) = 0;
   // The team's size: at most the backend's thread limit (team.hpp).
