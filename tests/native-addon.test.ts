@@ -241,7 +241,7 @@ describe('run', () => {
     const sim = makeSim(loadKernel(ok), thresholds);
     const spikes = sim.addMonitor({ kind: 'spikes', population: 0 });
     const result = await sim.run({ steps: 20 });
-    assert.deepEqual(result, { stepsDone: 20, cancelled: false, stopped: false });
+    assert.deepEqual(result, { stepsDone: 20, cancelled: false, stopped: false, resident: false });
     assert.equal(sim.currentStep, 20);
     const expected = expectedSpikes(thresholds, 0, 20);
     const got = sim.takeSpikes(spikes);
@@ -262,6 +262,7 @@ describe('run', () => {
       stepsDone: 5,
       cancelled: false,
       stopped: true,
+      resident: false,
     });
     assert.equal(sim.currentStep, 5);
     sim.destroy();
@@ -297,8 +298,8 @@ describe('run', () => {
     assert.equal(sim.currentStep, result.stepsDone);
 
     // An already aborted signal runs nothing, and the next run is not affected by the old cancel.
-    assert.deepEqual(await sim.run({ steps: 10, signal: AbortSignal.abort() }), { stepsDone: 0, cancelled: true, stopped: false });
-    assert.deepEqual(await sim.run({ steps: 3 }), { stepsDone: 3, cancelled: false, stopped: false });
+    assert.deepEqual(await sim.run({ steps: 10, signal: AbortSignal.abort() }), { stepsDone: 0, cancelled: true, stopped: false, resident: false });
+    assert.deepEqual(await sim.run({ steps: 3 }), { stepsDone: 3, cancelled: false, stopped: false, resident: false });
     sim.destroy();
   });
 
@@ -328,7 +329,7 @@ describe('run', () => {
       },
     );
     assert.equal(sim.running, false);
-    assert.deepEqual(await sim.run({ steps: 1 }), { stepsDone: 1, cancelled: false, stopped: false });
+    assert.deepEqual(await sim.run({ steps: 1 }), { stepsDone: 1, cancelled: false, stopped: false, resident: false });
     sim.destroy();
   });
 
@@ -351,7 +352,7 @@ describe('run', () => {
     assert.throws(() => sim.getArray('pop.x'), { message: /sim.getArray: the sim is running/ });
     assert.throws(() => sim.setArray('pop.x', 1), /the sim is running/);
     assert.throws(() => sim.currentStep, /the sim is running/);
-    assert.deepEqual(await first, { stepsDone: 50, cancelled: false, stopped: false });
+    assert.deepEqual(await first, { stepsDone: 50, cancelled: false, stopped: false, resident: false });
     assert.equal(sim.running, false);
     sim.destroy();
   });
@@ -445,7 +446,7 @@ describe('kernel.join', () => {
     const running = batch.run({ steps: 20 });
     assert.equal(batch.running, true);
     assert.throws(() => copies[1].getArray('pop.x'), /the sim is running/);
-    assert.deepEqual(await running, { stepsDone: 20, cancelled: false, stopped: false });
+    assert.deepEqual(await running, { stepsDone: 20, cancelled: false, stopped: false, resident: false });
     for (const [b, thresholds] of [[2, 3], [5, 7, 11]].entries()) {
       const expected = expectedSpikes(thresholds, 0, 20);
       assert.equal(copies[b].currentStep, 20);
@@ -493,7 +494,7 @@ describe('destroy', () => {
     let sim: Sim | null = makeSim(loadKernel(unloadable), [2]); // the Kernel object is garbage at once
     await collect(() => false);
     assert.equal(mapped(), true);
-    assert.deepEqual(await sim.run({ steps: 2 }), { stepsDone: 2, cancelled: false, stopped: false });
+    assert.deepEqual(await sim.run({ steps: 2 }), { stepsDone: 2, cancelled: false, stopped: false, resident: false });
     assert.deepEqual(sim.getArray('pop.spike_count'), new BigInt64Array([1n]));
     sim.destroy();
     sim = null;

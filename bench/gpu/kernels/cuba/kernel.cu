@@ -3,6 +3,7 @@
 #include "device.hpp"
 #include "spike_stage.hpp"
 #include "monitor_buffers.hpp"
+#include "resident.hpp"
 
 namespace generated {
 using real = double;
@@ -66,7 +67,7 @@ SS_MATH void j3_pre_event(int64_t s, double t, double dt, uint64_t seed, int64_t
   x_g_target += x_w;
 }
 
-struct Sim final : ss::SimBase {
+struct Members {
   double dt = 0.1;
   // population 0: exc (3200)
   real *p0_El = nullptr;
@@ -118,8 +119,6 @@ struct Sim final : ss::SimBase {
   real *j3_w = nullptr;
   int32_t *j3_learning = nullptr;
   int64_t j3__delay = 1;
-  int device = 0;
-  std::vector<ss::SpikeStage> spike_stages;
   int32_t *p0__fire = nullptr;
   int32_t *p1__fire = nullptr;
   int64_t j0__tile_len = 0;
@@ -130,6 +129,348 @@ struct Sim final : ss::SimBase {
   bool j2__long_rows = false;
   int64_t j3__tile_len = 0;
   bool j3__long_rows = false;
+};
+
+struct ResidentCopy : Members {
+  uint64_t seed = 0;
+  ss::ResidentPopulation populations[2];
+  ss::ResidentStage spike_stages[2];
+  static constexpr int64_t staged_bytes = 128000;
+  template <class C, class F> static SS_RESIDENT_FN void each_staged(C &c, F &&f) {
+    f(c.p0_v, 3200, 0);
+    f(c.p0_g_exc, 3200, 25600);
+    f(c.p0_g_inh, 3200, 51200);
+    f(c.p0__refractory_left, 3200, 76800);
+    f(c.p0__fire, 3200, 89600);
+    f(c.p1_v, 800, 102400);
+    f(c.p1_g_exc, 800, 108800);
+    f(c.p1_g_inh, 800, 115200);
+    f(c.p1__refractory_left, 800, 121600);
+    f(c.p1__fire, 800, 124800);
+  }
+  SS_RESIDENT_FN void update_p0(int64_t s) {
+    const double t = double(s) * dt; (void)t;
+    real *__restrict l_v = p0_v;
+    real *__restrict l_g_exc = p0_g_exc;
+    real *__restrict l_g_inh = p0_g_inh;
+    const double dt = this->dt;
+    const uint64_t seed = this->seed; (void)seed;
+    const real l_El = p0_El[0];
+    const real l_Vr = p0_Vr[0];
+    const real l_Vt = p0_Vt[0];
+    const real l_tau_m = p0_tau_m[0];
+    const real l_tau_e = p0_tau_e[0];
+    const real l_tau_i = p0_tau_i[0];
+    const real _inv0 = real(1) / (l_tau_m);
+    const real _inv1 = real(1) / (l_tau_e);
+    const real _inv2 = real(1) / (l_tau_i);
+    int32_t *__restrict l__refractory = p0__refractory_left;
+    int64_t *__restrict l__last_spike = p0__last_spike;
+    int32_t *__restrict l__fire = p0__fire;
+    ss::block::launch(3200, SS_BLOCK_FN(int64_t i) {
+      p0_step(s, t, dt, seed, i, _inv0, _inv1, _inv2, l__refractory[i], l_El, l_v[i], l_g_exc[i], l_g_inh[i], l_Vt, l__fire[i]);
+    });
+    const int64_t row = s % populations[0].depth;
+    int32_t *const spike_row = populations[0].history + row * 3200;
+    int32_t *const spike_total = populations[0].history_count + row;
+    int32_t *const chunk_count = spike_stages[0].chunk_count.data();
+    int32_t *const chunk_first = spike_stages[0].chunk_first.data();
+    int32_t *const part_sums = spike_stages[0].part_sums.data();
+    constexpr int64_t chunk_len = ss::spike_chunk_len(3200), chunks = ss::spike_chunks(3200);
+    {
+      const auto p0__fire = this->p0__fire;
+      ss::block::launch(chunks, SS_BLOCK_FN(int64_t c) {
+        const int64_t end = c * chunk_len + chunk_len < 3200 ? c * chunk_len + chunk_len : 3200;
+        chunk_count[c] = ss::count_fired(p0__fire, c * chunk_len, end);
+      });
+    }
+    ss::block::launch_tiles(1, SS_BLOCK_FN(const ss::Tile &tile) {
+      ss::chunk_places(tile, chunk_count, chunk_first, chunks, part_sums, spike_total);
+    });
+    {
+      const auto p0__fire = this->p0__fire;
+      const auto p0_refractory = this->p0_refractory;
+      ss::block::launch(chunks, SS_BLOCK_FN(int64_t c) {
+        int32_t at = chunk_first[c];
+        const int64_t end = c * chunk_len + chunk_len < 3200 ? c * chunk_len + chunk_len : 3200;
+        for (int64_t i = c * chunk_len; i < end; ++i) {
+          if (!p0__fire[i]) continue;
+          const int64_t refractory_steps = p0_reset(s, t, dt, seed, i, p0_refractory[i], l_v[i], l_Vr);
+          l__refractory[i] = refractory_steps > INT32_MAX ? INT32_MAX : refractory_steps < INT32_MIN ? INT32_MIN : int32_t(refractory_steps);
+          l__last_spike[i] = s;
+          spike_row[at++] = int32_t(i);
+        }
+      });
+    }
+  }
+  SS_RESIDENT_FN void update_p1(int64_t s) {
+    const double t = double(s) * dt; (void)t;
+    real *__restrict l_v = p1_v;
+    real *__restrict l_g_exc = p1_g_exc;
+    real *__restrict l_g_inh = p1_g_inh;
+    const double dt = this->dt;
+    const uint64_t seed = this->seed; (void)seed;
+    const real l_El = p1_El[0];
+    const real l_Vr = p1_Vr[0];
+    const real l_Vt = p1_Vt[0];
+    const real l_tau_m = p1_tau_m[0];
+    const real l_tau_e = p1_tau_e[0];
+    const real l_tau_i = p1_tau_i[0];
+    const real _inv0 = real(1) / (l_tau_m);
+    const real _inv1 = real(1) / (l_tau_e);
+    const real _inv2 = real(1) / (l_tau_i);
+    int32_t *__restrict l__refractory = p1__refractory_left;
+    int64_t *__restrict l__last_spike = p1__last_spike;
+    int32_t *__restrict l__fire = p1__fire;
+    ss::block::launch(800, SS_BLOCK_FN(int64_t i) {
+      p1_step(s, t, dt, seed, i, _inv0, _inv1, _inv2, l__refractory[i], l_El, l_v[i], l_g_exc[i], l_g_inh[i], l_Vt, l__fire[i]);
+    });
+    const int64_t row = s % populations[1].depth;
+    int32_t *const spike_row = populations[1].history + row * 800;
+    int32_t *const spike_total = populations[1].history_count + row;
+    int32_t *const chunk_count = spike_stages[1].chunk_count.data();
+    int32_t *const chunk_first = spike_stages[1].chunk_first.data();
+    int32_t *const part_sums = spike_stages[1].part_sums.data();
+    constexpr int64_t chunk_len = ss::spike_chunk_len(800), chunks = ss::spike_chunks(800);
+    {
+      const auto p1__fire = this->p1__fire;
+      ss::block::launch(chunks, SS_BLOCK_FN(int64_t c) {
+        const int64_t end = c * chunk_len + chunk_len < 800 ? c * chunk_len + chunk_len : 800;
+        chunk_count[c] = ss::count_fired(p1__fire, c * chunk_len, end);
+      });
+    }
+    ss::block::launch_tiles(1, SS_BLOCK_FN(const ss::Tile &tile) {
+      ss::chunk_places(tile, chunk_count, chunk_first, chunks, part_sums, spike_total);
+    });
+    {
+      const auto p1__fire = this->p1__fire;
+      const auto p1_refractory = this->p1_refractory;
+      ss::block::launch(chunks, SS_BLOCK_FN(int64_t c) {
+        int32_t at = chunk_first[c];
+        const int64_t end = c * chunk_len + chunk_len < 800 ? c * chunk_len + chunk_len : 800;
+        for (int64_t i = c * chunk_len; i < end; ++i) {
+          if (!p1__fire[i]) continue;
+          const int64_t refractory_steps = p1_reset(s, t, dt, seed, i, p1_refractory[i], l_v[i], l_Vr);
+          l__refractory[i] = refractory_steps > INT32_MAX ? INT32_MAX : refractory_steps < INT32_MIN ? INT32_MIN : int32_t(refractory_steps);
+          l__last_spike[i] = s;
+          spike_row[at++] = int32_t(i);
+        }
+      });
+    }
+  }
+  SS_RESIDENT_FN void deliver_j0(int64_t s) {
+    const ss::DeviceSpikes spikes = ss::emitted_on_device(populations[0], s, j0__delay);
+    if (!spikes.count) return;
+    const int32_t *spike_data = spikes.data;
+    const int32_t *spike_total = spikes.count;
+    const double dt = this->dt;
+    const double t = double(s) * dt; (void)t;
+    const uint64_t seed = this->seed; (void)seed;
+    const bool learning = j0_learning[0] != 0; (void)learning;
+    const real l_w = j0_w[0]; (void)l_w;
+    const int32_t *__restrict col = j0__col;
+    const int64_t tile_len = j0__tile_len;
+    if (tile_len > 0) {
+      {
+        const auto j0__row_ptr = this->j0__row_ptr;
+        const auto p0_g_exc = this->p0_g_exc;
+        ss::block::launch_tiles((3200 + tile_len - 1) / tile_len, SS_BLOCK_FN(const ss::Tile &tile) {
+          const int64_t j_begin = tile.index * tile_len;
+          const int64_t j_end = j_begin + tile_len < 3200 ? j_begin + tile_len : 3200;
+          for (int64_t n = 0; n < *spike_total; ++n) {
+            const int64_t i = spike_data[n];
+            const int64_t lo = ss::first_synapse_onto(col, j0__row_ptr[i], j0__row_ptr[i + 1], j_begin);
+            const int64_t hi = ss::first_synapse_onto(col, lo, j0__row_ptr[i + 1], j_end);
+            tile.for_each(lo, hi, [&](int64_t first) {
+              if (first > lo && col[first - 1] == col[first]) return;
+              const int64_t j = col[first];
+              for (int64_t k = first; k < hi && col[k] == j; ++k) {
+                j0_pre_event(s, t, dt, seed, i, j, k, p0_g_exc[j], l_w);
+              }
+            });
+            tile.sync();
+          }
+        });
+      }
+    } else {
+      {
+        const auto j0__row_ptr = this->j0__row_ptr;
+        const auto p0_g_exc = this->p0_g_exc;
+        ss::block::launch(3200, SS_BLOCK_FN(int64_t j) {
+          for (int64_t n = 0; n < *spike_total; ++n) {
+            const int64_t i = spike_data[n];
+            const int64_t end = j0__row_ptr[i + 1];
+            for (int64_t k = ss::first_synapse_onto(col, j0__row_ptr[i], end, j); k < end && col[k] == j; ++k) {
+              j0_pre_event(s, t, dt, seed, i, j, k, p0_g_exc[j], l_w);
+            }
+          }
+        });
+      }
+    }
+  }
+  SS_RESIDENT_FN void deliver_j1(int64_t s) {
+    const ss::DeviceSpikes spikes = ss::emitted_on_device(populations[0], s, j1__delay);
+    if (!spikes.count) return;
+    const int32_t *spike_data = spikes.data;
+    const int32_t *spike_total = spikes.count;
+    const double dt = this->dt;
+    const double t = double(s) * dt; (void)t;
+    const uint64_t seed = this->seed; (void)seed;
+    const bool learning = j1_learning[0] != 0; (void)learning;
+    const real l_w = j1_w[0]; (void)l_w;
+    const int32_t *__restrict col = j1__col;
+    const int64_t tile_len = j1__tile_len;
+    if (tile_len > 0) {
+      {
+        const auto j1__row_ptr = this->j1__row_ptr;
+        const auto p1_g_exc = this->p1_g_exc;
+        ss::block::launch_tiles((800 + tile_len - 1) / tile_len, SS_BLOCK_FN(const ss::Tile &tile) {
+          const int64_t j_begin = tile.index * tile_len;
+          const int64_t j_end = j_begin + tile_len < 800 ? j_begin + tile_len : 800;
+          for (int64_t n = 0; n < *spike_total; ++n) {
+            const int64_t i = spike_data[n];
+            const int64_t lo = ss::first_synapse_onto(col, j1__row_ptr[i], j1__row_ptr[i + 1], j_begin);
+            const int64_t hi = ss::first_synapse_onto(col, lo, j1__row_ptr[i + 1], j_end);
+            tile.for_each(lo, hi, [&](int64_t first) {
+              if (first > lo && col[first - 1] == col[first]) return;
+              const int64_t j = col[first];
+              for (int64_t k = first; k < hi && col[k] == j; ++k) {
+                j1_pre_event(s, t, dt, seed, i, j, k, p1_g_exc[j], l_w);
+              }
+            });
+            tile.sync();
+          }
+        });
+      }
+    } else {
+      {
+        const auto j1__row_ptr = this->j1__row_ptr;
+        const auto p1_g_exc = this->p1_g_exc;
+        ss::block::launch(800, SS_BLOCK_FN(int64_t j) {
+          for (int64_t n = 0; n < *spike_total; ++n) {
+            const int64_t i = spike_data[n];
+            const int64_t end = j1__row_ptr[i + 1];
+            for (int64_t k = ss::first_synapse_onto(col, j1__row_ptr[i], end, j); k < end && col[k] == j; ++k) {
+              j1_pre_event(s, t, dt, seed, i, j, k, p1_g_exc[j], l_w);
+            }
+          }
+        });
+      }
+    }
+  }
+  SS_RESIDENT_FN void deliver_j2(int64_t s) {
+    const ss::DeviceSpikes spikes = ss::emitted_on_device(populations[1], s, j2__delay);
+    if (!spikes.count) return;
+    const int32_t *spike_data = spikes.data;
+    const int32_t *spike_total = spikes.count;
+    const double dt = this->dt;
+    const double t = double(s) * dt; (void)t;
+    const uint64_t seed = this->seed; (void)seed;
+    const bool learning = j2_learning[0] != 0; (void)learning;
+    const real l_w = j2_w[0]; (void)l_w;
+    const int32_t *__restrict col = j2__col;
+    const int64_t tile_len = j2__tile_len;
+    if (tile_len > 0) {
+      {
+        const auto j2__row_ptr = this->j2__row_ptr;
+        const auto p0_g_inh = this->p0_g_inh;
+        ss::block::launch_tiles((3200 + tile_len - 1) / tile_len, SS_BLOCK_FN(const ss::Tile &tile) {
+          const int64_t j_begin = tile.index * tile_len;
+          const int64_t j_end = j_begin + tile_len < 3200 ? j_begin + tile_len : 3200;
+          for (int64_t n = 0; n < *spike_total; ++n) {
+            const int64_t i = spike_data[n];
+            const int64_t lo = ss::first_synapse_onto(col, j2__row_ptr[i], j2__row_ptr[i + 1], j_begin);
+            const int64_t hi = ss::first_synapse_onto(col, lo, j2__row_ptr[i + 1], j_end);
+            tile.for_each(lo, hi, [&](int64_t first) {
+              if (first > lo && col[first - 1] == col[first]) return;
+              const int64_t j = col[first];
+              for (int64_t k = first; k < hi && col[k] == j; ++k) {
+                j2_pre_event(s, t, dt, seed, i, j, k, p0_g_inh[j], l_w);
+              }
+            });
+            tile.sync();
+          }
+        });
+      }
+    } else {
+      {
+        const auto j2__row_ptr = this->j2__row_ptr;
+        const auto p0_g_inh = this->p0_g_inh;
+        ss::block::launch(3200, SS_BLOCK_FN(int64_t j) {
+          for (int64_t n = 0; n < *spike_total; ++n) {
+            const int64_t i = spike_data[n];
+            const int64_t end = j2__row_ptr[i + 1];
+            for (int64_t k = ss::first_synapse_onto(col, j2__row_ptr[i], end, j); k < end && col[k] == j; ++k) {
+              j2_pre_event(s, t, dt, seed, i, j, k, p0_g_inh[j], l_w);
+            }
+          }
+        });
+      }
+    }
+  }
+  SS_RESIDENT_FN void deliver_j3(int64_t s) {
+    const ss::DeviceSpikes spikes = ss::emitted_on_device(populations[1], s, j3__delay);
+    if (!spikes.count) return;
+    const int32_t *spike_data = spikes.data;
+    const int32_t *spike_total = spikes.count;
+    const double dt = this->dt;
+    const double t = double(s) * dt; (void)t;
+    const uint64_t seed = this->seed; (void)seed;
+    const bool learning = j3_learning[0] != 0; (void)learning;
+    const real l_w = j3_w[0]; (void)l_w;
+    const int32_t *__restrict col = j3__col;
+    const int64_t tile_len = j3__tile_len;
+    if (tile_len > 0) {
+      {
+        const auto j3__row_ptr = this->j3__row_ptr;
+        const auto p1_g_inh = this->p1_g_inh;
+        ss::block::launch_tiles((800 + tile_len - 1) / tile_len, SS_BLOCK_FN(const ss::Tile &tile) {
+          const int64_t j_begin = tile.index * tile_len;
+          const int64_t j_end = j_begin + tile_len < 800 ? j_begin + tile_len : 800;
+          for (int64_t n = 0; n < *spike_total; ++n) {
+            const int64_t i = spike_data[n];
+            const int64_t lo = ss::first_synapse_onto(col, j3__row_ptr[i], j3__row_ptr[i + 1], j_begin);
+            const int64_t hi = ss::first_synapse_onto(col, lo, j3__row_ptr[i + 1], j_end);
+            tile.for_each(lo, hi, [&](int64_t first) {
+              if (first > lo && col[first - 1] == col[first]) return;
+              const int64_t j = col[first];
+              for (int64_t k = first; k < hi && col[k] == j; ++k) {
+                j3_pre_event(s, t, dt, seed, i, j, k, p1_g_inh[j], l_w);
+              }
+            });
+            tile.sync();
+          }
+        });
+      }
+    } else {
+      {
+        const auto j3__row_ptr = this->j3__row_ptr;
+        const auto p1_g_inh = this->p1_g_inh;
+        ss::block::launch(800, SS_BLOCK_FN(int64_t j) {
+          for (int64_t n = 0; n < *spike_total; ++n) {
+            const int64_t i = spike_data[n];
+            const int64_t end = j3__row_ptr[i + 1];
+            for (int64_t k = ss::first_synapse_onto(col, j3__row_ptr[i], end, j); k < end && col[k] == j; ++k) {
+              j3_pre_event(s, t, dt, seed, i, j, k, p1_g_inh[j], l_w);
+            }
+          }
+        });
+      }
+    }
+  }
+  SS_RESIDENT_FN void step(int64_t s) {
+    deliver_j0(s);
+    deliver_j1(s);
+    deliver_j2(s);
+    deliver_j3(s);
+    update_p0(s);
+    update_p1(s);
+  }
+};
+
+struct Sim final : ss::SimBase, Members {
+  int device = 0;
+  std::vector<ss::SpikeStage> spike_stages;
   ss::MonitorBuffers monitor_buffers;
   void begin_run() override {
     ss::select_device(device);
@@ -149,6 +490,26 @@ struct Sim final : ss::SimBase {
     ss::SimBase::end_run();
   }
   void end_step() override {}
+  ss::ResidentBuffers<ResidentCopy> resident_buffers;
+  void resident_copy(ResidentCopy &c) {
+    static_cast<Members &>(c) = *this;
+    c.seed = seed;
+    c.populations[0] = ss::resident_population(populations[0]);
+    c.spike_stages[0] = ss::resident_stage(spike_stages[0]);
+    c.populations[1] = ss::resident_population(populations[1]);
+    c.spike_stages[1] = ss::resident_stage(spike_stages[1]);
+    c.j0__tile_len = c.j0__tile_len > 0 ? 3200 : 0;
+    c.j0__long_rows = false;
+    c.j1__tile_len = c.j1__tile_len > 0 ? 800 : 0;
+    c.j1__long_rows = false;
+    c.j2__tile_len = c.j2__tile_len > 0 ? 3200 : 0;
+    c.j2__long_rows = false;
+    c.j3__tile_len = c.j3__tile_len > 0 ? 800 : 0;
+    c.j3__long_rows = false;
+  }
+  int64_t run_resident(const std::vector<ss::SimBase *> &copies, int64_t steps) override {
+    return ss::run_resident<Sim, ResidentCopy>(*this, copies, steps);
+  }
 
   void update_p0(int64_t s) {
     const double t = double(s) * dt; (void)t;

@@ -3,6 +3,7 @@
 #include "device.hpp"
 #include "spike_stage.hpp"
 #include "monitor_buffers.hpp"
+#include "resident.hpp"
 
 namespace generated {
 using real = double;
@@ -109,7 +110,7 @@ SS_MATH real j4_psp(int64_t s, double t, double dt, uint64_t seed, int64_t i, in
   return (x_k * (x_pre_v - x_post_v));
 }
 
-struct Sim final : ss::SimBase {
+struct Members {
   double dt = 0.1;
   // population 0: input (200)
   real *p0_rates = nullptr;
@@ -194,8 +195,6 @@ struct Sim final : ss::SimBase {
   int32_t *j4_learning = nullptr;
   real *j4_k = nullptr;
   int64_t j4__delay = 1;
-  int device = 0;
-  std::vector<ss::SpikeStage> spike_stages;
   int32_t *p0__fire = nullptr;
   int32_t *p1__fire = nullptr;
   int32_t *p2__fire = nullptr;
@@ -210,6 +209,11 @@ struct Sim final : ss::SimBase {
   bool j3__long_rows = false;
   int64_t j4__tile_len = 0;
   bool j4__long_rows = false;
+};
+
+struct Sim final : ss::SimBase, Members {
+  int device = 0;
+  std::vector<ss::SpikeStage> spike_stages;
   ss::MonitorBuffers monitor_buffers;
   void begin_run() override {
     ss::select_device(device);
