@@ -3,7 +3,8 @@
 // own values and seeds in one simulation — on the cuda backend's emulation (SPIKESWEEP_CUDA_EMULATE,
 // threads shuffled) and commits each run's outputs on its own, checkpoints included; every run
 // equals the same run of the same sweep on the openmp backend, served by a cpu worker, bit for
-// bit, and the manifests say which ran in a batch of several copies. A gpu worker SIGKILLed
+// bit, and the manifests say which ran in a batch of several copies, each batch resident (a block
+// per copy, its state in shared memory: backends/README.md). A gpu worker SIGKILLed
 // mid-batch leaves each copy's checkpoint named in the batch's heartbeat: the next worker resumes
 // each of those runs alone from it, and every run still equals its openmp twin.
 import assert from 'node:assert/strict';
@@ -81,6 +82,7 @@ test('a cuda sweep runs on the gpu queue, and each run equals its openmp twin', 
   assert.ok(manifests.every((m) => m.kernel.backend === 'cuda' && m.kernel.cudaMode === 'exact'));
   assert.ok(manifests.every((m) => m.batch !== null && m.batch.copy < m.batch.copies), 'every cuda run ran in a batch');
   assert.ok(manifests.some((m) => m.batch.copies >= 2), `some runs shared a batch (batches: ${JSON.stringify(manifests.map((m) => m.batch))})`);
+  assert.ok(manifests.every((m) => m.batch.resident), 'every batch ran the resident schedule: a CUBA of 100 neurons fits a block\'s shared memory');
   const openmpManifest = JSON.parse(await readFile(join(openmp.output, 'runs', 'run=0', 'manifest.json'), 'utf8'));
   assert.equal(openmpManifest.batch, null, 'the cpu queue runs one run at a time');
 });

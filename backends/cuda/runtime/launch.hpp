@@ -383,7 +383,11 @@ class CopySteps {
 };
 
 // The first synapse of row [begin, end) onto postsynaptic neuron j (rows' columns ascend), or end.
+// A j at or past either end of the row (a tile holding every target: the resident schedule's)
+// takes one probe, not a search.
 SS_DEVICE_FN inline int64_t first_synapse_onto(const int32_t *col, int64_t begin, int64_t end, int64_t j) {
+  if (begin == end || col[begin] >= j) return begin;
+  if (col[end - 1] < j) return end;
   while (begin < end) {
     const int64_t mid = begin + (end - begin) / 2;
     if (col[mid] < j) begin = mid + 1; else end = mid;
