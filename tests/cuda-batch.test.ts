@@ -1,10 +1,13 @@
 // Batches on the cuda backend without a GPU: B copies of one structure, each with its own values
-// and seed, run as one emulated cuda simulation (runBatch: each kernel launched once over every
-// copy), threads visited in order and shuffled across the copies. Every copy gives the spikes
-// (spikesSha256) and the final state (its last checkpoint's arrays) of the OpenMP backend running
-// that copy's values and seed alone — at B = 1 and B = 5, for CUBA with its weights varied and for
-// the features network (STDP, per-synapse delays drawn per seed, Poisson input, psp) with its
-// input rate and STDP weights varied. Copies share the connectivity that draws nothing from their
+// and seed, run as one emulated cuda simulation (runBatch), threads visited in order and shuffled
+// across the copies, in both schedules: resident (a block per copy runs a window of steps, its
+// state in shared memory) and per step (each kernel launched once over every copy). Every copy
+// gives the spikes (spikesSha256), the state samples and the final state (its last checkpoint's
+// arrays) of the OpenMP backend running that copy's values and seed alone — at B = 1 and B = 5,
+// for CUBA with its weights varied (resident and per step), for the features network (STDP,
+// per-synapse delays drawn per seed, Poisson input, psp) with its input rate and STDP weights
+// varied (per step: STDP's postsynaptic events run on the host), and for the features network
+// without STDP (resident and per step). The manifests record the schedule each batch ran. Copies share the connectivity that draws nothing from their
 // seeds (the features network's all-to-all cue projection): each copy after the first reads the
 // first's, as the memory plan counts it, and still gives its own run's bits; CUBA's, drawn from
 // each seed, stays every copy's. nvcc builds CUBA's batch kernels for sm_90 within a single

@@ -66,8 +66,8 @@ inline void copy_sample(const ss_array &source, MonitorBuffer &buffer, int64_t r
   });
 }
 
-// One monitor's part of a window: its buffer (monitor_buffers.hpp) and the row each step of the
-// window writes (-1: none). A state monitor's block reads its source in shared memory where it is
+// One monitor's part of a resident window: its buffer and the row each step of the window writes
+// (-1: none). A state monitor's block reads its source in shared memory where it is
 // staged (resident.hpp).
 struct ResidentMonitor {
   int32_t spikes = 0, population = 0;

@@ -1,11 +1,11 @@
 // The resident schedule of the cuda backend (schedule.ts): a batch whose copies' state fits one
 // block's shared memory runs a window of steps per launch, one block per copy. The block copies its
 // copy's per-neuron state (ResidentCopy::each_staged, laid out by backends/cuda/resident.ts) from
-// the arrays into shared memory, runs
-// every step of the window there — each phase a loop of the block's threads over the phase's
-// elements (`ss::block::launch`) or over its tiles in order (`ss::block::launch_tiles`), a barrier
-// ending each — records its monitors into their buffers, and copies the state back. The host
-// touches nothing between the window's steps: no launch per phase, no recording per copy.
+// the arrays into shared memory, runs every step of the window there — each phase a loop of the
+// block's threads over the phase's elements (`ss::block::launch`) or over its tiles in order
+// (`ss::block::launch_tiles`), a barrier ending each — records its monitors into their buffers,
+// and copies the state back. The host touches nothing between the window's steps: no launch per
+// phase, no recording per copy.
 // Connectivity, spike history and delay rings stay in the arrays (global memory, the batch's
 // shared connectivity read by every block).
 // Emulated (SPIKESWEEP_CUDA_EMULATE), blocks run one after another over one buffer standing for
@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
-#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -33,8 +32,8 @@
 
 namespace ss {
 
-// Threads of a resident block: one block per SM at ~100–200 KB of shared memory, so as many as
-// the registers of a phase allow (an SM holds 65,536: 128 each).
+// Threads of a resident block: at 100–200 KB of shared memory a block has its SM to itself, and
+// 512 threads leave each the 128 registers of the SM's 65,536 (nvcc fits CUBA's kernel in them).
 constexpr int64_t kResidentThreads = 512;
 // Steps per launch at most: the host checks for cancellation and reports progress between windows.
 constexpr int64_t kResidentWindow = 1000;
