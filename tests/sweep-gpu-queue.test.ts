@@ -90,10 +90,11 @@ test('a cuda sweep runs on the gpu queue, and each run equals its openmp twin', 
 test('a gpu worker SIGKILLed mid-batch: the next worker resumes each copy from the checkpoint the batch heartbeated, alone, and every run equals its openmp twin', { timeout: 300_000 }, async (t) => {
   const network = await writeSmallNetwork(dir, 'cuba100-resume');
   const output = join(dir, 'out-resume');
-  // Runs of ~1.3 s emulated (~3 s on a loaded machine): the first group is one run, the next a batch
-  // of two (GROUP_TARGET_MS' worth, capped at two by the runs left).
+  // Runs of ~1.3 s emulated resident (~3 s on a loaded machine): the first group is one run, the
+  // next a batch of two (GROUP_TARGET_MS' worth, capped at two by the runs left), long enough for
+  // its heartbeat to name both copies' checkpoints before it ends.
   const body = (backend: string) => ({
-    name: `gpu-resume-${backend}`, network, backend, duration: 4_000, output, maxConcurrent: 1, checkpointEvery: 500,
+    name: `gpu-resume-${backend}`, network, backend, duration: 8_000, output, maxConcurrent: 1, checkpointEvery: 500,
     vary: { grid: [{ name: 'we', paths: ['projections.exc_exc.connector.weights', 'projections.exc_inh.connector.weights'], values: [1.2, 2.0] }] },
     seeds: { policy: 'sequential', base: 5, count: 2 },
   });
