@@ -27,6 +27,8 @@ export interface NetworkCode {
 export type StepBlock = 'update' | 'deliver' | 'psp' | 'input' | 'equations';
 
 const BLOCK_METHOD: Record<StepBlock, string> = { update: 'update_p', deliver: 'deliver_j', psp: 'psp_j', input: 'input_p', equations: 'equations_j' };
+/** The Sim method of a block of the step, e.g. `update_p0`. */
+export const blockMethod = (block: StepBlock, index: number): string => `${BLOCK_METHOD[block]}${index}`;
 const BLOCK_NAME: Record<StepBlock, string> = { update: 'update', deliver: 'delivery', psp: 'psp', input: 'BOLD input', equations: 'synaptic equations' };
 
 // The blocks profiling names, in step order: deliveries and psp, BOLD inputs, updates, synaptic equations.
@@ -104,7 +106,7 @@ export function generateCpuSource(ir: NetworkIR, schedule: CpuSchedule): string 
     call: (block, index) => {
       const id = blocks.findIndex((b) => b.block === block && b.index === index);
       if (id < 0) throw new Error(`no ${block} block ${index} in this network`);
-      return `profiled(${id}, [&] { ${BLOCK_METHOD[block]}${index}(s); });`;
+      return `profiled(${id}, [&] { ${blockMethod(block, index)}(s); });`;
     },
   };
   const pops = code.populations;

@@ -43,7 +43,7 @@
 // walk): a thread per spike walking its row, or for rows of 32 synapses or more on average a
 // block per spike sharing its row out over its threads, as GeNN chooses by row length.
 import { indent, popMember } from '../codegen/cpp.js';
-import { generateCpuSource, type CpuSchedule, type NetworkCode, type StepBlock } from '../codegen/network.js';
+import { blockMethod, generateCpuSource, type CpuSchedule, type NetworkCode, type StepBlock } from '../codegen/network.js';
 import { callMath } from '../codegen/math.js';
 import { usesIdent } from '../../network/equations/ast.js';
 import type { NetworkIR, ProjectionIR } from '../../network/ir/ir.js';
@@ -290,8 +290,6 @@ const phaseMethods = (code: NetworkCode, mode: CudaMode, at: Launcher): string[]
   ...code.ir.projections.flatMap((p) => [...deliver(code, p.index, mode, at), ...psp(code, p.index, at), ...equations(code, p.index, at)]),
 ];
 
-const RESIDENT_CALL: Record<StepBlock, string> = { update: 'update_p', deliver: 'deliver_j', psp: 'psp_j', input: 'input_p', equations: 'equations_j' };
-
 // A copy of a batch as its block runs it in the resident schedule (resident.hpp): the network's
 // arrays (Members), its populations' spike history and spike stages, the per-neuron state its block
 // stages in shared memory, and the step's phases, each a loop of the block's threads.
@@ -310,7 +308,7 @@ function residentCopy(code: NetworkCode, mode: CudaMode): string[] {
     '  }',
     ...indent(device(phaseMethods(code, mode, BLOCK)), 1),
     '  SS_RESIDENT_FN void step(int64_t s) {',
-    ...indent(stepPhases(code, BLOCK, (block, k) => `${RESIDENT_CALL[block]}${k}(s);`), 2),
+    ...indent(stepPhases(code, BLOCK, (block, k) => `${blockMethod(block, k)}(s);`), 2),
     '  }',
     '};',
     '',
