@@ -339,7 +339,7 @@ function residentRunner(code: NetworkCode): string[] {
 }
 
 const schedule = (mode: CudaMode): CpuSchedule => ({
-  includes: ['device.hpp', 'spike_stage.hpp', 'monitor_buffers.hpp', 'resident.hpp'],
+  includes: ['device.hpp', 'delivery.hpp', 'spike_stage.hpp', 'monitor_buffers.hpp', 'resident.hpp'],
   // Its kernels copy the members they name into locals at each launch; create keeps only values.
   sharesReadOnly: true,
   spikeStage: 'device',
