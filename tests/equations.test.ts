@@ -346,6 +346,13 @@ describe('errors name model, field, line, column and token', () => {
       "neuron 'LIF', equations line 2, column 17: unknown identifier 'vt' — expected a parameter, variable or constant (declared: tau_m, v)");
   });
 
+  it('names every object has (__proto__, constructor, toString) are unknown like any other', () => {
+    for (const name of ['__proto__', 'constructor', 'toString']) {
+      assert.match(one({ parameters: 'tau = 10.0', equations: 'dv/dt = -v / tau', spike: name }), new RegExp(`spike line 1, column 1: unknown identifier '${name}'`));
+      assert.match(one({ parameters: 'tau = 10.0', equations: `dv/dt = ${name}(v)` }), new RegExp(`unknown function '${name}'`));
+    }
+  });
+
   it('wrong arity, unknown function, unknown flag, duplicate declaration', () => {
     assert.equal(one({ equations: 'dv/dt = pow(v)' }), "neuron 'LIF', equations line 1, column 9: function 'pow' takes 2 arguments, got 1");
     assert.match(one({ equations: 'dv/dt = sigmoid(v)' }), /equations line 1, column 9: unknown function 'sigmoid'/);

@@ -178,6 +178,17 @@ describe('runNetwork', () => {
     await assert.rejects(run(spec), (e: unknown) => e instanceof SpecError && /duration/.test(e.message));
   });
 
+  test('a model named like a property every object has (constructor, toString) is an unknown model, not a built one', () => {
+    const unknown = (overrides: Partial<NetworkSpecInput>, field: RegExp) =>
+      assert.throws(() => cuba(overrides), (e: unknown) => e instanceof SpecError && field.test(e.message));
+    const pop = (neuron: string) => ({ populations: [{ name: 'exc', geometry: 10, neuron }], projections: [], monitors: [] });
+    unknown(pop('constructor'), /populations\[0\]\.neuron: unknown neuron model 'constructor'/);
+    unknown(pop('__proto__'), /populations\[0\]\.neuron: unknown neuron model '__proto__'/);
+    unknown({ projections: [{ name: 'e', pre: 'exc', post: 'exc', target: 'exc', synapse: 'toString', connector: { type: 'oneToOne', weights: 1 } }] },
+      /projections\[0\]\.synapse: unknown synapse model 'toString'/);
+    unknown({ boldMonitors: [{ name: 'b', populations: ['exc'], model: 'hasOwnProperty' }] } as Partial<NetworkSpecInput>, /boldMonitors\[0\]\.model: unknown BOLD model 'hasOwnProperty'/);
+  });
+
   test('an aborted run rejects and leaves no Parquet file behind', async () => {
     const controller = new AbortController();
     const outDir = join(dir, 'aborted');

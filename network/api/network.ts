@@ -221,14 +221,14 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
 
   /** A global constant equations may use by name; settable at any time. */
   constant(name: string, value: number): { readonly name: string; value: number } {
-    if (!(name in this.spec.constants)) this.structural('constant');
+    if (!Object.hasOwn(this.spec.constants, name)) this.structural('constant');
     this.spec.constants[name] = value;
     if (this.sim) this.sim.setArray(`const.${name}`, value);
     return this.getConstant(name);
   }
 
   getConstant(name: string): { readonly name: string; value: number } {
-    if (!(name in this.spec.constants)) throw new Error(`no constant '${name}' (declared: ${Object.keys(this.spec.constants).join(', ') || 'none'})`);
+    if (!Object.hasOwn(this.spec.constants, name)) throw new Error(`no constant '${name}' (declared: ${Object.keys(this.spec.constants).join(', ') || 'none'})`);
     const net = this;
     return {
       name,

@@ -89,7 +89,7 @@ class Parser {
       return e;
     }
     if (t.kind === 'name' && !KEYWORDS.has(t.text)) {
-      if (t.text in BOOLEANS) return { kind: 'number', value: BOOLEANS[t.text], span: t.span };
+      if (Object.hasOwn(BOOLEANS, t.text)) return { kind: 'number', value: BOOLEANS[t.text], span: t.span };
       const next = this.tokens[this.pos];
       if (next?.text === '(' && next.kind === 'op') return this.callArgs(t);
       if (next?.text === '.' && next.kind === 'op' && (t.text === 'pre' || t.text === 'post')) {

@@ -99,7 +99,7 @@ function resolveCall(e: Extract<Expr, { kind: 'call' }>, scope: Scope, issues: I
   }
   const args = e.args.map((a) => resolve(a, scope, issues));
   if (e.fn === 'ite') return arity(3) ? { kind: 'ite', cond: args[0], then: args[1], else: args[2], span: e.span } : zero;
-  const dist = RANDOM_DRAWS[e.fn];
+  const dist = Object.hasOwn(RANDOM_DRAWS, e.fn) ? RANDOM_DRAWS[e.fn] : undefined;
   if (dist) return arity(2) ? { kind: 'random', dist, args, site: 0, span: e.span } : zero;
   if (isMathFunction(e.fn)) return arity(MATH_ARITY[e.fn]) ? { ...e, args } : zero;
   const user = scope.functions.get(e.fn);

@@ -61,7 +61,7 @@ export function resolveBoldMonitors(spec: NetworkSpec, neurons: (NeuronModel | n
   const index = new Map(spec.populations.map((p, i) => [p.name, i]));
   (spec.boldMonitors ?? []).forEach((m, i) => {
     const at = (...rest: (string | number)[]) => ['boldMonitors', i, ...rest];
-    const definition = BOLD_MODELS[m.model];
+    const definition = Object.hasOwn(BOLD_MODELS, m.model) ? BOLD_MODELS[m.model] : undefined;
     if (!definition) {
       issues.push({ path: at('model'), message: `unknown BOLD model '${m.model}' (known: ${Object.keys(BOLD_MODELS).join(', ')})` });
       return;

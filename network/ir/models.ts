@@ -171,8 +171,8 @@ function lookup<D>(
   what: string,
 ): [string, D, (string | number)[]] | null {
   if (typeof ref !== 'string') return [JSON.stringify(ref), ref, path];
-  if (declared[ref]) return [`declared:${ref}`, declared[ref], [`${what}s`, ref]];
-  if (builtins[ref]) return [`builtin:${ref}`, builtins[ref], path];
+  if (Object.hasOwn(declared, ref)) return [`declared:${ref}`, declared[ref], [`${what}s`, ref]];
+  if (Object.hasOwn(builtins, ref)) return [`builtin:${ref}`, builtins[ref], path];
   const known = [...Object.keys(declared), ...Object.keys(builtins), ...(what === 'neuron' ? [SPIKE_SOURCE] : [])];
   issues.push({ path, message: `unknown ${what} model '${ref}' (known: ${known.join(', ')})` });
   return null;
