@@ -243,6 +243,7 @@ protocol:
     const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
     const cases: { edit: [string, string]; path: string; needle: string; message: RegExp }[] = [
       { edit: ['exc: { params: { neuron_model: lif } }', 'exc: { params: { neuron_model: lifx } }'], path: 'layers.exc.params.neuron_model', needle: 'lifx', message: /unknown neuron model 'lifx'/ },
+      { edit: ['exc: { params: { neuron_model: lif } }', 'exc: { params: { neuron_model: constructor } }'], path: 'layers.exc.params.neuron_model', needle: 'constructor', message: /unknown neuron model 'constructor'/ },
       { edit: ['  - [input, exc, drive]', '  - [input, nowhere, drive]'], path: 'connections.0.1', needle: 'nowhere', message: /post must name a layer/ },
       { edit: ['  - [input, exc, drive]', '  - [input, exc, driven]'], path: 'connections.0.2', needle: 'driven', message: /unknown connection model 'driven'/ },
       { edit: ['params: { duration: 50 }', 'params: { duration: -5 }'], path: 'session_models.params.duration', needle: 'duration: -5', message: /duration must be a number of ms > 0, got number -5 \(session 'a'; session 'b'\)$/ },

@@ -162,6 +162,12 @@ export function resolveModels(spec: NetworkSpec): ResolvedModels {
   return { neurons, synapses: synapses as SynapseModel[], stops, issues };
 }
 
+/** The model a name refers to: one the spec declares, else a built-in (own names only: `constructor` is no model). */
+export function namedModel<D>(declared: Readonly<Record<string, D>>, builtins: Readonly<Record<string, D>>, ref: string): D | undefined {
+  if (Object.hasOwn(declared, ref)) return declared[ref];
+  return Object.hasOwn(builtins, ref) ? builtins[ref] : undefined;
+}
+
 function lookup<D>(
   ref: string | D,
   declared: Record<string, D>,

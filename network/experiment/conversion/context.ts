@@ -43,11 +43,11 @@ export class Conversion {
   }
 
   knownNeuron(name: string): boolean {
-    return name in this.models.neurons || name in builtinNeurons || name === SPIKE_SOURCE;
+    return Object.hasOwn(this.models.neurons, name) || Object.hasOwn(builtinNeurons, name) || name === SPIKE_SOURCE;
   }
 
   knownSynapse(name: string): boolean {
-    return name in this.models.synapses || name in builtinSynapses;
+    return Object.hasOwn(this.models.synapses, name) || Object.hasOwn(builtinSynapses, name);
   }
 
   /** A NetworkSpec validator's issue moved to where the experiment wrote the value (the deepest noted origin). */
