@@ -30,7 +30,7 @@ const NETWORKS: [string, number][] = [['examples/cuba.yaml', 100], ['examples/co
 // take 74 there.
 const REGISTER_BUDGET = 64;
 const BATCH_REGISTER_BUDGET = 80;
-// The resident schedule's kernel: a block of 512 threads alone on an SM (its shared memory) holds the SM's 65,536 registers.
+// The resident schedule's kernel: a block of 512 threads alone on an SM, or two of 256 sharing one, hold the SM's 65,536 registers.
 const RESIDENT_REGISTER_BUDGET = 128;
 
 let dir: string;

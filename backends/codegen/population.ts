@@ -42,11 +42,11 @@ export interface PopulationCode extends CodeParts {
 }
 
 /**
- * Where a population's spikes are found. 'host': the step sets a byte per neuron, the refractory
- * countdown runs in bytes (refractory.hpp), and spikes() scans the bytes on the host. 'device':
- * the step sets an int32 flag per neuron in `p<N>__fire` (an array the schedule provides), the
- * countdown runs in the store's int32 `_refractory_left` itself, and the schedule gathers the
- * flags and runs `fired` for each spiking neuron where the flags are.
+ * Where a population's spikes are found. Either way the step sets a byte per neuron. 'host': the
+ * refractory countdown runs in bytes (refractory.hpp), and spikes() scans the bytes on the host.
+ * 'device': the bytes are `p<N>__fire` (an array the schedule provides), the countdown runs in the
+ * store's int32 `_refractory_left` itself, and the schedule gathers the flags and runs `fired` for
+ * each spiking neuron where the flags are.
  */
 export type SpikeStage = 'host' | 'device';
 
@@ -98,7 +98,7 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR, stage: SpikeSta
   const rawPlan = integrate(model.variables, { modelKind: 'neuron', model: model.name }).steps;
   const assigned = assignedNames(model, rawPlan, model.reset);
   const hasRefractory = model.refractory !== undefined;
-  // The refractory countdown and the spike flag: bytes on the host (refractory.hpp), int32 on the device.
+  // The refractory countdown: bytes on the host (refractory.hpp), int32 on the device.
   const refr = 'l__refractory';
   const counter = stage === 'device' ? 'int32_t' : 'uint8_t';
   const shared = new Set(pop.attrs.filter((a) => a.shared).map((a) => a.name));
@@ -131,7 +131,7 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR, stage: SpikeSta
     ...hoister.reciprocals.map((r) => `const real ${r.name} = real(1) / (${emitCpp(r.divisor, ctx)});`),
     ...(hasRefractory ? [`${counter} *__restrict ${refr} = ${stage === 'device' ? popMember(pop, '_refractory_left') : `populations[${pop.index}].refractory.steps.data()`};`] : []),
     `int64_t *__restrict l__last_spike = ${popMember(pop, '_last_spike')};`,
-    `${counter} *__restrict l__fire = ${stage === 'device' ? popMember(pop, '_fire') : `populations[${pop.index}].fire.data()`};`,
+    `uint8_t *__restrict l__fire = ${stage === 'device' ? popMember(pop, '_fire') : `populations[${pop.index}].fire.data()`};`,
   ];
   const frozen = (name: string) => hasRefractory && !name.startsWith('g_');
   const sites = randomSites([...plan.map((p) => p.value), ...(model.spike ? [model.spike] : []), ...model.reset.map((r) => r.value)]);
@@ -160,7 +160,7 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR, stage: SpikeSta
   ];
   if (model.spike) {
     const condition = emitConditionCpp(model.spike, inStep);
-    const fire = step.bind('l__fire[i]', 'fire', { type: `${counter} &` });
+    const fire = step.bind('l__fire[i]', 'fire', { type: 'uint8_t &' });
     stepBody.push(`${fire} = ${hasRefractory ? `(${idle}) & ` : ''}(${condition});`);
   }
   const stepFn: MathFunction = { name: `p${pop.index}_step`, returns: 'void', indices: ['i'], params: step.params, body: stepBody };

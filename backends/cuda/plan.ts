@@ -8,7 +8,7 @@
 import type { NetworkIR, PopulationIR, ProjectionIR } from '../../network/ir/ir.js';
 import type { ConnectorSpec, NetworkSpec } from '../../network/spec/schema.js';
 import { isDistribution } from '../../network/spec/distributions.js';
-import { H100_SHARED_PER_BLOCK, residentBytes, residentRefusal } from './resident.js';
+import { H100_SHARED_PER_BLOCK, H100_SHARED_TWO_PER_SM, residentBytes, residentRefusal } from './resident.js';
 
 export interface PlanItem {
   /** The population or projection. */
@@ -128,7 +128,7 @@ function batchSchedule(ir: NetworkIR, sharedPerBlock: number): { schedule: strin
   return {
     resident: { bytesPerCopy, sharedPerBlock, chosen },
     schedule: chosen
-      ? `batches resident: a block per copy, its state in ${kib(bytesPerCopy)} of shared memory (of ${kib(sharedPerBlock)}), up to 1000 steps per launch; a single simulation per-step kernels`
+      ? `batches resident: a block per copy, its state in ${kib(bytesPerCopy)} of shared memory (of ${kib(sharedPerBlock)}${bytesPerCopy <= H100_SHARED_TWO_PER_SM ? '; two blocks per SM on an H100' : ''}), up to 1000 steps per launch; a single simulation per-step kernels`
       : `per-step kernels (not resident: ${why})`,
   };
 }

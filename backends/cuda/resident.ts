@@ -33,25 +33,34 @@ export function residentRefusal(ir: NetworkIR): string | null {
 }
 
 /**
+ * H100 shared memory a block may take where two blocks share an SM: half the SM's 228 KiB, less
+ * the 1 KiB CUDA reserves per block. Two blocks of 256 threads per SM run a large batch in half
+ * the waves of one block of 512 (registers allow either: 2 × 256 × 128 = 65,536).
+ */
+export const H100_SHARED_TWO_PER_SM = 233472 / 2 - 1024;
+
+/**
  * What each block stages: the arrays every step reads and writes for every neuron — each
- * population's per-neuron variables, conductances and sums, its refractory countdown and its
- * spike flags. Parameters, last spike times and everything of the projections stay in device memory.
+ * population's per-neuron variables, conductances and sums and its refractory countdown — and its
+ * spike flags (a byte per neuron) unless leaving them in device memory lets two copies share an
+ * H100 SM. Parameters, last spike times and everything of the projections stay in device memory.
  */
 export function stagedArrays(ir: NetworkIR): StagedArray[] {
   const real = ir.precision === 'float' ? 4 : 8;
-  const arrays = ir.populations.flatMap((pop) => {
-    const fire = staged(popMember(pop, '_fire'), pop.size, 4);
-    if (!pop.model) return [fire];
+  const state = ir.populations.flatMap((pop) => {
+    if (!pop.model) return [];
     const variables = pop.attrs.filter((a) => a.kind === 'variable' && !a.shared).map((a) => a.name);
     const conductances = pop.conductances.filter((g) => !pop.attrs.some((a) => a.name === g));
     return [
       ...[...new Set([...variables, ...conductances, ...pop.sums.map((t) => `sum_${t}`)])].map((n) => staged(popMember(pop, n), pop.size, real)),
       staged(popMember(pop, '_refractory_left'), pop.size, 4),
-      fire,
     ];
   });
+  const flags = ir.populations.map((pop) => staged(popMember(pop, '_fire'), pop.size, 1));
+  const bytes = (list: Omit<StagedArray, 'offset'>[]) => list.reduce((sum, a) => sum + a.bytes, 0);
+  const twoPerSm = bytes(state) <= H100_SHARED_TWO_PER_SM && bytes(state) + bytes(flags) > H100_SHARED_TWO_PER_SM;
   let offset = 0;
-  return arrays.map((a) => ({ ...a, offset: (offset += a.bytes) - a.bytes }));
+  return (twoPerSm ? state : [...state, ...flags]).map((a) => ({ ...a, offset: (offset += a.bytes) - a.bytes }));
 }
 
 /** Shared memory per block a resident copy of `ir` takes. */

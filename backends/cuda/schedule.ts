@@ -345,7 +345,7 @@ const schedule = (mode: CudaMode): CpuSchedule => ({
   spikeStage: 'device',
   kernelMembers: (code: NetworkCode) => [
     // Each population's spike flags (spike_stage.hpp).
-    ...code.ir.populations.map((p) => `int32_t *p${p.index}__fire = nullptr;`),
+    ...code.ir.populations.map((p) => `uint8_t *p${p.index}__fire = nullptr;`),
     // Targets per delivery tile (0: a thread per target) and whether rows hold 32 synapses or more on average (fast mode's block per spike).
     ...walked(code).flatMap((j) => [`int64_t j${j.index}__tile_len = 0;`, `bool j${j.index}__long_rows = false;`]),
   ],

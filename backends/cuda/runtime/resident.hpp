@@ -32,8 +32,10 @@
 
 namespace ss {
 
-// Threads of a resident block: at 100–200 KB of shared memory a block has its SM to itself, and
-// 512 threads leave each the 128 registers of the SM's 65,536 (nvcc fits CUBA's kernel in them).
+// Threads of a resident block: 512 where a block has its SM to itself (100–200 KB of shared
+// memory), leaving each the 128 registers of the SM's 65,536 (nvcc fits CUBA's kernel in them);
+// half as many where two blocks fit an SM (at most ~113 KB each on an H100: resident.ts stages
+// for that), so a large batch runs in half the waves.
 constexpr int64_t kResidentThreads = 512;
 // Steps per launch at most: the host checks for cancellation and reports progress between windows.
 constexpr int64_t kResidentWindow = 1000;
@@ -180,7 +182,11 @@ template <class Copy> __global__ void __launch_bounds__(kResidentThreads, 1) res
 template <class Copy> void launch_resident(const ResidentWindow<Copy> *windows, int64_t copies, int64_t from, int64_t steps, int64_t bytes) {
   if (copies > int64_t(INT32_MAX)) throw std::runtime_error("a resident batch holds at most 2^31 - 1 copies");
   check_cuda(cudaFuncSetAttribute(resident_kernel<Copy>, cudaFuncAttributeMaxDynamicSharedMemorySize, int(bytes)), "resident kernel's shared memory");
-  resident_kernel<Copy><<<unsigned(copies), unsigned(kResidentThreads), size_t(bytes), launch_queue().stream>>>(windows, from, steps);
+  check_cuda(cudaFuncSetAttribute(resident_kernel<Copy>, cudaFuncAttributePreferredSharedMemoryCarveout, int(cudaSharedmemCarveoutMaxShared)), "resident kernel's carveout");
+  int per_sm = 0;
+  check_cuda(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, resident_kernel<Copy>, int(kResidentThreads / 2), size_t(bytes)), "resident occupancy");
+  const int64_t threads = per_sm >= 2 ? kResidentThreads / 2 : kResidentThreads;
+  resident_kernel<Copy><<<unsigned(copies), unsigned(threads), size_t(bytes), launch_queue().stream>>>(windows, from, steps);
   check_cuda(cudaGetLastError(), "kernel launch");
 }
 #endif

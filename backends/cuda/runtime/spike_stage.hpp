@@ -1,5 +1,5 @@
-// A population's spikes gathered on the device (schedule.ts). The update kernel leaves a 0/1 int32
-// flag per neuron; the neurons fall into chunks of spike_chunk_len(n); a thread per chunk counts
+// A population's spikes gathered on the device (schedule.ts). The update kernel leaves a 0/1 byte
+// per neuron; the neurons fall into chunks of spike_chunk_len(n); a thread per chunk counts
 // its chunk's flags, one block turns the counts into each chunk's first place in the step's spike
 // list (and the list's length) with a prefix sum, and a thread per chunk writes its spiking neurons
 // there in neuron order, resetting each. Every place follows from the counts, not from the order threads run in,
@@ -23,7 +23,8 @@ constexpr int64_t kScanParts = kSsTileThreads;
 // The flags and chunk counts of one population of n neurons, and the prefix sum's part sums (two
 // buffers of kScanParts), in the arrays' memory (managed on a GPU).
 struct SpikeStage {
-  ArrayVector<int32_t> fire, chunk_count, chunk_first, part_sums;
+  ArrayVector<uint8_t> fire;
+  ArrayVector<int32_t> chunk_count, chunk_first, part_sums;
   explicit SpikeStage(int64_t n)
       : fire(size_t(n), 0), chunk_count(size_t(spike_chunks(n)), 0), chunk_first(size_t(spike_chunks(n)), 0), part_sums(size_t(2 * kScanParts), 0) {}
 };
@@ -44,7 +45,7 @@ template <class P> SS_DEVICE_FN DeviceSpikes emitted_on_device(const P &p, int64
 }
 
 // Flags set in [begin, end).
-SS_DEVICE_FN inline int32_t count_fired(const int32_t *fire, int64_t begin, int64_t end) {
+SS_DEVICE_FN inline int32_t count_fired(const uint8_t *fire, int64_t begin, int64_t end) {
   int32_t n = 0;
   for (int64_t i = begin; i < end; ++i) n += fire[i];
   return n;

@@ -17,7 +17,7 @@ static const ss_input *need(const ss_create_args *a, const char *name) {
 }
 
 // The model math, one element at a time.
-SS_MATH void p0_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, const real _inv0, const real _inv1, const real _inv2, int32_t & x_refractory_steps, const real x_El, real & x_v, real & x_g_exc, real & x_g_inh, const real x_Vt, int32_t & x_fire) {
+SS_MATH void p0_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, const real _inv0, const real _inv1, const real _inv2, int32_t & x_refractory_steps, const real x_El, real & x_v, real & x_g_exc, real & x_g_inh, const real x_Vt, uint8_t & x_fire) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
   const bool _active = x_refractory_steps <= 0;
   const real _k_v = (dt * ((((x_El - x_v) + x_g_exc) + x_g_inh) * _inv0));
@@ -34,7 +34,7 @@ SS_MATH int64_t p0_reset(int64_t s, double t, double dt, uint64_t seed, int64_t 
   x_v = x_Vr;
   return std::llround(double(x_refractory) / dt);
 }
-SS_MATH void p1_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, const real _inv0, const real _inv1, const real _inv2, int32_t & x_refractory_steps, const real x_El, real & x_v, real & x_g_exc, real & x_g_inh, const real x_Vt, int32_t & x_fire) {
+SS_MATH void p1_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, const real _inv0, const real _inv1, const real _inv2, int32_t & x_refractory_steps, const real x_El, real & x_v, real & x_g_exc, real & x_g_inh, const real x_Vt, uint8_t & x_fire) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
   const bool _active = x_refractory_steps <= 0;
   const real _k_v = (dt * ((((x_El - x_v) + x_g_exc) + x_g_inh) * _inv0));
@@ -120,8 +120,8 @@ struct Members {
   real *j3_w = nullptr;
   int32_t *j3_learning = nullptr;
   int64_t j3__delay = 1;
-  int32_t *p0__fire = nullptr;
-  int32_t *p1__fire = nullptr;
+  uint8_t *p0__fire = nullptr;
+  uint8_t *p1__fire = nullptr;
   int64_t j0__tile_len = 0;
   bool j0__long_rows = false;
   int64_t j1__tile_len = 0;
@@ -136,18 +136,16 @@ struct ResidentCopy : Members {
   uint64_t seed = 0;
   ss::ResidentPopulation populations[2];
   ss::ResidentStage spike_stages[2];
-  static constexpr int64_t staged_bytes = 128000;
+  static constexpr int64_t staged_bytes = 112000;
   template <class C, class F> static SS_RESIDENT_FN void each_staged(C &c, F &&f) {
     f(c.p0_v, 3200, 0);
     f(c.p0_g_exc, 3200, 25600);
     f(c.p0_g_inh, 3200, 51200);
     f(c.p0__refractory_left, 3200, 76800);
-    f(c.p0__fire, 3200, 89600);
-    f(c.p1_v, 800, 102400);
-    f(c.p1_g_exc, 800, 108800);
-    f(c.p1_g_inh, 800, 115200);
-    f(c.p1__refractory_left, 800, 121600);
-    f(c.p1__fire, 800, 124800);
+    f(c.p1_v, 800, 89600);
+    f(c.p1_g_exc, 800, 96000);
+    f(c.p1_g_inh, 800, 102400);
+    f(c.p1__refractory_left, 800, 108800);
   }
   SS_RESIDENT_FN void update_p0(int64_t s) {
     const double t = double(s) * dt; (void)t;
@@ -167,7 +165,7 @@ struct ResidentCopy : Members {
     const real _inv2 = real(1) / (l_tau_i);
     int32_t *__restrict l__refractory = p0__refractory_left;
     int64_t *__restrict l__last_spike = p0__last_spike;
-    int32_t *__restrict l__fire = p0__fire;
+    uint8_t *__restrict l__fire = p0__fire;
     ss::block::launch(3200, SS_BLOCK_FN(int64_t i) {
       p0_step(s, t, dt, seed, i, _inv0, _inv1, _inv2, l__refractory[i], l_El, l_v[i], l_g_exc[i], l_g_inh[i], l_Vt, l__fire[i]);
     });
@@ -222,7 +220,7 @@ struct ResidentCopy : Members {
     const real _inv2 = real(1) / (l_tau_i);
     int32_t *__restrict l__refractory = p1__refractory_left;
     int64_t *__restrict l__last_spike = p1__last_spike;
-    int32_t *__restrict l__fire = p1__fire;
+    uint8_t *__restrict l__fire = p1__fire;
     ss::block::launch(800, SS_BLOCK_FN(int64_t i) {
       p1_step(s, t, dt, seed, i, _inv0, _inv1, _inv2, l__refractory[i], l_El, l_v[i], l_g_exc[i], l_g_inh[i], l_Vt, l__fire[i]);
     });
@@ -530,7 +528,7 @@ struct Sim final : ss::SimBase, Members {
     const real _inv2 = real(1) / (l_tau_i);
     int32_t *__restrict l__refractory = p0__refractory_left;
     int64_t *__restrict l__last_spike = p0__last_spike;
-    int32_t *__restrict l__fire = p0__fire;
+    uint8_t *__restrict l__fire = p0__fire;
     ss::launch(3200, SS_KERNEL(int64_t i) {
       p0_step(s, t, dt, seed, i, _inv0, _inv1, _inv2, l__refractory[i], l_El, l_v[i], l_g_exc[i], l_g_inh[i], l_Vt, l__fire[i]);
     });
@@ -585,7 +583,7 @@ struct Sim final : ss::SimBase, Members {
     const real _inv2 = real(1) / (l_tau_i);
     int32_t *__restrict l__refractory = p1__refractory_left;
     int64_t *__restrict l__last_spike = p1__last_spike;
-    int32_t *__restrict l__fire = p1__fire;
+    uint8_t *__restrict l__fire = p1__fire;
     ss::launch(800, SS_KERNEL(int64_t i) {
       p1_step(s, t, dt, seed, i, _inv0, _inv1, _inv2, l__refractory[i], l_El, l_v[i], l_g_exc[i], l_g_inh[i], l_Vt, l__fire[i]);
     });

@@ -17,7 +17,7 @@ static const ss_input *need(const ss_create_args *a, const char *name) {
 }
 
 // The model math, one element at a time.
-SS_MATH void p0_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, const real _inv0, real & x_p, real & x_rates, int32_t & x_fire) {
+SS_MATH void p0_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, const real _inv0, real & x_p, real & x_rates, uint8_t & x_fire) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
   const real _r0 = (0.0) + ((1.0) - (0.0)) * real(ss::uniform(seed, 3u, uint64_t(s), uint64_t(i)));
   x_p = ((_r0 * 1000.0) * _inv0);
@@ -27,7 +27,7 @@ SS_MATH int64_t p0_reset(int64_t s, double t, double dt, uint64_t seed, int64_t 
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
   return 0;
 }
-SS_MATH void p2_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, const real _inv0, const real _inv1, int32_t & x_refractory_steps, const real x_El, real & x_v, real & x_g_exc, real & x_g_inh, real & x_sum_gap, const real x_sigma, const real x_Vt, int32_t & x_fire) {
+SS_MATH void p2_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, const real _inv0, const real _inv1, int32_t & x_refractory_steps, const real x_El, real & x_v, real & x_g_exc, real & x_g_inh, real & x_sum_gap, const real x_sigma, const real x_Vt, uint8_t & x_fire) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
   const bool _active = x_refractory_steps <= 0;
   const real _r0 = (0.0) + (1.0) * real(ss::normal(seed, 140u, uint64_t(s), uint64_t(i)));
@@ -45,7 +45,7 @@ SS_MATH int64_t p2_reset(int64_t s, double t, double dt, uint64_t seed, int64_t 
   x_v = x_El;
   return std::llround(double(x_refractory) / dt);
 }
-SS_MATH void p3_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, const real _inv0, const real _inv1, int32_t & x_refractory_steps, const real x_El, real & x_v, real & x_g_exc, real & x_g_inh, real & x_sum_gap, const real x_sigma, const real x_Vt, int32_t & x_fire) {
+SS_MATH void p3_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, const real _inv0, const real _inv1, int32_t & x_refractory_steps, const real x_El, real & x_v, real & x_g_exc, real & x_g_inh, real & x_sum_gap, const real x_sigma, const real x_Vt, uint8_t & x_fire) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
   const bool _active = x_refractory_steps <= 0;
   const real _r0 = (0.0) + (1.0) * real(ss::normal(seed, 213u, uint64_t(s), uint64_t(i)));
@@ -196,10 +196,10 @@ struct Members {
   int32_t *j4_learning = nullptr;
   real *j4_k = nullptr;
   int64_t j4__delay = 1;
-  int32_t *p0__fire = nullptr;
-  int32_t *p1__fire = nullptr;
-  int32_t *p2__fire = nullptr;
-  int32_t *p3__fire = nullptr;
+  uint8_t *p0__fire = nullptr;
+  uint8_t *p1__fire = nullptr;
+  uint8_t *p2__fire = nullptr;
+  uint8_t *p3__fire = nullptr;
   int64_t j0__tile_len = 0;
   bool j0__long_rows = false;
   int64_t j1__tile_len = 0;
@@ -247,7 +247,7 @@ struct Sim final : ss::SimBase, Members {
     const uint64_t seed = this->seed; (void)seed;
     const real _inv0 = real(1) / (dt);
     int64_t *__restrict l__last_spike = p0__last_spike;
-    int32_t *__restrict l__fire = p0__fire;
+    uint8_t *__restrict l__fire = p0__fire;
     ss::launch(200, SS_KERNEL(int64_t i) {
       p0_step(s, t, dt, seed, i, _inv0, l_p[i], l_rates[i], l__fire[i]);
     });
@@ -346,7 +346,7 @@ struct Sim final : ss::SimBase, Members {
     const real _inv1 = real(1) / (l_tau_e);
     int32_t *__restrict l__refractory = p2__refractory_left;
     int64_t *__restrict l__last_spike = p2__last_spike;
-    int32_t *__restrict l__fire = p2__fire;
+    uint8_t *__restrict l__fire = p2__fire;
     ss::launch(400, SS_KERNEL(int64_t i) {
       p2_step(s, t, dt, seed, i, _inv0, _inv1, l__refractory[i], l_El, l_v[i], l_g_exc[i], l_g_inh[i], l_sum_gap[i], l_sigma, l_Vt, l__fire[i]);
     });
@@ -400,7 +400,7 @@ struct Sim final : ss::SimBase, Members {
     const real _inv1 = real(1) / (l_tau_e);
     int32_t *__restrict l__refractory = p3__refractory_left;
     int64_t *__restrict l__last_spike = p3__last_spike;
-    int32_t *__restrict l__fire = p3__fire;
+    uint8_t *__restrict l__fire = p3__fire;
     ss::launch(100, SS_KERNEL(int64_t i) {
       p3_step(s, t, dt, seed, i, _inv0, _inv1, l__refractory[i], l_El, l_v[i], l_g_exc[i], l_g_inh[i], l_sum_gap[i], l_sigma, l_Vt, l__fire[i]);
     });
