@@ -46,19 +46,26 @@ test('spikesweep run --backend cuda --plan prints the plan for a named device si
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /^cuda memory plan for cuba\n {2}device memory {6}80\.00 GiB\n {2}bytes per copy {5}1\.\d\d MiB/);
   assert.match(text.stdout, /copies that fit {4}[\d,]+/);
-  assert.match(text.stdout, /schedule {11}batches resident: a block per copy, its state in 109\.4 KiB of shared memory \(of 227\.0 KiB; two blocks per SM on an H100\)/);
+  assert.match(text.stdout, /schedule {11}batches resident: a block per copy, its state in 111\.4 KiB of shared memory \(of 227\.0 KiB; two blocks per SM on an H100\)/);
 });
 
 test('the plan names the schedule a batch runs: resident where no step needs the host and the state fits a block\'s shared memory', () => {
   const cuba = loadNetworkSpec(join(root, 'examples/cuba.yaml'));
   const ir = buildIR(cuba);
-  // 4,000 neurons × (v, g_exc, g_inh as doubles + the refractory countdown as int32); the spike
-  // flags (a byte each) stay in device memory, which lets two copies share an H100 SM.
-  assert.deepEqual(planMemory(cuba, ir, 80 * 2 ** 30).resident, { bytesPerCopy: 112000, sharedPerBlock: 232448, chosen: true });
+  // 4,000 neurons × (v, g_exc, g_inh as doubles + the refractory countdown as int32) and the spike
+  // stages' chunk counts, places and part sums (2,048 B); the spike flags (a byte each) stay in
+  // device memory, which lets two copies share an H100 SM.
+  assert.deepEqual(planMemory(cuba, ir, 80 * 2 ** 30).resident, { bytesPerCopy: 114048, sharedPerBlock: 232448, chosen: true });
   assert.equal(planMemory(cuba, ir, 80 * 2 ** 30, 166912).resident.chosen, true, 'an A100\'s 163 KiB per block holds it');
   const small = planMemory(cuba, ir, 80 * 2 ** 30, 100 * 1024);
   assert.equal(small.resident.chosen, false);
-  assert.equal(small.schedule, 'per-step kernels (not resident: its state takes 109.4 KiB of shared memory per copy, more than a block\'s 100.0 KiB)');
+  assert.equal(small.schedule, 'per-step kernels (not resident: its state takes 111.4 KiB of shared memory per copy, more than a block\'s 100.0 KiB)');
+  // A tenth of CUBA stages its flags too: everything fits half an SM.
+  const tenth = structuredClone(cuba);
+  tenth.populations[0].geometry = 320;
+  tenth.populations[1].geometry = 80;
+  // state 11,200 B; spike stages 48 + 48 + 512 and 16 + 16 + 512 (16-byte aligned); flags 320 + 80.
+  assert.equal(planMemory(tenth, buildIR(tenth), 80 * 2 ** 30).resident.bytesPerCopy, 11200 + 1152 + 400);
   const features = loadNetworkSpec(join(root, 'tests/fixtures/features.yaml'));
   assert.equal(planMemory(features, buildIR(features), 80 * 2 ** 30).schedule,
     'per-step kernels (not resident: projection input_exc has postsynaptic events, which run on the host every step)');

@@ -3,6 +3,7 @@
 // these arrays (schedule.ts) and the memory plan counts them (plan.ts), so the two agree.
 import { popMember } from '../codegen/cpp.js';
 import type { NetworkIR } from '../../network/ir/ir.js';
+import { SCAN_PARTS, spikeChunks } from './spike-chunks.js';
 
 /** One array a resident block keeps in shared memory. */
 export interface StagedArray {
@@ -40,10 +41,12 @@ export function residentRefusal(ir: NetworkIR): string | null {
 export const H100_SHARED_TWO_PER_SM = 233472 / 2 - 1024;
 
 /**
- * What each block stages: the arrays every step reads and writes for every neuron — each
- * population's per-neuron variables, conductances and sums and its refractory countdown — and its
- * spike flags (a byte per neuron) unless leaving them in device memory lets two copies share an
- * H100 SM. Parameters, last spike times and everything of the projections stay in device memory.
+ * What each block stages, in this order of precedence: the arrays every step reads and writes for
+ * every neuron (each population's per-neuron variables, conductances and sums and its refractory
+ * countdown); its spike stage's chunk counts, places and part sums (small, but each step's prefix
+ * sum waits on them several times over); its spike flags (a byte per neuron). The later ones are
+ * left in device memory where that lets two copies share an H100 SM. Parameters, last spike
+ * times, the spike history and everything of the projections stay in device memory.
  */
 export function stagedArrays(ir: NetworkIR): StagedArray[] {
   const real = ir.precision === 'float' ? 4 : 8;
@@ -56,11 +59,17 @@ export function stagedArrays(ir: NetworkIR): StagedArray[] {
       staged(popMember(pop, '_refractory_left'), pop.size, 4),
     ];
   });
+  const scratch = ir.populations.flatMap((pop) => [
+    staged(`spike_stages[${pop.index}].chunk_count.at`, spikeChunks(pop.size), 4),
+    staged(`spike_stages[${pop.index}].chunk_first.at`, spikeChunks(pop.size), 4),
+    staged(`spike_stages[${pop.index}].part_sums.at`, 2 * SCAN_PARTS, 4),
+  ]);
   const flags = ir.populations.map((pop) => staged(popMember(pop, '_fire'), pop.size, 1));
   const bytes = (list: Omit<StagedArray, 'offset'>[]) => list.reduce((sum, a) => sum + a.bytes, 0);
-  const twoPerSm = bytes(state) <= H100_SHARED_TWO_PER_SM && bytes(state) + bytes(flags) > H100_SHARED_TWO_PER_SM;
+  const tiers = [[...state, ...scratch, ...flags], [...state, ...scratch], state];
+  const chosen = tiers.find((t) => bytes(t) <= H100_SHARED_TWO_PER_SM) ?? tiers[0];
   let offset = 0;
-  return (twoPerSm ? state : [...state, ...flags]).map((a) => ({ ...a, offset: (offset += a.bytes) - a.bytes }));
+  return chosen.map((a) => ({ ...a, offset: (offset += a.bytes) - a.bytes }));
 }
 
 /** Shared memory per block a resident copy of `ir` takes. */

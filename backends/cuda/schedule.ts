@@ -49,6 +49,7 @@ import { usesIdent } from '../../network/equations/ast.js';
 import type { NetworkIR, ProjectionIR } from '../../network/ir/ir.js';
 import type { CudaMode } from '../types.js';
 import { residentBytes, residentRefusal, stagedArrays } from './resident.js';
+import { SCAN_PARTS, spikeChunkLen, spikeChunks } from './spike-chunks.js';
 
 // Generated member names (p<N>_…, j<N>_…, c_…), not function calls.
 const MEMBER = /\b((?:[pj]\d+|c)_\w+)\b(?!\s*\()/g;
@@ -89,7 +90,7 @@ function update(code: NetworkCode, index: number, at: Launcher): string[] {
     `int32_t *const chunk_count = spike_stages[${index}].chunk_count.data();`,
     `int32_t *const chunk_first = spike_stages[${index}].chunk_first.data();`,
     `int32_t *const part_sums = spike_stages[${index}].part_sums.data();`,
-    `constexpr int64_t chunk_len = ss::spike_chunk_len(${n}), chunks = ss::spike_chunks(${n});`,
+    `constexpr int64_t chunk_len = ${spikeChunkLen(n)}, chunks = ${spikeChunks(n)};`,
     ...kernel('chunks', 'c', [chunkEnd, `chunk_count[c] = ss::count_fired(p${index}__fire, c * chunk_len, end);`], at),
     ...kernel('1', 'tile', ['ss::chunk_places(tile, chunk_count, chunk_first, chunks, part_sums, spike_total);'], at),
     ...kernel('chunks', 'c', [
@@ -352,8 +353,9 @@ const schedule = (mode: CudaMode): CpuSchedule => ({
   beforeSim: (code: NetworkCode) => (residentRefusal(code.ir) ? [] : residentCopy(code, mode)),
   members: (code: NetworkCode) => [
     'int device = 0;',
-    // Each population's spike flags and chunk counts (spike_stage.hpp).
+    // Each population's spike flags and chunk counts (spike_stage.hpp), chunked as spike-chunks.ts says.
     'std::vector<ss::SpikeStage> spike_stages;',
+    `static_assert(ss::kScanParts == ${SCAN_PARTS}, "spike-chunks.ts sizes the prefix sum's parts");`,
     // A run is a window of launches (launch.hpp), captured into a CUDA Graph on a GPU; monitors
     // record into device buffers (monitor_buffers.hpp), drained when the run's launches are done.
     // A run that failed drops what it launched and buffered.
@@ -390,7 +392,7 @@ const schedule = (mode: CudaMode): CpuSchedule => ({
   setup: () => ['S->device = int(a->device);', 'ss::select_device(S->device);', 'ss::check_device_memory(ss::find_input(a, "cuda.plan_bytes"), S->device);'],
   create: (code: NetworkCode) => [
     `S->spike_stages.reserve(${code.ir.populations.length});`,
-    ...code.ir.populations.flatMap((p) => [`S->spike_stages.emplace_back(${p.size});`, `S->p${p.index}__fire = S->spike_stages.back().fire.data();`]),
+    ...code.ir.populations.flatMap((p) => [`S->spike_stages.emplace_back(${p.size}, ${spikeChunks(p.size)});`, `S->p${p.index}__fire = S->spike_stages.back().fire.data();`]),
     ...walked(code).flatMap((j) => {
     const pres = code.ir.populations[j.pre].size;
     const synapses = `S->j${j.index}__row_ptr[${pres}]`;

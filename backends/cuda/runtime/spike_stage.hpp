@@ -1,5 +1,5 @@
 // A population's spikes gathered on the device (schedule.ts). The update kernel leaves a 0/1 byte
-// per neuron; the neurons fall into chunks of spike_chunk_len(n); a thread per chunk counts
+// per neuron; the neurons fall into chunks (backends/cuda/spike-chunks.ts); a thread per chunk counts
 // its chunk's flags, one block turns the counts into each chunk's first place in the step's spike
 // list (and the list's length) with a prefix sum, and a thread per chunk writes its spiking neurons
 // there in neuron order, resetting each. Every place follows from the counts, not from the order threads run in,
@@ -12,21 +12,17 @@
 
 namespace ss {
 
-// Neurons per chunk: a warp's worth at least, and at most 1024 chunks, so the block turning counts
-// into places has 16 at most for each of its threads.
-SS_DEVICE_FN constexpr int64_t spike_chunk_len(int64_t n) { return n > 32 * 1024 ? (n + 1023) / 1024 : 32; }
-SS_DEVICE_FN constexpr int64_t spike_chunks(int64_t n) { return (n + spike_chunk_len(n) - 1) / spike_chunk_len(n); }
-
-// The prefix sum's parts: a run of chunks for each thread of its block.
+// The prefix sum's parts: a run of chunks for each thread of its block (backends/cuda/spike-chunks.ts
+// sizes the chunks so that there are at most 16 per part).
 constexpr int64_t kScanParts = kSsTileThreads;
 
-// The flags and chunk counts of one population of n neurons, and the prefix sum's part sums (two
-// buffers of kScanParts), in the arrays' memory (managed on a GPU).
+// The flags and chunk counts of one population of n neurons in `chunks` chunks, and the prefix
+// sum's part sums (two buffers of kScanParts), in the arrays' memory (managed on a GPU).
 struct SpikeStage {
   ArrayVector<uint8_t> fire;
   ArrayVector<int32_t> chunk_count, chunk_first, part_sums;
-  explicit SpikeStage(int64_t n)
-      : fire(size_t(n), 0), chunk_count(size_t(spike_chunks(n)), 0), chunk_first(size_t(spike_chunks(n)), 0), part_sums(size_t(2 * kScanParts), 0) {}
+  SpikeStage(int64_t n, int64_t chunks)
+      : fire(size_t(n), 0), chunk_count(size_t(chunks), 0), chunk_first(size_t(chunks), 0), part_sums(size_t(2 * kScanParts), 0) {}
 };
 
 // Spikes a population emitted `delay` steps before `step`, as kernels read them: its spike history

@@ -142,7 +142,7 @@ struct ResidentCopy : Members {
   uint64_t seed = 0;
   ss::ResidentPopulation populations[2];
   ss::ResidentStage spike_stages[2];
-  static constexpr int64_t staged_bytes = 112000;
+  static constexpr int64_t staged_bytes = 114048;
   template <class C, class F> static SS_RESIDENT_FN void each_staged(C &c, F &&f) {
     f(c.p0_v, 3200, 0);
     f(c.p0_g_exc, 3200, 25600);
@@ -152,6 +152,12 @@ struct ResidentCopy : Members {
     f(c.p1_g_exc, 800, 96000);
     f(c.p1_g_inh, 800, 102400);
     f(c.p1__refractory_left, 800, 108800);
+    f(c.spike_stages[0].chunk_count.at, 100, 112000);
+    f(c.spike_stages[0].chunk_first.at, 100, 112400);
+    f(c.spike_stages[0].part_sums.at, 128, 112800);
+    f(c.spike_stages[1].chunk_count.at, 25, 113312);
+    f(c.spike_stages[1].chunk_first.at, 25, 113424);
+    f(c.spike_stages[1].part_sums.at, 128, 113536);
   }
   SS_RESIDENT_FN void update_p0(int64_t s) {
     const double t = double(s) * dt; (void)t;
@@ -184,7 +190,7 @@ struct ResidentCopy : Members {
     int32_t *const chunk_count = spike_stages[0].chunk_count.data();
     int32_t *const chunk_first = spike_stages[0].chunk_first.data();
     int32_t *const part_sums = spike_stages[0].part_sums.data();
-    constexpr int64_t chunk_len = ss::spike_chunk_len(3200), chunks = ss::spike_chunks(3200);
+    constexpr int64_t chunk_len = 32, chunks = 100;
     {
       const auto p0__fire = this->p0__fire;
       ss::block::launch(chunks, SS_BLOCK_FN(int64_t c) {
@@ -242,7 +248,7 @@ struct ResidentCopy : Members {
     int32_t *const chunk_count = spike_stages[1].chunk_count.data();
     int32_t *const chunk_first = spike_stages[1].chunk_first.data();
     int32_t *const part_sums = spike_stages[1].part_sums.data();
-    constexpr int64_t chunk_len = ss::spike_chunk_len(800), chunks = ss::spike_chunks(800);
+    constexpr int64_t chunk_len = 32, chunks = 25;
     {
       const auto p1__fire = this->p1__fire;
       ss::block::launch(chunks, SS_BLOCK_FN(int64_t c) {
@@ -482,6 +488,7 @@ struct ResidentCopy : Members {
 struct Sim final : ss::SimBase, Members {
   int device = 0;
   std::vector<ss::SpikeStage> spike_stages;
+  static_assert(ss::kScanParts == 64, "spike-chunks.ts sizes the prefix sum's parts");
   ss::MonitorBuffers monitor_buffers;
   void begin_run() override {
     ss::select_device(device);
@@ -553,7 +560,7 @@ struct Sim final : ss::SimBase, Members {
     int32_t *const chunk_count = spike_stages[0].chunk_count.data();
     int32_t *const chunk_first = spike_stages[0].chunk_first.data();
     int32_t *const part_sums = spike_stages[0].part_sums.data();
-    constexpr int64_t chunk_len = ss::spike_chunk_len(3200), chunks = ss::spike_chunks(3200);
+    constexpr int64_t chunk_len = 32, chunks = 100;
     {
       const auto p0__fire = this->p0__fire;
       ss::launch(chunks, SS_KERNEL(int64_t c) {
@@ -611,7 +618,7 @@ struct Sim final : ss::SimBase, Members {
     int32_t *const chunk_count = spike_stages[1].chunk_count.data();
     int32_t *const chunk_first = spike_stages[1].chunk_first.data();
     int32_t *const part_sums = spike_stages[1].part_sums.data();
-    constexpr int64_t chunk_len = ss::spike_chunk_len(800), chunks = ss::spike_chunks(800);
+    constexpr int64_t chunk_len = 32, chunks = 25;
     {
       const auto p1__fire = this->p1__fire;
       ss::launch(chunks, SS_KERNEL(int64_t c) {
@@ -982,9 +989,9 @@ __attribute__((optimize("O1"), cold)) ss::SimBase *create(const ss_create_args *
   S->populations[0].init(S->store, "exc", 3200, std::max<int64_t>({int64_t(1), S->j0__delay, S->j1__delay}), S->threads);
   S->populations[1].init(S->store, "inh", 800, std::max<int64_t>({int64_t(1), S->j2__delay, S->j3__delay}), S->threads);
   S->spike_stages.reserve(2);
-  S->spike_stages.emplace_back(3200);
+  S->spike_stages.emplace_back(3200, 100);
   S->p0__fire = S->spike_stages.back().fire.data();
-  S->spike_stages.emplace_back(800);
+  S->spike_stages.emplace_back(800, 25);
   S->p1__fire = S->spike_stages.back().fire.data();
   S->j0__tile_len = ss::tile_targets(3200, S->j0__row_ptr[3200], 3200);
   S->j0__long_rows = S->j0__row_ptr[3200] >= 32 * int64_t(3200);

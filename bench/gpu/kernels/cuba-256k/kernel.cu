@@ -136,7 +136,7 @@ struct ResidentCopy : Members {
   uint64_t seed = 0;
   ss::ResidentPopulation populations[2];
   ss::ResidentStage spike_stages[2];
-  static constexpr int64_t staged_bytes = 7424000;
+  static constexpr int64_t staged_bytes = 7441408;
   template <class C, class F> static SS_RESIDENT_FN void each_staged(C &c, F &&f) {
     f(c.p0_v, 204800, 0);
     f(c.p0_g_exc, 204800, 1638400);
@@ -146,8 +146,14 @@ struct ResidentCopy : Members {
     f(c.p1_g_exc, 51200, 6144000);
     f(c.p1_g_inh, 51200, 6553600);
     f(c.p1__refractory_left, 51200, 6963200);
-    f(c.p0__fire, 204800, 7168000);
-    f(c.p1__fire, 51200, 7372800);
+    f(c.spike_stages[0].chunk_count.at, 1024, 7168000);
+    f(c.spike_stages[0].chunk_first.at, 1024, 7172096);
+    f(c.spike_stages[0].part_sums.at, 128, 7176192);
+    f(c.spike_stages[1].chunk_count.at, 1024, 7176704);
+    f(c.spike_stages[1].chunk_first.at, 1024, 7180800);
+    f(c.spike_stages[1].part_sums.at, 128, 7184896);
+    f(c.p0__fire, 204800, 7185408);
+    f(c.p1__fire, 51200, 7390208);
   }
   SS_RESIDENT_FN void update_p0(int64_t s) {
     const double t = double(s) * dt; (void)t;
@@ -177,7 +183,7 @@ struct ResidentCopy : Members {
     int32_t *const chunk_count = spike_stages[0].chunk_count.data();
     int32_t *const chunk_first = spike_stages[0].chunk_first.data();
     int32_t *const part_sums = spike_stages[0].part_sums.data();
-    constexpr int64_t chunk_len = ss::spike_chunk_len(204800), chunks = ss::spike_chunks(204800);
+    constexpr int64_t chunk_len = 200, chunks = 1024;
     {
       const auto p0__fire = this->p0__fire;
       ss::block::launch(chunks, SS_BLOCK_FN(int64_t c) {
@@ -232,7 +238,7 @@ struct ResidentCopy : Members {
     int32_t *const chunk_count = spike_stages[1].chunk_count.data();
     int32_t *const chunk_first = spike_stages[1].chunk_first.data();
     int32_t *const part_sums = spike_stages[1].part_sums.data();
-    constexpr int64_t chunk_len = ss::spike_chunk_len(51200), chunks = ss::spike_chunks(51200);
+    constexpr int64_t chunk_len = 50, chunks = 1024;
     {
       const auto p1__fire = this->p1__fire;
       ss::block::launch(chunks, SS_BLOCK_FN(int64_t c) {
@@ -472,6 +478,7 @@ struct ResidentCopy : Members {
 struct Sim final : ss::SimBase, Members {
   int device = 0;
   std::vector<ss::SpikeStage> spike_stages;
+  static_assert(ss::kScanParts == 64, "spike-chunks.ts sizes the prefix sum's parts");
   ss::MonitorBuffers monitor_buffers;
   void begin_run() override {
     ss::select_device(device);
@@ -540,7 +547,7 @@ struct Sim final : ss::SimBase, Members {
     int32_t *const chunk_count = spike_stages[0].chunk_count.data();
     int32_t *const chunk_first = spike_stages[0].chunk_first.data();
     int32_t *const part_sums = spike_stages[0].part_sums.data();
-    constexpr int64_t chunk_len = ss::spike_chunk_len(204800), chunks = ss::spike_chunks(204800);
+    constexpr int64_t chunk_len = 200, chunks = 1024;
     {
       const auto p0__fire = this->p0__fire;
       ss::launch(chunks, SS_KERNEL(int64_t c) {
@@ -595,7 +602,7 @@ struct Sim final : ss::SimBase, Members {
     int32_t *const chunk_count = spike_stages[1].chunk_count.data();
     int32_t *const chunk_first = spike_stages[1].chunk_first.data();
     int32_t *const part_sums = spike_stages[1].part_sums.data();
-    constexpr int64_t chunk_len = ss::spike_chunk_len(51200), chunks = ss::spike_chunks(51200);
+    constexpr int64_t chunk_len = 50, chunks = 1024;
     {
       const auto p1__fire = this->p1__fire;
       ss::launch(chunks, SS_KERNEL(int64_t c) {
@@ -954,9 +961,9 @@ __attribute__((optimize("O1"), cold)) ss::SimBase *create(const ss_create_args *
   S->populations[0].init(S->store, "exc", 204800, std::max<int64_t>({int64_t(1), S->j0__delay, S->j1__delay}), S->threads);
   S->populations[1].init(S->store, "inh", 51200, std::max<int64_t>({int64_t(1), S->j2__delay, S->j3__delay}), S->threads);
   S->spike_stages.reserve(2);
-  S->spike_stages.emplace_back(204800);
+  S->spike_stages.emplace_back(204800, 1024);
   S->p0__fire = S->spike_stages.back().fire.data();
-  S->spike_stages.emplace_back(51200);
+  S->spike_stages.emplace_back(51200, 1024);
   S->p1__fire = S->spike_stages.back().fire.data();
   S->j0__tile_len = ss::tile_targets(204800, S->j0__row_ptr[204800], 204800);
   S->j0__long_rows = S->j0__row_ptr[204800] >= 32 * int64_t(204800);

@@ -215,6 +215,7 @@ struct Members {
 struct Sim final : ss::SimBase, Members {
   int device = 0;
   std::vector<ss::SpikeStage> spike_stages;
+  static_assert(ss::kScanParts == 64, "spike-chunks.ts sizes the prefix sum's parts");
   ss::MonitorBuffers monitor_buffers;
   void begin_run() override {
     ss::select_device(device);
@@ -257,7 +258,7 @@ struct Sim final : ss::SimBase, Members {
     int32_t *const chunk_count = spike_stages[0].chunk_count.data();
     int32_t *const chunk_first = spike_stages[0].chunk_first.data();
     int32_t *const part_sums = spike_stages[0].part_sums.data();
-    constexpr int64_t chunk_len = ss::spike_chunk_len(200), chunks = ss::spike_chunks(200);
+    constexpr int64_t chunk_len = 32, chunks = 7;
     {
       const auto p0__fire = this->p0__fire;
       ss::launch(chunks, SS_KERNEL(int64_t c) {
@@ -306,7 +307,7 @@ struct Sim final : ss::SimBase, Members {
     int32_t *const chunk_count = spike_stages[1].chunk_count.data();
     int32_t *const chunk_first = spike_stages[1].chunk_first.data();
     int32_t *const part_sums = spike_stages[1].part_sums.data();
-    constexpr int64_t chunk_len = ss::spike_chunk_len(3), chunks = ss::spike_chunks(3);
+    constexpr int64_t chunk_len = 32, chunks = 1;
     {
       const auto p1__fire = this->p1__fire;
       ss::launch(chunks, SS_KERNEL(int64_t c) {
@@ -356,7 +357,7 @@ struct Sim final : ss::SimBase, Members {
     int32_t *const chunk_count = spike_stages[2].chunk_count.data();
     int32_t *const chunk_first = spike_stages[2].chunk_first.data();
     int32_t *const part_sums = spike_stages[2].part_sums.data();
-    constexpr int64_t chunk_len = ss::spike_chunk_len(400), chunks = ss::spike_chunks(400);
+    constexpr int64_t chunk_len = 32, chunks = 13;
     {
       const auto p2__fire = this->p2__fire;
       ss::launch(chunks, SS_KERNEL(int64_t c) {
@@ -410,7 +411,7 @@ struct Sim final : ss::SimBase, Members {
     int32_t *const chunk_count = spike_stages[3].chunk_count.data();
     int32_t *const chunk_first = spike_stages[3].chunk_first.data();
     int32_t *const part_sums = spike_stages[3].part_sums.data();
-    constexpr int64_t chunk_len = ss::spike_chunk_len(100), chunks = ss::spike_chunks(100);
+    constexpr int64_t chunk_len = 32, chunks = 4;
     {
       const auto p3__fire = this->p3__fire;
       ss::launch(chunks, SS_KERNEL(int64_t c) {
@@ -957,13 +958,13 @@ __attribute__((optimize("O1"), cold)) ss::SimBase *create(const ss_create_args *
   S->populations[2].init(S->store, "exc", 400, std::max<int64_t>({int64_t(1), S->j4__delay}), S->threads);
   S->populations[3].init(S->store, "inh", 100, std::max<int64_t>({int64_t(1), S->j3__delay}), S->threads);
   S->spike_stages.reserve(4);
-  S->spike_stages.emplace_back(200);
+  S->spike_stages.emplace_back(200, 7);
   S->p0__fire = S->spike_stages.back().fire.data();
-  S->spike_stages.emplace_back(3);
+  S->spike_stages.emplace_back(3, 1);
   S->p1__fire = S->spike_stages.back().fire.data();
-  S->spike_stages.emplace_back(400);
+  S->spike_stages.emplace_back(400, 13);
   S->p2__fire = S->spike_stages.back().fire.data();
-  S->spike_stages.emplace_back(100);
+  S->spike_stages.emplace_back(100, 4);
   S->p3__fire = S->spike_stages.back().fire.data();
   S->j0__tile_len = ss::tile_targets(400, S->j0__row_ptr[200], 200);
   S->j0__long_rows = S->j0__row_ptr[200] >= 32 * int64_t(200);
