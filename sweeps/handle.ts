@@ -135,7 +135,7 @@ export class SweepHandle {
       return true;
     };
     while (!closed) {
-      const p = await this.session.connection.withAbortSignal(polling.signal, () => this.progress()).catch(() => null);
+      const p = await this.pollProgress(polling.signal).catch(() => null);
       if (p && !closed && changed(p)) yield p;
       await sleep(intervalMs, undefined, { signal: polling.signal }).catch(() => undefined);
     }
@@ -143,6 +143,20 @@ export class SweepHandle {
     const final: SweepProgress = { sweepId: result.sweepId, status: result.status, total: result.total, completed: result.completed, failed: result.failed, running: result.running };
     if (changed(final)) yield final;
     return result;
+  }
+
+  // Temporal's Connection adds an abort listener to the signal for every call it makes and never
+  // removes it (@temporalio/client connection.js); a signal of its own per poll keeps them from
+  // piling up on the one that lives as long as the sweep.
+  private async pollProgress(stop: AbortSignal): Promise<SweepProgress> {
+    const poll = new AbortController();
+    const abort = () => poll.abort();
+    stop.addEventListener('abort', abort, { once: true });
+    try {
+      return await this.session.connection.withAbortSignal(poll.signal, () => this.progress());
+    } finally {
+      stop.removeEventListener('abort', abort);
+    }
   }
 
   /**

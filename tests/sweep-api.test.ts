@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { setTimeout } from 'node:timers/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runPaths } from '../results/index.js';
@@ -118,7 +119,21 @@ describe('the sweep API', () => {
       });
       assert.equal(long.attached, false);
       await waitFor('a run in flight', () => existsSync(join(runPaths(join(dir, 'out'), long.sweepId, 0).work, 'out', 'progress.json')), 120_000, 200);
+      // Followed while it runs, polled every 10 ms: nothing may pile up per poll (Node warns at 11
+      // abort listeners on one signal; the Temporal client adds one per call and keeps it).
+      const warnings: Error[] = [];
+      const onWarning = (w: Error) => warnings.push(w);
+      process.on('warning', onWarning);
+      const seen: string[] = [];
+      const following = (async () => {
+        for await (const p of long.follow({ intervalMs: 10 })) seen.push(p.status);
+      })();
+      await setTimeout(1500);
       const result = await long.cancel();
+      await following;
+      process.off('warning', onWarning);
+      assert.ok(seen.length > 0, 'follow yielded the running sweep');
+      assert.deepEqual(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map(String), []);
       assert.equal(result.status, 'cancelled');
       assert.equal(result.total, 3);
       const cancelled = await long.query("SELECT count(*) AS n FROM runs WHERE status = 'cancelled'");
