@@ -88,6 +88,7 @@ export function buildProgram(handlers: CliHandlers = defaultHandlers): { program
       } else if (spec === undefined) run.error("error: missing required argument 'spec'", { exitCode: 2, code: 'commander.missingArgument' });
       if (options.plan && options.backend !== 'cuda') run.error('error: --plan is the cuda backend\'s memory plan; add --backend cuda', { exitCode: 2, code: 'spikesweep.planBackend' });
       if (options.deviceMemory !== undefined && !options.plan) run.error('error: --device-memory sizes a --plan; add --plan', { exitCode: 2, code: 'spikesweep.deviceMemory' });
+      if (options.gpu !== undefined && !options.plan) run.error('error: --gpu names the device of a --plan; add --plan', { exitCode: 2, code: 'spikesweep.gpu' });
       exitCode = await handlers.run(spec, options);
     });
   addOptions(run, RUN_OPTIONS);

@@ -2,6 +2,7 @@
 // receives, with the parsers that reject bad values (exit code 2) before any work starts.
 import { InvalidArgumentError } from 'commander';
 import { BACKEND_NAMES, CUDA_MODES, HOST_COMPILERS, isBackendName, type BackendName, type CudaMode, type HostCompiler } from '../backends/index.js';
+import { GPU_MODEL_NAMES, GPU_MODELS, isGpuModelName, type GpuModelName } from '../backends/cuda/gpus.js';
 import { FORMATS, RASTER_CAP, type Format } from '../report/formats.js';
 
 export interface OptionDef {
@@ -37,6 +38,11 @@ function cudaMode(value: string): CudaMode {
   return mode;
 }
 
+function gpuModel(value: string): GpuModelName {
+  if (!isGpuModelName(value)) throw new InvalidArgumentError(`expected one of ${GPU_MODEL_NAMES.join(', ')}, got '${value}'`);
+  return value;
+}
+
 function hostCompiler(value: string): HostCompiler {
   const compiler = HOST_COMPILERS.find((c) => c === value);
   if (!compiler) throw new InvalidArgumentError(`expected one of ${HOST_COMPILERS.join(', ')}, got '${value}'`);
@@ -59,6 +65,7 @@ export interface RunCliOptions {
   checkpointEvery?: number;
   resume?: string;
   plan?: boolean;
+  gpu?: GpuModelName;
   deviceMemory?: number;
 }
 
@@ -77,7 +84,8 @@ export const RUN_OPTIONS = {
   checkpointEvery: { flags: '--checkpoint-every <ms>', description: 'write outputs in parts (spikes/part-*.parquet) and a checkpoint every <ms> of simulated time, so the run can be resumed', parse: positiveNumber },
   resume: { flags: '--resume <dir>', description: 'continue the checkpointed run in <dir> up to --duration (the total, default: the original one); give no spec' },
   plan: { flags: '--plan', description: 'with --backend cuda: print the memory plan (bytes per copy, copies that fit the device, the schedule) and run nothing; needs no GPU' },
-  deviceMemory: { flags: '--device-memory <GiB>', description: 'with --plan: the device memory to plan for, in GiB (default 80, an H100)', parse: positiveNumber },
+  gpu: { flags: '--gpu <model>', description: `with --plan: the GPU to plan for, ${GPU_MODEL_NAMES.map((m) => `${m} (${GPU_MODELS[m].name})`).join(', ')} (default h100)`, parse: gpuModel },
+  deviceMemory: { flags: '--device-memory <GiB>', description: 'with --plan: the device memory to plan for, in GiB (default: the GPU\'s)', parse: positiveNumber },
 } satisfies { [K in keyof Required<RunCliOptions>]: OptionDef };
 
 /** What `spikesweep tree` hands its action. */

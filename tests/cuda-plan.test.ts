@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { nvidiaSmiId, parseMemoryQuery } from '../backends/cuda/device-memory.js';
+import { GPU_MODELS } from '../backends/cuda/gpus.js';
 import { DEVICE_RESERVE, planMemory } from '../backends/cuda/plan.js';
 import type { Dtype } from '../native/index.js';
 import { buildIR } from '../network/ir/ir.js';
@@ -44,9 +45,21 @@ test('spikesweep run --backend cuda --plan prints the plan for a named device si
 
   const text = await runCli(['run', join(root, 'examples/cuba.yaml'), '--backend', 'cuda', '--plan']);
   assert.equal(text.code, 0, text.stderr);
-  assert.match(text.stdout, /^cuda memory plan for cuba\n {2}device memory {6}80\.00 GiB\n {2}bytes per copy {5}1\.\d\d MiB/);
+  assert.match(text.stdout, /^cuda memory plan for cuba\n {2}device {13}H100 SXM 80 GB, 80\.00 GiB\n {2}bytes per copy {5}1\.\d\d MiB/);
   assert.match(text.stdout, /copies that fit {4}[\d,]+/);
-  assert.match(text.stdout, /schedule {11}batches resident: a block per copy, its state in 111\.4 KiB of shared memory \(of 227\.0 KiB; two blocks per SM on an H100\)/);
+  assert.match(text.stdout, /schedule {11}batches resident: a block of 256 threads per copy, two per SM \(264 copies at once\), its state in 111\.4 KiB of shared memory \(of 227\.0 KiB\)/);
+
+  // A named GPU: its memory unless --device-memory says otherwise, and its shared memory.
+  const a100 = await runCli(['run', join(root, 'examples/cuba.yaml'), '--backend', 'cuda', '--plan', '--gpu', 'a100-40gb']);
+  assert.equal(a100.code, 0, a100.stderr);
+  assert.match(a100.stdout, /device {13}A100 40 GB, 40\.00 GiB\n/);
+  assert.match(a100.stdout, /batches resident: a block of 512 threads per copy, one per SM \(108 copies at once\)/);
+  const unknown = await runCli(['run', join(root, 'examples/cuba.yaml'), '--backend', 'cuda', '--plan', '--gpu', 'v100']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /'--gpu <model>' argument 'v100' is invalid\. expected one of h100, h200, a100-80gb, a100-40gb, l40s/);
+  const noPlan = await runCli(['run', join(root, 'examples/cuba.yaml'), '--backend', 'cuda', '--gpu', 'h100']);
+  assert.equal(noPlan.code, 2);
+  assert.match(noPlan.stderr, /--gpu names the device of a --plan; add --plan/);
 });
 
 test('the plan names the schedule a batch runs: resident where no step needs the host and the state fits a block\'s shared memory', () => {
@@ -54,12 +67,13 @@ test('the plan names the schedule a batch runs: resident where no step needs the
   const ir = buildIR(cuba);
   // 4,000 neurons × (v, g_exc, g_inh as doubles + the refractory countdown as int32) and the spike
   // stages' chunk counts, places and part sums (2,048 B); the spike flags (a byte each) stay in
-  // device memory, which lets two copies share an H100 SM.
-  assert.deepEqual(planMemory(cuba, ir, 80 * 2 ** 30).resident, { bytesPerCopy: 114048, sharedPerBlock: 232448, chosen: true });
-  assert.equal(planMemory(cuba, ir, 80 * 2 ** 30, 166912).resident.chosen, true, 'an A100\'s 163 KiB per block holds it');
-  const small = planMemory(cuba, ir, 80 * 2 ** 30, 100 * 1024);
-  assert.equal(small.resident.chosen, false);
-  assert.equal(small.schedule, 'per-step kernels (not resident: its state takes 111.4 KiB of shared memory per copy, more than a block\'s 100.0 KiB)');
+  // device memory, which lets two copies share an H100 SM: 2 × (114,048 + 1,024 reserved) ≤ 228 KiB.
+  assert.deepEqual(planMemory(cuba, ir, 80 * 2 ** 30).resident, { bytesPerCopy: 114048, sharedPerBlock: 232448, chosen: true, blocksPerSm: 2, copiesAtOnce: 264 });
+  // An A100's 163 KiB per block holds one copy, its 164 KiB per SM not two.
+  assert.deepEqual(planMemory(cuba, ir, 80 * 2 ** 30, GPU_MODELS['a100-80gb']).resident, { bytesPerCopy: 114048, sharedPerBlock: 166912, chosen: true, blocksPerSm: 1, copiesAtOnce: 108 });
+  const l40s = planMemory(cuba, ir, 48 * 2 ** 30, GPU_MODELS.l40s);
+  assert.equal(l40s.resident.chosen, false);
+  assert.equal(l40s.schedule, 'per-step kernels (not resident: its state takes 111.4 KiB of shared memory per copy, more than a block\'s 99.0 KiB)');
   // A tenth of CUBA stages its flags too: everything fits half an SM.
   const tenth = structuredClone(cuba);
   tenth.populations[0].geometry = 320;

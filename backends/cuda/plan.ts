@@ -8,7 +8,8 @@
 import type { NetworkIR, PopulationIR, ProjectionIR } from '../../network/ir/ir.js';
 import type { ConnectorSpec, NetworkSpec } from '../../network/spec/schema.js';
 import { isDistribution } from '../../network/spec/distributions.js';
-import { H100_SHARED_PER_BLOCK, H100_SHARED_TWO_PER_SM, residentBytes, residentRefusal } from './resident.js';
+import { DEFAULT_GPU, residentBlocksPerSm, type GpuModel } from './gpus.js';
+import { residentBytes, residentRefusal } from './resident.js';
 
 export interface PlanItem {
   /** The population or projection. */
@@ -22,6 +23,8 @@ export interface PlanItem {
 
 export interface MemoryPlan {
   network: string;
+  /** The GPU the plan is for (gpus.ts). */
+  gpu: string;
   /** Device memory the plan assumes free (bytes). */
   deviceBytes: number;
   /** What each copy of a batch holds of its own. */
@@ -33,8 +36,12 @@ export interface MemoryPlan {
   items: PlanItem[];
   /** The kernels a batch runs, and why (backends/README.md, "cuda"). */
   schedule: string;
-  /** The resident schedule: shared memory a block takes per copy, the device's per block, and whether a batch runs it. */
-  resident: { bytesPerCopy: number; sharedPerBlock: number; chosen: boolean };
+  /**
+   * The resident schedule: shared memory a block takes per copy, the GPU's per block, whether a
+   * batch runs it, its blocks per SM and so the copies that run at once (later ones wait for a
+   * block to finish its window).
+   */
+  resident: { bytesPerCopy: number; sharedPerBlock: number; chosen: boolean; blocksPerSm: number; copiesAtOnce: number };
   /** Synapses the plan expects: the connectors' expected counts. */
   synapses: number;
 }
@@ -42,8 +49,8 @@ export interface MemoryPlan {
 /** Part of the device left to the CUDA context, the kernels and the allocator (10 %). */
 export const DEVICE_RESERVE = 0.1;
 
-/** An H100's memory, the default device of a plan. */
-export const DEFAULT_DEVICE_GIB = 80;
+/** The default GPU's memory (an H100's). */
+export const DEFAULT_DEVICE_GIB = DEFAULT_GPU.memoryGiB;
 
 /** The expected number of synapses a connector makes between `pre` and `post`. */
 export function expectedSynapses(connector: ConnectorSpec, pre: PopulationIR, post: PopulationIR): number {
@@ -118,26 +125,25 @@ function projectionItems(proj: ProjectionIR, ir: NetworkIR, spec: NetworkSpec, r
 
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
-// The schedule a batch of `ir` runs on a device whose blocks take `sharedPerBlock` bytes of shared
-// memory, as runtime/resident.hpp chooses it; a single simulation runs per-step kernels.
-function batchSchedule(ir: NetworkIR, sharedPerBlock: number): { schedule: string; resident: MemoryPlan['resident'] } {
+// The schedule a batch of `ir` runs on `gpu`, as runtime/resident.hpp chooses it; a single
+// simulation runs per-step kernels.
+function batchSchedule(ir: NetworkIR, gpu: GpuModel): { schedule: string; resident: MemoryPlan['resident'] } {
   const bytesPerCopy = residentBytes(ir);
   const refusal = residentRefusal(ir);
-  const chosen = !refusal && bytesPerCopy <= sharedPerBlock;
-  const why = refusal ?? `its state takes ${kib(bytesPerCopy)} of shared memory per copy, more than a block's ${kib(sharedPerBlock)}`;
+  const blocksPerSm = refusal ? 0 : residentBlocksPerSm(gpu, bytesPerCopy);
+  const copiesAtOnce = blocksPerSm * gpu.sms;
+  const why = refusal ?? `its state takes ${kib(bytesPerCopy)} of shared memory per copy, more than a block's ${kib(gpu.sharedPerBlock)}`;
+  const blocks = blocksPerSm === 2 ? 'a block of 256 threads per copy, two per SM' : 'a block of 512 threads per copy, one per SM';
   return {
-    resident: { bytesPerCopy, sharedPerBlock, chosen },
-    schedule: chosen
-      ? `batches resident: a block per copy, its state in ${kib(bytesPerCopy)} of shared memory (of ${kib(sharedPerBlock)}${bytesPerCopy <= H100_SHARED_TWO_PER_SM ? '; two blocks per SM on an H100' : ''}), up to 1000 steps per launch; a single simulation per-step kernels`
+    resident: { bytesPerCopy, sharedPerBlock: gpu.sharedPerBlock, chosen: blocksPerSm > 0, blocksPerSm, copiesAtOnce },
+    schedule: blocksPerSm > 0
+      ? `batches resident: ${blocks} (${copiesAtOnce} copies at once), its state in ${kib(bytesPerCopy)} of shared memory (of ${kib(gpu.sharedPerBlock)}), up to 1000 steps per launch; a single simulation per-step kernels`
       : `per-step kernels (not resident: ${why})`,
   };
 }
 
-/**
- * The plan for one copy of `spec` (compiled to `ir`) on a device with `deviceBytes` free and
- * `sharedPerBlock` bytes of shared memory per block (an H100's unless given).
- */
-export function planMemory(spec: NetworkSpec, ir: NetworkIR, deviceBytes: number, sharedPerBlock = H100_SHARED_PER_BLOCK): MemoryPlan {
+/** The plan for one copy of `spec` (compiled to `ir`) on `gpu` (an H100 unless given) with `deviceBytes` free. */
+export function planMemory(spec: NetworkSpec, ir: NetworkIR, deviceBytes: number, gpu: GpuModel = DEFAULT_GPU): MemoryPlan {
   const real = ir.precision === 'float' ? 4 : 8;
   const projections = ir.projections.map((j) => projectionItems(j, ir, spec, real));
   const items = [...ir.populations.flatMap((p) => populationItems(p, ir, spec, real)), ...projections.flatMap((p) => p.items)];
@@ -146,12 +152,13 @@ export function planMemory(spec: NetworkSpec, ir: NetworkIR, deviceBytes: number
   const sharedBytes = sum(items.filter((i) => i.sharedInBatch));
   return {
     network: spec.name,
+    gpu: gpu.name,
     deviceBytes,
     bytesPerCopy,
     sharedBytes,
     copiesThatFit: Math.max(0, Math.floor((deviceBytes * (1 - DEVICE_RESERVE) - sharedBytes) / bytesPerCopy)),
     items,
-    ...batchSchedule(ir, sharedPerBlock),
+    ...batchSchedule(ir, gpu),
     synapses: projections.reduce((sum, p) => sum + p.synapses, 0),
   };
 }

@@ -3,6 +3,7 @@
 // these arrays (schedule.ts) and the memory plan counts them (plan.ts), so the two agree.
 import { popMember } from '../codegen/cpp.js';
 import type { NetworkIR } from '../../network/ir/ir.js';
+import { DEFAULT_GPU, residentBlocksPerSm } from './gpus.js';
 import { SCAN_PARTS, spikeChunks } from './spike-chunks.js';
 
 /** One array a resident block keeps in shared memory. */
@@ -14,9 +15,6 @@ export interface StagedArray {
   offset: number;
   bytes: number;
 }
-
-/** An H100's shared memory per block (CUDA's cudaDevAttrMaxSharedMemoryPerBlockOptin, 227 KiB): a plan's default device. */
-export const H100_SHARED_PER_BLOCK = 232448;
 
 const STAGE_ALIGN = 16;
 const staged = (member: string, count: number, element: number) => ({ member, count, bytes: Math.ceil((count * element) / STAGE_ALIGN) * STAGE_ALIGN });
@@ -34,19 +32,13 @@ export function residentRefusal(ir: NetworkIR): string | null {
 }
 
 /**
- * H100 shared memory a block may take where two blocks share an SM: half the SM's 228 KiB, less
- * the 1 KiB CUDA reserves per block. Two blocks of 256 threads per SM run a large batch in half
- * the waves of one block of 512 (registers allow either: 2 × 256 × 128 = 65,536).
- */
-export const H100_SHARED_TWO_PER_SM = 233472 / 2 - 1024;
-
-/**
  * What each block stages, in this order of precedence: the arrays every step reads and writes for
  * every neuron (each population's per-neuron variables, conductances and sums and its refractory
  * countdown); its spike stage's chunk counts, places and part sums (small, but each step's prefix
  * sum waits on them several times over); its spike flags (a byte per neuron). The later ones are
- * left in device memory where that lets two copies share an H100 SM. Parameters, last spike
- * times, the spike history and everything of the projections stay in device memory.
+ * left in device memory where that lets two copies share an SM of the default GPU (an H100: at
+ * most 115,712 B each). Parameters, last spike times, the spike history and everything of the
+ * projections stay in device memory.
  */
 export function stagedArrays(ir: NetworkIR): StagedArray[] {
   const real = ir.precision === 'float' ? 4 : 8;
@@ -67,7 +59,7 @@ export function stagedArrays(ir: NetworkIR): StagedArray[] {
   const flags = ir.populations.map((pop) => staged(popMember(pop, '_fire'), pop.size, 1));
   const bytes = (list: Omit<StagedArray, 'offset'>[]) => list.reduce((sum, a) => sum + a.bytes, 0);
   const tiers = [[...state, ...scratch, ...flags], [...state, ...scratch], state];
-  const chosen = tiers.find((t) => bytes(t) <= H100_SHARED_TWO_PER_SM) ?? tiers[0];
+  const chosen = tiers.find((t) => residentBlocksPerSm(DEFAULT_GPU, bytes(t)) === 2) ?? tiers[0];
   let offset = 0;
   return chosen.map((a) => ({ ...a, offset: (offset += a.bytes) - a.bytes }));
 }
