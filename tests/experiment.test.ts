@@ -244,6 +244,9 @@ protocol:
     const cases: { edit: [string, string]; path: string; needle: string; message: RegExp }[] = [
       { edit: ['exc: { params: { neuron_model: lif } }', 'exc: { params: { neuron_model: lifx } }'], path: 'layers.exc.params.neuron_model', needle: 'lifx', message: /unknown neuron model 'lifx'/ },
       { edit: ['exc: { params: { neuron_model: lif } }', 'exc: { params: { neuron_model: constructor } }'], path: 'layers.exc.params.neuron_model', needle: 'constructor', message: /unknown neuron model 'constructor'/ },
+      // Names every JavaScript object answers to are names like any other, or refused.
+      { edit: ['exc: { params: { neuron_model: lif } }', 'exc: { params: { neuron_model: lif }, toString: 3 }'], path: 'layers.exc.toString', needle: 'toString', message: /'toString' is not a parameter or variable of neuron 'LIF_CUBA' \(declared: tau_m, tau_e, tau_i, El, v_thresh, v_reset, i_offset, v, g_exc, g_inh\)/ },
+      { edit: ['exc: { params: { neuron_model: lif } }', 'exc: { params: { neuron_model: lif, __proto__: 3 } }'], path: 'layers.exc.params.__proto__', needle: '__proto__', message: /'__proto__' cannot name a parameter or a node/ },
       { edit: ['  - [input, exc, drive]', '  - [input, nowhere, drive]'], path: 'connections.0.1', needle: 'nowhere', message: /post must name a layer/ },
       { edit: ['  - [input, exc, drive]', '  - [input, exc, driven]'], path: 'connections.0.2', needle: 'driven', message: /unknown connection model 'driven'/ },
       { edit: ['params: { duration: 50 }', 'params: { duration: -5 }'], path: 'session_models.params.duration', needle: 'duration: -5', message: /duration must be a number of ms > 0, got number -5 \(session 'a'; session 'b'\)$/ },

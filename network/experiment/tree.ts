@@ -68,6 +68,11 @@ export function resolveTreeInto(node: unknown, path: TreePath, issues: SpecIssue
   return resolveInto(node, path, inherited, inheritedOrigins, issues);
 }
 
+// A name every JavaScript object answers to as its prototype: as a key it would be assigned to
+// the prototype, not stored, and vanish.
+const PROTO = '__proto__';
+const PROTO_MESSAGE = "'__proto__' cannot name a parameter or a node";
+
 function resolveInto(node: unknown, path: TreePath, inherited: Params, inheritedOrigins: Record<string, TreePath>, issues: SpecIssue[]): ResolvedTree {
   const name = path.length ? String(path[path.length - 1]) : '';
   const own: Params = {};
@@ -81,15 +86,17 @@ function resolveInto(node: unknown, path: TreePath, inherited: Params, inherited
       issues.push({ path: [...path, 'params'], message: `'params' must be a mapping of parameter names to values, got ${describe(params)}` });
     } else if (isMapping(params)) {
       for (const [key, value] of Object.entries(params)) {
+        if (key === PROTO) { issues.push({ path: [...path, 'params', key], message: PROTO_MESSAGE }); continue; }
         own[key] = value;
         ownOrigins[key] = [...path, 'params', key];
       }
     }
     for (const [key, value] of Object.entries(node)) {
       if (key === 'params') continue;
+      if (key === PROTO) { issues.push({ path: [...path, key], message: PROTO_MESSAGE }); continue; }
       if (value === null || isMapping(value)) {
         childNodes.push([key, value]);
-      } else if (key in own) {
+      } else if (Object.hasOwn(own, key)) {
         issues.push({ path: [...path, key], message: `'${key}' is given both here and under params (${formatTreePath([...path, 'params', key])})` });
       } else {
         own[key] = value;

@@ -25,7 +25,8 @@ export interface ResolvedModels {
 
 export function neuronNames(model: NeuronModel | null): string[] {
   if (!model) return [];
-  return [...model.parameters.map((p) => p.name), ...model.variables.map((v) => v.name), ...model.conductances];
+  // A conductance the model integrates itself (tau_e * dg_exc/dt = -g_exc) is named once.
+  return [...new Set([...model.parameters.map((p) => p.name), ...model.variables.map((v) => v.name), ...model.conductances])];
 }
 
 export function synapseNames(model: SynapseModel): string[] {
