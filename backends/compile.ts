@@ -1,6 +1,7 @@
 // The pipeline from a validated NetworkSpec to a running native simulation on one backend:
 // IR (structure hash) → checks against the backend → the backend's source → compile cache →
 // kernel library → simulation built from the spec's values. Shared by the engine and the Network API.
+import { totalmem } from 'node:os';
 import { loadKernel, type Kernel, type Sim } from '../native/index.js';
 import { buildIR, type NetworkIR } from '../network/ir/ir.js';
 import { buildRuntimeValues } from '../network/ir/values.js';
@@ -98,11 +99,16 @@ export function createSimulation(compiled: CompiledNetwork, spec: NetworkSpec, o
   checkThreads(compiled.backend, opts.threads);
   checkDevice(compiled.backend, opts.device);
   const { values, inputs, arrays } = buildRuntimeValues(spec, compiled.ir);
-  // A GPU refuses a network it cannot hold before allocating anything (backends/cuda/runtime/device.hpp):
-  // all of it, a batch's copy included, which frees its connectivity only once built (Kernel.share).
-  if (compiled.backend === 'cuda') {
-    const plan = planMemory(spec, compiled.ir, 0);
-    inputs[CUDA_PLAN_INPUT] = Float64Array.of(plan.bytesPerCopy + plan.sharedBytes);
+  // The plan counts the arrays create() allocates, whichever backend. A GPU refuses a network it
+  // cannot hold before allocating anything (backends/cuda/runtime/device.hpp): all of it, a batch's
+  // copy included, which frees its connectivity only once built (Kernel.share). The CPU refuses one
+  // larger than the machine's memory, which could only end in an allocation failure or the OOM killer.
+  const plan = planMemory(spec, compiled.ir, 0);
+  const needed = plan.bytesPerCopy + plan.sharedBytes;
+  if (compiled.backend === 'cuda') inputs[CUDA_PLAN_INPUT] = Float64Array.of(needed);
+  else if (needed > totalmem()) {
+    const gib = (n: number) => `${(n / 2 ** 30).toFixed(1)} GiB`;
+    throw new Error(`network ${spec.name} needs ${gib(needed)} of memory (its state and ${plan.synapses.toLocaleString('en-US')} synapses expected), more than this machine's ${gib(totalmem())}`);
   }
   const sim = compiled.kernel.create({ seed: BigInt(opts.seed), threads: opts.threads, values, inputs, device: opts.device });
   for (const a of arrays) sim.setArray(a.name, a.data);

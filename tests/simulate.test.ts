@@ -189,6 +189,14 @@ describe('runNetwork', () => {
     unknown({ boldMonitors: [{ name: 'b', populations: ['exc'], model: 'hasOwnProperty' }] } as Partial<NetworkSpecInput>, /boldMonitors\[0\]\.model: unknown BOLD model 'hasOwnProperty'/);
   });
 
+  test('a population past 32-bit neuron indices is a spec error; a network larger than the machine\'s memory is refused before it is built', async () => {
+    const one = (geometry: number | number[]) => ({ populations: [{ name: 'exc', geometry, neuron: 'LIF_CUBA' }], projections: [], monitors: [] });
+    assert.throws(() => cuba(one([100_000, 100_000])), (e: unknown) => e instanceof SpecError
+      && /populations\[0\]\.geometry: 10,000,000,000 neurons: a population holds at most 2,147,483,647 \(neuron indices are 32-bit\)/.test(e.message));
+    // 2e9 neurons of LIF_CUBA: ~100 GiB of state, more than any machine this suite runs on.
+    await assert.rejects(run(cuba(one(2_000_000_000))), /^Error: network cuba200 needs 10\d\.\d GiB of memory \(its state and 0 synapses expected\), more than this machine's \d+\.\d GiB$/);
+  });
+
   test('an aborted run rejects and leaves no Parquet file behind', async () => {
     const controller = new AbortController();
     const outDir = join(dir, 'aborted');

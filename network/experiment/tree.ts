@@ -154,7 +154,9 @@ export function describe(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (isMapping(value)) return 'a mapping';
-  return `${typeof value} ${JSON.stringify(value)}`;
+  const text = JSON.stringify(value);
+  // A binary file read as YAML is one long string: its first characters say enough.
+  return `${typeof value} ${text.length > 80 ? `${text.slice(0, 60)}… (${text.length} characters)` : text}`;
 }
 
 /** Issues → one SpecError, each issue with its line when the locator knows it. */

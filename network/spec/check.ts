@@ -6,6 +6,9 @@ import type { NetworkSpec, PopulationSpec } from './schema.js';
 import { boldMonitorName, resolveBoldMonitors } from '../ir/bold.js';
 import { resolveModels } from '../ir/models.js';
 
+/** Neurons a population may hold: the native core indexes neurons with 32-bit integers. */
+const MAX_POPULATION_SIZE = 2 ** 31 - 1;
+
 export function populationSize(p: PopulationSpec): number {
   return Array.isArray(p.geometry) ? p.geometry.reduce((a, b) => a * b, 1) : p.geometry;
 }
@@ -18,6 +21,8 @@ export function checkNetworkSpec(spec: NetworkSpec): SpecIssue[] {
     if (objects.has(p.name)) issues.push({ path: ['populations', i, 'name'], message: `duplicate name '${p.name}'` });
     objects.add(p.name);
     sizes.set(p.name, populationSize(p));
+    if (populationSize(p) > MAX_POPULATION_SIZE)
+      issues.push({ path: ['populations', i, 'geometry'], message: `${populationSize(p).toLocaleString('en-US')} neurons: a population holds at most ${MAX_POPULATION_SIZE.toLocaleString('en-US')} (neuron indices are 32-bit)` });
     if (p.spikeTimes && p.spikeTimes.length !== populationSize(p))
       issues.push({ path: ['populations', i, 'spikeTimes'], message: `expected one list of spike times per neuron (${populationSize(p)}), got ${p.spikeTimes.length}` });
     for (const [key, value] of Object.entries(p.values))
