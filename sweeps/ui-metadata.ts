@@ -5,7 +5,7 @@
 import { sweepDir } from '../results/index.js';
 import type { SweepInput } from '../workflows/contract.js';
 import { formatValue } from '../workflows/plan/describe.js';
-import { planShape, seedsOf } from '../workflows/plan/expand.js';
+import { planShape, seedAt, seedCount } from '../workflows/plan/expand.js';
 import type { SampleDistribution, SweepPlan } from '../workflows/plan/types.js';
 
 /** Values listed in full up to this many; longer lists show their start and end (the details stay small). */
@@ -13,11 +13,14 @@ const LISTED_VALUES = 8;
 
 const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
-function listText(values: number[]): string {
-  if (values.length <= LISTED_VALUES) return values.map(formatValue).join(', ');
-  const head = values.slice(0, LISTED_VALUES - 2).map(formatValue);
-  return `${head.join(', ')}, …, ${formatValue(values[values.length - 1])} (${values.length} values)`;
+// Reads only the values it shows: a plan may hold a billion seeds.
+function listText(count: number, at: (k: number) => number): string {
+  const shown = (ks: number[]) => ks.map((k) => formatValue(at(k))).join(', ');
+  if (count <= LISTED_VALUES) return shown([...Array(count).keys()]);
+  return `${shown([...Array(LISTED_VALUES - 2).keys()])}, …, ${formatValue(at(count - 1))} (${count} values)`;
 }
+
+const valuesText = (values: number[]) => listText(values.length, (k) => values[k]);
 
 function distributionText(d: SampleDistribution): string {
   switch (d.kind) {
@@ -31,10 +34,10 @@ function distributionText(d: SampleDistribution): string {
 function planRows(plan: SweepPlan): string[][] {
   const { sample } = plan;
   return [
-    ...plan.grid.map((a) => ['grid', a.name, listText(a.values), a.paths.join(', ')]),
-    ...plan.zip.map((a) => ['zip', a.name, listText(a.values), a.paths.join(', ')]),
+    ...plan.grid.map((a) => ['grid', a.name, valuesText(a.values), a.paths.join(', ')]),
+    ...plan.zip.map((a) => ['zip', a.name, valuesText(a.values), a.paths.join(', ')]),
     ...(sample ? sample.parameters.map((p) => ['sample', p.name, `${counted(sample.count, 'draw')} of ${distributionText(p.distribution)} (seed ${sample.seed})`, p.paths.join(', ')]) : []),
-    [plan.seeds.policy === 'list' ? 'seeds' : `seeds, ${plan.seeds.policy}`, 'seed', listText(seedsOf(plan)), ''],
+    [plan.seeds.policy === 'list' ? 'seeds' : `seeds, ${plan.seeds.policy}`, 'seed', listText(seedCount(plan.seeds), (k) => seedAt(plan.seeds, k)), ''],
   ];
 }
 

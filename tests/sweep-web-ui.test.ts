@@ -16,6 +16,8 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { Page } from 'playwright-core';
 import { CHROMIUM, launchChromium } from './helpers/browser.js';
 import { SweepClient } from '../sweeps/index.js';
+import { sweepDetails, sweepSummary } from '../sweeps/ui-metadata.js';
+import type { SweepInput } from '../workflows/contract.js';
 import { runRangeSummary } from '../workflows/plan/describe.js';
 import type { SweepPlan } from '../workflows/plan/types.js';
 import { addRun, DETAILED_POINTS, emptyPointProgress } from '../workflows/point-progress.js';
@@ -200,6 +202,12 @@ describe('the texts for larger plans', () => {
     const long = runRangeSummary(plan({ policy: 'list', values: [1] }, Array.from({ length: 30 }, (_, k) => axis(`parameter${k}`, [k]))), 0, 1);
     assert.equal(long.length, 200);
     assert.ok(long.startsWith('run 0 · parameter0=0 parameter1=1') && long.endsWith('…'), long);
+  });
+
+  test('the static texts of a billion runs read only the seeds they show', () => {
+    const input = { sweepId: 's-0', name: 's', plan: plan({ policy: 'sequential', base: 0, count: 1e9 }, []), durationMs: 10, backend: 'openmp', threads: 1, maxConcurrent: 2, output: '/data' } as SweepInput;
+    assert.equal(sweepSummary(input), 's · 1000000000 runs · 1000000000 seeds');
+    assert.match(sweepDetails(input), /\| seeds, sequential \| seed \| 1, 2, 3, 4, 5, 6, …, 1000000000 \(1000000000 values\) \|  \|$/);
   });
 
   test('the live table lists the first points one by one and the rest in a line, whatever the sweep\'s size', () => {
