@@ -5,14 +5,15 @@ import { classifyRunError, type ClassifiedError as RunError, type ErrorKind as R
 import { ReportInputError } from '../report/errors.js';
 import { SweepOutputError } from '../sweeps/network-store.js';
 import { SweepNotFoundError, TemporalServerError } from '../sweeps/server-errors.js';
+import { FolderNotFoundError } from './sweep-folder.js';
 
-/** A run's error kinds, plus the sweep commands': an unknown sweep id, what the Temporal server refused, an output folder the submitter cannot write. */
+/** A run's error kinds, plus the sweep commands': an unknown sweep id or folder, what the Temporal server refused, an output folder the submitter cannot write. */
 export type ErrorKind = RunErrorKind | 'not-found' | 'server' | 'output';
 export type ClassifiedError = Omit<RunError, 'kind'> & { kind: ErrorKind };
 
 export function classifyError(error: unknown, specFile?: string): ClassifiedError {
   if (error instanceof CommanderError) return { kind: 'usage', message: error.message.replace(/^error: /, ''), exitCode: 2 };
-  if (error instanceof SweepNotFoundError) return { kind: 'not-found', message: error.message, exitCode: 2 };
+  if (error instanceof SweepNotFoundError || error instanceof FolderNotFoundError) return { kind: 'not-found', message: error.message, exitCode: 2 };
   if (error instanceof TemporalServerError) return { kind: 'server', message: error.message, exitCode: 1 };
   if (error instanceof ReportInputError) return { kind: 'usage', message: error.message, exitCode: 2 };
   if (error instanceof SweepOutputError) return { kind: 'output', message: error.message, exitCode: 1 };

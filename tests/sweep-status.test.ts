@@ -220,9 +220,13 @@ describe('spikesweep status', () => {
     }
   });
 
-  test('an unknown sweep id: exit 2 and one sentence, for status, cancel and results', { timeout: 120_000 }, async () => {
+  test('an unknown sweep id: exit 2 and one sentence, for status, cancel and results; a missing folder for results and report', { timeout: 120_000 }, async () => {
     for (const command of ['status', 'cancel', 'results']) {
       assertSentence(await cli([command, 'nope']), 2, new RegExp(`no sweep 'nope' on the Temporal server at ${temporal.address.replaceAll('.', '\\.')} \\(namespace default\\)$`));
+    }
+    // A path that does not exist is a missing folder, whatever the server knows.
+    for (const command of ['results', 'report']) {
+      assertSentence(await cli([command, join(dir, 'no-such-sweep')]), 2, /no folder .*no-such-sweep \(expected a run folder, a sweep folder or a sweep id\)$/);
     }
   });
 
