@@ -104,6 +104,15 @@ describe('spikesweep run', () => {
     assert.match(stderr, /give no spec file/);
   });
 
+  test('--resume of a missing folder, or of a run without checkpoints, exits 2 saying which', async () => {
+    const missing = await cli(['run', '--resume', join(dir, 'no-such-run')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^spikesweep: cannot resume .*no-such-run: no such folder\n$/);
+    const plain = await cli(['run', '--resume', dir]);
+    assert.equal(plain.code, 2);
+    assert.match(plain.stderr, /cannot resume .*: no progress\.json: only runs started with a checkpoint interval \(--checkpoint-every\) can be resumed/);
+  });
+
   test('a bad argument exits 2 with a usage error', async () => {
     const { code, stdout, stderr } = await cli(['run', CUBA, '--threads', 'two', '--json']);
     assert.equal(code, 2);

@@ -61,7 +61,10 @@ async function readProgressOf(outDir: string): Promise<Progress> {
   } catch (e) {
     throw new ResumeError(outDir, `progress.json is unreadable (${e instanceof Error ? e.message : String(e)})`);
   }
-  if (!progress) throw new ResumeError(outDir, 'no progress.json: only runs started with a checkpoint interval (--checkpoint-every) can be resumed');
+  if (!progress) {
+    const folder = await stat(outDir).then((s) => s.isDirectory(), () => false);
+    throw new ResumeError(outDir, folder ? 'no progress.json: only runs started with a checkpoint interval (--checkpoint-every) can be resumed' : 'no such folder');
+  }
   return progress;
 }
 
