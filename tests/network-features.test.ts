@@ -593,3 +593,85 @@ describe('float precision', () => {
     assert.ok(Math.abs(rates.float - rates.double) < 0.15 * rates.double, `float ${rates.float} Hz vs double ${rates.double} Hz`);
   });
 });
+
+describe('misuse is refused at the call, and the network stays usable', () => {
+  function small(): { net: Network; p: Population } {
+    const net = new Network({ dt: 0.1, seed: 1, name: 'misuse' });
+    networks.push(net);
+    const p = net.create(4, 'LIF_CUBA', { name: 'p' });
+    return { net, p };
+  }
+
+  test('values: one per neuron on a population-wide parameter, non-finite numbers, a value that is no number', async () => {
+    const { net, p } = small();
+    assert.throws(() => p.set({ tau_m: [10, 20, 30, 40] }), /populations\[0\]\.values\.tau_m: 'tau_m' is one value for the whole population \(`: population` in neuron 'LIF_CUBA'\): give a number, not one per neuron/);
+    await net.compile();
+    assert.throws(() => p.slice(0, 2).set({ tau_m: 30 }), /'tau_m' is one value for the whole population/);
+    assert.throws(() => p.set({ v: NaN }), /population 'p': 'v' takes finite numbers, got NaN/);
+    assert.throws(() => p.set({ v: undefined as unknown as number }), /population 'p': 'v' takes a number, an array of numbers or a distribution, got undefined/);
+    assert.equal(net.t, 0);
+    p.set({ i_offset: 2 });
+    assert.equal((await net.simulate(1)).stepsDone, 10);
+    assert.deepEqual([...(p.get('i_offset') as Float64Array)], [2, 2, 2, 2]);
+  });
+
+  test('monitors: an unknown variable or a used name is refused when added; start: false holds one until start()', async () => {
+    const { net, p } = small();
+    assert.throws(() => net.monitor(p, 'vv'), /monitors\[0\]\.variables\[0\]: 'p' has no variable 'vv'/);
+    assert.equal(net.monitors.length, 0);
+    const held = net.monitor(p, 'v', { name: 'held', start: false });
+    assert.throws(() => net.monitor(p, 'v', { name: 'held' }), /monitor: the name 'held' is already used/);
+    assert.throws(() => p.view([]), /a view needs at least one neuron/);
+    assert.throws(() => p.view([1.5]), /neuron 1\.5 is not a neuron index in 0\.\.3/);
+    await net.compile();
+    await net.simulate(1);
+    assert.equal(held.get('v').times.length, 0, 'held: nothing recorded');
+    held.start();
+    await net.simulate(1);
+    assert.equal(held.get('v').times.length, 10);
+    // Compiling again rebuilds the simulation; what the monitors recorded is kept.
+    await net.simulate(1);
+    await net.compile();
+    assert.equal(held.get('v').times.length, 10);
+  });
+
+  test('a second simulate while one runs is refused without taking stop() from it; simulateUntil checks its arguments', async () => {
+    const { net, p } = small();
+    await net.compile();
+    const long = net.simulate(1_000_000);
+    await assert.rejects(net.simulate(1), /a run is already in progress/);
+    setTimeout(() => net.stop(), 50);
+    const result = await long;
+    assert.equal(result.cancelled, true);
+    assert.ok(result.stepsDone < 10_000_000);
+    await assert.rejects(net.simulateUntil(1, [p], 'xor' as 'and'), /mode must be 'and' or 'or', got 'xor'/);
+    await assert.rejects(net.simulateUntil(1, []), /name at least one population/);
+  });
+
+  test('config, constants and geometry: a bad value is refused and not kept', async () => {
+    const { net, p } = small();
+    assert.throws(() => net.create(2.5, 'LIF_CUBA'), /create: geometry must be a positive integer or a list of them, got 2\.5/);
+    assert.throws(() => net.constant('t', 100), /constants\.t: 't' is reserved in equations \(the time\)/);
+    assert.deepEqual(net.constants, []);
+    await net.compile();
+    assert.throws(() => net.config({ numThreads: 0 }), /config\.numThreads/);
+    net.monitor(p, 'spike');
+    assert.equal(net.copy().populations.length, 1);
+  });
+
+  test('clear() forgets BOLD monitors too; a BOLD monitor answers start(), pause() and resume()', async () => {
+    const net = new Network({ dt: 1, seed: 1, name: 'cleared' });
+    networks.push(net);
+    const p = net.create(4, { equations: 'r = 1.0' }, { name: 'p' });
+    const bold = net.boldMonitor(p, { name: 'b' });
+    bold.start();
+    await net.compile({ backend: 'serial' });
+    await net.simulate(10);
+    assert.equal(bold.get('BOLD').times.length, 10);
+    net.clear();
+    assert.deepEqual(net.getExtensions(), []);
+    net.create(3, 'LIF_CUBA', { name: 'q' });
+    await net.compile();
+    assert.equal((await net.simulate(1)).stepsDone, 1);
+  });
+});

@@ -25,6 +25,20 @@ export class BoldMonitor {
     return this.monitor.variables;
   }
 
+  /**
+   * ANNarchy's BOLD monitors record once start()ed; these record from their `start` time (0
+   * unless given), so start() is resume(): ANNarchy code calling it runs unchanged.
+   */
+  start(): void {
+    this.monitor.start();
+  }
+  pause(): void {
+    this.monitor.pause();
+  }
+  resume(): void {
+    this.monitor.resume();
+  }
+
   /** The samples of one recorded variable since the last get (or all of them with keep): times in ms, one value each. */
   get(variable: string, opts: { keep?: boolean } = {}): VariableRecord {
     return this.monitor.get(variable, opts);

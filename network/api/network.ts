@@ -13,6 +13,7 @@ import { applyState, captureState, loadValues, saveValues, type SimState } from 
 import { populationAttributes, projectionAttributes } from './attributes.js';
 import { isDistribution } from '../spec/distributions.js';
 import { validateNetworkSpec } from '../spec/load.js';
+import { SpecError } from '../spec/errors.js';
 import { populationSize } from '../spec/check.js';
 import { boldMonitorName, boldRecorded } from '../ir/bold.js';
 import type { BoldMonitorSpec, MonitorSpec, NetworkConfig, NetworkSpec, NeuronDescription, PopulationSpec, ProjectionSpec, SynapseDescription } from '../spec/schema.js';
@@ -91,7 +92,7 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
     Object.assign(net.spec, structuredClone({ ...rest, populations: [], projections: [], monitors: [] }));
     for (const p of structuredClone(spec.populations)) net.addPopulation(p);
     for (const p of structuredClone(spec.projections)) net.addProjection(p);
-    for (const m of structuredClone(spec.monitors)) net.addMonitor(m);
+    for (const m of structuredClone(spec.monitors)) net.addMonitor(m, true);
     for (const m of structuredClone(boldMonitors ?? [])) net.addBoldMonitor(m);
     return net;
   }
@@ -123,19 +124,24 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
     return proj;
   }
 
-  private addMonitor(spec: MonitorSpec): Monitor {
+  private addMonitor(spec: MonitorSpec, active: boolean): Monitor {
     const m = new Monitor(this, spec, this.spec.dt);
+    m.active = active;
     this.spec.monitors.push(spec);
     this.mons.push(m);
+    const undo = () => {
+      this.spec.monitors.pop();
+      this.mons.pop();
+    };
+    // Unknown targets or variables are refused now rather than at compile: a monitor cannot be removed.
+    this.keepIfValid(['monitors', this.spec.monitors.length - 1], undo);
     // A monitor added to a running simulation is attached to it: rebuilding from the spec (as
     // this used to do) silently threw away the simulated state and set the time back to 0.
     if (this.sim && !this.stale) {
       try {
-        this.toSpec(); // a clear spec error for unknown targets or variables
         this.nativeMonitors.set(m, this.attach(this.sim, m));
       } catch (e) {
-        this.spec.monitors.pop();
-        this.mons.pop();
+        undo();
         throw e;
       }
     }
@@ -161,6 +167,9 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
 
   create(geometry: number | number[], neuron: string | NeuronDescription, opts: { name?: string; stopCondition?: string; spikeTimes?: number[][] } = {}): Population {
     this.structural('create');
+    const sizes = Array.isArray(geometry) ? geometry : [geometry];
+    if (sizes.length === 0 || !sizes.every((n) => Number.isInteger(n) && n > 0))
+      throw new RangeError(`create: geometry must be a positive integer or a list of them, got ${JSON.stringify(geometry)}`);
     return this.addPopulation({
       name: opts.name ?? `pop${this.spec.populations.length}`, geometry, neuron, values: {},
       ...(opts.stopCondition !== undefined ? { stopCondition: opts.stopCondition } : {}),
@@ -177,14 +186,19 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
     });
   }
 
-  monitor(obj: Population | PopulationView | Projection, variables: string | string[], opts: { period?: number; start?: number; name?: string } = {}): Monitor {
+  /**
+   * `start`: the time in ms recording begins, or ANNarchy's boolean — false holds the monitor
+   * until its start() (true, the default: from time 0).
+   */
+  monitor(obj: Population | PopulationView | Projection, variables: string | string[], opts: { period?: number; start?: number | boolean; name?: string } = {}): Monitor {
     const target = obj instanceof PopulationView ? obj.population.name : obj.name;
+    if (opts.name !== undefined && this.mons.some((m) => m.name === opts.name)) throw new Error(`monitor: the name '${opts.name}' is already used`);
     return this.addMonitor({
       ...(opts.name !== undefined ? { name: opts.name } : {}), target,
       ...(obj instanceof PopulationView ? { indices: [...obj.indices] } : {}),
       variables: Array.isArray(variables) ? variables : [variables],
-      ...(opts.period !== undefined ? { period: opts.period } : {}), start: opts.start ?? 0,
-    });
+      ...(opts.period !== undefined ? { period: opts.period } : {}), start: typeof opts.start === 'number' ? opts.start : 0,
+    }, opts.start !== false);
   }
 
   /**
@@ -221,8 +235,12 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
 
   /** A global constant equations may use by name; settable at any time. */
   constant(name: string, value: number): { readonly name: string; value: number } {
-    if (!Object.hasOwn(this.spec.constants, name)) this.structural('constant');
+    const declared = Object.hasOwn(this.spec.constants, name);
+    if (!declared) this.structural('constant');
+    checkNumbers(`constant '${name}'`, value);
     this.spec.constants[name] = value;
+    // A new name is checked as a spec would be (reserved names, the name pattern).
+    if (!declared) this.keepIfValid(['constants', name], () => { delete this.spec.constants[name]; });
     if (this.sim) this.sim.setArray(`const.${name}`, value);
     return this.getConstant(name);
   }
@@ -240,7 +258,9 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   config(opts: Partial<NetworkConfig>): void {
     if (opts.precision !== undefined || opts.method !== undefined) this.structural('config');
     if (opts.numThreads !== undefined && this.compiled) checkThreads(this.compiled.backend, opts.numThreads);
+    const before = { ...this.spec.config };
     Object.assign(this.spec.config, opts);
+    this.keepIfValid(['config'], () => { this.spec.config = before; });
     if (opts.numThreads !== undefined) this.sim?.setThreads(opts.numThreads);
   }
 
@@ -277,12 +297,17 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   }
 
   private rebuild(): void {
-    this.sim?.destroy();
     const spec = this.toSpec();
+    // What the monitors recorded in the simulation being replaced is theirs to keep.
+    for (const m of [...this.mons, ...this.bolds.map((b) => b.monitor)]) this.drainMonitor(m);
+    this.sim?.destroy();
+    this.sim = null;
     const sim = createSimulation(this.compiled!, spec, { seed: spec.seed!, threads: spec.config.numThreads });
     this.sim = sim;
     this.initialState = captureState(sim);
     this.nativeMonitors = new Map([...this.mons, ...this.bolds.map((b) => b.monitor)].map((m) => [m, this.attach(sim, m)]));
+    // A monitor held (start: false) or paused stays so in the new simulation.
+    for (const m of [...this.mons, ...this.bolds.map((b) => b.monitor)]) if (!m.active) this.setMonitorActive(m, false);
     this.stale = false;
     this.stepped = false;
   }
@@ -308,6 +333,8 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
 
   /** Simulates until the populations' stop conditions hold (all of them for 'and', any for 'or') or maxDurationMs passes; returns the simulated time in ms. */
   async simulateUntil(maxDurationMs: number, populations: Population[], mode: 'and' | 'or' = 'and', opts: SimulateOptions = {}): Promise<number> {
+    if (mode !== 'and' && mode !== 'or') throw new Error(`simulateUntil: mode must be 'and' or 'or', got '${String(mode)}'`);
+    if (populations.length === 0) throw new Error('simulateUntil: name at least one population whose stopCondition ends the run');
     const missing = populations.filter((p) => p.spec.stopCondition === undefined);
     if (missing.length) throw new Error(`simulateUntil: population${missing.length > 1 ? 's' : ''} ${missing.map((p) => `'${p.name}'`).join(', ')} ha${missing.length > 1 ? 've' : 's'} no stopCondition (give one in create())`);
     const result = await this.run(maxDurationMs, opts, { mode: mode === 'and' ? 'all' : 'any', populations: populations.map((p) => this.populations.indexOf(p)) });
@@ -319,6 +346,9 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
 
   private async run(durationMs: number, opts: SimulateOptions, stop?: { mode: 'any' | 'all'; populations: number[] }): Promise<RunResult> {
     if (!(durationMs >= 0 && Number.isFinite(durationMs))) throw new RangeError(`duration must be a finite number of ms ≥ 0, got ${durationMs}`);
+    const steps = Math.round(durationMs / this.spec.dt);
+    if (steps > Number.MAX_SAFE_INTEGER / 2) throw new RangeError(`duration ${durationMs} ms is ${steps} steps of ${this.spec.dt} ms, more than a run can count`);
+    if (this.stopRun) throw new Error('a run is already in progress: await it (or stop() it) before simulating again');
     const sim = this.running();
     this.stepped = true;
     const dt = this.spec.dt;
@@ -330,7 +360,7 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
     this.stopRun = controller;
     if (opts.profile) sim.setProfiling(true);
     try {
-      const result = await sim.run({ steps: Math.round(durationMs / dt), ...(progress ? { onProgress: progress } : {}), signal, ...(stop ? { stop } : {}) });
+      const result = await sim.run({ steps, ...(progress ? { onProgress: progress } : {}), signal, ...(stop ? { stop } : {}) });
       reporter?.end(result.stepsDone * dt);
       return result;
     } finally {
@@ -430,6 +460,8 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
     this.pops.clear();
     this.projs.clear();
     this.mons.length = 0;
+    delete this.spec.boldMonitors;
+    this.bolds.length = 0;
     this.nativeMonitors = new Map();
     this.snapshots.clear();
     this.compiled = null;
@@ -557,6 +589,7 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   writePopulation(pop: Population, name: string, value: PopulationValue, indices: Int32Array | null): void {
     const attrs = this.attributesOf(pop);
     if (!attrs.includes(name)) throw new Error(`population '${pop.name}' has no '${name}' (attributes: ${attrs.join(', ')})`);
+    checkNumbers(`population '${pop.name}': '${name}'`, value);
     const values = pop.spec.values;
     const toSpec = !this.sim || !this.stepped;
     if (isDistribution(value)) {
@@ -567,6 +600,7 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
       // and the first simulate() was ignored.
       if (this.sim) this.stale = true;
     } else if (toSpec) {
+      const previous = values[name];
       const array = typeof value === 'number' ? null : [...value];
       if (array && array.length !== (indices?.length ?? pop.size)) throw new Error(`population '${pop.name}': '${name}' needs ${indices?.length ?? pop.size} values, got ${array.length}`);
       if (!indices) values[name] = array ?? (value as number);
@@ -577,6 +611,7 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
         indices.forEach((r, k) => { full[r] = array ? array[k] : (value as number); });
         values[name] = full;
       }
+      this.keepIfValid(['populations', this.spec.populations.indexOf(pop.spec), 'values', name], () => { if (previous === undefined) delete values[name]; else values[name] = previous; });
       if (this.sim) this.stale = true;
     } else {
       const sim = this.sim!;
@@ -588,6 +623,21 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
         indices.forEach((r, k) => { current[r] = typeof value === 'number' ? value : value[k]; });
         sim.setArray(array, current);
       }
+    }
+  }
+
+  // A change to the spec is checked as a spec would be, where the change is (`at`: a clear error
+  // naming the field), and undone if it is refused; problems elsewhere are left to compile(), the
+  // network may still be half-built.
+  private keepIfValid(at: (string | number)[], undo: () => void): void {
+    try {
+      this.toSpec();
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      const here = e.issues.filter((i) => at.every((p, k) => i.path[k] === p));
+      if (here.length === 0) return;
+      undo();
+      throw new SpecError(e.file, here, e.what);
     }
   }
 
@@ -604,6 +654,9 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
 
   writeProjection(proj: Projection, name: string, value: number | Float64Array | number[]): void {
     if (!this.synapseAttributes(proj).includes(name)) throw new Error(`projection '${proj.name}' has no '${name}' (attributes: ${this.synapseAttributes(proj).join(', ')})`);
+    checkNumbers(`projection '${proj.name}': '${name}'`, value);
+    if (typeof value !== 'number' && this.compiled && this.running().getArray(`${proj.name}.${name}`).length === 1 && value.length !== 1)
+      throw new Error(`projection '${proj.name}': '${name}' is one value for the whole projection (${name === 'w' ? 'its connector gave a single weight' : 'declared `: projection`'}); set a number`);
     if (!this.compiled && name !== 'w' && typeof value === 'number') { proj.spec.values[name] = value; return; }
     this.running().setArray(`${proj.name}.${name}`, typeof value === 'number' ? value : Float64Array.from(value));
   }
@@ -632,7 +685,8 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   }
 
   setMonitorActive(m: Monitor, active: boolean): void {
-    if (!this.sim) throw new Error(`monitor '${m.name}': compile the network first`);
+    // Before compile the monitor keeps it (Monitor.active), applied when it is attached.
+    if (!this.sim) return;
     for (const { id } of this.nativeMonitors.get(m) ?? []) this.sim.setMonitorActive(id, active);
   }
 
@@ -645,4 +699,13 @@ function lookup<T>(map: Map<string, T>, name: string, what: string): T {
   const found = map.get(name);
   if (!found) throw new Error(`no ${what} '${name}' (declared: ${[...map.keys()].join(', ') || 'none'})`);
   return found;
+}
+
+/** Values set on an attribute: finite numbers (or a distribution), as a spec holds them. */
+function checkNumbers(what: string, value: unknown): void {
+  if (isDistribution(value)) return;
+  const numbers = typeof value === 'number' ? [value] : Array.isArray(value) || value instanceof Float64Array ? [...value] : null;
+  if (!numbers) throw new TypeError(`${what} takes a number, an array of numbers or a distribution, got ${value === null ? 'null' : typeof value}`);
+  const bad = numbers.find((x) => typeof x !== 'number' || !Number.isFinite(x));
+  if (bad !== undefined) throw new RangeError(`${what} takes finite numbers, got ${String(bad)}`);
 }

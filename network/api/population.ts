@@ -52,9 +52,11 @@ export class Population {
 
   /** An arbitrary subset of neurons (ranks) as a view. */
   view(indices: ArrayLike<number>): PopulationView {
-    const ranks = Int32Array.from(indices);
-    for (const r of ranks) if (!(Number.isInteger(r) && r >= 0 && r < this.size)) throw new RangeError(`population '${this.name}': neuron ${r} is outside 0..${this.size - 1}`);
-    return new PopulationView(this, ranks);
+    const given = Array.from(indices);
+    if (given.length === 0) throw new RangeError(`population '${this.name}': a view needs at least one neuron`);
+    // Checked before the conversion to Int32Array, which would truncate 1.5 to neuron 1.
+    for (const r of given) if (!(Number.isInteger(r) && r >= 0 && r < this.size)) throw new RangeError(`population '${this.name}': neuron ${r} is not a neuron index in 0..${this.size - 1}`);
+    return new PopulationView(this, Int32Array.from(given));
   }
 }
 

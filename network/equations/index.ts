@@ -1,6 +1,6 @@
 // Public API of the equation language: parse → validated model → integration plan → C++ text.
 export type { AssignOp, BinaryOp, Expr, Span, Statement, UnaryOp } from './ast.js';
-export { MATH_ARITY, type MathFunction } from './builtins.js';
+export { MATH_ARITY, RESERVED, type MathFunction } from './builtins.js';
 export { emitConditionCpp, emitCpp, emitStatementCpp, emitStepCpp, cppLiteral, type CppContext, type Precision } from './emit-cpp.js';
 export { EquationErrors, formatIssue, type EquationIssue, type ModelKind } from './errors.js';
 export { evaluate, type EvalEnv } from './evaluate.js';

@@ -132,9 +132,12 @@ export function resolveModels(spec: NetworkSpec): ResolvedModels {
     const model = neurons[i];
     if (!model) return;
     const names = neuronNames(model);
-    for (const key of Object.keys(p.values))
+    const shared = new Set([...model.parameters, ...model.variables].filter((a) => a.shared).map((a) => a.name));
+    for (const [key, value] of Object.entries(p.values))
       if (!names.includes(key) && key !== 'refractory')
         issues.push({ path: ['populations', i, 'values', key], message: `'${key}' is not a parameter or variable of neuron '${model.name}' (declared: ${names.join(', ')})` });
+      else if (shared.has(key) && Array.isArray(value) && value.length !== 1)
+        issues.push({ path: ['populations', i, 'values', key], message: `'${key}' is one value for the whole population (\`: population\` in neuron '${model.name}'): give a number, not one per neuron` });
   });
   spec.projections.forEach((proj, i) => {
     const model = synapses[i];

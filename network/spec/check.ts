@@ -3,6 +3,7 @@
 import type { SpecIssue } from './errors.js';
 import { distributionRange, isDistribution } from './distributions.js';
 import type { NetworkSpec, PopulationSpec } from './schema.js';
+import { RESERVED } from '../equations/index.js';
 import { boldMonitorName, resolveBoldMonitors } from '../ir/bold.js';
 import { resolveModels } from '../ir/models.js';
 
@@ -15,6 +16,8 @@ export function populationSize(p: PopulationSpec): number {
 
 export function checkNetworkSpec(spec: NetworkSpec): SpecIssue[] {
   const issues: SpecIssue[] = [];
+  for (const name of Object.keys(spec.constants))
+    if (RESERVED.has(name)) issues.push({ path: ['constants', name], message: `'${name}' is reserved in equations (${name === 't' ? 'the time' : name === 'dt' ? 'the time step' : 'a keyword'}): name the constant otherwise` });
   const sizes = new Map<string, number>();
   const objects = new Set<string>();
   spec.populations.forEach((p, i) => {
