@@ -30,6 +30,7 @@ import { checkNetworkSpec } from '../network/spec/check.js';
 import { SpecError, type SpecIssue } from '../network/spec/errors.js';
 import { applyParameters, checkParameterPath } from '../network/spec/paths.js';
 import { MonitorSchema, type MonitorSpec, type NetworkSpec } from '../network/spec/schema.js';
+import { checkpointIssue, durationIssue } from '../network/spec/steps.js';
 import { parseYamlText, type Locator } from '../network/spec/yaml.js';
 import { runCount, validatePlan } from '../workflows/plan/expand.js';
 import type { SampleDistribution, SeedPolicy, SweepPlan } from '../workflows/plan/types.js';
@@ -191,6 +192,13 @@ function sweepSpecOf(data: unknown, { file, baseDir, defaultName, locate }: Sour
   }
 
   const plan = buildPlan(sweep, network, issues);
+  // Each run's length and checkpoint interval at every dt the sweep runs at.
+  for (const dt of sweptDts(plan, network.dt)) {
+    const length = durationIssue(durationMs, dt);
+    if (length && durationMs > 0) issues.push({ path: ['duration'], message: length });
+    const checkpoint = checkpointIssue(sweep.checkpointEvery, dt);
+    if (checkpoint) issues.push({ path: ['checkpointEvery'], message: checkpoint });
+  }
   const name = sweep.name ?? defaultName;
   if (name === null) issues.push({ path: ['name'], message: 'a sweep given as an object needs a name (it is part of the sweep id)' });
   if (name === null || issues.length > 0) throw fail(issues);
@@ -201,6 +209,14 @@ function sweepSpecOf(data: unknown, { file, baseDir, defaultName, locate }: Sour
     threads: sweep.threads, maxConcurrent: sweep.maxConcurrent, output: sweep.output,
     checkpointEveryMs: sweep.checkpointEvery, record, specHash,
   };
+}
+
+/** The network's dt, or every dt the plan sets (a distribution's ends). */
+function sweptDts(plan: SweepPlan, dt: number): number[] {
+  const axes = [...plan.grid, ...plan.zip].filter((a) => a.paths.includes('dt')).map((a) => a.values);
+  const sampled = (plan.sample?.parameters ?? []).filter((p) => p.paths.includes('dt')).map((p) => (p.distribution.kind === 'normal' ? [] : [p.distribution.min, p.distribution.max]));
+  const set = [...axes, ...sampled];
+  return set.length ? [...new Set(set.flat())] : [dt];
 }
 
 function buildPlan(sweep: SweepFile, network: NetworkSpec, issues: SpecIssue[]): SweepPlan {
@@ -253,7 +269,8 @@ function buildPlan(sweep: SweepFile, network: NetworkSpec, issues: SpecIssue[]):
       }
       if (paths.some((x) => x.endsWith('.connector.number')))
         issues.push({ path: [...at, 'paths'], message: 'connector number is an integer; sample it with a grid of values instead' });
-      else if (d.kind !== 'normal') for (const end of [d.min, d.max]) checkValue(paths, end, [...at, 'distribution']);
+      // A Normal has no ends: five standard deviations out stand for them (a draw beyond is one in ~2 million).
+      else for (const end of d.kind === 'normal' ? [d.mean - 5 * d.sd, d.mean + 5 * d.sd] : [d.min, d.max]) checkValue(paths, end, [...at, 'distribution']);
       return { name: p.name, paths, distribution: d };
     });
     sample = { count: s.count, seed: s.seed, parameters };

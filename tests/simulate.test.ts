@@ -197,6 +197,29 @@ describe('runNetwork', () => {
     await assert.rejects(run(cuba(one(2_000_000_000))), /^Error: network cuba200 needs 10\d\.\d GiB of memory \(its state and 0 synapses expected\), more than this machine's \d+\.\d GiB$/);
   });
 
+  test('what a run cannot count is refused before it starts: a duration of more than 2^53 steps, a phase under one step, a checkpoint interval under dt', async () => {
+    const refused = async (opts: Partial<RunNetworkOptions>, field: RegExp) =>
+      assert.rejects(run(cuba(), opts), (e: unknown) => e instanceof SpecError && field.test(e.message));
+    await refused({ durationMs: 1e308 }, /duration: duration 1e\+308 ms is Infinity steps of dt = 0\.1 ms, more than a run counts/);
+    await refused({ checkpointEveryMs: 0.01 }, /checkpointEvery: checkpointEvery must be at least dt = 0\.1 ms, got 0\.01/);
+    const tiny: Phase[] = [{ name: 'tiny', durationMs: 0.04, record: true, set: [], reset: false }, { name: 'main', durationMs: 5, record: true, set: [], reset: false }];
+    await refused({ protocol: tiny }, /protocol\[0\]\.duration: phase 'tiny' lasts 0\.04 ms, under one step of dt = 0\.1 ms: it would never run/);
+    // Phases end at their end times rounded to whole steps: four of 0.25 ms are 1 ms, not 1.2.
+    const quarters: Phase[] = ['a', 'b', 'c', 'd'].map((name) => ({ name, durationMs: 0.25, record: true, set: [], reset: false }));
+    const report = await run(cuba(), { protocol: quarters });
+    const manifest = JSON.parse(await readFile(report.outputs.manifest, 'utf8'));
+    assert.deepEqual(manifest.phases.map((p: { startMs: number; endMs: number }) => [p.startMs, p.endMs].map((ms) => Math.round(ms * 10))), [[0, 3], [3, 5], [5, 8], [8, 10]]);
+  });
+
+  test('a negative refractory period, and a name that is no folder name, are spec errors; a huge refractory period lasts for ever', async () => {
+    assert.throws(() => cuba({ populations: [{ name: 'exc', geometry: 4, neuron: 'LIF_CUBA', values: { refractory: 'Uniform(-1, 2)' } }], projections: [], monitors: [] }),
+      /populations\[0\]\.values\.refractory: a refractory period is ≥ 0 ms, got -1 at the low end of the distribution/);
+    assert.throws(() => cuba({ name: '../escaped' }), /name: expected a name of letters, digits, _ \. - \(it names the output folder\)/);
+    // 1e300 ms is far beyond int64 steps: each neuron spikes once and never again.
+    const once = cuba({ populations: [{ name: 'exc', geometry: 4, neuron: 'LIF_CUBA', values: { i_offset: 30, refractory: 1e300 } }], projections: [], monitors: [{ target: 'exc', variables: ['spike'] }] });
+    assert.equal((await run(once, { durationMs: 20 })).populations.exc.spikes, 4);
+  });
+
   test('an aborted run rejects and leaves no Parquet file behind', async () => {
     const controller = new AbortController();
     const outDir = join(dir, 'aborted');

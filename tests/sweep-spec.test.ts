@@ -194,6 +194,11 @@ record: [ { target: p, variables: [v], period: 1 } ]
       [`${head}vary:\n  grid:\n    - { name: p, path: projections.exc_exc.connector.probability, values: [0.1, 1.5] }\n`, /:5:\d+ vary\.grid\[0\]\.values\[1\]: .*probability must be in \[0, 1\], got 1.5/],
       [`${head}vary:\n  grid:\n    - { name: a, path: dt, values: [0.1] }\n    - { name: a, path: constants.x, values: [1] }\n`, /:6:\d+ vary\.grid\[1\]\.path: .*no constant 'x' \(declared: none\)/],
       [`${head}vary:\n  grid:\n    - { name: a, path: dt, values: [0.1] }\n    - { name: a, path: populations.exc.values.El, values: [1] }\n`, /vary: grid\[1\]: duplicate name 'a'/],
+      // Each run's length and checkpoint interval at every dt the sweep runs at, and a Normal's far draws.
+      [`${head}checkpointEvery: 0.01\n`, /:3:\d+ checkpointEvery: checkpointEvery must be at least dt = 0\.1 ms, got 0\.01/],
+      [`${head}vary:\n  grid:\n    - { name: d, path: dt, values: [0.1, 1e-320] }\n`, /duration: duration 100 ms is Infinity steps of dt = 1e-320 ms, more than a run counts/],
+      [`${head}vary:\n  sample: { count: 2, parameters: [ { name: p, path: projections.exc_exc.connector.probability, distribution: "Normal(0.5, 10)" } ] }\n`,
+        /vary\.sample\.parameters\[0\]\.distribution: .*a probability must be in \[0, 1\], got -49\.5/],
       [`${head}backend: metal\n`, /:3:\d+ backend: expected openmp, serial, cuda/],
       [`${head}backend: serial\nthreads: 2\n`, /:4:\d+ threads: the serial backend runs on at most 1 thread/],
       [`${head}cudaMode: fast\n`, /:3:\d+ cudaMode: fast mode is the cuda backend's; the openmp backend is always exact/],

@@ -169,8 +169,8 @@ export function emitPopulation(pop: PopulationIR, ir: NetworkIR, stage: SpikeSta
   const reset = new MathBinder(ir.precision);
   const inReset = context(reset.names(names));
   const refractorySteps = !hasRefractory ? '0' : pop.refractory
-    ? `std::llround(double(${reset.bind(`${popMember(pop, 'refractory')}[i]`, 'refractory')}) / dt)`
-    : `std::llround(double(${emitCpp(model.refractory!, inReset)}) / dt)`;
+    ? `ss::steps_of(double(${reset.bind(`${popMember(pop, 'refractory')}[i]`, 'refractory')}), dt)`
+    : `ss::steps_of(double(${emitCpp(model.refractory!, inReset)}), dt)`;
   // Draws are counter-based, so re-drawing a site here gives the value the step used.
   const resetFn: MathFunction = {
     name: `p${pop.index}_reset`, returns: 'int64_t', indices: ['i'], params: reset.params,
@@ -279,7 +279,7 @@ function emitSpikeSource(pop: PopulationIR, stage: SpikeStage): PopulationCode {
       `  if (!counts || !times || counts->length != ${pop.size}) throw std::runtime_error(${quote(`population '${pop.name}': spike times missing`)});`,
       `  std::vector<int64_t> ptr(${pop.size + 1}, 0), steps(size_t(times->length));`,
       `  for (int64_t i = 0; i < ${pop.size}; ++i) ptr[size_t(i + 1)] = ptr[size_t(i)] + static_cast<const int32_t *>(counts->data)[i];`,
-      `  for (int64_t k = 0; k < times->length; ++k) steps[size_t(k)] = std::llround(static_cast<const double *>(times->data)[k] / S->dt);`,
+      `  for (int64_t k = 0; k < times->length; ++k) steps[size_t(k)] = ss::steps_of(static_cast<const double *>(times->data)[k], S->dt);`,
       `  S->${m('_times_ptr')} = S->store.adopt<int64_t>(${quote(`${pop.name}._times_ptr`)}, std::move(ptr), 0);`,
       `  S->${m('_times')} = S->store.adopt<int64_t>(${quote(`${pop.name}._times`)}, std::move(steps), 0);`,
       `  S->${m('_cursor')} = S->store.add<int64_t>(${quote(`${pop.name}._cursor`)}, ${pop.size}, SS_ARRAY_STATE);`,

@@ -7,6 +7,7 @@ import { selectUnits, type Phase, type SetAction } from '../../network/experimen
 import { SpecError, type SpecIssue } from '../../network/spec/errors.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
 import type { SimState } from '../../network/state/index.js';
+import { stepsOf } from '../../network/spec/steps.js';
 import { resetArrays } from '../reset.js';
 
 export interface PlannedPhase extends Phase {
@@ -16,9 +17,18 @@ export interface PlannedPhase extends Phase {
   endStep: number;
 }
 
-/** Steps of a whole protocol (each phase rounded to whole steps). */
+/**
+ * Where each phase ends, in steps: its end time rounded to the nearest step, so that rounding does
+ * not add up over many phases (four phases of 0.25 ms at dt = 0.1 are 10 steps, not 12).
+ */
+export function phaseEnds(protocol: Phase[], dt: number): number[] {
+  let ms = 0;
+  return protocol.map((p) => stepsOf((ms += p.durationMs), dt));
+}
+
+/** Steps of a whole protocol. */
 export function protocolSteps(protocol: Phase[], dt: number): number {
-  return protocol.reduce((sum, p) => sum + Math.round(p.durationMs / dt), 0);
+  return phaseEnds(protocol, dt).at(-1) ?? 0;
 }
 
 /**
@@ -28,11 +38,10 @@ export function protocolSteps(protocol: Phase[], dt: number): number {
 export function planPhases(protocol: Phase[] | null, totalSteps: number, dt: number): PlannedPhase[] {
   if (!protocol) return [{ name: 'main', durationMs: totalSteps * dt, record: true, set: [], reset: false, index: 0, startStep: 0, endStep: totalSteps }];
   const out: PlannedPhase[] = [];
-  let start = 0;
+  const ends = phaseEnds(protocol, dt);
   protocol.forEach((p, index) => {
-    const end = start + Math.round(p.durationMs / dt);
-    if (start < totalSteps && end > start) out.push({ ...p, index, startStep: start, endStep: Math.min(end, totalSteps) });
-    start = end;
+    const start = index > 0 ? ends[index - 1] : 0;
+    if (start < totalSteps) out.push({ ...p, index, startStep: start, endStep: Math.min(ends[index], totalSteps) });
   });
   return out;
 }

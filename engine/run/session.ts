@@ -8,7 +8,8 @@ import type { Phase } from '../../network/experiment/index.js';
 import { SpecError } from '../../network/spec/errors.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
 import type { RunNetworkOptions } from './options.js';
-import { protocolSteps } from './phases.js';
+import { checkpointIssue, durationIssue, stepsOf } from '../../network/spec/steps.js';
+import { phaseEnds, protocolSteps } from './phases.js';
 import type { Session } from './records.js';
 
 const DEFAULT_WINDOW_STEPS = 1000;
@@ -24,9 +25,9 @@ export function resolveTotalSteps(spec: NetworkSpec, protocol: Phase[] | null, d
   const full = protocol ? protocolSteps(protocol, spec.dt) : undefined;
   const wanted = durationMs ?? (protocol ? full! * spec.dt : spec.duration);
   if (wanted === undefined) throw bad(['duration'], 'no duration: give one in the spec or as an option (--duration)');
-  if (!Number.isFinite(wanted) || wanted <= 0) throw bad(['duration'], `duration must be a positive number of ms, got ${wanted}`);
-  const totalSteps = Math.round(wanted / spec.dt);
-  if (totalSteps < 1) throw bad(['duration'], `duration ${wanted} ms is shorter than dt = ${spec.dt} ms`);
+  const issue = durationIssue(wanted, spec.dt);
+  if (issue) throw bad(['duration'], issue);
+  const totalSteps = stepsOf(wanted, spec.dt);
   if (full !== undefined && totalSteps > full)
     throw bad(['duration'], `duration ${wanted} ms is longer than the protocol (${full * spec.dt} ms in ${protocol!.length} phases); a shorter one truncates it`);
   return totalSteps;
@@ -51,6 +52,12 @@ export function resolveSession(opts: RunNetworkOptions): Session {
   const bad = (path: (string | number)[], message: string) => new SpecError(file, [{ path, message }]);
   const protocol = opts.protocol ?? null;
   if (protocol && protocol.length === 0) throw bad(['protocol'], 'the protocol has no phases');
+  if (protocol) {
+    // A phase that ends on the step it starts on would never run, nor its set actions.
+    const ends = phaseEnds(protocol, spec.dt);
+    const empty = protocol.findIndex((_, i) => ends[i] === (i > 0 ? ends[i - 1] : 0));
+    if (empty >= 0) throw bad(['protocol', empty, 'duration'], `phase '${protocol[empty].name}' lasts ${protocol[empty].durationMs} ms, under one step of dt = ${spec.dt} ms: it would never run`);
+  }
   const totalSteps = resolveTotalSteps(spec, protocol, opts.durationMs, file);
   const seed = opts.seed ?? spec.seed ?? drawSeed();
   if (!Number.isSafeInteger(seed) || seed < 0) throw bad(['seed'], `seed must be a non-negative integer, got ${seed}`);
@@ -62,8 +69,9 @@ export function resolveSession(opts: RunNetworkOptions): Session {
   if (!Number.isSafeInteger(windowSteps) || windowSteps < 1) throw new RangeError(`windowSteps must be a positive integer, got ${windowSteps}`);
   let checkpointEverySteps: number | null = null;
   if (opts.checkpointEveryMs !== undefined) {
-    checkpointEverySteps = Math.round(opts.checkpointEveryMs / spec.dt);
-    if (!Number.isFinite(opts.checkpointEveryMs) || checkpointEverySteps < 1) throw new RangeError(`checkpointEveryMs must be at least dt = ${spec.dt} ms, got ${opts.checkpointEveryMs}`);
+    const issue = checkpointIssue(opts.checkpointEveryMs, spec.dt);
+    if (issue) throw bad(['checkpointEvery'], issue);
+    checkpointEverySteps = stepsOf(opts.checkpointEveryMs, spec.dt);
   }
   return {
     spec, specFile: opts.specFile ? resolve(opts.specFile) : null, protocol, seed,

@@ -31,6 +31,9 @@ export function checkNetworkSpec(spec: NetworkSpec): SpecIssue[] {
     for (const [key, value] of Object.entries(p.values))
       if (Array.isArray(value) && value.length !== populationSize(p))
         issues.push({ path: ['populations', i, 'values', key], message: `expected ${populationSize(p)} values (one per neuron), got ${value.length}` });
+    const refractory = p.values.refractory;
+    const lowest = refractory === undefined ? 0 : typeof refractory === 'number' ? refractory : Array.isArray(refractory) ? Math.min(...refractory) : isDistribution(refractory) ? distributionRange(refractory)[0] : 0;
+    if (lowest < 0) issues.push({ path: ['populations', i, 'values', 'refractory'], message: `a refractory period is ≥ 0 ms, got ${lowest}${isDistribution(refractory) ? ' at the low end of the distribution' : ''}` });
   });
   spec.projections.forEach((proj, i) => {
     const at = (...rest: (string | number)[]) => ['projections', i, ...rest];

@@ -114,7 +114,8 @@ export const ConfigSchema = z.object({
 export const HOST_COMPILERS = ['g++', 'clang++'] as const;
 
 export const NetworkSpecSchema = z.object({
-  name: z.string().default('network'),
+  // It names the run's output folder (out/<name>-<seed>): no path separators, nothing empty.
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, _ . - (it names the output folder)').default('network'),
   dt: finite.positive().default(0.1),
   seed: z.number().int().nonnegative().optional(),
   duration: finite.positive().optional(),

@@ -22,6 +22,18 @@
 #endif
 
 namespace ss {
+
+// ms / dt in whole steps, rounded half away from zero as std::llround does, but saturated to the
+// int64 range (llround of a value outside it is undefined) and 0 for NaN: a refractory period of
+// 1e300 ms is "for ever", not whatever llround made of it.
+SS_HOST_DEVICE inline int64_t steps_of(double ms, double dt) {
+  const double steps = ::round(ms / dt);
+  if (!(steps == steps)) return 0;
+  if (steps >= 9223372036854775807.0) return INT64_MAX;
+  if (steps <= -9223372036854775808.0) return INT64_MIN;
+  return int64_t(steps);
+}
+
 namespace math {
 
 SS_HOST_DEVICE inline uint64_t bits_of(double x) {

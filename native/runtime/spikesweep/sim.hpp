@@ -15,6 +15,7 @@
 
 #include "connectivity.hpp"
 #include "distributions.hpp"
+#include "math.hpp"
 #include "monitor.hpp"
 #include "philox.hpp"
 #include "refractory.hpp"
@@ -101,7 +102,7 @@ template <class T> void fill_from(T *out, int64_t n, const Dist &d, uint64_t see
 const ss_input *find_input(const ss_create_args *a, const char *name);
 
 // Delays in ms → whole steps (≥ 1; the spec checker refuses delays shorter than dt).
-inline int64_t delay_steps(double ms, double dt) { return std::max<int64_t>(1, std::llround(ms / dt)); }
+inline int64_t delay_steps(double ms, double dt) { return std::max<int64_t>(1, steps_of(ms, dt)); }
 
 // Post-major index of a CSR, for postsynaptic events: for each post neuron its synapses in pre order.
 struct PostIndex {

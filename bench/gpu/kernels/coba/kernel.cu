@@ -32,7 +32,7 @@ SS_MATH void p0_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, c
 SS_MATH int64_t p0_reset(int64_t s, double t, double dt, uint64_t seed, int64_t i, real & x_refractory, real & x_v, const real x_Vr) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
   x_v = x_Vr;
-  return std::llround(double(x_refractory) / dt);
+  return ss::steps_of(double(x_refractory), dt);
 }
 SS_MATH void p1_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, const real _inv0, const real _inv1, const real _inv2, int32_t & x_refractory_steps, const real x_El, real & x_v, real & x_g_exc, const real x_Erev_exc, real & x_g_inh, const real x_Erev_inh, const real x_I, const real x_Vt, uint8_t & x_fire) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
@@ -49,7 +49,7 @@ SS_MATH void p1_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, c
 SS_MATH int64_t p1_reset(int64_t s, double t, double dt, uint64_t seed, int64_t i, real & x_refractory, real & x_v, const real x_Vr) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
   x_v = x_Vr;
-  return std::llround(double(x_refractory) / dt);
+  return ss::steps_of(double(x_refractory), dt);
 }
 SS_MATH void j0_pre_event(int64_t s, double t, double dt, uint64_t seed, int64_t i, int64_t j, int64_t k, real & x_g_target, const real x_w) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i; (void)j; (void)k;

@@ -43,7 +43,7 @@ SS_MATH void p2_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, c
 SS_MATH int64_t p2_reset(int64_t s, double t, double dt, uint64_t seed, int64_t i, real & x_refractory, real & x_v, const real x_El) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
   x_v = x_El;
-  return std::llround(double(x_refractory) / dt);
+  return ss::steps_of(double(x_refractory), dt);
 }
 SS_MATH void p3_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, const real _inv0, const real _inv1, int32_t & x_refractory_steps, const real x_El, real & x_v, real & x_g_exc, real & x_g_inh, real & x_sum_gap, const real x_sigma, const real x_Vt, uint8_t & x_fire) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
@@ -61,7 +61,7 @@ SS_MATH void p3_step(int64_t s, double t, double dt, uint64_t seed, int64_t i, c
 SS_MATH int64_t p3_reset(int64_t s, double t, double dt, uint64_t seed, int64_t i, real & x_refractory, real & x_v, const real x_El) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i;
   x_v = x_El;
-  return std::llround(double(x_refractory) / dt);
+  return ss::steps_of(double(x_refractory), dt);
 }
 SS_MATH void j0_pre_event(int64_t s, double t, double dt, uint64_t seed, int64_t i, int64_t j, int64_t k, const bool learning, int64_t & x_last_event, real & x_g_target, real & x_w, real & x_x, real & x_tau_plus, real & x_y, real & x_tau_minus, real & x_A_plus, real & x_w_max, real & x_w_min) {
   (void)s; (void)t; (void)dt; (void)seed; (void)i; (void)j; (void)k;
@@ -815,7 +815,7 @@ __attribute__((optimize("O1"), cold)) ss::SimBase *create(const ss_create_args *
     if (!counts || !times || counts->length != 3) throw std::runtime_error("population 'cue': spike times missing");
     std::vector<int64_t> ptr(4, 0), steps(size_t(times->length));
     for (int64_t i = 0; i < 3; ++i) ptr[size_t(i + 1)] = ptr[size_t(i)] + static_cast<const int32_t *>(counts->data)[i];
-    for (int64_t k = 0; k < times->length; ++k) steps[size_t(k)] = std::llround(static_cast<const double *>(times->data)[k] / S->dt);
+    for (int64_t k = 0; k < times->length; ++k) steps[size_t(k)] = ss::steps_of(static_cast<const double *>(times->data)[k], S->dt);
     S->p1__times_ptr = S->store.adopt<int64_t>("cue._times_ptr", std::move(ptr), 0);
     S->p1__times = S->store.adopt<int64_t>("cue._times", std::move(steps), 0);
     S->p1__cursor = S->store.add<int64_t>("cue._cursor", 3, SS_ARRAY_STATE);
