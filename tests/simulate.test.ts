@@ -10,7 +10,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { resumeRun, runNetwork, type RunReport, type RunNetworkOptions } from '../engine/index.js';
 import type { Phase } from '../network/experiment/index.js';
 import { SpecError } from '../network/spec/errors.js';
-import { validateNetworkSpec } from '../network/spec/load.js';
+import { parseNetworkSpecText, validateNetworkSpec } from '../network/spec/load.js';
 import type { NetworkSpec, NetworkSpecInput } from '../network/spec/schema.js';
 
 function cuba(overrides: Partial<NetworkSpecInput> = {}, El = -49): NetworkSpec {
@@ -218,6 +218,39 @@ describe('runNetwork', () => {
     // 1e300 ms is far beyond int64 steps: each neuron spikes once and never again.
     const once = cuba({ populations: [{ name: 'exc', geometry: 4, neuron: 'LIF_CUBA', values: { i_offset: 30, refractory: 1e300 } }], projections: [], monitors: [{ target: 'exc', variables: ['spike'] }] });
     assert.equal((await run(once, { durationMs: 20 })).populations.exc.spikes, 4);
+  });
+
+  test('a projection that could have no effect is a spec error: a target the post neuron never reads, a pre that never spikes, a spike source as post', () => {
+    const net = (projections: NetworkSpecInput['projections'], extra: Partial<NetworkSpecInput> = {}) => () => cuba({ projections, monitors: [], ...extra });
+    const connector = { type: 'allToAll' as const, weights: 1 };
+    assert.throws(net([{ name: 'typo', pre: 'exc', post: 'inh', target: 'exe', connector }]),
+      /projections\[0\]\.target: neuron 'lif' of population 'inh' reads no 'exe' \(g_exe\): the projection would have no effect \(it reads exc, inh\)/);
+    assert.throws(net([{ name: 'silent', pre: 'rate', post: 'exc', target: 'exc', connector }], {
+      neurons: { ...cuba().neurons, rate: { equations: 'tau * dr/dt = 1 - r', parameters: 'tau = 10.0' } },
+      populations: [...cuba().populations, { name: 'rate', geometry: 2, neuron: 'rate' }],
+    }), /projections\[0\]\.pre: neuron 'rate' of population 'rate' has no spike condition/);
+    assert.throws(net([{ name: 'into', pre: 'exc', post: 'src', target: 'exc', connector }], {
+      populations: [...cuba().populations, { name: 'src', geometry: 1, neuron: 'SpikeSourceArray', spikeTimes: [[1]] }],
+    }), /projections\[0\]\.post: population 'src' is a spike source: a projection onto it has no effect/);
+  });
+
+  test('monitors, spike sources and delays: what the core could not do as written is a spec error', () => {
+    const refused = (overrides: Partial<NetworkSpecInput>, field: RegExp) => assert.throws(() => cuba(overrides), (e: unknown) => e instanceof SpecError && field.test(e.message));
+    refused({ monitors: [{ target: 'exc', variables: ['v', 'v'] }] }, /monitors\[0\]\.variables: each variable once/);
+    refused({ monitors: [{ target: 'exc', variables: ['v'], indices: [1, 1] }] }, /monitors\[0\]\.indices: each neuron once/);
+    refused({ monitors: [{ target: 'exc', variables: ['v'], period: 0.01 }] }, /monitors\[0\]\.period: a sampling period is at least dt = 0\.1 ms/);
+    refused({ monitors: [{ target: 'exc', variables: ['v'], start: 1e308 }] }, /monitors\[0\]\.start: start 1e\+308 ms is more steps/);
+    const source = { name: 'src', geometry: 1, neuron: 'SpikeSourceArray', spikeTimes: [[1]] };
+    refused({ populations: [...cuba().populations, { ...source, values: { v: 3 } }] }, /populations\[2\]\.values\.v: a SpikeSourceArray has no parameters or variables/);
+    refused({ populations: [{ ...cuba().populations[0], spikeTimes: Array(160).fill([1]) }, cuba().populations[1]] }, /populations\[0\]\.spikeTimes: spikeTimes drive a SpikeSourceArray population; 'exc' is of neuron 'lif'/);
+    refused({ projections: [{ name: 'slow', pre: 'exc', post: 'inh', target: 'exc', connector: { type: 'allToAll', weights: 1, delays: 'Uniform(1, 10000)' } }] },
+      /projections\[0\]\.connector\.delays: per-synapse delays reach 10000 ms, 100000 steps of dt = 0\.1 ms; they can be at most 65535 steps/);
+  });
+
+  test('a JSON file that gives a key twice is refused with its line, as YAML is', () => {
+    const text = '{"name": "twice", "dt": 0.1,\n "dt": 0.05, "populations": [{"name": "a", "geometry": 2, "neuron": "LIF_CUBA"}]}';
+    assert.throws(() => parseNetworkSpecText(text, 'twice.json'), /twice\.json:2:\d+ YAML syntax: Map keys must be unique/);
+    assert.equal(parseNetworkSpecText(text.replace('"dt": 0.05, ', ''), 'once.json').dt, 0.1);
   });
 
   test('an aborted run rejects and leaves no Parquet file behind', async () => {

@@ -5,6 +5,7 @@
 // fixed order, so sums do not depend on threads), psp, synaptic equations, postsynaptic events.
 import { eventDrivenDecay, integrate, type Expr, type Statement, type SynapseModel } from '../../network/equations/index.js';
 import type { NetworkIR, PopulationIR, ProjectionIR } from '../../network/ir/ir.js';
+import { MAX_SYNAPSE_DELAY_STEPS } from '../../network/spec/check.js';
 import { indent, popMember, projMember, quote } from './cpp.js';
 import { context, emitCpp, emitStatementCpp, randomDraws, randomSites, type KernelNames } from './expressions.js';
 import { callMath, defineMath, MathBinder, type MathFunction } from './math.js';
@@ -80,7 +81,7 @@ function create(x: Shape): string[] {
         `    for (int64_t k = 0; k < n; ++k) {`,
         `      const double ms = in ? static_cast<const double *>(in->data)[csr.origin[size_t(k)]] : d.sample(a->seed, ${proj.streams.delay}u, uint64_t(k));`,
         `      const int64_t steps = ss::delay_steps(ms, S->dt);`,
-        `      if (steps > 65535) throw std::runtime_error(${quote(`projection '${proj.name}': delays longer than 65535 steps are not supported`)});`,
+        `      if (steps > ${MAX_SYNAPSE_DELAY_STEPS}) throw std::runtime_error(${quote(`projection '${proj.name}': delays longer than ${MAX_SYNAPSE_DELAY_STEPS} steps are not supported`)});`,
         `      S->${m('_delay')}[k] = uint16_t(steps);`,
         `      S->${m('_ring_len')} = std::max<int64_t>(S->${m('_ring_len')}, steps);`,
         '    } }',

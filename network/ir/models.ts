@@ -108,8 +108,10 @@ export function resolveModels(spec: NetworkSpec): ResolvedModels {
     const path = ['populations', i, 'neuron'];
     if (p.neuron === SPIKE_SOURCE) {
       if (!p.spikeTimes) issues.push({ path: ['populations', i, 'spikeTimes'], message: 'a SpikeSourceArray population needs spikeTimes (one list per neuron, in ms)' });
+      for (const key of Object.keys(p.values)) issues.push({ path: ['populations', i, 'values', key], message: `a SpikeSourceArray has no parameters or variables (its spikes are its spikeTimes), got '${key}'` });
       return null;
     }
+    if (p.spikeTimes) issues.push({ path: ['populations', i, 'spikeTimes'], message: `spikeTimes drive a SpikeSourceArray population; '${p.name}' is of neuron '${typeof p.neuron === 'string' ? p.neuron : p.name}'` });
     const found = lookup<NeuronDescription>(p.neuron, spec.neurons, builtinNeurons, path, issues, 'neuron');
     if (!found) return null;
     const [key, desc, where] = found;
@@ -144,6 +146,17 @@ export function resolveModels(spec: NetworkSpec): ResolvedModels {
     if (!model) return;
     const pre = neurons[index.get(proj.pre) ?? -1];
     const post = neurons[index.get(proj.post) ?? -1];
+    const isSource = (name: string) => spec.populations.find((p) => p.name === name)?.neuron === SPIKE_SOURCE;
+    // A target no equation of the post neuron reads, or a pre that never spikes, makes a projection
+    // that does nothing: almost always a typo, which would otherwise run silently.
+    if (isSource(proj.post)) issues.push({ path: ['projections', i, 'post'], message: `population '${proj.post}' is a spike source: a projection onto it has no effect` });
+    else if (post) {
+      const reads = model.psp ? post.sums : post.conductances.map((g) => g.slice(2));
+      if (!reads.includes(proj.target))
+        issues.push({ path: ['projections', i, 'target'], message: `neuron '${post.name}' of population '${proj.post}' reads no '${proj.target}' (${model.psp ? `sum(${proj.target})` : `g_${proj.target}`}): the projection would have no effect (it reads ${reads.length ? reads.join(', ') : 'none'})` });
+    }
+    if (!model.psp && pre && !pre.spike && !isSource(proj.pre))
+      issues.push({ path: ['projections', i, 'pre'], message: `neuron '${pre.name}' of population '${proj.pre}' has no spike condition, so a spiking synapse from it transmits nothing (a rate-coded one reads it with psp)` });
     for (const name of model.preRefs)
       if (!neuronNames(pre ?? null).includes(name))
         issues.push({ path: ['projections', i, 'synapse'], message: `synapse '${model.name}' uses pre.${name}, but population '${proj.pre}' has no '${name}'` });

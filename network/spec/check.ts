@@ -4,8 +4,12 @@ import type { SpecIssue } from './errors.js';
 import { distributionRange, isDistribution } from './distributions.js';
 import type { NetworkSpec, PopulationSpec } from './schema.js';
 import { RESERVED } from '../equations/index.js';
+import { stepsOf } from './steps.js';
 import { boldMonitorName, resolveBoldMonitors } from '../ir/bold.js';
 import { resolveModels } from '../ir/models.js';
+
+/** Steps a per-synapse delay may last: the native core holds them in 16 bits (backends/codegen/projection.ts). */
+export const MAX_SYNAPSE_DELAY_STEPS = 65535;
 
 /** Neurons a population may hold: the native core indexes neurons with 32-bit integers. */
 const MAX_POPULATION_SIZE = 2 ** 31 - 1;
@@ -54,6 +58,12 @@ export function checkNetworkSpec(spec: NetworkSpec): SpecIssue[] {
       if (lo < spec.dt * (1 - 1e-9)) issues.push({ path: at('connector', 'delays'), message: `delays drawn from this distribution can be shorter than dt = ${spec.dt} ms; give it min ≥ ${spec.dt}` });
       if (!Number.isFinite(hi)) issues.push({ path: at('connector', 'delays'), message: 'a delay distribution needs a finite max bound' });
     }
+    // Per-synapse delays are held in 16 bits of steps; a uniform delay sizes one ring of steps × post neurons.
+    const longest = Array.isArray(delays) ? Math.max(...delays) : isDistribution(delays) ? distributionRange(delays)[1] : null;
+    if (longest !== null && Number.isFinite(longest) && stepsOf(longest, spec.dt) > MAX_SYNAPSE_DELAY_STEPS)
+      issues.push({ path: at('connector', 'delays'), message: `per-synapse delays reach ${longest} ms, ${stepsOf(longest, spec.dt)} steps of dt = ${spec.dt} ms; they can be at most ${MAX_SYNAPSE_DELAY_STEPS} steps (${MAX_SYNAPSE_DELAY_STEPS * spec.dt} ms)` });
+    if (typeof delays === 'number' && !Number.isSafeInteger(stepsOf(delays, spec.dt)))
+      issues.push({ path: at('connector', 'delays'), message: `delay ${delays} ms is more steps of dt = ${spec.dt} ms than a run counts` });
     if (nPre === undefined || nPost === undefined) return;
     if (c.type === 'oneToOne' && nPre !== nPost)
       issues.push({ path: at('connector'), message: `oneToOne needs populations of equal size (${proj.pre}: ${nPre}, ${proj.post}: ${nPost})` });
@@ -73,6 +83,9 @@ export function checkNetworkSpec(spec: NetworkSpec): SpecIssue[] {
   });
   spec.monitors.forEach((m, i) => {
     if (!objects.has(m.target)) issues.push({ path: ['monitors', i, 'target'], message: `unknown population or projection '${m.target}'` });
+    if (m.period !== undefined && !(stepsOf(m.period, spec.dt) >= 1 && Number.isSafeInteger(stepsOf(m.period, spec.dt))))
+      issues.push({ path: ['monitors', i, 'period'], message: `a sampling period is at least dt = ${spec.dt} ms and a countable number of steps, got ${m.period} ms` });
+    if (!Number.isSafeInteger(stepsOf(m.start, spec.dt))) issues.push({ path: ['monitors', i, 'start'], message: `start ${m.start} ms is more steps of dt = ${spec.dt} ms than a run counts` });
     const size = sizes.get(m.target);
     m.indices?.forEach((v, k) => size !== undefined && v >= size &&
       issues.push({ path: ['monitors', i, 'indices', k], message: `neuron ${v} is outside '${m.target}' (size ${size})` }));

@@ -79,8 +79,8 @@ export const ProjectionSchema = z.object({
 export const MonitorSchema = z.object({
   name: name.optional(),
   target: name,
-  indices: z.array(z.number().int().nonnegative()).optional(),
-  variables: z.array(z.string()).min(1),
+  indices: z.array(z.number().int().nonnegative()).optional().refine((l) => !l || new Set(l).size === l.length, 'each neuron once (a neuron listed twice would be recorded twice)'),
+  variables: z.array(z.string()).min(1).refine((l) => new Set(l).size === l.length, 'each variable once (a variable listed twice would be recorded twice)'),
   period: finite.positive().optional(),
   start: finite.nonnegative().default(0),
 }).strict();

@@ -24,6 +24,8 @@ interface ParsedDocument {
  */
 export function parseYamlText(text: string, file: string, what?: string): LocatedYaml {
   const json = parseJson(text);
+  // JSON.parse keeps the last of duplicate keys; the YAML reader refuses them with their line.
+  if (json !== undefined && hasDuplicateKey(text)) parseYaml(text, file, what);
   if (json !== undefined) {
     let parsed: ParsedDocument | undefined;
     return { data: json.value, locate: (path, fieldLine) => locateIn((parsed ??= parseYaml(text, file, what)), path, fieldLine) };
@@ -40,6 +42,31 @@ function parseJson(text: string): { value: unknown } | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Whether valid JSON text gives some object a key twice (compared as written), in one pass. */
+function hasDuplicateKey(text: string): boolean {
+  const open: (Set<string> | null)[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '{') open.push(new Set());
+    else if (c === '[') open.push(null);
+    else if (c === '}' || c === ']') open.pop();
+    else if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      let next = end + 1;
+      while (/\s/.test(text[next] ?? '')) next++;
+      const keys = open[open.length - 1];
+      if (text[next] === ':' && keys) {
+        const key = text.slice(i + 1, end);
+        if (keys.has(key)) return true;
+        keys.add(key);
+      }
+      i = end;
+    }
+  }
+  return false;
 }
 
 function parseYaml(text: string, file: string, what?: string): ParsedDocument {
