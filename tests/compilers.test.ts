@@ -117,6 +117,15 @@ describe('the user configuration file', () => {
     assert.equal(r.code, 2, r.stderr);
     assert.ok(r.stderr.includes(`${join(home, 'spikesweep', 'config.yaml')} compilerFlags[1]: compiler flag '-fplugin=evil.so' is not allowed`), r.stderr);
   });
+
+  test('an allowed flag the compiler does not know is named as the user\'s, not reported as a spikesweep bug', async () => {
+    for (const [flag, option] of [['-fno-such-flag-xyz', '-fno-such-flag-xyz'], ['-march=nosuchcpu', '-march=nosuchcpu']]) {
+      const home = userConfig(`compilerFlags: [${flag}]\n`);
+      const r = await run([CUBA, '--duration', '10'], { XDG_CONFIG_HOME: home });
+      assert.equal(r.code, 1, r.stderr);
+      assert.equal(r.stderr.trim(), `spikesweep: g++ refused the option '${option}' (compilerFlags of the spec, the run or the user configuration): remove or correct it`);
+    }
+  });
 });
 
 describe('--clean', () => {

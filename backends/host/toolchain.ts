@@ -212,6 +212,12 @@ export async function compileStep(compiler: string, args: string[], what: string
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     writeFileSync(logPath, err.stderr ?? err.message);
+    // The backends' own options are known good: an option the compiler refuses came from the user.
+    const refused = /(?:unrecognized command-line option|unknown argument:) ['‘]([^'’]+)['’]|bad value ['‘]([^'’]+)['’] for ['‘]([^'’]+)['’] switch/.exec(err.stderr ?? '');
+    if (refused) {
+      const option = refused[1] ?? `${refused[3]}${refused[2]}`;
+      throw new CompileError(`${compiler} refused the option '${option}' (compilerFlags of the spec, the run or the user configuration): remove or correct it`, logPath);
+    }
     throw new CompileError(
       `compiling ${what} failed. This is a spikesweep bug, not a problem with your model; please report it with ${logPath} and ${sourcePath}`,
       logPath,
