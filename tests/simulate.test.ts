@@ -247,6 +247,12 @@ describe('runNetwork', () => {
       /projections\[0\]\.connector\.delays: per-synapse delays reach 10000 ms, 100000 steps of dt = 0\.1 ms; they can be at most 65535 steps/);
   });
 
+  test('a field given in a form none of its forms match says what that field takes', () => {
+    const e = (() => { try { parseNetworkSpecText('name: g\npopulations: [ { name: a, geometry: ten, neuron: 5 } ]\n', 'g.yaml'); } catch (x) { return x as Error; } })();
+    assert.match(e?.message ?? '', /g\.yaml:2:\d+ populations\[0\]\.geometry: expected a positive integer, or a list of them \(a grid\)/);
+    assert.match(e?.message ?? '', /populations\[0\]\.neuron: expected a neuron model name/);
+  });
+
   test('a JSON file that gives a key twice is refused with its line, as YAML is', () => {
     const text = '{"name": "twice", "dt": 0.1,\n "dt": 0.05, "populations": [{"name": "a", "geometry": 2, "neuron": "LIF_CUBA"}]}';
     assert.throws(() => parseNetworkSpecText(text, 'twice.json'), /twice\.json:2:\d+ YAML syntax: Map keys must be unique/);

@@ -44,6 +44,14 @@ function zodIssues(error: ZodError): SpecIssue[] {
   }));
 }
 
+// What the fields given in more than one form expect, where a value matched none of the forms.
+const UNION_FIELDS: Record<string, string> = {
+  geometry: 'expected a positive integer, or a list of them (a grid)',
+  neuron: 'expected a neuron model name (a built-in such as LIF_CUBA, or one under neurons) or a neuron description',
+  synapse: 'expected a synapse model name (static, STDP, or one under synapses) or a synapse description',
+  refractory: 'expected a number of ms ≥ 0, or an expression',
+};
+
 function describeZodIssue(issue: ZodError['issues'][number]): string {
   if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
   if (issue.code === 'invalid_union') {
@@ -51,7 +59,9 @@ function describeZodIssue(issue: ZodError['issues'][number]): string {
     const custom = issue.errors.flat().find((i) => i.code === 'custom');
     if (custom) return custom.message;
     if ('discriminator' in issue) return `unknown type — ${issue.message}`;
-    return 'expected a number, a list of numbers, or a distribution such as Uniform(-60, -50) / Normal(0, 1)';
+    const field = issue.path.at(-1);
+    return (typeof field === 'string' && Object.hasOwn(UNION_FIELDS, field) ? UNION_FIELDS[field] : undefined)
+      ?? 'expected a number, a list of numbers, or a distribution such as Uniform(-60, -50) / Normal(0, 1)';
   }
   if (issue.code === 'invalid_type') return `expected ${issue.expected}`;
   return issue.message;
