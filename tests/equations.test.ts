@@ -346,6 +346,10 @@ describe('errors name model, field, line, column and token', () => {
       "neuron 'LIF', equations line 2, column 17: unknown identifier 'vt' — expected a parameter, variable or constant (declared: tau_m, v)");
   });
 
+  it('a max below the min of the same variable', () => {
+    assert.equal(one({ equations: 'dv/dt = -v : min = 5, max = 1' }), "neuron 'LIF', equations line 1, column 23: max = 1 is below min = 5: the variable would be pinned at 1");
+  });
+
   it('names every object has (__proto__, constructor, toString) are unknown like any other', () => {
     for (const name of ['__proto__', 'constructor', 'toString']) {
       assert.match(one({ parameters: 'tau = 10.0', equations: 'dv/dt = -v / tau', spike: name }), new RegExp(`spike line 1, column 1: unknown identifier '${name}'`));

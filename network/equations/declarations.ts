@@ -74,6 +74,11 @@ function readFlags(flags: Flag[], ctx: FlagContext, issues: IssueCollector): Fla
       else out.method = f.name as Method;
     } else issues.report(f.span, f.name, `unknown flag '${f.name}' — expected one of ${KNOWN_FLAGS}`);
   }
+  const [min, max] = [out.min && numberValue(out.min), out.max && numberValue(out.max)];
+  if (typeof min === 'number' && typeof max === 'number' && min > max) {
+    const at = flags.find((f) => f.name === 'max')!;
+    issues.report(at.span, at.name, `max = ${max} is below min = ${min}: the variable would be pinned at ${max}`);
+  }
   return out;
 }
 

@@ -31,7 +31,14 @@ export function parseYamlText(text: string, file: string, what?: string): Locate
     return { data: json.value, locate: (path, fieldLine) => locateIn((parsed ??= parseYaml(text, file, what)), path, fieldLine) };
   }
   const parsed = parseYaml(text, file, what);
-  return { data: parsed.doc.toJS(), locate: (path, fieldLine) => locateIn(parsed, path, fieldLine) };
+  let data: unknown;
+  try {
+    data = parsed.doc.toJS();
+  } catch (e) {
+    // The YAML reader's own limits (an alias expanded past its budget: a "billion laughs" file).
+    throw new SpecError(file, [{ path: [], message: `YAML: ${e instanceof Error ? e.message : String(e)}` }], what);
+  }
+  return { data, locate: (path, fieldLine) => locateIn(parsed, path, fieldLine) };
 }
 
 /** The value of JSON text; undefined for text that is not JSON (YAML then reads it, or says why not). */
