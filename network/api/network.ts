@@ -15,6 +15,7 @@ import { isDistribution } from '../spec/distributions.js';
 import { validateNetworkSpec } from '../spec/load.js';
 import { SpecError } from '../spec/errors.js';
 import { populationSize } from '../spec/check.js';
+import { stepsOf } from '../spec/steps.js';
 import { boldMonitorName, boldRecorded } from '../ir/bold.js';
 import type { BoldMonitorSpec, MonitorSpec, NetworkConfig, NetworkSpec, NeuronDescription, PopulationSpec, ProjectionSpec, SynapseDescription } from '../spec/schema.js';
 import { BoldMonitor } from './bold-monitor.js';
@@ -296,18 +297,23 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
     };
   }
 
+  /** Every monitor's recorder, a BOLD monitor's included. */
+  private allMonitors(): Monitor[] {
+    return [...this.mons, ...this.bolds.map((b) => b.monitor)];
+  }
+
   private rebuild(): void {
     const spec = this.toSpec();
     // What the monitors recorded in the simulation being replaced is theirs to keep.
-    for (const m of [...this.mons, ...this.bolds.map((b) => b.monitor)]) this.drainMonitor(m);
+    for (const m of this.allMonitors()) this.drainMonitor(m);
     this.sim?.destroy();
     this.sim = null;
     const sim = createSimulation(this.compiled!, spec, { seed: spec.seed!, threads: spec.config.numThreads });
     this.sim = sim;
     this.initialState = captureState(sim);
-    this.nativeMonitors = new Map([...this.mons, ...this.bolds.map((b) => b.monitor)].map((m) => [m, this.attach(sim, m)]));
+    this.nativeMonitors = new Map(this.allMonitors().map((m) => [m, this.attach(sim, m)]));
     // A monitor held (start: false) or paused stays so in the new simulation.
-    for (const m of [...this.mons, ...this.bolds.map((b) => b.monitor)]) if (!m.active) this.setMonitorActive(m, false);
+    for (const m of this.allMonitors()) if (!m.active) this.setMonitorActive(m, false);
     this.stale = false;
     this.stepped = false;
   }
@@ -346,8 +352,8 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
 
   private async run(durationMs: number, opts: SimulateOptions, stop?: { mode: 'any' | 'all'; populations: number[] }): Promise<RunResult> {
     if (!(durationMs >= 0 && Number.isFinite(durationMs))) throw new RangeError(`duration must be a finite number of ms ≥ 0, got ${durationMs}`);
-    const steps = Math.round(durationMs / this.spec.dt);
-    if (steps > Number.MAX_SAFE_INTEGER / 2) throw new RangeError(`duration ${durationMs} ms is ${steps} steps of ${this.spec.dt} ms, more than a run can count`);
+    const steps = stepsOf(durationMs, this.spec.dt);
+    if (!Number.isSafeInteger(steps)) throw new RangeError(`duration ${durationMs} ms is ${steps} steps of dt = ${this.spec.dt} ms, more than a run counts (2^53 - 1)`);
     if (this.stopRun) throw new Error('a run is already in progress: await it (or stop() it) before simulating again');
     const sim = this.running();
     this.stepped = true;
@@ -397,7 +403,7 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
     const sim = this.running();
     resetArrays(sim, this.spec, this.initialState!, { populations, projections, boldMonitors: populations });
     sim.setCurrentStep(0);
-    if (monitors) for (const m of [...this.mons, ...this.bolds.map((b) => b.monitor)]) { this.drainMonitor(m); m.buffers.clear(); }
+    if (monitors) for (const m of this.allMonitors()) { this.drainMonitor(m); m.buffers.clear(); }
   }
 
   enableLearning(projections: Projection[] = this.projections): void { for (const p of projections) this.setLearning(p, true); }
@@ -416,7 +422,7 @@ export class Network implements PopulationOwner, ProjectionOwner, MonitorOwner {
   /** Brian2's scheduling_summary: the step's phases in order, each with what it reads and writes (compile first). */
   schedulingSummary(): ScheduledPhase[] {
     if (!this.compiled) throw new Error('schedulingSummary: the network is not compiled yet: call compile() first');
-    return schedulingSummary(this.compiled.ir, [...this.mons, ...this.bolds.map((b) => b.monitor)].map((m) => ({ ...m.spec, name: m.name })));
+    return schedulingSummary(this.compiled.ir, this.allMonitors().map((m) => ({ ...m.spec, name: m.name })));
   }
 
   /** schedulingSummary() as a table for people. */
