@@ -253,6 +253,7 @@ protocol:
       { edit: ['values: { rates: 20 }', 'values: { rates: 20 }, proportion: 1.5'], path: 'session_models.a.params.set.0.proportion', needle: 'proportion: 1.5', message: /proportion must be a number from 0 to 1/ },
       { edit: ['values: { rates: 20 }', 'values: { rate: 20 }'], path: 'session_models.a.params.set.0.values.rate', needle: 'rate: 20', message: /'rate' is not a parameter or variable of neuron 'Poisson'/ },
       { edit: ['sessions: [a, b]', 'sessions: [a, c]'], path: 'sessions.1', needle: 'sessions:', message: /unknown session 'c'/ },
+      { edit: ['sessions: [a, b]', 'sessions: []'], path: 'sessions', needle: 'sessions:', message: /sessions lists no session: name at least one session model, or leave sessions out/ },
       // Found by the NetworkSpec validators, reported where the value was written.
       { edit: ['params: { type: fixedProbability, probability: 0.5 }', 'params: { type: fixedProbability, probability: 1.5 }'], path: 'connection_models.params.probability', needle: 'probability: 1.5', message: /\(connections\[0\]: input → exc, drive\)$/ },
       { edit: ['lif: { params: { El: -49.0 } }', 'lif: { params: { El: -49.0, Elx: 1 } }'], path: 'neuron_models.lif.params.Elx', needle: 'Elx', message: /'Elx' is not a parameter or variable of neuron 'LIF_CUBA'.*layer 'exc'/ },

@@ -39,6 +39,10 @@ export function sessionsToProtocol(raw: Record<string, unknown>, c: Conversion, 
 function sessionOrder(raw: Record<string, unknown>, c: Conversion): { name: unknown; path: TreePath }[] | null {
   const sessionModels = c.leaves.session_models;
   if (raw.sessions !== undefined && raw.sessions !== null) {
+    if (Array.isArray(raw.sessions) && raw.sessions.length === 0) {
+      c.bad(['sessions'], 'sessions lists no session: name at least one session model, or leave sessions out (then the network runs for its duration)');
+      return null;
+    }
     if (Array.isArray(raw.sessions)) return raw.sessions.map((name, k) => ({ name, path: ['sessions', k] }));
     c.bad(['sessions'], `sessions must be a list of session model names, got ${describe(raw.sessions)}`);
     return null;
