@@ -1,7 +1,7 @@
 // engine (the run driver): real compiler, real addon, files read back with DuckDB. A 200-neuron CUBA
 // (fixed in-degree 80, the scaling rule of docs/reference-models.md) run for 200 ms.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -257,6 +257,18 @@ describe('runNetwork', () => {
     const text = '{"name": "twice", "dt": 0.1,\n "dt": 0.05, "populations": [{"name": "a", "geometry": 2, "neuron": "LIF_CUBA"}]}';
     assert.throws(() => parseNetworkSpecText(text, 'twice.json'), /twice\.json:2:\d+ YAML syntax: Map keys must be unique/);
     assert.equal(parseNetworkSpecText(text.replace('"dt": 0.05, ', ''), 'once.json').dt, 0.1);
+  });
+
+  test('a run into a folder an earlier run used leaves only its own files: no stale state, layout or report', async () => {
+    const outDir = join(dir, 'reused');
+    const stateful = cuba({ monitors: [{ target: 'exc', variables: ['spike', 'v'], indices: [0], period: 1 }] });
+    await runNetwork({ spec: stateful, outDir, compile: { directory: cache }, durationMs: 20 });
+    await mkdir(join(outDir, 'report'));
+    assert.deepEqual((await readdir(outDir)).sort(), ['manifest.json', 'report', 'spikes.parquet', 'state.parquet']);
+    await runNetwork({ spec: cuba(), outDir, compile: { directory: cache }, durationMs: 20 });
+    assert.deepEqual((await readdir(outDir)).sort(), ['manifest.json', 'spikes.parquet'], 'the spikes-only run left no state.parquet nor the old report');
+    await runNetwork({ spec: cuba(), outDir, compile: { directory: cache }, durationMs: 20, checkpointEveryMs: 10 });
+    assert.deepEqual((await readdir(outDir)).sort(), ['checkpoints', 'manifest.json', 'progress.json', 'spikes'], 'the checkpointed run left no single-layout spikes.parquet');
   });
 
   test('an aborted run rejects and leaves no Parquet file behind', async () => {

@@ -19,6 +19,7 @@ export async function finishRun(live: LiveRun, sessionStarted: number): Promise<
   const total = sumTimings(live.before, live.timings);
   const report = runReport(live, total, spikesSha256, { state: hasState, bold: hasBold });
   await live.files.writeManifest(await runManifest(live, report, total, files, sessionStarted));
+  await live.files.removeStale();
   s.log.info({ runId: s.runId, spikesSha256, timings: report.timings }, 'run finished');
   return report;
 }

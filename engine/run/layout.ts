@@ -132,6 +132,18 @@ export class SessionFiles {
     this.manifestWritten = true;
   }
 
+  /**
+   * After the manifest: removes what an earlier run in this folder left that this one did not
+   * write — the other layout's files, outputs this run has none of, a report of that run — so the
+   * folder holds one run and readers of its files find only what its manifest names.
+   */
+  async removeStale(): Promise<void> {
+    const kinds: PartKind[] = ['spikes', ...(this.contents.state ? ['state' as const] : []), ...(this.contents.bold ? ['bold' as const] : [])];
+    const mine = this.layout === 'single' ? kinds.map((k) => `${k}.parquet`) : [...kinds, CHECKPOINTS_DIR];
+    const outputs = ['spikes.parquet', 'state.parquet', 'bold.parquet', 'spikes', 'state', 'bold', CHECKPOINTS_DIR, 'report'];
+    await removeFiles(this.outDir, outputs.filter((f) => !mine.includes(f)));
+  }
+
   /** After a failure: aborts the open writers and takes back what must not outlive the run. */
   async discard(log: Logger): Promise<void> {
     await this.writers?.abort().catch((e) => log.warn({ err: e }, 'aborting a writer failed'));
