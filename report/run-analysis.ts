@@ -62,11 +62,17 @@ export class RunAnalysis {
     return opts.smooth ? smooth(rates, opts.smooth, binMs) : rates;
   }
 
-  /** Mean rate of the recorded neurons over the window, Hz (null for an empty window). */
+  /**
+   * Mean rate of the recorded neurons over the window, Hz (null for an empty window). Without a
+   * window: over the time recorded, as the run's manifest and runs.parquet count it (a phase that
+   * does not record, or time before the monitor's start, is not time the neurons were silent).
+   */
   async meanFiringRate(population: string, window: AnalysisWindow = {}): Promise<number | null> {
     const { startMs, endMs } = this.span(window);
     const { n } = await this.columns(`SELECT count(*) AS n FROM ${this.rowsOf(population)} WHERE t_ms >= ${double(startMs)} AND t_ms < ${double(endMs)}`);
-    return meanRate(Number(n[0]), this.row(population).recorded, endMs - startMs);
+    const row = this.row(population);
+    const whole = window.startMs === undefined && window.endMs === undefined && row.recordedMs !== null;
+    return meanRate(Number(n[0]), row.recorded, whole ? row.recordedMs! : endMs - startMs);
   }
 
   /** Mean rate of each neuron of the population over the window, Hz (index = neuron; unrecorded ones read 0). */

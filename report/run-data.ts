@@ -10,8 +10,10 @@ import type { RunManifest } from './run-source.js';
 export interface RasterRow {
   population: string;
   size: number;
-  /** Neurons its spike monitor records (its view, or the whole population). */
+  /** Neurons its spike monitors record (their views, or the whole population). */
   recorded: number;
+  /** Milliseconds recorded (null in runs before it: the whole run). */
+  recordedMs: number | null;
   offset: number;
 }
 
@@ -21,8 +23,9 @@ export function rasterRows(manifest: RunManifest): RasterRow[] {
   let offset = 0;
   for (const [population, report] of Object.entries(manifest.report.populations)) {
     if (report.spikes === null) continue;
+    // Runs before recordedNeurons: a view's size (two monitors of one population merge their views).
     const monitor = manifest.spec.monitors.find((m) => m.target === population && m.variables.includes('spike'));
-    rows.push({ population, size: report.size, recorded: monitor?.indices?.length ?? report.size, offset });
+    rows.push({ population, size: report.size, recorded: report.recordedNeurons ?? monitor?.indices?.length ?? report.size, recordedMs: report.recordedMs ?? null, offset });
     offset += report.size;
   }
   return rows;
@@ -62,9 +65,17 @@ export interface RasterSubset {
 /** The spikes of every stride-th raster row, with the smallest stride that keeps them within `cap`. */
 export async function rasterSubset(con: DuckDBConnection, spikes: string, rows: RasterRow[], cap: number): Promise<RasterSubset> {
   const totalNeurons = rows.reduce((n, r) => n + r.size, 0);
-  const counted = await con.runAndReadAll(`SELECT CAST(count(*) AS DOUBLE) AS n FROM ${spikes}`);
-  const total = Number(counted.getColumnsObjectJS().n[0]);
-  const stride = cap <= 0 ? 0 : Math.max(1, Math.ceil(total / cap));
+  // Spikes per raster row: the smallest stride whose rows hold at most `cap` spikes (an even spread
+  // over the rows would give ceil(total / cap); busy rows can need more).
+  const counted = (await con.runAndReadAll(`SELECT CAST(${rowSql(rows)} AS DOUBLE) AS r, CAST(count(*) AS DOUBLE) AS n FROM ${spikes} GROUP BY ALL`)).getColumnsObjectJS();
+  const perRow = counted.r.map((r, k) => [Number(r), Number(counted.n[k])] as const);
+  const total = perRow.reduce((sum, [, n]) => sum + n, 0);
+  const spikesAt = (stride: number) => perRow.reduce((sum, [r, n]) => (r % stride === 0 ? sum + n : sum), 0);
+  let stride = cap <= 0 ? 0 : Math.max(1, Math.ceil(total / cap));
+  // Row 0 is in every stride's rows: past the cap alone, no stride fits. Strides grow by one, then double.
+  const row0 = perRow.find(([r]) => r === 0)?.[1] ?? 0;
+  for (let tries = 0; stride > 0 && stride < totalNeurons && row0 <= cap && spikesAt(stride) > cap; tries++) stride = tries < 32 ? stride + 1 : stride * 2;
+  stride = Math.min(stride, Math.max(1, totalNeurons));
   if (stride === 0 || totalNeurons === 0) return { stride, shownNeurons: 0, totalNeurons, times: new Float64Array(), rows: new Float64Array() };
   const reader = await con.runAndReadAll(`
     SELECT t_ms, CAST(r AS DOUBLE) AS r FROM (SELECT t_ms, ${rowSql(rows)} AS r FROM ${spikes}) WHERE r % ${stride} = 0`);

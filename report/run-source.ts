@@ -20,7 +20,9 @@ const RunManifestSchema = z.object({
     simulatedMs: finite,
     timings: z.record(z.string(), finite),
     compileCacheHit: z.boolean().optional(),
-    populations: z.record(z.string(), z.object({ size: finite, spikes: finite.nullable(), meanRateHz: finite.nullable() })),
+    populations: z.record(z.string(), z.object({
+      size: finite, spikes: finite.nullable(), meanRateHz: finite.nullable(), recordedNeurons: finite.nullable().optional(), recordedMs: finite.nullable().optional(),
+    })),
   }),
   spec: z.object({
     name: z.string().optional(),

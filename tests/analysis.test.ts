@@ -95,6 +95,30 @@ describe('a run on disk (RunAnalysis over its Parquet rows)', () => {
   });
 });
 
+describe('a run on disk: rates over what was recorded', () => {
+  test('two spike monitors of one population (views merged) and a phase that does not record: the mean rate is the manifest\'s', async () => {
+    const n = new Network({ dt: 0.1, seed: 1 });
+    const src = n.create(4, 'SpikeSourceArray', { name: 'src', spikeTimes: TRAINS });
+    n.monitor(src.view([0, 1]), 'spike');
+    n.monitor(src.view([1, 2]), 'spike');
+    const outDir = join(dir, 'merged');
+    // 0-4 ms recorded, 4-6 not, 6-10 recorded, neurons 0-2 (the two views' union).
+    const protocol = [{ name: 'a', durationMs: 4, record: true, set: [], reset: false }, { name: 'off', durationMs: 2, record: false, set: [], reset: false }, { name: 'b', durationMs: 4, record: true, set: [], reset: false }];
+    const report = await runNetwork({ spec: n.toSpec(), seed: 1, protocol, threads: 1, outDir });
+    assert.equal(report.populations.src.recordedNeurons, 3);
+    assert.equal(report.populations.src.recordedMs, 8);
+    const run = await RunAnalysis.open(outDir);
+    try {
+      // 6 spikes recorded (neuron 1's at 4 ms and neuron 2's at 5 ms fall in 'off') of 3 neurons over 8 ms: 250 Hz.
+      assert.equal(report.populations.src.meanRateHz, 250);
+      assert.equal(await run.meanFiringRate('src'), 250);
+      assert.equal(await run.meanFiringRate('src', { startMs: 0, endMs: 4 }), 3 / 3 / 0.004);
+    } finally {
+      run.close();
+    }
+  });
+});
+
 describe('binning and smoothing', () => {
   test('a spike on a bin edge falls in the later bin; the window end is open; a short last bin counts over its width', () => {
     const b = { startMs: 0, endMs: 10, binMs: 4 };

@@ -90,6 +90,13 @@ export interface PopulationReport {
   /** spikes / (recorded neurons × recorded seconds); null when spikes are not recorded. */
   meanRateHz: number | null;
   /**
+   * What the rate divides by: the neurons the population's spike monitors record together (the
+   * union of their views), and the milliseconds recorded (phases that record, from the monitor's
+   * start); null when spikes are not recorded. Absent in reports written before them.
+   */
+  recordedNeurons?: number | null;
+  recordedMs?: number | null;
+  /**
    * The mean over its neurons with ≥ 3 recorded spikes of their ISIs' CV (engine/isi-stats.ts);
    * null without such neurons or without recorded spikes. Absent in reports written before it.
    */

@@ -40,6 +40,8 @@ function populationReports(populations: { name: string; size: number }[], plan: 
       size: p.size,
       spikes: s ? s.spikes : null,
       meanRateHz: s && seconds > 0 && s.recordedNeurons > 0 ? s.spikes / (s.recordedNeurons * seconds) : null,
+      recordedNeurons: s ? s.recordedNeurons : null,
+      recordedMs: s ? steps * dt : null,
       cvIsi: s ? isi.cv(p.name) : null,
     };
   }

@@ -58,5 +58,11 @@ export function exactRaster(subset: RasterSubset, rows: RasterRow[], durationMs:
   for (let k = 0; k < subset.times.length; k++) path += `M${(subset.times[k] * sx).toFixed(1)} ${(PLOT.height - (subset.rows[k] + 1) * sy).toFixed(1)}v${tick}`;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${PLOT.width}" height="${PLOT.height}" viewBox="0 0 ${PLOT.width} ${PLOT.height}"><path d="${path}" stroke="#123" stroke-width="0.8" fill="none"/></svg>`;
   const image = `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
-  return { id: 'raster-exact', title, spec: rasterSpec(image, rows, durationMs, phases, `${label} (every ${subset.stride === 1 ? '' : `${subset.stride}th `}neuron; ${subset.times.length} spikes)`) };
+  return { id: 'raster-exact', title, spec: rasterSpec(image, rows, durationMs, phases, `${label} (every ${subset.stride === 1 ? '' : `${ordinal(subset.stride)} `}neuron; ${subset.times.length} spikes)`) };
+}
+
+/** 2nd, 3rd, 11th, 21st, 23rd, … */
+function ordinal(n: number): string {
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  return `${n}${teen ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th')}`;
 }
