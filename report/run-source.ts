@@ -12,6 +12,8 @@ const finite = z.number().finite();
 
 /** The part of a run manifest (engine/run/manifest.ts) a report shows. */
 const RunManifestSchema = z.object({
+  layout: z.enum(['single', 'parts']).optional(),
+  files: z.record(z.string(), z.unknown()).optional(),
   report: z.object({
     runId: z.string(),
     seed: finite,
@@ -74,10 +76,18 @@ function readManifest(path: string): RunManifest {
   return parsed.data;
 }
 
-/** A table expression over the Parquet files of one dataset of a run, or null when it has none. */
-function parquetSource(file: string, folder: string): string | null {
-  if (existsSync(file)) return `read_parquet(${sqlString(file)})`;
-  if (existsSync(folder)) return `read_parquet(${sqlString(join(folder, '*.parquet'))})`;
+/**
+ * A table expression over one dataset of the run in `dir`, as its manifest names it (its layout
+ * and files: whatever else lies in the folder is not this run's), or null when it has none.
+ */
+function parquetSource(dir: string, manifest: RunManifest, kind: 'spikes' | 'state'): string | null {
+  if (manifest.files && !manifest.files[kind]) return null;
+  const file = join(dir, `${kind}.parquet`);
+  const folder = join(dir, kind);
+  // Manifests before `layout`: whichever the folder holds.
+  const parts = manifest.layout ? manifest.layout === 'parts' : !existsSync(file);
+  if (!parts && existsSync(file)) return `read_parquet(${sqlString(file)})`;
+  if (parts && existsSync(folder)) return `read_parquet(${sqlString(join(folder, '*.parquet'))})`;
   return null;
 }
 
@@ -87,9 +97,9 @@ export function loadRunSource(dir: string): RunSource {
   const manifest = readManifest(join(abs, 'manifest.json'));
   const inSweep = sweepRunOf(abs);
   if (inSweep) return sweepRunSource(inSweep.sweepDir, inSweep.index, manifest);
-  const spikes = parquetSource(join(abs, 'spikes.parquet'), join(abs, 'spikes'));
+  const spikes = parquetSource(abs, manifest, 'spikes');
   if (!spikes) throw new ReportInputError(`${abs}: no spikes.parquet or spikes/ folder next to manifest.json`);
-  return { label: manifest.report.runId, manifest, values: {}, spikes, state: parquetSource(join(abs, 'state.parquet'), join(abs, 'state')) };
+  return { label: manifest.report.runId, manifest, values: {}, spikes, state: parquetSource(abs, manifest, 'state') };
 }
 
 /** Run `index` of the sweep in `sweepDir`. */

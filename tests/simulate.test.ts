@@ -1,13 +1,14 @@
 // engine (the run driver): real compiler, real addon, files read back with DuckDB. A 200-neuron CUBA
 // (fixed in-degree 80, the scaling rule of docs/reference-models.md) run for 200 ms.
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { resumeRun, runNetwork, type RunReport, type RunNetworkOptions } from '../engine/index.js';
+import { loadRunSource } from '../report/run-source.js';
 import type { Phase } from '../network/experiment/index.js';
 import { SpecError } from '../network/spec/errors.js';
 import { parseNetworkSpecText, validateNetworkSpec } from '../network/spec/load.js';
@@ -265,8 +266,12 @@ describe('runNetwork', () => {
     await runNetwork({ spec: stateful, outDir, compile: { directory: cache }, durationMs: 20 });
     await mkdir(join(outDir, 'report'));
     assert.deepEqual((await readdir(outDir)).sort(), ['manifest.json', 'report', 'spikes.parquet', 'state.parquet']);
+    await copyFile(join(outDir, 'state.parquet'), join(dir, 'stale-state.parquet'));
     await runNetwork({ spec: cuba(), outDir, compile: { directory: cache }, durationMs: 20 });
     assert.deepEqual((await readdir(outDir)).sort(), ['manifest.json', 'spikes.parquet'], 'the spikes-only run left no state.parquet nor the old report');
+    // A stale file put back (a folder from before this cleanup): the report reads what the manifest names.
+    await copyFile(join(dir, 'stale-state.parquet'), join(outDir, 'state.parquet'));
+    assert.equal(loadRunSource(outDir).state, null);
     await runNetwork({ spec: cuba(), outDir, compile: { directory: cache }, durationMs: 20, checkpointEveryMs: 10 });
     assert.deepEqual((await readdir(outDir)).sort(), ['checkpoints', 'manifest.json', 'progress.json', 'spikes'], 'the checkpointed run left no single-layout spikes.parquet');
   });
