@@ -1,6 +1,6 @@
 // Writes a page and its figures: index.html (figures inlined), and <id>.svg / <id>.png per figure.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Format } from './formats.js';
 import { renderSvg, svgToPng, type Figure, type RenderedFigure } from './render.js';
 
@@ -17,6 +17,17 @@ export async function renderFigures(figures: Figure[]): Promise<RenderedFigure[]
   return rendered;
 }
 
+// What the last page written into a folder wrote there: a new page removes what it does not
+// write again (the figures of populations or variables the run no longer has), and nothing else.
+const WRITTEN = '.report-files.json';
+
+// A file appears whole or not at all: a report killed midway leaves the previous files intact.
+async function publish(path: string, data: string | Uint8Array): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+  await writeFile(temp, data);
+  await rename(temp, path);
+}
+
 /** Writes into `dir` what `formats` asks for; `html` builds the page from the rendered figures. */
 export async function writePage(dir: string, formats: Format[], figures: RenderedFigure[], html: (figures: RenderedFigure[]) => string, timings: Omit<PageFiles['timings'], 'filesMs'>): Promise<PageFiles> {
   const started = performance.now();
@@ -25,14 +36,18 @@ export async function writePage(dir: string, formats: Format[], figures: Rendere
   for (const f of figures) {
     const svg = formats.includes('svg') ? join(dir, `${f.id}.svg`) : null;
     const png = formats.includes('png') ? join(dir, `${f.id}.png`) : null;
-    if (svg) await writeFile(svg, f.svg);
-    if (png) await writeFile(png, svgToPng(f.svg));
+    if (svg) await publish(svg, f.svg);
+    if (png) await publish(png, svgToPng(f.svg));
     files.figures.push({ id: f.id, svg, png });
   }
   if (formats.includes('html')) {
     files.html = join(dir, 'index.html');
-    await writeFile(files.html, html(figures));
+    await publish(files.html, html(figures));
   }
+  const written = [files.html, ...files.figures.flatMap((f) => [f.svg, f.png])].filter((f): f is string => f !== null).map((f) => basename(f));
+  const before = await readFile(join(dir, WRITTEN), 'utf8').then((t) => JSON.parse(t) as string[], () => []);
+  await Promise.all(before.filter((f) => !written.includes(f) && basename(f) === f).map((f) => rm(join(dir, f), { force: true })));
+  await publish(join(dir, WRITTEN), JSON.stringify(written));
   files.timings.filesMs = performance.now() - started;
   return files;
 }

@@ -5,12 +5,13 @@
 // with their axis titles; each PNG is twice its SVG's size and has text pixels under the plot.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { darkPixelsAtBottom, launchChromium, openPage, pngSize, screenshot } from './helpers/browser.js';
+import { writePage } from '../report/output.js';
 import { spikesweep } from './helpers/cli.js';
 import { cliEnv, cubaSpec, startWorker, writeSmallNetwork, writeSweepFile, type WorkerProcess } from './helpers/sweep.js';
 import { startTestTemporal, type TestTemporal } from './helpers/temporal.js';
@@ -137,5 +138,22 @@ describe('spikesweep report', () => {
     const bad = await spikesweep(['report', join(dir, 'sweeps', sweepId), '--x', 'nope'], cliEnv(temporal.address)).done;
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--x nope: not a varied parameter of .*runs\.parquet \(varied: we, wi\)/);
+  });
+});
+
+describe('report files', () => {
+  test('a page written again replaces its files whole and removes the figures it no longer has, and nothing else', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'spikesweep-report-files-'));
+    try {
+      const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="2" height="2"/>';
+      const figure = (id: string) => ({ id, title: id, svg });
+      await writeFile(join(folder, 'notes.txt'), 'the user\'s');
+      await writePage(folder, ['svg', 'html'], [figure('rate-a'), figure('trace-a-v')], () => '<html>first</html>', { queryMs: 0, svgMs: 0 });
+      await writePage(folder, ['svg', 'html'], [figure('rate-a'), figure('rate-b')], () => '<html>second</html>', { queryMs: 0, svgMs: 0 });
+      assert.deepEqual((await readdir(folder)).sort(), ['.report-files.json', 'index.html', 'notes.txt', 'rate-a.svg', 'rate-b.svg']);
+      assert.equal(readFileSync(join(folder, 'index.html'), 'utf8'), '<html>second</html>');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
