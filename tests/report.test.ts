@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { darkPixelsAtBottom, launchChromium, openPage, pngSize, screenshot } from './helpers/browser.js';
+import { traceFigure } from '../report/figures/time-series.js';
 import { writePage } from '../report/output.js';
 import { spikesweep } from './helpers/cli.js';
 import { cliEnv, cubaSpec, startWorker, writeSmallNetwork, writeSweepFile, type WorkerProcess } from './helpers/sweep.js';
@@ -156,4 +157,12 @@ describe('report files', () => {
       await rm(folder, { recursive: true, force: true });
     }
   });
+});
+
+test('a trace is cut at a phase that does not record, not drawn across it', () => {
+  const columns = [10, 20, 40, 50].map((t) => ({ population: 'p', variable: 'v', neuron: 0, t, min: t, max: t }));
+  const phases = [{ name: 'a', startMs: 0, endMs: 25, record: true }, { name: 'off', startMs: 25, endMs: 35, record: false }, { name: 'b', startMs: 35, endMs: 60, record: true }];
+  const layer = (traceFigure('p', 'v', columns, 60, phases).spec as { layer: { data: { values: { part: string }[] }; encoding: Record<string, unknown> }[] }).layer[0];
+  assert.deepEqual(layer.data.values.map((v) => v.part), ['0:0', '0:0', '0:1', '0:1']);
+  assert.deepEqual(layer.encoding.detail, { field: 'part', type: 'nominal' });
 });

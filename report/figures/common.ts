@@ -9,6 +9,8 @@ export interface Phase {
   name: string;
   startMs: number;
   endMs: number;
+  /** Whether the monitors record in it (absent: they do). */
+  record?: boolean;
 }
 
 /** Rules at the start of every phase but the first, labelled with its name (empty without phases). */

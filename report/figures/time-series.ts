@@ -29,7 +29,9 @@ export const variableLabel = (variable: string) => (UNITS[variable] ? `${variabl
 
 export function traceFigure(population: string, variable: string, columns: TraceColumn[], durationMs: number, phases: Phase[]): Figure {
   const neurons = [...new Set(columns.map((c) => c.neuron))];
-  const values = columns.map((c) => ({ ...c, neuron: `neuron ${c.neuron}` }));
+  // A phase that does not record cuts each neuron's trace: its ends are not joined across time with no samples.
+  const cuts = phases.filter((p) => p.record === false).map((p) => p.endMs);
+  const values = columns.map((c) => ({ ...c, neuron: `neuron ${c.neuron}`, part: `${c.neuron}:${cuts.filter((end) => end <= c.t).length}` }));
   return {
     id: `trace-${population}-${variable}`,
     title: `Trace: ${population}.${variable}`,
@@ -44,6 +46,7 @@ export function traceFigure(population: string, variable: string, columns: Trace
             y: { field: 'min', type: 'quantitative', title: variableLabel(variable), scale: { zero: false } },
             y2: { field: 'max' },
             color: { field: 'neuron', type: 'nominal', title: null },
+            detail: { field: 'part', type: 'nominal' },
           },
         },
         ...phaseLayers(phases),
