@@ -3,6 +3,7 @@
 import { CommanderError } from 'commander';
 import { classifyRunError, type ClassifiedError as RunError, type ErrorKind as RunErrorKind } from '../engine/index.js';
 import { ReportInputError } from '../report/errors.js';
+import { QueryError } from '../results/views.js';
 import { SweepOutputError } from '../sweeps/network-store.js';
 import { SweepNotFoundError, TemporalServerError } from '../sweeps/server-errors.js';
 import { FolderNotFoundError } from './sweep-folder.js';
@@ -15,7 +16,7 @@ export function classifyError(error: unknown, specFile?: string): ClassifiedErro
   if (error instanceof CommanderError) return { kind: 'usage', message: error.message.replace(/^error: /, ''), exitCode: 2 };
   if (error instanceof SweepNotFoundError || error instanceof FolderNotFoundError) return { kind: 'not-found', message: error.message, exitCode: 2 };
   if (error instanceof TemporalServerError) return { kind: 'server', message: error.message, exitCode: 1 };
-  if (error instanceof ReportInputError) return { kind: 'usage', message: error.message, exitCode: 2 };
+  if (error instanceof ReportInputError || error instanceof QueryError) return { kind: 'usage', message: error.message, exitCode: 2 };
   if (error instanceof SweepOutputError) return { kind: 'output', message: error.message, exitCode: 1 };
   return classifyRunError(error, specFile);
 }

@@ -49,6 +49,9 @@ export async function writeReport(dir: string, opts: ReportOptions = {}): Promis
       if (opts.runs?.length || opts.metric || opts.x || opts.y) throw new ReportInputError(`${dir} is a single run: --runs, --metric, --x and --y apply to sweeps`);
       return { kind: 'run', page: await writeRunPage(con, loadRunSource(dir), out, { formats, rasterCap }), runPages: new Map() };
     }
+    // A sweep's dataset before its end: its runs and network are there, runs.parquet not yet.
+    if (existsSync(join(dir, 'runs')) || existsSync(join(dir, 'network')))
+      throw new ReportInputError(`${dir}: the sweep has no runs.parquet yet: it is written when the sweep ends (\`spikesweep status\` shows how far it is)`);
     throw new ReportInputError(`${dir}: neither a run folder (manifest.json with spikes) nor a sweep folder (runs.parquet)`);
   } finally {
     con.closeSync();

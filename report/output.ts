@@ -1,6 +1,7 @@
 // Writes a page and its figures: index.html (figures inlined), and <id>.svg / <id>.png per figure.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { ReportInputError } from './errors.js';
 import type { Format } from './formats.js';
 import { renderSvg, svgToPng, type Figure, type RenderedFigure } from './render.js';
 
@@ -31,7 +32,9 @@ async function publish(path: string, data: string | Uint8Array): Promise<void> {
 /** Writes into `dir` what `formats` asks for; `html` builds the page from the rendered figures. */
 export async function writePage(dir: string, formats: Format[], figures: RenderedFigure[], html: (figures: RenderedFigure[]) => string, timings: Omit<PageFiles['timings'], 'filesMs'>): Promise<PageFiles> {
   const started = performance.now();
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
+    throw new ReportInputError(`cannot write the report into ${dir}: ${e.code === 'ENOTDIR' ? 'a part of that path is a file' : e.code === 'EACCES' || e.code === 'EROFS' ? 'not writable' : e.message}`);
+  });
   const files: PageFiles = { html: null, figures: [], timings: { ...timings, filesMs: 0 } };
   for (const f of figures) {
     const svg = formats.includes('svg') ? join(dir, `${f.id}.svg`) : null;

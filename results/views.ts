@@ -48,9 +48,17 @@ function notYetWritten(dir: string, error: unknown): Error | null {
   return null;
 }
 
+/** A query `results` refuses or DuckDB could not run: the user's SQL, not the dataset, is at fault. */
+export class QueryError extends Error {
+  override name = 'QueryError';
+}
+
 /** Opens an in-memory DuckDB with the views of the sweep folder `dir` (those whose files exist). */
 export async function openResults(dir: string): Promise<ResultsDb> {
-  const { DuckDBInstance, DuckDBTypeId } = await loadDuckDB();
+  const { DuckDBInstance, DuckDBTypeId, StatementType } = await loadDuckDB();
+  // Statements that only read: a results query must not change the dataset it reads (COPY … TO
+  // over runs.parquet did), nor anything else on disk.
+  const reading = new Set<number>([StatementType.SELECT, StatementType.EXPLAIN]);
   const wideIntegers = new Set<number>([DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT]);
   const db = await DuckDBInstance.create(':memory:');
   const con = await db.connect();
@@ -62,10 +70,18 @@ export async function openResults(dir: string): Promise<ResultsDb> {
     dir,
     async query(sql) {
       try {
-        const reader = await con.runAndReadAll(sql);
+        const statements = await con.extractStatements(sql);
+        if (statements.count !== 1) throw new QueryError(`give one SQL statement, got ${statements.count}`);
+        const prepared = await statements.prepare(0);
+        if (!reading.has(prepared.statementType)) throw new QueryError(`results only reads: give a SELECT (or EXPLAIN) query, got a ${StatementType[prepared.statementType] ?? 'statement'} statement`);
+        const reader = await prepared.runAndReadAll();
         return { columns: reader.columnNames(), rows: rowsOf(reader, wideIntegers) };
       } catch (error) {
-        throw notYetWritten(dir, error) ?? error;
+        if (error instanceof QueryError) throw error;
+        const missing = notYetWritten(dir, error);
+        if (missing) throw missing;
+        // DuckDB's message, its first line ("Parser Error: syntax error at or near …").
+        throw new QueryError(`the query failed: ${(error instanceof Error ? error.message : String(error)).split('\n')[0].replace(/^Failed to extract statements: /, '')}`);
       }
     },
     close() {

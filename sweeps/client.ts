@@ -1,7 +1,7 @@
 // The sweep API's entry: a client connected with the CLI's connection settings (Temporal's
 // environment configuration; with none, the local dev server and an in-process worker), which
 // submits sweeps — from a file or an object — and attaches to them by id.
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { pino, type Logger } from 'pino';
 import { sweepDir } from '../results/index.js';
@@ -12,7 +12,7 @@ import type { EmbeddedWorker } from './embedded-worker.js';
 import { sweepIdFromArgument, sweepIdOf, workflowIdOf } from './ids.js';
 import { SweepHandle } from './handle.js';
 import { storeSweepNetwork } from './network-store.js';
-import { onServer } from './server-errors.js';
+import { SweepNotFoundError, onServer } from './server-errors.js';
 import { openSession, type TemporalSession } from './session.js';
 import { loadSweepSpec, sweepSpecFromObject, type SweepDefinition, type SweepSpec } from './spec.js';
 import { sweepDetails, sweepSummary } from './ui-metadata.js';
@@ -89,7 +89,20 @@ export class SweepClient {
       throw new Error(`${typeof sweep === 'string' ? sweep : spec.name}: backend cuda needs GPU workers (spikesweep worker --queue gpu) on a configured Temporal server; this machine runs the embedded CPU worker only`);
     const sweepId = sweepIdOf(spec.name, spec.specHash);
     const workflowId = workflowIdOf(sweepId);
-    const output = resolve(options.output ?? spec.output);
+    const total = runCount(spec.plan);
+    // The identical sweep submitted before: one that is running or ended is followed where it was
+    // first submitted to (this submission's output folder untouched); a cancelled one continues
+    // there, its committed runs kept. A completed workflow would refuse its id, so a cancelled
+    // sweep's (completed, its runs cancelled) is allowed again explicitly.
+    const previous = await new SweepHandle(this.session, sweepId, true, total, null).describe().catch((e) => {
+      if (e instanceof SweepNotFoundError) return null;
+      throw e;
+    });
+    const resumesCancelled = previous?.workflowStatus === 'COMPLETED' && previous.published.status === 'cancelled' && previous.output !== null;
+    const worker = { concurrency: options.concurrency ?? spec.maxConcurrent, threads: spec.threads, wanted: options.worker ?? true };
+    if (previous && !resumesCancelled && ['RUNNING', 'COMPLETED', 'CONTINUED_AS_NEW'].includes(previous.workflowStatus))
+      return this.withWorker(new SweepHandle(this.session, sweepId, true, total, previous.output), previous.workflowStatus === 'RUNNING', worker);
+    const output = resumesCancelled ? dirname(previous.output!) : resolve(options.output ?? spec.output);
     const dataset = sweepDir(output, sweepId);
     // The spec travels as a file in the dataset folder, its hash in the input: any size fits Temporal's payload limit.
     const networkSha256 = await storeSweepNetwork(dataset, spec.network);
@@ -98,14 +111,13 @@ export class SweepClient {
       plan: spec.plan, backend: spec.backend, cudaMode: spec.cudaMode, threads: spec.threads, maxConcurrent: options.concurrency ?? spec.maxConcurrent, output,
       checkpointEveryMs: spec.checkpointEveryMs,
     };
-    const total = runCount(spec.plan);
     let attached = false;
     try {
       await onServer(this.session, `submitting sweep ${sweepId}`, () => this.session.client.workflow.start<typeof SweepWorkflow>('SweepWorkflow', {
         taskQueue: TASK_QUEUES[queueOf(spec.backend)], workflowId, args: [input],
         // A completed sweep is never run twice; a failed or cancelled one may be submitted again
         // and continues (committed runs are kept).
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        workflowIdReusePolicy: resumesCancelled ? 'ALLOW_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
         // What the Web UI shows of the sweep before its first run: name, runs, plan, output, report command.
         staticSummary: sweepSummary(input),
         staticDetails: sweepDetails(input),
@@ -123,18 +135,21 @@ export class SweepClient {
       if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
       attached = true;
     }
-    // An attached sweep writes where it was first submitted to, whatever this submission asked for.
+    // Submitted meanwhile by another client: followed where that one writes.
     const described = attached ? await new SweepHandle(this.session, sweepId, true, total, null).describe() : null;
-    const handle = new SweepHandle(this.session, sweepId, attached, total, described?.output ?? dataset);
-    const running = !described || described.workflowStatus === 'RUNNING';
-    if (this.session.local && (options.worker ?? true) && running) {
+    return this.withWorker(new SweepHandle(this.session, sweepId, attached, total, described?.output ?? dataset), !described || described.workflowStatus === 'RUNNING', worker);
+  }
+
+  // With the embedded default, a sweep still running gets an in-process worker for as long as it runs.
+  private async withWorker(handle: SweepHandle, running: boolean, worker: { concurrency: number; threads: number; wanted: boolean }): Promise<SweepHandle> {
+    if (this.session.local && worker.wanted && running) {
       // Imported here: only the embedded default loads the worker, its workflows and activities.
       const { startEmbeddedWorker } = await import('./embedded-worker.js');
-      const worker = await startEmbeddedWorker({
-        address: this.session.address, namespace: this.session.namespace, concurrency: input.maxConcurrent, threads: input.threads,
+      const embedded = await startEmbeddedWorker({
+        address: this.session.address, namespace: this.session.namespace, concurrency: worker.concurrency, threads: worker.threads,
         logger: this.logger ?? defaultLogger(),
       });
-      this.track(worker, handle);
+      this.track(embedded, handle);
     }
     return handle;
   }

@@ -149,7 +149,13 @@ describe('spikesweep status', () => {
     assert.equal(reportOf(await cli(['status', s.sweepId, '--json']), 'status with the cancel recorded').status, 'cancelling');
     const next = startWorker(temporal.address, { concurrency: 1 });
     try {
-      assert.equal((await handle.result()).status, 'cancelled');
+      const cancelled = await handle.result();
+      assert.equal(cancelled.status, 'cancelled');
+      // Submitted again, a cancelled sweep continues where it was written: its committed runs kept, the rest run.
+      const resubmitted = reportOf<{ status: string }>(await cli(['sweep', s.file, '--detach', '--json']), 'the cancelled sweep submitted again');
+      assert.equal(resubmitted.status, 'running');
+      const continued = await client.workflow.getHandle(workflowIdOf(s.sweepId)).result();
+      assert.deepEqual([continued.status, continued.completed, continued.failed], ['completed', 40, 0]);
     } finally {
       await next.kill();
     }
@@ -215,9 +221,24 @@ describe('spikesweep status', () => {
     try {
       const viaApi = await api.submit(s.file, { output: join(dir, 'elsewhere') });
       assert.deepEqual([viaApi.sweepId, viaApi.attached, await viaApi.output()], [s.sweepId, true, dataset]);
+      assert.ok(!existsSync(join(dir, 'elsewhere')), 'nothing written where the attached submission asked');
     } finally {
       await api.close();
     }
+
+    // Submitted again with --detach: where it stands, not "running".
+    const detached = reportOf<{ status: string; runs: { completed: number } }>(await cli(['sweep', s.file, '--detach', '--json']), 'sweep --detach again');
+    assert.deepEqual([detached.status, detached.runs.completed], ['completed', 3]);
+
+    // results reads: a statement that writes, two statements and SQL DuckDB cannot parse are refused (exit 2, one sentence).
+    const written = join(dir, 'written.csv');
+    assertSentence(await cli(['results', s.sweepId, '--sql', `COPY (SELECT 1) TO '${written}'`]), 2, /results only reads: give a SELECT \(or EXPLAIN\) query, got a COPY statement$/);
+    assert.ok(!existsSync(written));
+    assertSentence(await cli(['results', s.sweepId, '--sql', 'SELECT 1; SELECT 2']), 2, /give one SQL statement, got 2$/);
+    assertSentence(await cli(['results', s.sweepId, '--sql', 'SELEC x']), 2, /the query failed: Parser Error: syntax error at or near "SELEC"$/);
+    const long = await cli(['results', s.sweepId, '--sql', 'SELECT * FROM range(200000)']);
+    assert.equal(long.code, 0, long.stderr);
+    assert.match(long.stdout, /… 190,000 more rows \(--json prints them all, or narrow the query with LIMIT or WHERE\)\n$/);
   });
 
   test('an unknown sweep id: exit 2 and one sentence, for status, cancel and results; a missing folder for results and report', { timeout: 120_000 }, async () => {

@@ -80,6 +80,9 @@ export function createFinalizeActivity() {
       let i = 0;
       for await (const record of records(input)) {
         const row = runRow(i, record, input.plan, backend);
+        // A sweep not cancelled ran every run: one without a summary lost its outputs (a folder
+        // removed while the sweep ran); it failed, it was not cancelled.
+        if (record === null && input.status !== 'cancelled') Object.assign(row, { status: 'failed', error: 'no summary.json in the dataset: the run\'s outputs were removed after it committed' });
         if (row.status === 'completed') counts.completed++;
         else if (row.status === 'failed') counts.failed++;
         if (i % 1000 === 999) Context.current().heartbeat(i);

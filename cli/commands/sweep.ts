@@ -19,8 +19,12 @@ export async function sweepCommand(file: string, options: SweepCliOptions): Prom
     if (!options.json) process.stderr.write(`sweep ${sweep.sweepId}: ${sweep.total} runs${sweep.attached ? ' (already submitted: following it)' : ''}\n  output: ${output}\n${sweep.uiUrl ? `  Web UI: ${sweep.uiUrl}\n` : ''}`);
 
     if (options.detach) {
-      const line = { sweepId: sweep.sweepId, workflowId: sweep.workflowId, status: 'running', runs: { total: sweep.total, completed: 0, failed: 0 }, output, uiUrl: sweep.uiUrl };
-      process.stdout.write(options.json ? `${JSON.stringify(line)}\n` : `submitted; follow it with \`spikesweep status ${sweep.sweepId}\`${client.local ? ' (start `spikesweep worker` to run it)' : ''}\n`);
+      // A sweep submitted before says where it stands (it may have ended); a new one is running.
+      const known = sweep.attached ? await sweep.status() : null;
+      const line = { sweepId: sweep.sweepId, workflowId: sweep.workflowId, status: known?.status ?? 'running', runs: { total: sweep.total, completed: known?.completed ?? 0, failed: known?.failed ?? 0 }, output, uiUrl: sweep.uiUrl };
+      const text = known ? `already submitted: ${known.status}, ${known.completed}/${sweep.total} runs done, ${known.failed} failed (spikesweep status ${sweep.sweepId})`
+        : `submitted; follow it with \`spikesweep status ${sweep.sweepId}\`${client.local ? ' (start `spikesweep worker` to run it)' : ''}`;
+      process.stdout.write(options.json ? `${JSON.stringify(line)}\n` : `${text}\n`);
       return 0;
     }
     // The summary reads runs.parquet with DuckDB: its library loads while the sweep runs (an error surfaces there).
@@ -32,8 +36,9 @@ export async function sweepCommand(file: string, options: SweepCliOptions): Prom
       bar?.stop();
     }
     const result = await sweep.result();
-    const report = { sweepId: sweep.sweepId, workflowId: sweep.workflowId, status: result.status, runs: { total: result.total, completed: result.completed, failed: result.failed }, output: result.output, uiUrl: sweep.uiUrl };
-    process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : (await summary(sweep, result)) + (await reportLine(sweep.sweepId, result.output, options.report)));
+    const page = options.report ? await writeSweepReport(result.output) : null;
+    const report = { sweepId: sweep.sweepId, workflowId: sweep.workflowId, status: result.status, runs: { total: result.total, completed: result.completed, failed: result.failed }, output: result.output, uiUrl: sweep.uiUrl, ...(page ? { report: page } : {}) };
+    process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${await summary(sweep, result)}report: ${page ?? `spikesweep report ${sweep.sweepId}`}\n`);
     return result.status === 'completed' ? 0 : 1;
   } catch (error) {
     return reportError(error, { json: options.json, specFile: file });
@@ -42,11 +47,10 @@ export async function sweepCommand(file: string, options: SweepCliOptions): Prom
   }
 }
 
-/** The sweep report's path (--report), or the command that makes it. */
-async function reportLine(sweepId: string, output: string, write: boolean | undefined): Promise<string> {
-  if (!write) return `report: spikesweep report ${sweepId}\n`;
+/** Writes the sweep's report (--report); its page's path. */
+async function writeSweepReport(output: string): Promise<string | null> {
   const { writeReport } = await import('../../report/index.js');
-  return `report: ${(await writeReport(output)).page.html}\n`;
+  return (await writeReport(output)).page.html;
 }
 
 async function summary(sweep: SweepHandle, result: SweepResult): Promise<string> {

@@ -2,6 +2,7 @@
 // [--shutdown-grace ms]`: a worker for sweep runs, connected through Temporal's standard
 // environment configuration (TEMPORAL_ADDRESS, …; without it, the local dev server at
 // 127.0.0.1:7233 that `spikesweep server` runs). SIGTERM/SIGINT drain it; a second one exits.
+import { CommanderError } from 'commander';
 import { DEFAULT_SHUTDOWN_GRACE_MS, WORKER_ENV, defaultConcurrency } from '../../worker/settings.js';
 import { reportError } from '../errors.js';
 import { createCliLogger } from '../logger.js';
@@ -19,7 +20,8 @@ export function workerOptionsFromEnv(options: WorkerCliOptions, env: NodeJS.Proc
     try {
       out[key] = WORKER_OPTIONS[key].parse(raw) as WorkerCliOptions[K];
     } catch (error) {
-      throw new Error(`${envKey}: ${(error as Error).message}`);
+      // A bad value is a usage error however it is given: exit 2, as for the flag.
+      throw new CommanderError(2, 'spikesweep.workerEnv', `${envKey}: ${(error as Error).message}`);
     }
   };
   fill('queue', WORKER_ENV.queue);
