@@ -90,19 +90,19 @@ export class SweepClient {
     const sweepId = sweepIdOf(spec.name, spec.specHash);
     const workflowId = workflowIdOf(sweepId);
     const total = runCount(spec.plan);
-    // The identical sweep submitted before: one that is running or ended is followed where it was
-    // first submitted to (this submission's output folder untouched); a cancelled one continues
-    // there, its committed runs kept. A completed workflow would refuse its id, so a cancelled
-    // sweep's (completed, its runs cancelled) is allowed again explicitly.
+    // The identical sweep submitted before: one running or completed is followed where it was first
+    // submitted to (this submission's output folder untouched); a cancelled or failed one continues
+    // there, its committed runs kept. A cancelled sweep's workflow completed (its runs cancelled)
+    // and would refuse its id, so it is allowed again explicitly.
     const previous = await new SweepHandle(this.session, sweepId, true, total, null).describe().catch((e) => {
       if (e instanceof SweepNotFoundError) return null;
       throw e;
     });
-    const resumesCancelled = previous?.workflowStatus === 'COMPLETED' && previous.published.status === 'cancelled' && previous.output !== null;
+    const cancelled = previous?.workflowStatus === 'COMPLETED' && previous.published.status === 'cancelled';
     const worker = { concurrency: options.concurrency ?? spec.maxConcurrent, threads: spec.threads, wanted: options.worker ?? true };
-    if (previous && !resumesCancelled && ['RUNNING', 'COMPLETED', 'CONTINUED_AS_NEW'].includes(previous.workflowStatus))
+    if (previous && !cancelled && ['RUNNING', 'COMPLETED', 'CONTINUED_AS_NEW'].includes(previous.workflowStatus))
       return this.withWorker(new SweepHandle(this.session, sweepId, true, total, previous.output), previous.workflowStatus === 'RUNNING', worker);
-    const output = resumesCancelled ? dirname(previous.output!) : resolve(options.output ?? spec.output);
+    const output = previous?.output ? dirname(previous.output) : resolve(options.output ?? spec.output);
     const dataset = sweepDir(output, sweepId);
     // The spec travels as a file in the dataset folder, its hash in the input: any size fits Temporal's payload limit.
     const networkSha256 = await storeSweepNetwork(dataset, spec.network);
@@ -115,9 +115,7 @@ export class SweepClient {
     try {
       await onServer(this.session, `submitting sweep ${sweepId}`, () => this.session.client.workflow.start<typeof SweepWorkflow>('SweepWorkflow', {
         taskQueue: TASK_QUEUES[queueOf(spec.backend)], workflowId, args: [input],
-        // A completed sweep is never run twice; a failed or cancelled one may be submitted again
-        // and continues (committed runs are kept).
-        workflowIdReusePolicy: resumesCancelled ? 'ALLOW_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
+        workflowIdReusePolicy: cancelled ? 'ALLOW_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
         // What the Web UI shows of the sweep before its first run: name, runs, plan, output, report command.
         staticSummary: sweepSummary(input),
         staticDetails: sweepDetails(input),
