@@ -36,7 +36,7 @@ export function checkNetworkSpec(spec: NetworkSpec): SpecIssue[] {
       if (Array.isArray(value) && value.length !== populationSize(p))
         issues.push({ path: ['populations', i, 'values', key], message: `expected ${populationSize(p)} values (one per neuron), got ${value.length}` });
     const refractory = p.values.refractory;
-    const lowest = refractory === undefined ? 0 : typeof refractory === 'number' ? refractory : Array.isArray(refractory) ? Math.min(...refractory) : isDistribution(refractory) ? distributionRange(refractory)[0] : 0;
+    const lowest = refractory === undefined ? 0 : typeof refractory === 'number' ? refractory : Array.isArray(refractory) ? refractory.reduce((a, b) => Math.min(a, b), Infinity) : isDistribution(refractory) ? distributionRange(refractory)[0] : 0;
     if (lowest < 0) issues.push({ path: ['populations', i, 'values', 'refractory'], message: `a refractory period is ≥ 0 ms, got ${lowest}${isDistribution(refractory) ? ' at the low end of the distribution' : ''}` });
   });
   spec.projections.forEach((proj, i) => {
@@ -59,7 +59,8 @@ export function checkNetworkSpec(spec: NetworkSpec): SpecIssue[] {
       if (!Number.isFinite(hi)) issues.push({ path: at('connector', 'delays'), message: 'a delay distribution needs a finite max bound' });
     }
     // Per-synapse delays are held in 16 bits of steps; a uniform delay sizes one ring of steps × post neurons.
-    const longest = Array.isArray(delays) ? Math.max(...delays) : isDistribution(delays) ? distributionRange(delays)[1] : null;
+    // (reduce, not Math.max(...list): an explicit list of 300k delays would overflow the call's arguments)
+    const longest = Array.isArray(delays) ? delays.reduce((a, b) => Math.max(a, b), -Infinity) : isDistribution(delays) ? distributionRange(delays)[1] : null;
     if (longest !== null && Number.isFinite(longest) && stepsOf(longest, spec.dt) > MAX_SYNAPSE_DELAY_STEPS)
       issues.push({ path: at('connector', 'delays'), message: `per-synapse delays reach ${longest} ms, ${stepsOf(longest, spec.dt)} steps of dt = ${spec.dt} ms; they can be at most ${MAX_SYNAPSE_DELAY_STEPS} steps (${MAX_SYNAPSE_DELAY_STEPS * spec.dt} ms)` });
     if (typeof delays === 'number' && !Number.isSafeInteger(stepsOf(delays, spec.dt)))
