@@ -153,6 +153,16 @@ export function planMonitors(spec: NetworkSpec, ir: NetworkIR, arrays: Map<strin
         issues.push({ path: ['monitors', i, 'indices'], message: `index ${bad} is outside '${r.array}' (length ${length})` });
         return;
       }
+      // state.parquet has no monitor column: a neuron's variable recorded by two monitors would give rows no reader could tell apart.
+      const overlaps = (a: Int32Array, b: Int32Array) => {
+        const seen = new Set(a);
+        return b.some((x) => seen.has(x));
+      };
+      const twice = states.find((p) => p.array === r.array && (p.indices === null || r.indices === null || overlaps(p.indices, r.indices)));
+      if (twice) {
+        issues.push({ path: ['monitors', i, 'variables', k], message: `another monitor records ${r.array} of the same neurons; state.parquet could not tell their rows apart: record each neuron's variable in one monitor` });
+        return;
+      }
       states.push({ ...r, target: m.target, columns: r.indices ?? Int32Array.from({ length }, (_, x) => x), monitorId: -1 });
     });
   });

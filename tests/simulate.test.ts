@@ -241,6 +241,7 @@ describe('runNetwork', () => {
     refused({ monitors: [{ target: 'exc', variables: ['v'], indices: [1, 1] }] }, /monitors\[0\]\.indices: each neuron once/);
     refused({ monitors: [{ target: 'exc', variables: ['v'], period: 0.01 }] }, /monitors\[0\]\.period: a sampling period is at least dt = 0\.1 ms/);
     refused({ monitors: [{ target: 'exc', variables: ['v'], start: 1e308 }] }, /monitors\[0\]\.start: start 1e\+308 ms is more steps/);
+    refused({ monitors: [{ target: 'exc', variables: ['v'], period: 0.25 }] }, /monitors\[0\]\.period: a sampling period is a whole number of steps of dt = 0\.1 ms; 0\.25 ms would sample every 0\.3 ms/);
     const source = { name: 'src', geometry: 1, neuron: 'SpikeSourceArray', spikeTimes: [[1]] };
     refused({ populations: [...cuba().populations, { ...source, values: { v: 3 } }] }, /populations\[2\]\.values\.v: a SpikeSourceArray has no parameters or variables/);
     refused({ populations: [{ ...cuba().populations[0], spikeTimes: Array(160).fill([1]) }, cuba().populations[1]] }, /populations\[0\]\.spikeTimes: spikeTimes drive a SpikeSourceArray population; 'exc' is of neuron 'lif'/);
@@ -252,6 +253,13 @@ describe('runNetwork', () => {
     const e = (() => { try { parseNetworkSpecText('name: g\npopulations: [ { name: a, geometry: ten, neuron: 5 } ]\n', 'g.yaml'); } catch (x) { return x as Error; } })();
     assert.match(e?.message ?? '', /g\.yaml:2:\d+ populations\[0\]\.geometry: expected a positive integer, or a list of them \(a grid\)/);
     assert.match(e?.message ?? '', /populations\[0\]\.neuron: expected a neuron model name/);
+  });
+
+  test('two monitors recording one neuron\'s variable are refused by a run: state.parquet could not tell their rows apart', async () => {
+    const twice = cuba({ monitors: [{ target: 'exc', variables: ['v'], indices: [0, 1] }, { target: 'exc', variables: ['v'], indices: [1, 2], period: 1 }] });
+    await assert.rejects(run(twice, { durationMs: 5 }), (e: unknown) => e instanceof SpecError
+      && /monitors\[1\]\.variables\[0\]: another monitor records exc\.v of the same neurons; state\.parquet could not tell their rows apart/.test(e.message));
+    await run(cuba({ monitors: [{ target: 'exc', variables: ['v'], indices: [0, 1] }, { target: 'exc', variables: ['v'], indices: [2, 3], period: 1 }] }), { durationMs: 5 });
   });
 
   test('a JSON file that gives a key twice is refused with its line, as YAML is', () => {

@@ -86,6 +86,8 @@ export function checkNetworkSpec(spec: NetworkSpec): SpecIssue[] {
     if (!objects.has(m.target)) issues.push({ path: ['monitors', i, 'target'], message: `unknown population or projection '${m.target}'` });
     if (m.period !== undefined && !(stepsOf(m.period, spec.dt) >= 1 && Number.isSafeInteger(stepsOf(m.period, spec.dt))))
       issues.push({ path: ['monitors', i, 'period'], message: `a sampling period is at least dt = ${spec.dt} ms and a countable number of steps, got ${m.period} ms` });
+    else if (m.period !== undefined && Math.abs(m.period / spec.dt - stepsOf(m.period, spec.dt)) > 1e-6)
+      issues.push({ path: ['monitors', i, 'period'], message: `a sampling period is a whole number of steps of dt = ${spec.dt} ms; ${m.period} ms would sample every ${Number((stepsOf(m.period, spec.dt) * spec.dt).toPrecision(12))} ms` });
     if (!Number.isSafeInteger(stepsOf(m.start, spec.dt))) issues.push({ path: ['monitors', i, 'start'], message: `start ${m.start} ms is more steps of dt = ${spec.dt} ms than a run counts` });
     const size = sizes.get(m.target);
     m.indices?.forEach((v, k) => size !== undefined && v >= size &&
