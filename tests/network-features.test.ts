@@ -652,6 +652,7 @@ describe('misuse is refused at the call, and the network stays usable', () => {
     const { net, p } = small();
     assert.throws(() => net.create(2.5, 'LIF_CUBA'), /create: geometry must be a positive integer or a list of them, got 2\.5/);
     assert.throws(() => net.constant('t', 100), /constants\.t: 't' is reserved in equations \(the time\)/);
+    assert.throws(() => net.constant('tau_m', 1), /constants\.tau_m: 'tau_m' is also a parameter or variable of neuron 'LIF_CUBA', whose equations read their own 'tau_m', not the constant/);
     assert.deepEqual(net.constants, []);
     await net.compile();
     assert.throws(() => net.config({ numThreads: 0 }), /config\.numThreads/);

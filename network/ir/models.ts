@@ -141,6 +141,15 @@ export function resolveModels(spec: NetworkSpec): ResolvedModels {
       else if (shared.has(key) && Array.isArray(value) && value.length !== 1)
         issues.push({ path: ['populations', i, 'values', key], message: `'${key}' is one value for the whole population (\`: population\` in neuron '${model.name}'): give a number, not one per neuron` });
   });
+  // A constant named like a model's own parameter or variable is not what that model's equations read.
+  const shadowed = new Set<string>();
+  [...neurons.map((m) => (m ? neuronNames(m) : [])), ...synapses.map((m) => (m ? synapseNames(m) : []))].forEach((names, k) => {
+    const model = k < neurons.length ? neurons[k] : synapses[k - neurons.length];
+    for (const name of names.filter((n) => constants.includes(n) && !shadowed.has(n))) {
+      shadowed.add(name);
+      issues.push({ path: ['constants', name], message: `'${name}' is also a parameter or variable of ${k < neurons.length ? 'neuron' : 'synapse'} '${model!.name}', whose equations read their own '${name}', not the constant: rename one` });
+    }
+  });
   spec.projections.forEach((proj, i) => {
     const model = synapses[i];
     if (!model) return;
