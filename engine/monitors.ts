@@ -11,6 +11,7 @@ import { boldMonitorName, boldRecorded } from '../network/ir/bold.js';
 import type { NetworkIR } from '../network/ir/ir.js';
 import { SpecError } from '../network/spec/errors.js';
 import type { MonitorSpec, NetworkSpec } from '../network/spec/schema.js';
+import { stepsOf } from '../network/spec/steps.js';
 import type { BoldBatch } from './parquet/bold-writer.js';
 import type { SpikeBatch } from './parquet/spike-writer.js';
 import type { StateBatch } from './parquet/state-writer.js';
@@ -35,7 +36,6 @@ export interface StateMonitorRequest {
 export type MonitorRequest = SpikeMonitorRequest | StateMonitorRequest;
 
 const isSpikes = (r: MonitorRequest): r is SpikeMonitorRequest => r.variable === 'spike';
-const steps = (ms: number, dt: number) => Math.round(ms / dt);
 
 /**
  * The native monitors one monitor spec needs, one per variable. `populations` maps population
@@ -43,12 +43,12 @@ const steps = (ms: number, dt: number) => Math.round(ms / dt);
  * it; planMonitors reports it first as a spec error).
  */
 export function monitorRequests(m: MonitorSpec, dt: number, populations: ReadonlyMap<string, number>): MonitorRequest[] {
-  const startStep = steps(m.start, dt);
+  const startStep = stepsOf(m.start, dt);
   return m.variables.map((variable): MonitorRequest => variable === 'spike'
     ? { variable, population: m.target, index: populations.get(m.target) ?? -1, startStep }
     : {
         variable, array: `${m.target}.${variable}`, indices: m.indices ? Int32Array.from(m.indices) : null,
-        periodSteps: m.period === undefined ? 1 : Math.max(1, steps(m.period, dt)), startStep,
+        periodSteps: m.period === undefined ? 1 : Math.max(1, stepsOf(m.period, dt)), startStep,
       });
 }
 

@@ -14,6 +14,7 @@ import { emulated } from '../../backends/cuda/toolchain.js';
 import { buildIR, type NetworkIR } from '../../network/ir/ir.js';
 import type { NetworkSpec } from '../../network/spec/schema.js';
 import { applyParameters } from '../../network/spec/paths.js';
+import { stepsOf } from '../../network/spec/steps.js';
 import { runPaths } from '../../results/index.js';
 import type { RunHeartbeat, RunInput } from '../../workflows/contract.js';
 import { networkOf } from './network.js';
@@ -92,12 +93,12 @@ export async function runInBatches(inputs: RunInput[], settings: RunSettings, pr
   for (const input of inputs) {
     const run = await prepareRun(input, settings, previousOf(input, previous));
     if ('record' in run) onVerdict(input, run);
-    else if (run.job.kind === 'resume') await settle(run, async () => settleRun(run, await runSupervised(run.job, input.runIndex, Math.round(input.durationMs / run.dt))));
+    else if (run.job.kind === 'resume') await settle(run, async () => settleRun(run, await runSupervised(run.job, input.runIndex, stepsOf(input.durationMs, run.dt))));
     else fresh.push(run);
   }
   for (const batch of fresh.length ? await batchesOf(fresh, await plannedDeviceBytes()) : []) {
     const [first] = batch;
-    const outcomes = await runBatchSupervised({ kind: 'batch', runs: batch.map((r) => r.job as FreshRunJob) }, batch.map((r) => r.input.runIndex), Math.round(first.input.durationMs / first.dt));
+    const outcomes = await runBatchSupervised({ kind: 'batch', runs: batch.map((r) => r.job as FreshRunJob) }, batch.map((r) => r.input.runIndex), stepsOf(first.input.durationMs, first.dt));
     for (const [k, run] of batch.entries()) await settle(run, () => settleRun(run, outcomes[k]));
   }
   if (retry) throw retry;

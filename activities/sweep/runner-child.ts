@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import pino from 'pino';
 import { classifyRunError, resumeRun, runBatchSettled, runNetwork, warmParquetWriters } from '../../engine/index.js';
 import { applyParameters } from '../../network/spec/paths.js';
+import { stepsOf } from '../../network/spec/steps.js';
 import { networkOf, sharedStructure } from './network.js';
 import { prepareRun, settleRun } from './run.js';
 import { outcomeOf, type BatchJob, type BatchReply, type GroupEnd, type GroupEvent, type GroupJob, type RunJob, type RunnerReply } from './runner-protocol.js';
@@ -93,7 +94,7 @@ async function executeGroup({ inputs, settings, previous }: GroupJob): Promise<G
         tell({ kind: 'judged', ...run });
         continue;
       }
-      tell({ kind: 'started', runIndex: input.runIndex, outDir: run.job.outDir, totalSteps: Math.round(input.durationMs / run.dt), budget: run.budget });
+      tell({ kind: 'started', runIndex: input.runIndex, outDir: run.job.outDir, totalSteps: stepsOf(input.durationMs, run.dt), budget: run.budget });
       const outcome = outcomeOf(await execute(run.job));
       await committing;
       if (outcome.kind !== 'done') {
