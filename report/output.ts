@@ -1,6 +1,7 @@
 // Writes a page and its figures: index.html (figures inlined), and <id>.svg / <id>.png per figure.
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { writeFileAtomic } from '../engine/atomic-write.js';
 import { ReportInputError } from './errors.js';
 import type { Format } from './formats.js';
 import { renderSvg, svgToPng, type Figure, type RenderedFigure } from './render.js';
@@ -22,12 +23,9 @@ export async function renderFigures(figures: Figure[]): Promise<RenderedFigure[]
 // write again (the figures of populations or variables the run no longer has), and nothing else.
 const WRITTEN = '.report-files.json';
 
-// A file appears whole or not at all: a report killed midway leaves the previous files intact.
-async function publish(path: string, data: string | Uint8Array): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
-  await writeFile(temp, data);
-  await rename(temp, path);
-}
+// A file appears whole or not at all: a report killed midway leaves the previous files intact
+// (not synced to disk: a lost figure is made again by the next report).
+const publish = (path: string, data: string | Uint8Array) => writeFileAtomic(path, data, { durable: false });
 
 /** Writes into `dir` what `formats` asks for; `html` builds the page from the rendered figures. */
 export async function writePage(dir: string, formats: Format[], figures: RenderedFigure[], html: (figures: RenderedFigure[]) => string, timings: Omit<PageFiles['timings'], 'filesMs'>): Promise<PageFiles> {
