@@ -99,10 +99,14 @@ export class SessionFiles {
     return join(this.outDir, 'manifest.json');
   }
 
+  /** What the folder held before this session: what an earlier run may have left (removeStale). */
+  private found: string[] = [];
+
   /** Creates the folders; on a resume, first removes the files its crashed predecessor left. */
   async prepare(garbage: string[]): Promise<void> {
     await mkdir(this.outDir, { recursive: true });
     await removeFiles(this.outDir, garbage);
+    this.found = await readdir(this.outDir);
     if (this.layout === 'parts') await makeLayoutDirs(this.outDir, this.contents);
   }
 
@@ -141,7 +145,8 @@ export class SessionFiles {
     const kinds: PartKind[] = ['spikes', ...(this.contents.state ? ['state' as const] : []), ...(this.contents.bold ? ['bold' as const] : [])];
     const mine = this.layout === 'single' ? kinds.map((k) => `${k}.parquet`) : [...kinds, CHECKPOINTS_DIR];
     const outputs = ['spikes.parquet', 'state.parquet', 'bold.parquet', 'spikes', 'state', 'bold', CHECKPOINTS_DIR, 'report'];
-    await removeFiles(this.outDir, outputs.filter((f) => !mine.includes(f)));
+    // Only what was there before: a run in a fresh folder (every sweep run) removes nothing.
+    await removeFiles(this.outDir, outputs.filter((f) => !mine.includes(f) && this.found.includes(f)));
   }
 
   /** After a failure: aborts the open writers and takes back what must not outlive the run. */
